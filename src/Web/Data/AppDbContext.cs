@@ -1,0 +1,111 @@
+using System.Linq.Expressions;
+using System.Reflection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Platform;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Data;
+
+/// <summary>
+/// The one place tenant isolation is enforced for data: every tenant-owned entity gets a query
+/// filter that reads the current tenant on each query, and SaveChanges stamps new rows and
+/// refuses any row of another tenant. Nothing else filters by tenant.
+/// </summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext tenantContext)
+    : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>(options)
+{
+    /// <summary>Entity types that deliberately belong to no tenant. Anything else must be <see cref="ITenantOwned"/>.</summary>
+    public static readonly IReadOnlySet<Type> SharedEntityTypes = new HashSet<Type>
+    {
+        typeof(Tenant),        // resolved before any tenant is known
+        typeof(PlatformAdmin), // the operator, outside every tenant
+    };
+
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+    public DbSet<PlatformAdmin> PlatformAdmins => Set<PlatformAdmin>();
+    public DbSet<StaffMember> Staff => Set<StaffMember>();
+    public DbSet<TrainingRecord> TrainingRecords => Set<TrainingRecord>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
+    private Guid CurrentTenantId => tenantContext.Tenant.Id;
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date-time-with-offset type and cannot order or compare the text form;
+        // store UTC ticks there. PostgreSQL keeps its native timestamptz.
+        if (Database.IsSqlite())
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+
+        var apply = typeof(AppDbContext).GetMethod(nameof(ApplyTenantFilter), BindingFlags.Instance | BindingFlags.NonPublic)!;
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType) && t.BaseType is null))
+            apply.MakeGenericMethod(type.ClrType).Invoke(this, [builder]);
+    }
+
+    private void ApplyTenantFilter<T>(ModelBuilder builder) where T : class, ITenantOwned
+    {
+        Expression<Func<T, bool>> filter = e => e.TenantId == CurrentTenantId;
+        builder.Entity<T>().HasQueryFilter(filter);
+        builder.Entity<T>().HasIndex(e => e.TenantId);
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        EnforceTenant();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        EnforceTenant();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void EnforceTenant()
+    {
+        ChangeTracker.DetectChanges();
+        foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+            var current = CurrentTenantId; // throws TenantNotSetException when no tenant is set
+            var property = entry.Property(e => e.TenantId);
+            if (entry.State == EntityState.Added && property.CurrentValue == Guid.Empty)
+            {
+                property.CurrentValue = current;
+                continue;
+            }
+            if (property.CurrentValue != current || (entry.State != EntityState.Added && property.OriginalValue != current))
+                throw new CrossTenantWriteException(entry.Metadata.ClrType.Name, property.CurrentValue, current);
+        }
+    }
+}
+
+public sealed class CrossTenantWriteException(string entity, Guid rowTenant, Guid currentTenant)
+    : InvalidOperationException($"Refused to save a {entity} of tenant {rowTenant} while working for tenant {currentTenant}.");
+
+public sealed class StaffClaim : IdentityUserClaim<string>, ITenantOwned
+{
+    public Guid TenantId { get; private set; }
+}
+
+public sealed class StaffLogin : IdentityUserLogin<string>, ITenantOwned
+{
+    public Guid TenantId { get; private set; }
+}
+
+/// <summary>Authenticator keys and recovery codes live here: tenant-owned like everything about a person.</summary>
+public sealed class StaffToken : IdentityUserToken<string>, ITenantOwned
+{
+    public Guid TenantId { get; private set; }
+}

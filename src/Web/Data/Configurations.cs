@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Platform;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Data;
+
+internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
+{
+    public void Configure(EntityTypeBuilder<Tenant> b)
+    {
+        b.HasKey(t => t.Id);
+        b.Property(t => t.Identifier).HasMaxLength(63);
+        b.HasIndex(t => t.Identifier).IsUnique();
+        b.Property(t => t.Name).HasMaxLength(200);
+    }
+}
+
+internal sealed class PlatformAdminConfiguration : IEntityTypeConfiguration<PlatformAdmin>
+{
+    public void Configure(EntityTypeBuilder<PlatformAdmin> b)
+    {
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Email).HasMaxLength(256);
+        b.Property(a => a.NormalizedEmail).HasMaxLength(256);
+        b.HasIndex(a => a.NormalizedEmail).IsUnique();
+    }
+}
+
+internal sealed class StaffMemberConfiguration : IEntityTypeConfiguration<StaffMember>
+{
+    public void Configure(EntityTypeBuilder<StaffMember> b)
+    {
+        // Identity makes user names unique across the table; here they are unique per tenant,
+        // so the same email can hold an account in each organisation it works with.
+        b.Metadata.RemoveIndex(b.Metadata.GetIndexes().Single(i => i.GetDatabaseName() == "UserNameIndex"));
+        b.Metadata.RemoveIndex(b.Metadata.GetIndexes().Single(i => i.GetDatabaseName() == "EmailIndex"));
+        b.HasIndex(u => new { u.TenantId, u.NormalizedUserName }).IsUnique().HasDatabaseName("UserNameIndex");
+        b.HasIndex(u => new { u.TenantId, u.NormalizedEmail }).IsUnique().HasDatabaseName("EmailIndex");
+        b.Property(u => u.FullName).HasMaxLength(200);
+        b.Property(u => u.JobTitle).HasMaxLength(200);
+        b.Property(u => u.Site).HasMaxLength(200);
+        b.HasOne(u => u.LineManager).WithMany().HasForeignKey(u => u.LineManagerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(u => u.Training).WithOne().HasForeignKey(t => t.StaffMemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class TrainingRecordConfiguration : IEntityTypeConfiguration<TrainingRecord>
+{
+    public void Configure(EntityTypeBuilder<TrainingRecord> b)
+    {
+        b.HasKey(t => t.Id);
+        b.Property(t => t.Course).HasMaxLength(200);
+    }
+}
+
+internal sealed class StaffLoginConfiguration : IEntityTypeConfiguration<StaffLogin>
+{
+    // An external login may be linked in more than one tenant.
+    public void Configure(EntityTypeBuilder<StaffLogin> b) => b.HasKey(l => new { l.TenantId, l.LoginProvider, l.ProviderKey });
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.HasKey(m => m.Id);
+        b.Property(m => m.To).HasMaxLength(320);
+        b.Property(m => m.Subject).HasMaxLength(300);
+        b.HasIndex(m => new { m.SentAt, m.CreatedAt });
+    }
+}

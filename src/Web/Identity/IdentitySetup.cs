@@ -1,0 +1,149 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Platform;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Identity;
+
+public static class AppClaims
+{
+    public const string Tenant = "shub:tenant";
+    public const string FullName = "shub:name";
+}
+
+public static class Policies
+{
+    public const string TenantAdmin = "tenant-admin";
+    public const string DirectoryReader = "directory-reader";
+    public const string PlatformAdmin = "platform-admin";
+    public const string PlatformScheme = "Platform";
+}
+
+public static class IdentitySetup
+{
+    public static void AddTenantIdentity(this IServiceCollection services)
+    {
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddIdentityCookies(cookies =>
+            {
+                cookies.ApplicationCookie?.Configure(o =>
+                {
+                    o.CookieManager = new TenantCookieManager();
+                    o.Cookie.Name = ".shub.auth";
+                    o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                    o.SlidingExpiration = true;
+                    o.Events = new CookieAuthenticationEvents
+                    {
+                        OnValidatePrincipal = ValidatePrincipal,
+                        OnRedirectToLogin = ctx => RedirectWithinTenant(ctx, "account/sign-in"),
+                        OnRedirectToAccessDenied = ctx => RedirectWithinTenant(ctx, "account/access-denied"),
+                    };
+                });
+                cookies.TwoFactorUserIdCookie?.Configure(o => { o.CookieManager = new TenantCookieManager(); o.Cookie.Name = ".shub.2fa"; });
+                cookies.TwoFactorRememberMeCookie?.Configure(o => { o.CookieManager = new TenantCookieManager(); o.Cookie.Name = ".shub.2fa-remember"; });
+                cookies.ExternalCookie?.Configure(o => { o.CookieManager = new TenantCookieManager(); o.Cookie.Name = ".shub.external"; });
+            });
+        services.AddAuthentication().AddCookie(Policies.PlatformScheme, o =>
+        {
+            o.Cookie.Name = ".shub.platform";
+            o.Cookie.Path = "/platform";
+            o.LoginPath = "/platform/sign-in";
+            o.AccessDeniedPath = "/platform/sign-in";
+            o.ExpireTimeSpan = TimeSpan.FromHours(1);
+        });
+
+        services.AddIdentityCore<StaffMember>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 12;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager<TenantSignInManager>()
+            .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
+            .AddDefaultTokenProviders();
+        services.AddScoped<SignInManager<StaffMember>>(sp => sp.GetRequiredService<TenantSignInManager>());
+
+        // Leavers and changed roles lose their session within a minute (the stamp is renewed on change).
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddSingleton<IPasswordHasher<PlatformAdmin>, PasswordHasher<PlatformAdmin>>();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.TenantAdmin, p => p.RequireRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))
+            .AddPolicy(Policies.DirectoryReader, p => p.RequireRole(
+                StaffRoleNames.Name(StaffRoles.TenantAdmin), StaffRoleNames.Name(StaffRoles.SafeguardingLead)))
+            .AddPolicy(Policies.PlatformAdmin, p => p.AddAuthenticationSchemes(Policies.PlatformScheme).RequireAuthenticatedUser());
+    }
+
+    /// <summary>
+    /// A principal is only good in the tenant it was issued by, whatever cookie carried it.
+    /// Then the usual security-stamp check (which also looks the person up in this tenant only).
+    /// </summary>
+    private static async Task ValidatePrincipal(CookieValidatePrincipalContext ctx)
+    {
+        var tenant = ctx.HttpContext.RequestServices.GetRequiredService<ITenantContext>();
+        var claimed = ctx.Principal?.FindFirstValue(AppClaims.Tenant);
+        if (!tenant.HasTenant || claimed != tenant.Tenant.Id.ToString())
+        {
+            ctx.RejectPrincipal();
+            return;
+        }
+        await SecurityStampValidator.ValidatePrincipalAsync(ctx);
+    }
+
+    private static Task RedirectWithinTenant(RedirectContext<CookieAuthenticationOptions> ctx, string page)
+    {
+        var tenant = ctx.HttpContext.RequestServices.GetRequiredService<ITenantContext>();
+        if (!tenant.HasTenant)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        }
+        var returnUrl = ctx.Request.PathBase + ctx.Request.Path + ctx.Request.QueryString;
+        var target = $"/{tenant.Tenant.Identifier}/{page}?returnUrl={Uri.EscapeDataString(returnUrl)}";
+        if (page.EndsWith("access-denied", StringComparison.Ordinal)) ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+        else ctx.Response.Redirect(target);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Claims carry the tenant the account belongs to, and the directory's roles.</summary>
+public sealed class StaffClaimsPrincipalFactory(UserManager<StaffMember> users, IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<StaffMember>(users, options)
+{
+    protected override async Task<ClaimsIdentity> GenerateClaimsAsync(StaffMember user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new Claim(AppClaims.Tenant, user.TenantId.ToString()));
+        identity.AddClaim(new Claim(AppClaims.FullName, user.FullName));
+        foreach (var role in StaffRoleNames.Split(user.Roles))
+            identity.AddClaim(new Claim(identity.RoleClaimType, StaffRoleNames.Name(role)));
+        return identity;
+    }
+}
+
+/// <summary>Refuses sign-in, and ends sessions, for people who have left.</summary>
+public sealed class TenantSignInManager(
+    UserManager<StaffMember> users, IHttpContextAccessor accessor, IUserClaimsPrincipalFactory<StaffMember> claims,
+    IOptions<IdentityOptions> options, ILogger<SignInManager<StaffMember>> logger, IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<StaffMember> confirmation, ITenantContext tenant, TimeProvider clock)
+    : SignInManager<StaffMember>(users, accessor, claims, options, logger, schemes, confirmation)
+{
+    public override async Task<bool> CanSignInAsync(StaffMember user) =>
+        user.IsActiveOn(tenant.Tenant.Today(clock)) && await base.CanSignInAsync(user);
+
+    public override async Task<StaffMember?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
+    {
+        var user = await base.ValidateSecurityStampAsync(principal);
+        return user is not null && user.IsActiveOn(tenant.Tenant.Today(clock)) ? user : null;
+    }
+}

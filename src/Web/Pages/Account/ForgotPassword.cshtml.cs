@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Pages.Account;
+
+[EnableRateLimiting(ServiceSetup.SignInRateLimit)]
+public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbContext db, ITenantContext tenant, TimeProvider clock) : PageModel
+{
+    [BindProperty]
+    [Required(ErrorMessage = "Enter your email address")]
+    public string Email { get; set; } = "";
+
+    public bool Sent { get; private set; }
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid) return Page();
+        var t = tenant.Tenant;
+        var user = await users.FindByEmailAsync(Email.Trim());
+        if (user is not null && user.IsActiveOn(t.Today(clock)))
+        {
+            var code = await users.GeneratePasswordResetTokenAsync(user);
+            var link = $"{Request.Scheme}://{Request.Host}/{t.Identifier}/account/reset-password?user={Uri.EscapeDataString(user.Id)}&code={Uri.EscapeDataString(code)}";
+            db.Outbox.Add(new OutboxMessage(user.Email!, $"Reset your {t.Name} SupervisionHub password",
+                $"Someone asked to reset the password for your {t.Name} account on SupervisionHub.\n\n" +
+                $"To choose a new password, open this link:\n{link}\n\n" +
+                "The link works once. If you did not ask for this, you can ignore this email: your password has not changed.",
+                clock.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+        // The same answer whether or not the address has an account, so the page cannot be used to find out.
+        Sent = true;
+        return Page();
+    }
+}

@@ -1,0 +1,70 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SupervisionHub.Web.Staff;
+
+namespace SupervisionHub.Web.Pages.Account;
+
+/// <summary>Optional two-factor sign-in with an authenticator app (TOTP, RFC 6238).</summary>
+[Authorize]
+public sealed class SecurityModel(UserManager<StaffMember> users, SignInManager<StaffMember> signIn) : PageModel
+{
+    public bool Enabled { get; private set; }
+    public string? SharedKey { get; private set; }
+    public string? AuthenticatorUri { get; private set; }
+
+    [BindProperty]
+    [Required(ErrorMessage = "Enter the 6-digit code from your authenticator app")]
+    public string Code { get; set; } = "";
+
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
+
+    public async Task<IActionResult> OnPostEnableAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        if (!ModelState.IsValid) { await LoadAsync(); return Page(); }
+        var code = Code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
+        {
+            ModelState.AddModelError(nameof(Code), "The code is not right. Check the app shows SupervisionHub and enter the code it shows now");
+            Code = "";
+            await LoadAsync();
+            return Page();
+        }
+        await users.SetTwoFactorEnabledAsync(user, true);
+        await signIn.RefreshSignInAsync(user);
+        TempData["Notice"] = "Two-factor sign-in is on. You will be asked for a code each time you sign in.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostDisableAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return Challenge();
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.ResetAuthenticatorKeyAsync(user);
+        await signIn.RefreshSignInAsync(user);
+        TempData["Notice"] = "Two-factor sign-in is off.";
+        return RedirectToPage();
+    }
+
+    private async Task<bool> LoadAsync()
+    {
+        var user = await users.GetUserAsync(User);
+        if (user is null) return false;
+        Enabled = await users.GetTwoFactorEnabledAsync(user);
+        if (Enabled) return true;
+        var key = await users.GetAuthenticatorKeyAsync(user);
+        if (string.IsNullOrEmpty(key))
+        {
+            await users.ResetAuthenticatorKeyAsync(user);
+            key = await users.GetAuthenticatorKeyAsync(user);
+        }
+        SharedKey = string.Join(' ', key!.Chunk(4).Select(c => new string(c))).ToLowerInvariant();
+        AuthenticatorUri = $"otpauth://totp/SupervisionHub:{Uri.EscapeDataString(user.Email!)}?secret={key}&issuer=SupervisionHub&digits=6";
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Pages.Account;
+
+[EnableRateLimiting(ServiceSetup.SignInRateLimit)]
+public sealed class SignInModel(SignInManager<StaffMember> signIn, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+{
+    [BindProperty] public SignInInput Input { get; set; } = new();
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+
+    public sealed class SignInInput
+    {
+        [Required(ErrorMessage = "Enter your email address")]
+        [Display(Name = "Email address")]
+        public string Email { get; set; } = "";
+
+        [Required(ErrorMessage = "Enter your password")]
+        public string Password { get; set; } = "";
+
+        public bool RememberMe { get; set; }
+    }
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid) return Page();
+        // Looked up in this tenant only: an account of another organisation does not exist here.
+        var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
+        if (result.Succeeded) return LocalRedirect(SafeReturnUrl());
+        if (result.RequiresTwoFactor) return RedirectToPage("SignInCode", new { ReturnUrl = SafeReturnUrl(), Input.RememberMe });
+
+        var message = "Enter a correct email address and password";
+        if (result.IsLockedOut)
+            message = "This account is locked after too many failed attempts. Try again in 15 minutes, or reset your password.";
+        else if (result.IsNotAllowed && await users.FindByEmailAsync(Input.Email.Trim()) is { } user && !user.IsActiveOn(tenant.Tenant.Today(clock)))
+            message = "This account has been closed because its owner has left the organisation. Speak to your administrator if this is wrong.";
+        ModelState.AddModelError("Input.Email", message);
+        Input.Password = ""; // never echo a password back into the page
+        return Page();
+    }
+
+    private string SafeReturnUrl()
+    {
+        var home = "/" + tenant.Tenant.Identifier;
+        // Only addresses inside this tenant: a return URL must not send someone to another organisation or site.
+        return ReturnUrl is { } r && Url.IsLocalUrl(r) && (r == home || r.StartsWith(home + "/", StringComparison.Ordinal)) ? r : home;
+    }
+}

@@ -1,0 +1,18 @@
+using System.Security.Claims;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Pages;
+
+/// <summary>The menu a person sees follows the roles they hold; pages still check for themselves.</summary>
+public static class Navigation
+{
+    public static IEnumerable<(string Href, string Label)> For(TenantInfo tenant, ClaimsPrincipal user)
+    {
+        var root = "/" + tenant.Identifier;
+        yield return (root, "Home");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead)))
+            yield return (root + "/staff", "Staff directory");
+        yield return (root + "/account/security", "Account security");
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace SupervisionHub.Web.Platform;
+
+public sealed record NewTenant(string Name, string Identifier, TenantKind Kind, string AdminName, string AdminEmail);
+
+/// <summary>
+/// Creates a tenant and its first admin. The admin is written through the per-tenant runner,
+/// the same way any background work touches tenant data; the operator never reads it back.
+/// </summary>
+public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, TenantRegistry registry, TimeProvider clock)
+{
+    private static readonly ISerializer Yaml = new SerializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithEnumNamingConvention(LowerCaseNamingConvention.Instance)
+        .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
+        .Build();
+
+    public async Task<Dictionary<string, string>> CreateAsync(NewTenant request, string baseUrl, CancellationToken ct)
+    {
+        var settings = new TenantSettings
+        {
+            Id = Guid.NewGuid(),
+            Identifier = request.Identifier.Trim().ToLowerInvariant(),
+            Name = request.Name.Trim(),
+            Kind = request.Kind,
+            Sites = ["Main site"],
+        };
+        var errors = new Dictionary<string, string>();
+        foreach (var e in TenantConfigLoader.Check(settings, "new tenant"))
+        {
+            if (e.Message.StartsWith("identifier", StringComparison.Ordinal)) errors.TryAdd(nameof(NewTenant.Identifier), "Web address " + e.Message["identifier: ".Length..]);
+            else if (e.Message.StartsWith("name", StringComparison.Ordinal)) errors.TryAdd(nameof(NewTenant.Name), "Enter the organisation's name");
+        }
+        if (await db.Tenants.AnyAsync(t => t.Identifier == settings.Identifier, ct))
+            errors.TryAdd(nameof(NewTenant.Identifier), $"The web address '{settings.Identifier}' is already taken");
+        if (string.IsNullOrWhiteSpace(request.AdminName)) errors[nameof(NewTenant.AdminName)] = "Enter the first administrator's name";
+        if (!StaffDirectory.IsEmail(request.AdminEmail.Trim())) errors[nameof(NewTenant.AdminEmail)] = "Enter the first administrator's email address, like name@example.org";
+        if (errors.Count > 0) return errors;
+
+        db.Tenants.Add(new Tenant(settings, Yaml.Serialize(settings), clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        await registry.ReloadAsync(ct);
+
+        var tenant = (await registry.FindAsync(settings.Identifier, ct))!;
+        await runner.RunForAsync(tenant, async (services, token) =>
+        {
+            var tdb = services.GetRequiredService<AppDbContext>();
+            var users = services.GetRequiredService<UserManager<StaffMember>>();
+            var admin = new StaffMember();
+            admin.Apply(new StaffDetails(request.AdminName.Trim(), request.AdminEmail.Trim(), "Administrator", "Main site", null, StaffRoles.TenantAdmin, null, null),
+                services.GetRequiredService<ILookupNormalizer>());
+            tdb.Staff.Add(admin);
+            await tdb.SaveChangesAsync(token);
+            var code = await users.GeneratePasswordResetTokenAsync(admin);
+            tdb.Outbox.Add(new OutboxMessage(admin.Email!, $"Your SupervisionHub account for {tenant.Name}",
+                $"An account has been made for you as the administrator of {tenant.Name} on SupervisionHub.\n\n" +
+                $"Choose your password here:\n{baseUrl}/{tenant.Identifier}/account/reset-password?user={Uri.EscapeDataString(admin.Id)}&code={Uri.EscapeDataString(code)}\n\n" +
+                $"Afterwards, sign in at {baseUrl}/{tenant.Identifier}.", clock.GetUtcNow()));
+            await tdb.SaveChangesAsync(token);
+        }, ct);
+        return errors;
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.DevData;
+using SupervisionHub.Web.Identity;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+
+var builder = WebApplication.CreateBuilder(args);
+var tenantsRoot = ServiceSetup.TenantsRoot(builder.Configuration, builder.Environment);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddScoped<ITenantContext, TenantContext>();
+builder.Services.AddSingleton<TenantRegistry>();
+builder.Services.AddSingleton<PerTenantRunner>();
+builder.Services.AddScoped<TenantCatalogSync>();
+builder.Services.AddScoped<StaffDirectory>();
+builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
+builder.Services.AddSingleton<DemoSeeder>();
+builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
+builder.Services.AddDbContext<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(builder.Configuration, builder.Environment)));
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddTenantIdentity();
+builder.Services.AddAppRateLimits(builder.Configuration);
+builder.Services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
+builder.Services.AddRazorPages(o =>
+{
+    o.Conventions.Add(new TenantRouteConvention());
+    o.Conventions.AuthorizeFolder("/");
+    o.Conventions.AllowAnonymousToPage("/Index");
+    o.Conventions.AllowAnonymousToFolder("/Errors");
+    foreach (var page in ServiceSetup.AnonymousAccountPages)
+        o.Conventions.AllowAnonymousToPage("/Account/" + page);
+    o.Conventions.AllowAnonymousToFolder("/Dev");
+    o.Conventions.AllowAnonymousToPage("/Platform/SignIn");
+    o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
+    o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
+});
+builder.Services.AddAntiforgery(o => o.Cookie.Name = ".shub.af");
+
+var app = builder.Build();
+
+await ServiceSetup.PrepareDatabaseAsync(app.Services, tenantsRoot, app.Lifetime.ApplicationStopping);
+
+if (!app.Environment.IsDevelopment()) app.UseHsts();
+app.UseSecurityHeaders();
+app.UseStatusCodePagesWithReExecute("/errors/{0}");
+app.UseExceptionHandler("/errors/500");
+app.UseStaticFiles();
+app.UseMiddleware<TenantHostMiddleware>();
+app.UseRouting();
+app.UseMiddleware<TenantResolutionMiddleware>();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapRazorPages();
+app.MapGet("/{tenant:slug}/theme.css", ThemeStylesheet.Serve).AllowAnonymous();
+
+await app.RunAsync();
+
+public partial class Program;

@@ -1,0 +1,90 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.DevData;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web;
+
+/// <summary>Start-up pieces kept out of Program.cs so it reads as the pipeline it is.</summary>
+public static class ServiceSetup
+{
+    public const string SignInRateLimit = "sign-in";
+
+    public static readonly string[] AnonymousAccountPages = ["SignIn", "SignOut", "ForgotPassword", "ResetPassword", "SignInCode"];
+
+    public static string TenantsRoot(IConfiguration config, IHostEnvironment env)
+    {
+        if (config["Tenants:Root"] is { Length: > 0 } configured) return Path.GetFullPath(configured);
+        // The repository's tenants/ folder, found from the content root (src/Web) or any parent.
+        for (var dir = new DirectoryInfo(env.ContentRootPath); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tenants");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        throw new InvalidOperationException($"No tenants folder found above {env.ContentRootPath}; set Tenants:Root.");
+    }
+
+    public static string SqliteConnectionString(IConfiguration config, IHostEnvironment env)
+    {
+        if (config.GetConnectionString("Sqlite") is { Length: > 0 } cs) return cs;
+        var dataDir = Path.Combine(env.ContentRootPath, "data");
+        Directory.CreateDirectory(dataDir);
+        return $"Data Source={Path.Combine(dataDir, "supervisionhub.db")}";
+    }
+
+    /// <summary>Migrate, import the tenants folder, and (Development only) seed demo data.</summary>
+    public static async Task PrepareDatabaseAsync(IServiceProvider services, string tenantsRoot, CancellationToken ct)
+    {
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await db.Database.MigrateAsync(ct);
+            await scope.ServiceProvider.GetRequiredService<TenantCatalogSync>().SyncAsync(tenantsRoot, ct);
+        }
+        await services.GetRequiredService<TenantRegistry>().ReloadAsync(ct);
+        var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
+        await services.GetRequiredService<DemoSeeder>().SeedAsync(demo, tenantsRoot, ct);
+    }
+
+    public static void AddAppRateLimits(this IServiceCollection services, IConfiguration config)
+    {
+        var permits = config.GetValue("RateLimits:SignInPerMinute", 20);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Per client address and tenant: guessing passwords is slowed without one noisy office locking out another.
+            o.AddPolicy(SignInRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                $"{ctx.Connection.RemoteIpAddress}|{ctx.GetRouteValue("tenant")}",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
+    }
+
+    /// <summary>Headers every response carries: no inline script or style, no framing, no referrer leaks of paths.</summary>
+    public static void UseSecurityHeaders(this IApplicationBuilder app) => app.Use(async (ctx, next) =>
+    {
+        var h = ctx.Response.Headers;
+        h.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+                                  "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+        h.XContentTypeOptions = "nosniff";
+        h.XFrameOptions = "DENY";
+        h["Referrer-Policy"] = "same-origin";
+        h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        await next();
+    });
+}
+
+/// <summary>The tenant's colour as a stylesheet, so pages need no inline style (CSP forbids it).</summary>
+public static class ThemeStylesheet
+{
+    public static IResult Serve(HttpContext ctx, [FromServices] ITenantContext tenant)
+    {
+        if (!tenant.HasTenant) return Results.NotFound();
+        var colour = tenant.Tenant.Settings.Theme.Colour;
+        var css = $":root {{ --app-brand: {colour}; }}\n";
+        ctx.Response.Headers.CacheControl = "public, max-age=300";
+        return Results.Text(css, "text/css");
+    }
+}

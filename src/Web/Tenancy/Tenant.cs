@@ -1,0 +1,37 @@
+namespace SupervisionHub.Web.Tenancy;
+
+/// <summary>
+/// A tenant as stored. Shared (not tenant-owned): the platform reads it to resolve requests.
+/// The configuration is kept as the YAML it came from, so export gives back what was imported.
+/// </summary>
+public sealed class Tenant
+{
+    private Tenant() { }
+
+    public Tenant(TenantSettings settings, string configurationYaml, DateTimeOffset now)
+    {
+        Id = settings.Id;
+        Identifier = settings.Identifier;
+        Name = settings.Name;
+        ConfigurationYaml = configurationYaml;
+        CreatedAt = now;
+        UpdatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public string Identifier { get; private set; } = "";
+    public string Name { get; private set; } = "";
+    public string ConfigurationYaml { get; private set; } = "";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public void Reconfigure(TenantSettings settings, string yaml, DateTimeOffset now)
+    {
+        if (settings.Id != Id)
+            throw new InvalidOperationException($"Tenant '{Identifier}' keeps its id {Id}; the configuration names {settings.Id}.");
+        Identifier = settings.Identifier;
+        Name = settings.Name;
+        ConfigurationYaml = yaml;
+        UpdatedAt = now;
+    }
+}

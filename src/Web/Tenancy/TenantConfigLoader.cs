@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace SupervisionHub.Web.Tenancy;
+
+/// <summary>A problem in a tenant.yaml, located so an admin can find and fix it.</summary>
+public sealed record ConfigError(string File, int Line, int Column, string Message)
+{
+    public override string ToString() => Line > 0 ? $"{File}:{Line}:{Column}: {Message}" : $"{File}: {Message}";
+}
+
+public sealed record TenantLoadResult(TenantSettings? Settings, IReadOnlyList<ConfigError> Errors)
+{
+    public bool IsValid => Settings is not null && Errors.Count == 0;
+}
+
+/// <summary>Reads and checks tenant.yaml. Reports every problem it finds; never throws on bad content.</summary>
+public static partial class TenantConfigLoader
+{
+    /// <summary>Identifiers that would collide with the service's own top-level paths.</summary>
+    public static readonly IReadOnlySet<string> ReservedIdentifiers =
+        new HashSet<string>(StringComparer.Ordinal) { "platform", "lib", "js", "css", "assets", "errors", "health", "dev", "api", "account", "favicon.ico" };
+
+    private static readonly IDeserializer Yaml = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .WithEnumNamingConvention(LowerCaseNamingConvention.Instance)
+        .Build();
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
+    public static partial Regex SlugPattern();
+
+    [GeneratedRegex("^#[0-9a-fA-F]{6}$")]
+    private static partial Regex HexColour();
+
+    public static TenantLoadResult Load(string yaml, string file)
+    {
+        TenantSettings? settings;
+        try
+        {
+            settings = Yaml.Deserialize<TenantSettings>(yaml);
+        }
+        catch (YamlException ex)
+        {
+            var message = ex.InnerException is { } inner && inner is not YamlException ? $"{ex.Message} {inner.Message}" : ex.Message;
+            return new(null, [new ConfigError(file, (int)ex.Start.Line, (int)ex.Start.Column, Plain(message))]);
+        }
+        if (settings is null)
+            return new(null, [new ConfigError(file, 0, 0, "The file is empty.")]);
+        return new(settings, Check(settings, file));
+    }
+
+    // YamlDotNet prefixes messages with its own location; we report the location separately.
+    private static string Plain(string message) => LocationPrefix().Replace(message, "").Trim();
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex LocationPrefix();
+
+    public static IReadOnlyList<ConfigError> Check(TenantSettings s, string file)
+    {
+        var errors = new List<ConfigError>();
+        void Error(string message) => errors.Add(new ConfigError(file, 0, 0, message));
+
+        if (s.Id == Guid.Empty) Error("id: give the tenant a fixed GUID; rows are stamped with it, so it must never change.");
+        if (!SlugPattern().IsMatch(s.Identifier))
+            Error($"identifier: '{s.Identifier}' must be lower-case letters, digits and hyphens (it is the first part of every address).");
+        else if (ReservedIdentifiers.Contains(s.Identifier))
+            Error($"identifier: '{s.Identifier}' is reserved by the service; choose another.");
+        if (string.IsNullOrWhiteSpace(s.Name)) Error("name: the organisation's name is required.");
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone, out _)) Error($"timeZone: '{s.TimeZone}' is not a known time zone (for example Europe/London).");
+
+        if (!HexColour().IsMatch(s.Theme.Colour))
+            Error($"theme.colour: '{s.Theme.Colour}' must be a colour like #1d70b8.");
+        else if (ContrastWithWhite(s.Theme.Colour) is var ratio && ratio < 4.5)
+            Error($"theme.colour: white text on {s.Theme.Colour} has contrast {ratio.ToString("0.0", CultureInfo.InvariantCulture)}:1; at least 4.5:1 is needed to be readable (WCAG 2.2 AA). Choose a darker colour.");
+
+        if (s.Sites.Count == 0) Error("sites: list at least one site (a school, office or member agency).");
+        foreach (var dup in s.Sites.GroupBy(x => x, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            Error($"sites: '{dup.Key}' is listed more than once.");
+
+        foreach (var role in s.Roles)
+        {
+            if (!SlugPattern().IsMatch(role.Id)) Error($"roles: id '{role.Id}' must be lower-case letters, digits and hyphens.");
+            if (string.IsNullOrWhiteSpace(role.Name)) Error($"roles.{role.Id}: a name is required.");
+        }
+        foreach (var dup in s.Roles.GroupBy(r => r.Id).Where(g => g.Count() > 1))
+            Error($"roles: id '{dup.Key}' is used more than once.");
+
+        if (s.Kind is TenantKind.School or TenantKind.Trust && s.TermDates.Count == 0)
+            Error("termDates: a school or trust needs its term dates; frequency rules count half terms and terms.");
+        CheckTerms(s.TermDates, Error);
+
+        foreach (var dup in s.ClosureDays.GroupBy(c => c.Date).Where(g => g.Count() > 1))
+            Error($"closureDays: {dup.Key:yyyy-MM-dd} is listed more than once.");
+        return errors;
+    }
+
+    private static void CheckTerms(IReadOnlyList<AcademicYear> years, Action<string> error)
+    {
+        DateOnly? previousEnd = null;
+        foreach (var year in years)
+        {
+            foreach (var term in year.Terms)
+            {
+                var where = $"termDates {year.Year} {term.Name}";
+                if (term.Start >= term.End) error($"{where}: the term must start before it ends.");
+                if (previousEnd is { } p && term.Start <= p) error($"{where}: starts on or before the previous term ends ({p:yyyy-MM-dd}).");
+                if (term.HalfTermBreak is { } b && (b.Start <= term.Start || b.End >= term.End || b.Start > b.End))
+                    error($"{where}: the half-term break must fall inside the term.");
+                previousEnd = term.End;
+            }
+        }
+    }
+
+    /// <summary>WCAG 2.2 contrast ratio between white and an sRGB colour.</summary>
+    public static double ContrastWithWhite(string hex)
+    {
+        static double Channel(string hex, int at)
+        {
+            var c = int.Parse(hex.AsSpan(at, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) / 255.0;
+            return c <= 0.04045 ? c / 12.92 : Math.Pow((c + 0.055) / 1.055, 2.4);
+        }
+        var l = 0.2126 * Channel(hex, 1) + 0.7152 * Channel(hex, 3) + 0.0722 * Channel(hex, 5);
+        return 1.05 / (l + 0.05);
+    }
+
+    /// <summary>Every tenants/&lt;slug&gt;/tenant.yaml below <paramref name="root"/>, with the folder name checked against the identifier.</summary>
+    public static IReadOnlyList<(string Folder, string Yaml, TenantLoadResult Result)> LoadFolder(string root)
+    {
+        var list = new List<(string, string, TenantLoadResult)>();
+        if (!Directory.Exists(root)) return list;
+        foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var path = Path.Combine(dir, "tenant.yaml");
+            if (!File.Exists(path)) continue;
+            var yaml = File.ReadAllText(path);
+            var file = Path.GetRelativePath(Path.GetDirectoryName(root) ?? root, path);
+            var result = Load(yaml, file);
+            if (result.Settings is { } s && s.Identifier != Path.GetFileName(dir))
+                result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, $"identifier '{s.Identifier}' must match the folder name '{Path.GetFileName(dir)}'.")] };
+            list.Add((dir, yaml, result));
+        }
+        return list;
+    }
+}

@@ -1,0 +1,15 @@
+namespace SupervisionHub.Web.Tenancy;
+
+/// <summary>
+/// A resolved tenant. <see cref="Id"/> is what rows are stamped with and never changes;
+/// <see cref="Identifier"/> is the URL slug and may be renamed.
+/// </summary>
+public sealed record TenantInfo(Guid Id, string Identifier, string Name, TenantSettings Settings)
+{
+    public TimeZoneInfo TimeZone { get; } = TimeZoneInfo.FindSystemTimeZoneById(Settings.TimeZone);
+
+    public DateOnly Today(TimeProvider clock) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZone).DateTime);
+
+    public static TenantInfo From(TenantSettings s) => new(s.Id, s.Identifier, s.Name, s);
+}

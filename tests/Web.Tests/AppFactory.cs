@@ -1,0 +1,95 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Tests;
+
+/// <summary>
+/// The real service on a real SQLite file of its own, with the repository's tenants/ folder and
+/// demo data, as a newcomer's `dotnet run` has it. One per test class (xunit class fixture).
+/// </summary>
+public class AppFactory : WebApplicationFactory<Program>
+{
+    public const string DemoPassword = "Test-demo-password-1";
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "shub-tests", Guid.NewGuid().ToString("N"));
+
+    protected virtual string Environment => "Testing";
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(_dir, "test.db")}",
+        ["Tenants:Root"] = RepoPath("tenants"),
+        ["Demo:Seed"] = "true",
+        ["Demo:Password"] = DemoPassword,
+        ["Demo:PlatformAdminEmail"] = "operator@supervisionhub.example",
+        ["RateLimits:SignInPerMinute"] = "1000",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        Directory.CreateDirectory(_dir);
+        builder.UseEnvironment(Environment);
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    public static string RepoPath(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "SupervisionHub.sln"))) return Path.Combine(dir.FullName, relative);
+        throw new InvalidOperationException("Repository root not found.");
+    }
+
+    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>Runs <paramref name="work"/> in a scope whose tenant is <paramref name="identifier"/>, as background jobs do.</summary>
+    public async Task InTenant(string identifier, Func<IServiceProvider, Task> work)
+    {
+        var registry = Services.GetRequiredService<TenantRegistry>();
+        var tenant = await registry.FindAsync(identifier) ?? throw new InvalidOperationException($"No tenant {identifier}");
+        await Services.GetRequiredService<PerTenantRunner>().RunForAsync(tenant, (sp, _) => work(sp), CancellationToken.None);
+    }
+
+    public async Task<T> InTenant<T>(string identifier, Func<IServiceProvider, Task<T>> work)
+    {
+        T result = default!;
+        await InTenant(identifier, async sp => result = await work(sp));
+        return result;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(_dir, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
+        }
+    }
+}
+
+public static partial class HttpExtensions
+{
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex TokenPattern();
+
+    public static async Task<string> AntiforgeryToken(this HttpClient client, string url)
+    {
+        var html = await client.GetStringAsync(url);
+        return TokenPattern().Match(html) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value)
+            : throw new InvalidOperationException($"No antiforgery token on {url}");
+    }
+
+    /// <summary>Posts a form the way a browser would: fetches the page for its antiforgery token first.</summary>
+    public static async Task<HttpResponseMessage> PostForm(this HttpClient client, string url, IDictionary<string, string> fields, string? pageUrl = null)
+    {
+        var token = await client.AntiforgeryToken(pageUrl ?? url);
+        var content = new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token)));
+        return await client.PostAsync(url, content);
+    }
+
+    public static Task<HttpResponseMessage> SignIn(this HttpClient client, string tenant, string email, string password) =>
+        client.PostForm($"/{tenant}/account/sign-in", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+}
