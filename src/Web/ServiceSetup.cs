@@ -83,7 +83,7 @@ public static class ThemeStylesheet
     {
         if (!tenant.HasTenant) return Results.NotFound();
         var colour = tenant.Tenant.Settings.Theme.Colour;
-        var css = $":root {{ --app-brand: {colour}; }}\n";
+        var css = $":root {{ --govuk-brand-colour: {colour}; }}\n";
         ctx.Response.Headers.CacheControl = "public, max-age=300";
         return Results.Text(css, "text/css");
     }
