@@ -42,7 +42,12 @@ public class AppFactory : WebApplicationFactory<Program>
         throw new InvalidOperationException("Repository root not found.");
     }
 
-    public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+    public HttpClient Browser()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+        client.Timeout = TimeSpan.FromSeconds(30); // a hang fails the test with a stack, not the whole run
+        return client;
+    }
 
     /// <summary>Runs <paramref name="work"/> in a scope whose tenant is <paramref name="identifier"/>, as background jobs do.</summary>
     public async Task InTenant(string identifier, Func<IServiceProvider, Task> work)
@@ -55,7 +60,8 @@ public class AppFactory : WebApplicationFactory<Program>
     public async Task<T> InTenant<T>(string identifier, Func<IServiceProvider, Task<T>> work)
     {
         T result = default!;
-        await InTenant(identifier, async sp => result = await work(sp));
+        Func<IServiceProvider, Task> run = async sp => result = await work(sp);
+        await InTenant(identifier, run);
         return result;
     }
 

@@ -57,6 +57,7 @@ public sealed class TenantIsolationTests(AppFactory app) : IClassFixture<AppFact
         var value = cookie.Split(';')[0][".shub.auth.ascent=".Length..];
 
         using var attacker = app.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = false });
+        attacker.Timeout = TimeSpan.FromSeconds(15);
         var request = new HttpRequestMessage(HttpMethod.Get, "/river-tees/staff");
         request.Headers.Add("Cookie", $".shub.auth.river-tees={value}; .shub.auth.ascent={value}");
         var response = await attacker.SendAsync(request);

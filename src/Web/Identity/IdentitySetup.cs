@@ -71,7 +71,6 @@ public static class IdentitySetup
             .AddSignInManager<TenantSignInManager>()
             .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
             .AddDefaultTokenProviders();
-        services.AddScoped<SignInManager<StaffMember>>(sp => sp.GetRequiredService<TenantSignInManager>());
 
         // Leavers and changed roles lose their session within a minute (the stamp is renewed on change).
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));

@@ -30,7 +30,7 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
             Id = Guid.NewGuid(),
             Identifier = request.Identifier.Trim().ToLowerInvariant(),
             Name = request.Name.Trim(),
-            Kind = request.Kind,
+            KindName = request.Kind.ToString().ToLowerInvariant(),
             Sites = ["Main site"],
         };
         var errors = new Dictionary<string, string>();

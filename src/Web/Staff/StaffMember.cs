@@ -9,6 +9,10 @@ namespace SupervisionHub.Web.Staff;
 /// </summary>
 public sealed class StaffMember : IdentityUser, ITenantOwned
 {
+    // Identity only switches lockout on for accounts made through UserManager; imported and
+    // demo accounts must be protected from password guessing too.
+    public StaffMember() => LockoutEnabled = true;
+
     public Guid TenantId { get; private set; }
     public string FullName { get; private set; } = "";
     public string? JobTitle { get; private set; }

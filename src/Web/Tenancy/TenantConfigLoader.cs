@@ -88,6 +88,8 @@ public static partial class TenantConfigLoader
         foreach (var dup in s.Roles.GroupBy(r => r.Id).Where(g => g.Count() > 1))
             Error($"roles: id '{dup.Key}' is used more than once.");
 
+        if (s.Kind == TenantKind.Unknown)
+            Error($"kind: '{s.KindName}' is not a kind of organisation; use trust, school, icb or partnership.");
         if (s.Kind is TenantKind.School or TenantKind.Trust && s.TermDates.Count == 0)
             Error("termDates: a school or trust needs its term dates; frequency rules count half terms and terms.");
         CheckTerms(s.TermDates, Error);

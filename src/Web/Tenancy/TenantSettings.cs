@@ -1,22 +1,30 @@
+using YamlDotNet.Serialization;
+
 namespace SupervisionHub.Web.Tenancy;
 
-/// <summary>The contents of tenants/&lt;slug&gt;/tenant.yaml: everything about an organisation that is configuration, not records.</summary>
+/// <summary>The contents of tenants/&lt;slug&gt;/tenant.yaml: everything about an organisation that is configuration, not records.
+/// Lists are List (not IReadOnlyList) because YamlDotNet can only fill concrete collections.</summary>
 public sealed record TenantSettings
 {
     public Guid Id { get; init; }
     public string Identifier { get; init; } = "";
     public string Name { get; init; } = "";
-    public TenantKind Kind { get; init; }
+    /// <summary>As written in the file; checked by the loader so a typo gets a plain message, not a parser error.</summary>
+    [YamlMember(Alias = "kind")]
+    public string KindName { get; init; } = "";
+
+    [YamlIgnore]
+    public TenantKind Kind => Enum.TryParse<TenantKind>(KindName, ignoreCase: true, out var k) ? k : TenantKind.Unknown;
     public string TimeZone { get; init; } = "Europe/London";
     public TenantTheme Theme { get; init; } = new();
-    public IReadOnlyList<string> Hosts { get; init; } = [];
-    public IReadOnlyList<string> Sites { get; init; } = [];
-    public IReadOnlyList<TenantRole> Roles { get; init; } = [];
-    public IReadOnlyList<AcademicYear> TermDates { get; init; } = [];
-    public IReadOnlyList<ClosureDay> ClosureDays { get; init; } = [];
+    public List<string> Hosts { get; init; } = [];
+    public List<string> Sites { get; init; } = [];
+    public List<TenantRole> Roles { get; init; } = [];
+    public List<AcademicYear> TermDates { get; init; } = [];
+    public List<ClosureDay> ClosureDays { get; init; } = [];
 }
 
-public enum TenantKind { Trust, School, Icb, Partnership }
+public enum TenantKind { Unknown, Trust, School, Icb, Partnership }
 
 public sealed record TenantTheme
 {
@@ -30,13 +38,13 @@ public sealed record TenantRole
 {
     public string Id { get; init; } = "";
     public string Name { get; init; } = "";
-    public IReadOnlyList<string> Holders { get; init; } = [];
+    public List<string> Holders { get; init; } = [];
 }
 
 public sealed record AcademicYear
 {
     public string Year { get; init; } = "";
-    public IReadOnlyList<Term> Terms { get; init; } = [];
+    public List<Term> Terms { get; init; } = [];
 }
 
 public sealed record Term

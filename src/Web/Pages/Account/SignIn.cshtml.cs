@@ -34,7 +34,8 @@ public sealed class SignInModel(SignInManager<StaffMember> signIn, UserManager<S
         // Looked up in this tenant only: an account of another organisation does not exist here.
         var result = await signIn.PasswordSignInAsync(Input.Email.Trim(), Input.Password, Input.RememberMe, lockoutOnFailure: true);
         if (result.Succeeded) return LocalRedirect(SafeReturnUrl());
-        if (result.RequiresTwoFactor) return RedirectToPage("SignInCode", new { ReturnUrl = SafeReturnUrl(), Input.RememberMe });
+        if (result.RequiresTwoFactor)
+            return Redirect($"/{tenant.Tenant.Identifier}/account/sign-in-code?returnUrl={Uri.EscapeDataString(SafeReturnUrl())}&rememberMe={Input.RememberMe}");
 
         var message = "Enter a correct email address and password";
         if (result.IsLockedOut)
