@@ -21,11 +21,13 @@ results="$PWD/TestResults"
 rm -rf "$results"
 dotnet tool restore >/dev/null
 dotnet build SupervisionHub.sln -c Release -nologo -v quiet
-set +e
-dotnet test SupervisionHub.sln -c Release --no-build -nologo \
-  --logger "trx;LogFilePrefix=results" --results-directory "$results" "$@"
-status=$?
-set -e
+# One project at a time, each writing its own named results file (no two can collide).
+status=0
+for project in $(find tests -name '*.Tests.csproj' | sort); do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
+done
 
 passed=0; failed=0; skipped=0; files=0
 shopt -s nullglob

@@ -21,7 +21,7 @@ builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddDbContext<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(builder.Configuration, builder.Environment)));
 builder.Services.AddHttpContextAccessor();
-builder.Services.AddTenantIdentity();
+builder.Services.AddTenantIdentity(builder.Environment);
 builder.Services.AddAppRateLimits(builder.Configuration);
 builder.Services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
 builder.Services.AddRazorPages(o =>
@@ -37,7 +37,11 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
 });
-builder.Services.AddAntiforgery(o => o.Cookie.Name = ".shub.af");
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = ".shub.af";
+    if (!builder.Environment.IsDevelopment() && !builder.Environment.IsEnvironment("Testing")) o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+});
 
 var app = builder.Build();
 

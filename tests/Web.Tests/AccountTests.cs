@@ -44,7 +44,7 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
         Assert.True(await app.InTenant("devon-torbay", sp => sp.GetRequiredService<AppDbContext>().Staff.AnyAsync(s => s.Email == "linemanager@devon-torbay.example")));
     }
 
-    [GeneratedRegex(@"(http://[^\s]+/reset-password\?[^\s]+)")]
+    [GeneratedRegex(@"(http://[^\s""<]+/reset-password\?[^\s""<]+)")]
     private static partial Regex ResetLink();
 
     [Fact]

@@ -26,8 +26,10 @@ public static class Policies
 
 public static class IdentitySetup
 {
-    public static void AddTenantIdentity(this IServiceCollection services)
+    public static void AddTenantIdentity(this IServiceCollection services, IHostEnvironment env)
     {
+        // Outside development the service is only reached over HTTPS; cookies must never travel in clear.
+        var secure = env.IsDevelopment() || env.IsEnvironment("Testing") ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
         services.AddAuthentication(IdentityConstants.ApplicationScheme)
             .AddIdentityCookies(cookies =>
             {
@@ -35,6 +37,7 @@ public static class IdentitySetup
                 {
                     o.CookieManager = new TenantCookieManager();
                     o.Cookie.Name = ".shub.auth";
+                    o.Cookie.SecurePolicy = secure;
                     o.ExpireTimeSpan = TimeSpan.FromHours(8);
                     o.SlidingExpiration = true;
                     o.Events = new CookieAuthenticationEvents
@@ -51,6 +54,7 @@ public static class IdentitySetup
         services.AddAuthentication().AddCookie(Policies.PlatformScheme, o =>
         {
             o.Cookie.Name = ".shub.platform";
+            o.Cookie.SecurePolicy = secure;
             o.Cookie.Path = "/platform";
             o.LoginPath = "/platform/sign-in";
             o.AccessDeniedPath = "/platform/sign-in";

@@ -1,0 +1,57 @@
+using System.Net;
+
+namespace SupervisionHub.Web.Tests;
+
+/// <summary>The founding tenants with ascent also reachable at its own host name.</summary>
+public sealed class HostNameFactory : AppFactory
+{
+    private readonly string _tenants = Path.Combine(Path.GetTempPath(), "shub-tenants", Guid.NewGuid().ToString("N"));
+
+    public HostNameFactory()
+    {
+        foreach (var file in Directory.GetFiles(RepoPath("tenants"), "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(_tenants, Path.GetRelativePath(RepoPath("tenants"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+        var ascent = Path.Combine(_tenants, "ascent", "tenant.yaml");
+        File.WriteAllText(ascent, File.ReadAllText(ascent).Replace("hosts: []", "hosts: [safeguarding.ascent.example]", StringComparison.Ordinal));
+    }
+
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var settings = base.Settings;
+            settings["Tenants:Root"] = _tenants;
+            return settings;
+        }
+    }
+}
+
+public sealed class HostNameTests(HostNameFactory app) : IClassFixture<HostNameFactory>
+{
+    private static HttpRequestMessage At(string host, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Host = host;
+        return request;
+    }
+
+    [Fact]
+    public async Task A_tenant_host_name_resolves_without_the_prefix()
+    {
+        var response = await app.Browser().SendAsync(At("safeguarding.ascent.example", "/account/sign-in"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Sign in to Ascent Academies Trust", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Another_tenant_cannot_be_reached_through_a_tenant_host_name()
+    {
+        var response = await app.Browser().SendAsync(At("safeguarding.ascent.example", "/river-tees/account/sign-in"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.DoesNotContain("River Tees", await response.Content.ReadAsStringAsync());
+    }
+}
