@@ -36,7 +36,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AllowAnonymousToPage("/Platform/SignIn");
     o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
-});
+}).AddMvcOptions(o => o.ModelMetadataDetailsProviders.Add(new SupervisionHub.Web.Pages.EmptyStringsStayEmpty()));
 builder.Services.AddAntiforgery(o =>
 {
     o.Cookie.Name = ".shub.af";

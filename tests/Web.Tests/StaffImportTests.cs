@@ -109,4 +109,20 @@ public sealed class StaffImportTests(AppFactory app) : IClassFixture<AppFactory>
         Assert.Equal(HttpStatusCode.Forbidden, (await supervisee.GetAsync("/ascent/staff/import")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await supervisee.GetAsync("/ascent/staff")).StatusCode);
     }
+
+    [Fact]
+    public async Task An_empty_add_person_form_gets_every_error_not_a_crash()
+    {
+        var admin = app.Browser();
+        await admin.SignIn("ascent", "admin@ascent.example", AppFactory.DemoPassword);
+        var response = await admin.PostForm("/ascent/staff/new", new Dictionary<string, string>
+            { ["Input.FullName"] = "", ["Input.Email"] = "", ["Input.StartDate.Day"] = "40", ["Input.StartDate.Month"] = "1", ["Input.StartDate.Year"] = "2026" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Enter the person&#x27;s full name", html);
+        Assert.Contains("Enter the person&#x27;s email address", html);
+        Assert.Contains("Select at least one role", html);
+        Assert.Contains("Start date must be a real date", html);
+        Assert.Contains("value=\"40\"", html); // the day as typed, to correct
+    }
 }
