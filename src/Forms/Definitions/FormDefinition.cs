@@ -1,0 +1,102 @@
+namespace SupervisionHub.Forms.Definitions;
+
+/// <summary>A form template as a tenant defines it (tenants/&lt;slug&gt;/forms/&lt;id&gt;.yaml). Immutable once loaded.</summary>
+public sealed record FormDefinition
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public FormPurpose Purpose { get; init; }
+    public string? Description { get; init; }
+    public string? Source { get; init; }
+
+    /// <summary>Answers are stored with no identity (river-tees' audit questionnaire allows no name).</summary>
+    public bool Anonymous { get; init; }
+
+    /// <summary>Id of a guidance form shown beside this one while it is filled.</summary>
+    public string? Guidance { get; init; }
+
+    public required IReadOnlyList<FormSection> Sections { get; init; }
+
+    public IEnumerable<FieldDefinition> Fields => Sections.SelectMany(s => s.Fields);
+
+    public FieldDefinition? Field(string id) => Fields.FirstOrDefault(f => f.Id == id);
+}
+
+public enum FormPurpose { Contract, Record, CaseProforma, Evaluation, Audit, Register, SelfCarePlan, Competency, Guidance }
+
+/// <summary>Who fills a section, so one record can pass between people.</summary>
+public enum Filler { Supervisor, Supervisee, EachMember, Anyone }
+
+public sealed record FormSection
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public Filler FilledBy { get; init; }
+    public string? Help { get; init; }
+    public required IReadOnlyList<FieldDefinition> Fields { get; init; }
+}
+
+public enum FieldType
+{
+    Text, LongText, Number, Date, Time, YesNo, Choice, MultiChoice, Rating, RatingMatrix,
+    Person, CaseReference, Table, Signature, Guidance,
+}
+
+public sealed record FieldDefinition
+{
+    public required string Id { get; init; }
+    public FieldType Type { get; init; }
+    public string Label { get; init; } = "";
+    public string? Hint { get; init; }
+    public string? Help { get; init; }
+    public bool Required { get; init; }
+    public Condition? ShowWhen { get; init; }
+
+    public int? MaxLength { get; init; }
+    public string? Pattern { get; init; }
+    public string? PatternMessage { get; init; }
+
+    public decimal? Min { get; init; }
+    public decimal? Max { get; init; }
+    /// <summary>The YAML key is <c>integer</c>; whole numbers only unless it is false.</summary>
+    public bool WholeNumber { get; init; } = true;
+    public string? Unit { get; init; }
+
+    /// <summary>Date bounds as written: today, -30d, +1y or yyyy-mm-dd.</summary>
+    public string? DateMin { get; init; }
+    public string? DateMax { get; init; }
+
+    /// <summary>For yes/no: an optional comments box beside the answer.</summary>
+    public bool Comments { get; init; }
+
+    public IReadOnlyList<ChoiceOption> Options { get; init; } = [];
+    public int? MinSelected { get; init; }
+    public int? MaxSelected { get; init; }
+
+    public RatingScale? Scale { get; init; }
+    public IReadOnlyList<Statement> Statements { get; init; } = [];
+
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    public IReadOnlyList<FieldDefinition> Columns { get; init; } = [];
+    public int? MinRows { get; init; }
+    public int? MaxRows { get; init; }
+    public string? AddLabel { get; init; }
+
+    public Filler? Signer { get; init; }
+    public string? Markdown { get; init; }
+
+    /// <summary>Fields that hold an answer (guidance does not).</summary>
+    public bool HoldsAnswer => Type != FieldType.Guidance;
+
+    public int EffectiveMaxLength => MaxLength ?? (Type == FieldType.LongText ? 10_000 : 500);
+}
+
+public sealed record ChoiceOption(string Value, string Label);
+
+public sealed record Statement(string Id, string Text);
+
+public sealed record RatingScale(int Min, int Max, IReadOnlyDictionary<int, string> Labels);
+
+/// <summary>Show a field only when an earlier answer matches. Exactly one of the tests is set.</summary>
+public sealed record Condition(string Field, string? EqualTo, IReadOnlyList<string>? In, bool NotEmpty);

@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using SupervisionHub.Forms.Definitions;
+
+namespace SupervisionHub.Forms.Submissions;
+
+/// <summary>A problem with one answer. Path is the field id, or id[row].column, or id.statement.</summary>
+public sealed record AnswerError(string Path, string Message);
+
+/// <summary>What a check needs to know beyond the answers themselves.</summary>
+public sealed record ValidationContext(DateOnly Today, IReadOnlySet<Filler> FilledBy, bool Submitting, Func<string, bool>? PersonExists = null)
+{
+    public static IReadOnlySet<Filler> Everyone { get; } = new HashSet<Filler>(Enum.GetValues<Filler>());
+}
+
+/// <summary>
+/// Checks answers against the exact form version they belong to, on the server, whatever the
+/// browser did. Only the sections the person fills are checked; hidden fields are neither
+/// required nor kept. A draft is checked for shape but not for missing answers.
+/// </summary>
+public static class SubmissionValidator
+{
+    public static IReadOnlyList<AnswerError> Validate(FormDefinition form, JsonObject answers, ValidationContext ctx)
+    {
+        var errors = new List<AnswerError>();
+        foreach (var section in form.Sections.Where(s => ctx.FilledBy.Contains(s.FilledBy) || s.FilledBy == Filler.Anyone))
+        {
+            foreach (var field in section.Fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature))
+            {
+                if (!IsVisible(field, answers)) continue;
+                CheckField(field, answers[field.Id], field.Id, ctx, errors);
+                if (field.Type == FieldType.YesNo && field.Comments && Text(answers[field.Id + ".comments"]) is { Length: > 10_000 })
+                    errors.Add(new(field.Id + ".comments", "Comments must be 10,000 characters or fewer"));
+            }
+        }
+        return errors;
+    }
+
+    /// <summary>Removes answers to fields the conditions hide, and to fields the form does not have.</summary>
+    public static JsonObject Clean(FormDefinition form, JsonObject answers)
+    {
+        var kept = new JsonObject();
+        foreach (var field in form.Fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature && IsVisible(f, answers)))
+        {
+            if (answers[field.Id] is { } value) kept[field.Id] = value.DeepClone();
+            if (field.Comments && answers[field.Id + ".comments"] is { } comments) kept[field.Id + ".comments"] = comments.DeepClone();
+        }
+        return kept;
+    }
+
+    public static bool IsVisible(FieldDefinition field, JsonObject answers)
+    {
+        if (field.ShowWhen is not { } c) return true;
+        var value = answers[c.Field];
+        if (c.NotEmpty) return !IsEmpty(value);
+        var text = value is JsonValue v ? v.ToString() : null;
+        if (c.EqualTo is not null) return text == c.EqualTo || (value is JsonArray a && a.Any(x => x?.ToString() == c.EqualTo));
+        return c.In!.Contains(text) || (value is JsonArray arr && arr.Any(x => c.In!.Contains(x?.ToString())));
+    }
+
+    private static void CheckField(FieldDefinition f, JsonNode? value, string path, ValidationContext ctx, List<AnswerError> errors)
+    {
+        if (IsEmpty(value))
+        {
+            if (ctx.Submitting && (f.Required || (f.Type == FieldType.Table && f.MinRows > 0)))
+                errors.Add(new(path, f.Type == FieldType.Table ? $"Add at least {Math.Max(1, f.MinRows ?? 1)} {(f.MinRows > 1 ? "rows" : "row")} to '{f.Label}'" : Missing(f)));
+            return;
+        }
+        void Add(string message) => errors.Add(new(path, message));
+        switch (f.Type)
+        {
+            case FieldType.Text or FieldType.LongText or FieldType.CaseReference:
+                var text = Text(value);
+                if (text is null) { Add($"'{f.Label}' must be text"); break; }
+                if (text.Length > f.EffectiveMaxLength) Add($"'{f.Label}' must be {f.EffectiveMaxLength:N0} characters or fewer");
+                else if (f.Pattern is { } p && !Regex.IsMatch(text, p, RegexOptions.None, TimeSpan.FromMilliseconds(100))) Add(f.PatternMessage ?? $"'{f.Label}' is not in the right format");
+                break;
+            case FieldType.Number:
+                if (!TryNumber(value, out var n)) { Add($"'{f.Label}' must be a number"); break; }
+                if (f.WholeNumber && n != decimal.Truncate(n)) Add($"'{f.Label}' must be a whole number");
+                else if (f.Min is { } min && n < min) Add($"'{f.Label}' must be {min} or more");
+                else if (f.Max is { } max && n > max) Add($"'{f.Label}' must be {max} or less");
+                break;
+            case FieldType.Date:
+                if (!DateOnly.TryParseExact(Text(value), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) { Add($"'{f.Label}' must be a real date"); break; }
+                if (f.DateMin is { } dmin && d < Resolve(dmin, ctx.Today)) Add($"'{f.Label}' must be on or after {Resolve(dmin, ctx.Today):d MMMM yyyy}");
+                else if (f.DateMax is { } dmax && d > Resolve(dmax, ctx.Today)) Add($"'{f.Label}' must be on or before {Resolve(dmax, ctx.Today):d MMMM yyyy}");
+                break;
+            case FieldType.Time:
+                if (!TimeOnly.TryParseExact(Text(value), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)) Add($"'{f.Label}' must be a time like 14:30");
+                break;
+            case FieldType.YesNo:
+                if (Text(value) is not ("yes" or "no")) Add($"Select yes or no for '{f.Label}'");
+                break;
+            case FieldType.Choice:
+                if (f.Options.All(o => o.Value != Text(value))) Add($"Select one of the options for '{f.Label}'");
+                break;
+            case FieldType.MultiChoice:
+                if (value is not JsonArray picked || picked.Any(x => f.Options.All(o => o.Value != x?.ToString()))) { Add($"Select from the options for '{f.Label}'"); break; }
+                if (f.MinSelected is { } least && picked.Count < least) Add($"Select at least {least} for '{f.Label}'");
+                else if (f.MaxSelected is { } most && picked.Count > most) Add($"Select no more than {most} for '{f.Label}'");
+                break;
+            case FieldType.Rating:
+                if (!TryNumber(value, out var r) || r < f.Scale!.Min || r > f.Scale.Max || r != decimal.Truncate(r)) Add($"Choose a rating from {f.Scale!.Min} to {f.Scale.Max} for '{f.Label}'");
+                break;
+            case FieldType.RatingMatrix:
+                if (value is not JsonObject ratings) { Add($"Rate each statement in '{f.Label}'"); break; }
+                foreach (var s in f.Statements)
+                {
+                    var rated = ratings[s.Id];
+                    if (IsEmpty(rated)) { if (ctx.Submitting && f.Required) errors.Add(new($"{path}.{s.Id}", $"Choose a rating for '{s.Text}'")); }
+                    else if (!TryNumber(rated, out var sr) || sr < f.Scale!.Min || sr > f.Scale.Max) errors.Add(new($"{path}.{s.Id}", $"Choose a rating from {f.Scale!.Min} to {f.Scale.Max} for '{s.Text}'"));
+                }
+                break;
+            case FieldType.Person:
+                if (Text(value) is not { } id || (ctx.PersonExists is { } exists && !exists(id))) Add($"Choose a person from the list for '{f.Label}'");
+                break;
+            case FieldType.Table:
+                if (value is not JsonArray rows) { Add($"'{f.Label}' must be a table of rows"); break; }
+                if (ctx.Submitting && f.MinRows is { } minRows && rows.Count < minRows) Add($"Add at least {minRows} {(minRows == 1 ? "row" : "rows")} to '{f.Label}'");
+                if (f.MaxRows is { } maxRows && rows.Count > maxRows) Add($"'{f.Label}' can have at most {maxRows} rows");
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    if (rows[i] is not JsonObject row) { errors.Add(new($"{path}[{i}]", $"Row {i + 1} of '{f.Label}' is not a row")); continue; }
+                    foreach (var column in f.Columns)
+                        CheckField(column with { Label = $"{column.Label} (row {i + 1})" }, row[column.Id], $"{path}[{i}].{column.Id}", ctx, errors);
+                }
+                break;
+        }
+    }
+
+    private static string Missing(FieldDefinition f)
+    {
+        var label = f.Label.TrimEnd();
+        if (label.EndsWith('?')) return $"Answer the question: {label}";
+        var verb = f.Type is FieldType.YesNo or FieldType.Choice or FieldType.MultiChoice or FieldType.Rating or FieldType.Person ? "Select" : "Enter";
+        return $"{verb} {(label.Length > 1 && char.IsUpper(label[0]) && !char.IsUpper(label[1]) ? char.ToLowerInvariant(label[0]) + label[1..] : label)}";
+    }
+
+    public static bool IsEmpty(JsonNode? value) => value switch
+    {
+        null => true,
+        JsonValue v => string.IsNullOrWhiteSpace(v.ToString()),
+        JsonArray a => a.Count == 0,
+        JsonObject o => o.Count == 0 || o.All(kv => IsEmpty(kv.Value)),
+        _ => false,
+    };
+
+    private static string? Text(JsonNode? value) => value is JsonValue v ? v.ToString() : null;
+
+    private static bool TryNumber(JsonNode? value, out decimal number)
+    {
+        number = 0;
+        return value is JsonValue v && decimal.TryParse(v.ToString(), NumberStyles.Number, CultureInfo.InvariantCulture, out number);
+    }
+
+    /// <summary>today, -30d, +2w, +1m, -1y, or yyyy-mm-dd.</summary>
+    public static DateOnly Resolve(string bound, DateOnly today)
+    {
+        if (bound == "today") return today;
+        if (bound[0] is '+' or '-')
+        {
+            var amount = int.Parse(bound[1..^1], CultureInfo.InvariantCulture) * (bound[0] == '-' ? -1 : 1);
+            return bound[^1] switch { 'd' => today.AddDays(amount), 'w' => today.AddDays(7 * amount), 'm' => today.AddMonths(amount), _ => today.AddYears(amount) };
+        }
+        return DateOnly.ParseExact(bound, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+    }
+}
