@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using SupervisionHub.Forms.Definitions;
+using SupervisionHub.Forms.Submissions;
+
+namespace SupervisionHub.Forms.Tests;
+
+public sealed class SubmissionValidatorTests
+{
+    private static readonly FormDefinition Form = FormLoader.Load("""
+        id: r
+        title: Record
+        sections:
+          - id: s
+            title: S
+            filledBy: supervisor
+            fields:
+              - { id: date, type: date, label: Date of supervision, required: true, max: today }
+              - { id: concern, type: yesNo, label: Was a concern raised?, required: true }
+              - { id: details, type: longText, label: Details of the concern, required: true, showWhen: { field: concern, equals: "yes" } }
+              - { id: minutes, type: number, label: Duration, min: 15, max: 240 }
+              - id: actions
+                type: table
+                label: Actions
+                minRows: 1
+                columns:
+                  - { id: action, type: text, label: Action, required: true }
+                  - { id: by-when, type: date, label: By when }
+          - id: t
+            title: T
+            filledBy: supervisee
+            fields:
+              - { id: reflection, type: longText, label: Your reflection, required: true }
+        """, "r.yaml").Definition!;
+
+    private static readonly ValidationContext Supervisor = new(SampleAnswers.Today, new HashSet<Filler> { Filler.Supervisor }, Submitting: true);
+
+    [Fact]
+    public void Every_missing_and_wrong_answer_is_named()
+    {
+        var answers = new JsonObject
+        {
+            ["date"] = "2027-01-01",
+            ["concern"] = "yes",
+            ["minutes"] = "5",
+            ["actions"] = new JsonArray(new JsonObject { ["action"] = "", ["by-when"] = "2026-02-30" }),
+        };
+        var errors = SubmissionValidator.Validate(Form, answers, Supervisor);
+        Assert.Equal(
+            ["date", "details", "minutes", "actions[0].action", "actions[0].by-when"],
+            errors.Select(e => e.Path));
+        Assert.Contains(errors, e => e.Message == "Enter details of the concern");
+        Assert.Contains(errors, e => e.Message == "'Duration' must be 15 or more");
+        Assert.Contains(errors, e => e.Message == "Enter action (row 1)");
+    }
+
+    [Fact]
+    public void A_hidden_field_is_not_required_and_not_kept()
+    {
+        var answers = new JsonObject { ["date"] = "2026-11-20", ["concern"] = "no", ["details"] = "left over", ["actions"] = new JsonArray(new JsonObject { ["action"] = "Read policy" }) };
+        Assert.Empty(SubmissionValidator.Validate(Form, answers, Supervisor));
+        Assert.Null(SubmissionValidator.Clean(Form, answers)["details"]);
+    }
+
+    [Fact]
+    public void Only_the_persons_own_sections_are_checked()
+    {
+        var supervisee = Supervisor with { FilledBy = new HashSet<Filler> { Filler.Supervisee } };
+        var errors = SubmissionValidator.Validate(Form, new JsonObject(), supervisee);
+        Assert.Equal(["reflection"], errors.Select(e => e.Path));
+    }
+
+    [Fact]
+    public void A_draft_may_be_incomplete_but_not_malformed()
+    {
+        var draft = Supervisor with { Submitting = false };
+        Assert.Empty(SubmissionValidator.Validate(Form, new JsonObject { ["concern"] = "yes" }, draft));
+        Assert.Equal(["minutes"], SubmissionValidator.Validate(Form, new JsonObject { ["minutes"] = "lots" }, draft).Select(e => e.Path));
+    }
+}
