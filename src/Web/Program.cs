@@ -16,6 +16,7 @@ builder.Services.AddSingleton<TenantRegistry>();
 builder.Services.AddSingleton<PerTenantRunner>();
 builder.Services.AddScoped<TenantCatalogSync>();
 builder.Services.AddScoped<StaffDirectory>();
+builder.Services.AddScoped<SupervisionHub.Web.Records.FormCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.DevData;
+using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web;
@@ -45,6 +46,12 @@ public static class ServiceSetup
             await scope.ServiceProvider.GetRequiredService<TenantCatalogSync>().SyncAsync(tenantsRoot, ct);
         }
         await services.GetRequiredService<TenantRegistry>().ReloadAsync(ct);
+        // Each tenant's forms folder: changed definitions are published as new versions.
+        await services.GetRequiredService<PerTenantRunner>().RunForEachAsync("publish-forms", (sp, token) =>
+        {
+            var folder = Path.Combine(tenantsRoot, sp.GetRequiredService<ITenantContext>().Tenant.Identifier, "forms");
+            return sp.GetRequiredService<FormCatalog>().SyncFolderAsync(folder, Path.GetDirectoryName(tenantsRoot)!, token);
+        }, ct, stopOnError: true);
         var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
         await services.GetRequiredService<DemoSeeder>().SeedAsync(demo, tenantsRoot, ct);
     }

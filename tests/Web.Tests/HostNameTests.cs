@@ -2,21 +2,19 @@ using System.Net;
 
 namespace SupervisionHub.Web.Tests;
 
-/// <summary>The founding tenants with ascent also reachable at its own host name.</summary>
-public sealed class HostNameFactory : AppFactory
+/// <summary>The founding tenants copied to a folder of the test's own, so a test can change them.</summary>
+public abstract class CopiedTenantsFactory : AppFactory
 {
-    private readonly string _tenants = Path.Combine(Path.GetTempPath(), "shub-tenants", Guid.NewGuid().ToString("N"));
+    protected string TenantsFolder { get; } = Path.Combine(Path.GetTempPath(), "shub-tenants", Guid.NewGuid().ToString("N"));
 
-    public HostNameFactory()
+    protected CopiedTenantsFactory()
     {
         foreach (var file in Directory.GetFiles(RepoPath("tenants"), "*", SearchOption.AllDirectories))
         {
-            var target = Path.Combine(_tenants, Path.GetRelativePath(RepoPath("tenants"), file));
+            var target = Path.Combine(TenantsFolder, Path.GetRelativePath(RepoPath("tenants"), file));
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target);
         }
-        var ascent = Path.Combine(_tenants, "ascent", "tenant.yaml");
-        File.WriteAllText(ascent, File.ReadAllText(ascent).Replace("hosts: []", "hosts: [safeguarding.ascent.example]", StringComparison.Ordinal));
     }
 
     protected override IDictionary<string, string?> Settings
@@ -24,9 +22,19 @@ public sealed class HostNameFactory : AppFactory
         get
         {
             var settings = base.Settings;
-            settings["Tenants:Root"] = _tenants;
+            settings["Tenants:Root"] = TenantsFolder;
             return settings;
         }
+    }
+}
+
+/// <summary>The founding tenants with ascent also reachable at its own host name.</summary>
+public sealed class HostNameFactory : CopiedTenantsFactory
+{
+    public HostNameFactory()
+    {
+        var ascent = Path.Combine(TenantsFolder, "ascent", "tenant.yaml");
+        File.WriteAllText(ascent, File.ReadAllText(ascent).Replace("hosts: []", "hosts: [safeguarding.ascent.example]", StringComparison.Ordinal));
     }
 }
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Platform;
+using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
@@ -31,6 +32,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
     public DbSet<StaffMember> Staff => Set<StaffMember>();
     public DbSet<TrainingRecord> TrainingRecords => Set<TrainingRecord>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<FormVersion> FormVersions => Set<FormVersion>();
+    public DbSet<Submission> Submissions => Set<Submission>();
+    public DbSet<Signature> Signatures => Set<Signature>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;

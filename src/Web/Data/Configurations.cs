@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Platform;
+using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
@@ -70,5 +71,43 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.To).HasMaxLength(320);
         b.Property(m => m.Subject).HasMaxLength(300);
         b.HasIndex(m => new { m.SentAt, m.CreatedAt });
+    }
+}
+
+internal sealed class FormVersionConfiguration : IEntityTypeConfiguration<FormVersion>
+{
+    public void Configure(EntityTypeBuilder<FormVersion> b)
+    {
+        b.HasKey(v => v.Id);
+        b.Property(v => v.FormId).HasMaxLength(64);
+        b.Property(v => v.Title).HasMaxLength(300);
+        b.Property(v => v.ContentHash).HasMaxLength(64);
+        b.HasIndex(v => new { v.TenantId, v.FormId, v.Version }).IsUnique();
+    }
+}
+
+internal sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submission>
+{
+    public void Configure(EntityTypeBuilder<Submission> b)
+    {
+        b.HasKey(s => s.Id);
+        b.Property(s => s.FormId).HasMaxLength(64);
+        b.Property(s => s.Status).HasConversion<string>().HasMaxLength(20);
+        b.HasOne(s => s.FormVersion).WithMany().HasForeignKey(s => s.FormVersionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(s => s.Signatures).WithOne().HasForeignKey(x => x.SubmissionId).OnDelete(DeleteBehavior.Cascade);
+        b.Ignore(s => s.Answers);
+        b.Ignore(s => s.ContentHash);
+        b.Ignore(s => s.ValidSignatures);
+        b.HasIndex(s => new { s.TenantId, s.FormId });
+    }
+}
+
+internal sealed class SignatureConfiguration : IEntityTypeConfiguration<Signature>
+{
+    public void Configure(EntityTypeBuilder<Signature> b)
+    {
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Role).HasMaxLength(40);
+        b.Property(s => s.ContentHash).HasMaxLength(64);
     }
 }

@@ -13,6 +13,7 @@ public static class Navigation
         yield return (root, "Home");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead)))
             yield return (root + "/staff", "Staff directory");
+        yield return (root + "/forms", "Forms and records");
         yield return (root + "/account/security", "Account security");
     }
 }

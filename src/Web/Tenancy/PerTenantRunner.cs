@@ -7,7 +7,8 @@ namespace SupervisionHub.Web.Tenancy;
 /// </summary>
 public sealed class PerTenantRunner(IServiceScopeFactory scopes, TenantRegistry registry, ILogger<PerTenantRunner> log)
 {
-    public async Task RunForEachAsync(string jobName, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct)
+    /// <param name="stopOnError">For start-up work whose failure must stop the service (bad configuration), rather than be logged and skipped.</param>
+    public async Task RunForEachAsync(string jobName, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct, bool stopOnError = false)
     {
         await registry.ReloadAsync(ct);
         foreach (var tenant in registry.All)
@@ -17,7 +18,7 @@ public sealed class PerTenantRunner(IServiceScopeFactory scopes, TenantRegistry 
             {
                 await RunForAsync(tenant, work, ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !stopOnError)
             {
                 log.LogError(ex, "Background job {Job} failed for tenant {TenantId}", jobName, tenant.Id);
             }

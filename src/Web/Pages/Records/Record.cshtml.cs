@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Forms.Definitions;
+using SupervisionHub.Forms.Submissions;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Records;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Pages.Records;
+
+/// <summary>
+/// One record: filled, saved as a draft, submitted, signed. Whatever is posted is saved as the
+/// draft before anything is checked, so nothing typed is lost to a validation error.
+/// </summary>
+public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
+
+    public Submission Record { get; private set; } = null!;
+    public FormDefinition Form { get; private set; } = null!;
+    public FormView View { get; private set; } = null!;
+    public FormView? Guidance { get; private set; }
+    public IReadOnlyList<Filler> SignAs { get; private set; } = [];
+    public bool CanEdit => View.EditableSections.Count > 0;
+
+    private StaffMember _me = null!;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
+        await LoadAsync(ct) is { } denied ? denied : Page();
+
+    public async Task<IActionResult> OnPostSaveAsync(string? row, CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        var answers = Merge(out var problems);
+        if (row is not null) answers = ChangeRows(answers, row);
+        Record.SaveDraft(answers, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        if (row is not null)
+        {
+            Build(answers, Errors(problems));
+            return Page();
+        }
+        TempData["Notice"] = "Your answers have been saved. You can come back to this record from Forms and records.";
+        return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
+    }
+
+    public async Task<IActionResult> OnPostSubmitAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        var answers = Merge(out var problems);
+        var errors = Errors(problems);
+        var context = new ValidationContext(tenant.Tenant.Today(clock), RecordAccess.PartiesOf(_me), Submitting: true, PersonExists: id => View.People.Any(p => p.Id == id));
+        foreach (var e in SubmissionValidator.Validate(Form, answers, context)) errors.TryAdd(e.Path, e.Message);
+        if (errors.Count > 0)
+        {
+            Record.SaveDraft(answers, clock.GetUtcNow()); // keep everything typed
+            await db.SaveChangesAsync(ct);
+            Build(answers, errors);
+            return Page();
+        }
+        Record.Submit(SubmissionValidator.Clean(Form, answers), clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        TempData["Notice"] = "The record has been submitted.";
+        return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
+    }
+
+    public async Task<IActionResult> OnPostSignAsync(Filler role, CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        if (!SignAs.Contains(role)) return Forbid();
+        Record.Sign(_me.Id, role.ToString(), clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        TempData["Notice"] = "You have signed the record.";
+        return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
+    }
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        var me = await users.GetUserAsync(User);
+        if (me is null) return Challenge();
+        _me = me;
+        var record = await db.Submissions.Include(s => s.FormVersion).Include(s => s.Signatures).FirstOrDefaultAsync(s => s.Id == Id, ct);
+        if (record is null) return NotFound();
+        Record = record;
+        Form = FormCatalog.Definition(record.FormVersion);
+        if (!RecordAccess.CanRead(record, Form, me)) return NotFound(); // not 403: do not confirm the record exists
+        SignAs = RecordAccess.CanSignAs(record, Form, me);
+        Build(record.Answers, new Dictionary<string, string>());
+        if (Form.Guidance is { } g
+            && await db.FormVersions.AsNoTracking().Where(v => v.FormId == g).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct) is { } gv)
+        {
+            Guidance = View with { Form = FormCatalog.Definition(gv), Answers = [], EditableSections = new HashSet<string>() };
+        }
+        return null;
+    }
+
+    private void Build(JsonObject answers, Dictionary<string, string> errors)
+    {
+        var today = tenant.Tenant.Today(clock);
+        var people = View?.People ?? db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
+            .OrderBy(s => s.FullName).Select(s => new { s.Id, s.FullName, s.JobTitle }).AsEnumerable()
+            .Select(s => (s.Id, s.JobTitle is null ? s.FullName : $"{s.FullName}, {s.JobTitle}")).ToList();
+        var signers = Record.Signatures.Select(s => s.SignerId).Distinct().ToList();
+        var names = db.Staff.AsNoTracking().Where(s => signers.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
+        View = new FormView(Form, answers, errors, RecordAccess.EditableSections(Record, Form, _me), people, Record.Signatures, names);
+        foreach (var (path, message) in errors) ModelState.AddModelError(FormView.Name(path), message);
+    }
+
+    /// <summary>The saved answers with the person's own sections replaced by what they posted.</summary>
+    private JsonObject Merge(out IReadOnlyList<(string Path, string Message)> problems)
+    {
+        var editable = View.EditableSections;
+        var bound = AnswerBinder.Bind(Form, Request.Form, editable);
+        var merged = Record.Answers;
+        foreach (var field in Form.Sections.Where(s => editable.Contains(s.Id)).SelectMany(s => s.Fields))
+        {
+            merged.Remove(field.Id);
+            merged.Remove(field.Id + ".comments");
+        }
+        foreach (var (key, value) in bound.Answers) merged[key] = value?.DeepClone();
+        problems = bound.Problems;
+        return merged;
+    }
+
+    private static Dictionary<string, string> Errors(IReadOnlyList<(string Path, string Message)> problems) =>
+        problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.First().Message);
+
+    /// <summary>Adds or removes a table row without JavaScript ("add:actions", "remove:actions:2").</summary>
+    private JsonObject ChangeRows(JsonObject answers, string command)
+    {
+        var parts = command.Split(':');
+        if (parts.Length < 2 || Form.Field(parts[1]) is not { Type: FieldType.Table } table || !View.EditableSections.Any(s => Form.Sections.First(x => x.Id == s).Fields.Contains(table)))
+            return answers;
+        var rows = answers[table.Id] as JsonArray ?? [];
+        if (parts[0] == "add" && (table.MaxRows is null || rows.Count < table.MaxRows)) rows.Add(new JsonObject());
+        if (parts[0] == "remove" && parts.Length == 3 && int.TryParse(parts[2], out var i) && i >= 0 && i < rows.Count) rows.RemoveAt(i);
+        answers[table.Id] = rows.DeepClone();
+        return answers;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SupervisionHub.Forms.Definitions;
+
+namespace SupervisionHub.Web.Records;
+
+/// <summary>What the form renderer needs: one version's definition, the answers, errors keyed by answer path, and who may edit what.</summary>
+public sealed record FormView(
+    FormDefinition Form,
+    JsonObject Answers,
+    IReadOnlyDictionary<string, string> Errors,
+    IReadOnlySet<string> EditableSections,
+    IReadOnlyList<(string Id, string Name)> People,
+    IReadOnlyList<Signature> Signatures,
+    IReadOnlyDictionary<string, string> SignerNames)
+{
+    public static string Name(string path) => AnswerBinder.Prefix + path;
+
+    public string? Error(string path) => Errors.GetValueOrDefault(path);
+
+    public static string? Text(JsonNode? node) => node is JsonValue v ? v.ToString() : null;
+
+    /// <summary>Day, month and year of a date answer, whether stored as yyyy-mm-dd or as the parts typed.</summary>
+    public static (string Day, string Month, string Year) DateParts(JsonNode? node)
+    {
+        if (node is JsonObject typed) return (Text(typed["day"]) ?? "", Text(typed["month"]) ?? "", Text(typed["year"]) ?? "");
+        return DateOnly.TryParseExact(Text(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+            ? (d.Day.ToString(CultureInfo.InvariantCulture), d.Month.ToString(CultureInfo.InvariantCulture), d.Year.ToString(CultureInfo.InvariantCulture))
+            : ("", "", "");
+    }
+
+    public static string DisplayDate(JsonNode? node) =>
+        DateOnly.TryParseExact(Text(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")) : Text(node) ?? "";
+
+    public string PersonName(string? id) => People.FirstOrDefault(p => p.Id == id).Name ?? (id is null ? "" : "Unknown person");
+}

@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using SupervisionHub.Web.Data;
+
+namespace SupervisionHub.Web.Records;
+
+public enum SubmissionStatus { Draft, Submitted, Signed }
+
+/// <summary>
+/// A filled form: answers against one frozen form version. Its lifecycle is guarded here, not
+/// in pages: a draft saves freely; submitting needs valid answers (checked by the caller against
+/// the version); changing submitted content voids every signature and says so.
+/// </summary>
+public sealed class Submission : ITenantOwned
+{
+    private Submission() { }
+
+    public Submission(FormVersion version, string? createdById, DateTimeOffset now)
+    {
+        Id = Guid.NewGuid();
+        FormVersionId = version.Id;
+        FormVersion = version;
+        FormId = version.FormId;
+        CreatedById = createdById;
+        CreatedAt = now;
+        UpdatedAt = now;
+        AnswersJson = "{}";
+    }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public string FormId { get; private set; } = "";
+    public int FormVersionId { get; private set; }
+    public FormVersion FormVersion { get; private set; } = null!;
+
+    /// <summary>Null for an anonymous questionnaire: no identity is stored with the answers.</summary>
+    public string? CreatedById { get; private set; }
+
+    public SubmissionStatus Status { get; private set; }
+    public string AnswersJson { get; private set; } = "{}";
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+    public DateTimeOffset? SubmittedAt { get; private set; }
+    public List<Signature> Signatures { get; private set; } = [];
+
+    /// <summary>Set when a change voided signatures, so the record can say so.</summary>
+    public string? VoidNotice { get; private set; }
+
+    public JsonObject Answers => JsonNode.Parse(AnswersJson) as JsonObject ?? [];
+
+    public string ContentHash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(FormVersion.ContentHash + "\n" + AnswersJson)));
+
+    public IEnumerable<Signature> ValidSignatures => Signatures.Where(s => s.VoidedAt is null);
+
+    public void SaveDraft(JsonObject answers, DateTimeOffset now) => Change(answers, now);
+
+    public void Submit(JsonObject answers, DateTimeOffset now)
+    {
+        Change(answers, now);
+        if (Status == SubmissionStatus.Draft)
+        {
+            Status = SubmissionStatus.Submitted;
+            SubmittedAt = now;
+        }
+    }
+
+    public Signature Sign(string signerId, string role, DateTimeOffset now)
+    {
+        if (Status == SubmissionStatus.Draft)
+            throw new InvalidOperationException("A draft cannot be signed: submit it first.");
+        if (ValidSignatures.Any(s => s.SignerId == signerId && s.Role == role))
+            throw new InvalidOperationException("This person has already signed in this role.");
+        var signature = new Signature(signerId, role, ContentHash, now);
+        Signatures.Add(signature);
+        Status = SubmissionStatus.Signed;
+        VoidNotice = null;
+        return signature;
+    }
+
+    private void Change(JsonObject answers, DateTimeOffset now)
+    {
+        var json = answers.ToJsonString();
+        if (json == AnswersJson) return;
+        AnswersJson = json;
+        UpdatedAt = now;
+        var voided = ValidSignatures.ToList();
+        foreach (var s in voided) s.Void(now);
+        if (voided.Count > 0)
+        {
+            // A signature vouches for exact content; after any change it no longer does.
+            VoidNotice = $"The content changed on {now:d MMMM yyyy} after {voided.Count} {(voided.Count == 1 ? "signature" : "signatures")}; it needs signing again.";
+            Status = SubmissionStatus.Submitted;
+        }
+    }
+}
+
+/// <summary>Who signed, in which role, when, and the hash of exactly what they signed.</summary>
+public sealed class Signature : ITenantOwned
+{
+    private Signature() { }
+
+    public Signature(string signerId, string role, string contentHash, DateTimeOffset signedAt)
+    {
+        SignerId = signerId;
+        Role = role;
+        ContentHash = contentHash;
+        SignedAt = signedAt;
+    }
+
+    public int Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public Guid SubmissionId { get; private set; }
+    public string SignerId { get; private set; } = "";
+    public string Role { get; private set; } = "";
+    public string ContentHash { get; private set; } = "";
+    public DateTimeOffset SignedAt { get; private set; }
+    public DateTimeOffset? VoidedAt { get; private set; }
+
+    public void Void(DateTimeOffset now) => VoidedAt ??= now;
+}

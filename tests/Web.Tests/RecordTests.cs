@@ -1,0 +1,170 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Records;
+
+namespace SupervisionHub.Web.Tests;
+
+/// <summary>ralph-thoresby with one extra test form, so these tests do not hang on a founding form's wording.</summary>
+public sealed class RecordsFactory : CopiedTenantsFactory
+{
+    public const string FormV1 = """
+        id: test-record
+        title: Test supervision record
+        purpose: record
+        sections:
+          - id: main
+            title: The session
+            filledBy: supervisor
+            fields:
+              - { id: supervisee, type: person, label: Supervisee, required: true }
+              - { id: date, type: date, label: Date of supervision, required: true }
+              - { id: discussed, type: longText, label: Issues discussed, required: true }
+              - id: actions
+                type: table
+                label: Actions
+                columns:
+                  - { id: action, type: text, label: Action, required: true }
+                  - { id: by-when, type: date, label: By when }
+              - { id: supervisor-signature, type: signature, label: Supervisor signature, signer: supervisor }
+          - id: agree
+            title: Supervisee
+            filledBy: supervisee
+            fields:
+              - { id: comments, type: longText, label: Your comments }
+              - { id: supervisee-signature, type: signature, label: Supervisee signature, signer: supervisee }
+        """;
+
+    public RecordsFactory()
+    {
+        var forms = Path.Combine(TenantsFolder, "ralph-thoresby", "forms");
+        Directory.CreateDirectory(forms);
+        File.WriteAllText(Path.Combine(forms, "test-record.yaml"), FormV1);
+        // Its own form for the versioning test, so publishing version 2 does not change the others' form.
+        File.WriteAllText(Path.Combine(forms, "versioned-record.yaml"), FormV1.Replace("id: test-record", "id: versioned-record", StringComparison.Ordinal));
+    }
+}
+
+public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<RecordsFactory>
+{
+    private const string T = "ralph-thoresby";
+
+    private async Task<(HttpClient Client, string Url)> StartRecordAsync(string formId = "test-record")
+    {
+        var client = app.Browser();
+        await client.SignIn(T, "supervisor@ralph-thoresby.example", AppFactory.DemoPassword);
+        var start = await client.PostForm($"/{T}/forms?handler=Start", new Dictionary<string, string> { ["formId"] = formId }, $"/{T}/forms");
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        return (client, start.Headers.Location!.OriginalString);
+    }
+
+    private Task<string> SuperviseeIdAsync() => app.InTenant(T, sp =>
+        sp.GetRequiredService<AppDbContext>().Staff.Where(s => s.Email == "supervisee@ralph-thoresby.example").Select(s => s.Id).SingleAsync());
+
+    [Fact]
+    public async Task Submitting_with_a_required_answer_missing_shows_every_error_and_keeps_what_was_typed()
+    {
+        var (client, url) = await StartRecordAsync();
+        var response = await client.PostForm(url + "?handler=Submit", new Dictionary<string, string>
+        {
+            ["a.supervisee"] = await SuperviseeIdAsync(),
+            ["a.date.day"] = "31", ["a.date.month"] = "2", ["a.date.year"] = "2026",
+            ["a.discussed"] = "",
+            ["a.actions.rows"] = "1", ["a.actions[0].action"] = "Read the updated policy <script>alert(1)</script>",
+        }, url);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("There is a problem", html);
+        Assert.Contains("href=\"#a_date\"", html);
+        Assert.Contains("href=\"#a_discussed\"", html);
+        Assert.Contains("&#x27;Date of supervision&#x27; must be a real date", html);
+        Assert.Contains("Enter issues discussed", html);
+        Assert.Contains("value=\"31\"", html); // the impossible day as typed
+        Assert.Contains("Read the updated policy &lt;script&gt;", html); // kept, and inert
+        Assert.DoesNotContain("<script>alert(1)</script>", html);
+    }
+
+    [Fact]
+    public async Task A_record_is_submitted_signed_by_both_and_a_change_voids_the_signatures()
+    {
+        var (supervisor, url) = await StartRecordAsync();
+        var fields = new Dictionary<string, string>
+        {
+            ["a.supervisee"] = await SuperviseeIdAsync(),
+            ["a.date.day"] = "20", ["a.date.month"] = "11", ["a.date.year"] = "2026",
+            ["a.discussed"] = "Workload and one case.",
+            ["a.actions.rows"] = "1", ["a.actions[0].action"] = "Book CPD", ["a.actions[0].by-when.day"] = "1", ["a.actions[0].by-when.month"] = "12", ["a.actions[0].by-when.year"] = "2026",
+        };
+        Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Submit", fields, url)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "Supervisor" }, url)).StatusCode);
+
+        var supervisee = app.Browser();
+        await supervisee.SignIn(T, "supervisee@ralph-thoresby.example", AppFactory.DemoPassword);
+        var page = await supervisee.GetStringAsync(url);
+        Assert.Contains("Workload and one case.", page);
+        Assert.Contains("Sign as supervisee", page);
+        Assert.Equal(HttpStatusCode.Redirect, (await supervisee.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "Supervisee" }, url)).StatusCode);
+        Assert.Equal(2, Regex.Count(await supervisee.GetStringAsync(url), ">Signed</strong> by"));
+
+        // The supervisor changes the content: both signatures are void, and the record says so.
+        fields["a.discussed"] = "Workload, one case, and wellbeing.";
+        await supervisor.PostForm(url + "?handler=Submit", fields, url);
+        var after = await supervisee.GetStringAsync(url);
+        Assert.Contains("needs signing again", after);
+        Assert.Equal(0, Regex.Count(after, ">Signed</strong> by"));
+        await app.InTenant(T, async sp =>
+        {
+            var signatures = await sp.GetRequiredService<AppDbContext>().Signatures.ToListAsync();
+            Assert.True(signatures.Count == 2, string.Join(", ", signatures.Select(s => $"{s.SubmissionId}:{s.Role}:{s.SignerId}")));
+            Assert.All(signatures, s => Assert.NotNull(s.VoidedAt));
+        });
+    }
+
+    [Fact]
+    public async Task A_line_manager_and_other_tenants_cannot_open_the_record()
+    {
+        var (_, url) = await StartRecordAsync();
+        var manager = app.Browser();
+        await manager.SignIn(T, "linemanager@ralph-thoresby.example", AppFactory.DemoPassword);
+        Assert.Equal(HttpStatusCode.NotFound, (await manager.GetAsync(url)).StatusCode);
+
+        var other = app.Browser();
+        await other.SignIn("ascent", "lead@ascent.example", AppFactory.DemoPassword);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync(url.Replace($"/{T}/", "/ascent/", StringComparison.Ordinal))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_submission_made_under_version_1_renders_unchanged_after_version_2()
+    {
+        var (supervisor, url) = await StartRecordAsync("versioned-record");
+        await supervisor.PostForm(url + "?handler=Submit", new Dictionary<string, string>
+        {
+            ["a.supervisee"] = await SuperviseeIdAsync(),
+            ["a.date.day"] = "20", ["a.date.month"] = "11", ["a.date.year"] = "2026", ["a.discussed"] = "Version one answers.",
+        }, url);
+        await supervisor.GetStringAsync(url); // shows and clears the "submitted" notice
+        var before = await supervisor.GetStringAsync(url);
+
+        var v2 = RecordsFactory.FormV1.Replace("id: test-record", "id: versioned-record", StringComparison.Ordinal).Replace("label: Issues discussed", "label: What did you talk about?", StringComparison.Ordinal)
+            .Replace("title: Test supervision record", "title: Test supervision record (revised)", StringComparison.Ordinal);
+        var published = await app.InTenant(T, sp => sp.GetRequiredService<FormCatalog>().PublishAsync("versioned-record", v2, "versioned-record.yaml", new HashSet<string>(), CancellationToken.None));
+        Assert.Equal(2, published.Version!.Version);
+
+        var after = await supervisor.GetStringAsync(url);
+        Assert.Equal(Strip(before), Strip(after));
+        Assert.Contains("Issues discussed", after);
+        Assert.DoesNotContain("What did you talk about?", after);
+
+        // A new record uses version 2.
+        var (_, newUrl) = await StartRecordAsync("versioned-record");
+        Assert.Contains("What did you talk about?", await supervisor.GetStringAsync(newUrl));
+    }
+
+    // Anti-forgery tokens differ per response; everything else must be identical.
+    private static string Strip(string html) => AntiforgeryToken().Replace(html, "");
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"[^\"]+\"")]
+    private static partial Regex AntiforgeryToken();
+}
