@@ -162,6 +162,25 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
         Assert.Contains("What did you talk about?", await supervisor.GetStringAsync(newUrl));
     }
 
+    [Fact]
+    public async Task Autosave_keeps_a_draft_and_the_record_exports_as_json_and_prints()
+    {
+        var (supervisor, url) = await StartRecordAsync();
+        var autosave = await supervisor.PostForm(url + "?handler=Autosave", new Dictionary<string, string> { ["a.discussed"] = "Typed, then the tab closed." }, url);
+        Assert.Equal(HttpStatusCode.NoContent, autosave.StatusCode);
+        Assert.Contains("Typed, then the tab closed.", await supervisor.GetStringAsync(url));
+
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await supervisor.GetStringAsync(url + "?handler=Json"))!;
+        Assert.Equal("test-record", json["form"]!["id"]!.GetValue<string>());
+        Assert.Equal(1, json["form"]!["version"]!.GetValue<int>());
+        Assert.Equal("Typed, then the tab closed.", json["answers"]!["discussed"]!.GetValue<string>());
+        Assert.Contains("title: Test supervision record", json["form"]!["definition"]!.GetValue<string>());
+
+        var print = await supervisor.GetStringAsync(url + "/print");
+        Assert.Contains("Test supervision record", print);
+        Assert.Contains("Content fingerprint", print);
+    }
+
     // Anti-forgery tokens differ per response; everything else must be identical.
     private static string Strip(string html) => AntiforgeryToken().Replace(html, "");
 

@@ -48,6 +48,45 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
     }
 
+    /// <summary>Called by autosave.js as the person types: saves the draft, answers 204. Nothing is checked.</summary>
+    public async Task<IActionResult> OnPostAutosaveAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        if (!CanEdit) return Forbid();
+        Record.SaveDraft(Merge(out _), clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return new NoContentResult();
+    }
+
+    /// <summary>The record as data: answers with the exact form version they were given against, and signatures with their hashes.</summary>
+    public async Task<IActionResult> OnGetJsonAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        var export = new JsonObject
+        {
+            ["record"] = Record.Id.ToString(),
+            ["tenant"] = tenant.Tenant.Identifier,
+            ["form"] = new JsonObject
+            {
+                ["id"] = Record.FormVersion.FormId, ["version"] = Record.FormVersion.Version,
+                ["title"] = Record.FormVersion.Title, ["contentHash"] = Record.FormVersion.ContentHash,
+                ["definition"] = Record.FormVersion.DefinitionText,
+            },
+            ["status"] = Record.Status.ToString(),
+            ["createdAt"] = Record.CreatedAt.ToString("O"),
+            ["submittedAt"] = Record.SubmittedAt?.ToString("O"),
+            ["contentHash"] = Record.ContentHash,
+            ["answers"] = Record.Answers,
+            ["signatures"] = new JsonArray(Record.Signatures.Select(sig => (JsonNode)new JsonObject
+            {
+                ["signer"] = View.SignerNames.GetValueOrDefault(sig.SignerId), ["role"] = sig.Role,
+                ["signedAt"] = sig.SignedAt.ToString("O"), ["contentHash"] = sig.ContentHash, ["voidedAt"] = sig.VoidedAt?.ToString("O"),
+            }).ToArray()),
+        };
+        return File(System.Text.Encoding.UTF8.GetBytes(export.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })),
+            "application/json", $"{Record.FormId}-{Record.Id:N}.json");
+    }
+
     public async Task<IActionResult> OnPostSubmitAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
