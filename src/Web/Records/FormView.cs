@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SupervisionHub.Forms.Definitions;
+using SupervisionHub.Web.Staff;
 
 namespace SupervisionHub.Web.Records;
 
@@ -10,7 +11,7 @@ public sealed record FormView(
     JsonObject Answers,
     IReadOnlyDictionary<string, string> Errors,
     IReadOnlySet<string> EditableSections,
-    IReadOnlyList<(string Id, string Name)> People,
+    IReadOnlyList<(string Id, string Name, StaffRoles Roles)> People,
     IReadOnlyList<Signature> Signatures,
     IReadOnlyDictionary<string, string> SignerNames)
 {
@@ -31,6 +32,14 @@ public sealed record FormView(
 
     public static string DisplayDate(JsonNode? node) =>
         DateOnly.TryParseExact(Text(node), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")) : Text(node) ?? "";
+
+    /// <summary>The people a person field offers: everyone, or only holders of the roles it names.</summary>
+    public IEnumerable<(string Id, string Name, StaffRoles Roles)> PeopleFor(FieldDefinition field)
+    {
+        var wanted = StaffRoles.None;
+        foreach (var name in field.Roles) if (StaffRoleNames.TryParse(name, out var role)) wanted |= role;
+        return wanted == StaffRoles.None ? People : People.Where(p => (p.Roles & wanted) != 0);
+    }
 
     public string PersonName(string? id) => People.FirstOrDefault(p => p.Id == id).Name ?? (id is null ? "" : "Unknown person");
 }

@@ -141,8 +141,8 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     {
         var today = tenant.Tenant.Today(clock);
         var people = View?.People ?? db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
-            .OrderBy(s => s.FullName).Select(s => new { s.Id, s.FullName, s.JobTitle }).AsEnumerable()
-            .Select(s => (s.Id, s.JobTitle is null ? s.FullName : $"{s.FullName}, {s.JobTitle}")).ToList();
+            .OrderBy(s => s.FullName).Select(s => new { s.Id, s.FullName, s.JobTitle, s.Roles }).AsEnumerable()
+            .Select(s => (s.Id, s.JobTitle is null ? s.FullName : $"{s.FullName}, {s.JobTitle}", s.Roles)).ToList();
         var signers = Record.Signatures.Select(s => s.SignerId).Distinct().ToList();
         var names = db.Staff.AsNoTracking().Where(s => signers.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
         View = new FormView(Form, answers, errors, RecordAccess.EditableSections(Record, Form, _me), people, Record.Signatures, names);

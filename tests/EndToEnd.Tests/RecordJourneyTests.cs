@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using SupervisionHub.Web.Tests;
+
+namespace SupervisionHub.EndToEnd.Tests;
+
+/// <summary>Ascent's supervision record, filled by a supervisor and signed by both, in a real browser.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class RecordJourneyTests(BrowserFixture fx)
+{
+    private static async Task SignInAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/ascent/account/sign-in");
+        await page.GetByLabel("Email address").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/ascent");
+    }
+
+    private static async Task FillDateAsync(IPage page, string id, int day, int month, int year)
+    {
+        await page.Locator($"#{id}").FillAsync(day.ToString());
+        await page.Locator($"#{id}-month").FillAsync(month.ToString());
+        await page.Locator($"#{id}-year").FillAsync(year.ToString());
+    }
+
+    [Fact]
+    public async Task A_supervisor_records_a_session_with_two_actions_and_both_sign()
+    {
+        var page = await fx.NewPageAsync();
+        await SignInAsync(page, "supervisor@ascent.example");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Forms and records" }).ClickAsync();
+        await page.AssertAccessibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Supervision record (start)", Exact = true }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/ascent/records/[0-9a-f-]{36}$"));
+        var recordUrl = page.Url;
+
+        await page.GetByLabel("Supervisor", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Paul Hendry, Designated Safeguarding Lead" });
+        await page.GetByLabel("Supervisee", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Aleksandra Nowak, Family Liaison Officer (Deputy DSL)" });
+        await FillDateAsync(page, "a_date", 20, 11, 2026);
+        await page.Locator("#a_duration").FillAsync("60");
+        await page.Locator("#a_caseload-workload").FillAsync("Caseload is manageable; two new referrals this half term.");
+        await page.Locator("#a_health-wellbeing").FillAsync("Feeling supported.");
+
+        // Two action rows, added without relying on JavaScript (each click saves and redraws).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add action to Actions Arising:" }).ClickAsync();
+        await page.Locator("#a_actions-arising_0__action").FillAsync("Update the chronology for case reference AS-2291");
+        await page.Locator("#a_actions-arising_0__by-whom").FillAsync("Aleksandra");
+        await FillDateAsync(page, "a_actions-arising_0__by-when", 4, 12, 2026);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add action to Actions Arising:" }).ClickAsync();
+        await page.Locator("#a_actions-arising_1__action").FillAsync("Book the Level 3 refresher");
+        await page.Locator("#a_actions-arising_1__by-whom").FillAsync("Paul");
+        await FillDateAsync(page, "a_actions-arising_1__by-when", 18, 12, 2026);
+        await page.Locator("#a_next-supervision-location").FillAsync("Ash Trees, meeting room 2");
+
+        // The date of the next supervision is left empty: the summary names it and nothing typed is lost.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        var summary = page.Locator(".govuk-error-summary");
+        await Assertions.Expect(summary).ToContainTextAsync("Enter date of next Supervision");
+        await Assertions.Expect(page.Locator("#a_caseload-workload")).ToHaveValueAsync("Caseload is manageable; two new referrals this half term.");
+        await Assertions.Expect(page.Locator("#a_actions-arising_1__action")).ToHaveValueAsync("Book the Level 3 refresher");
+        await Assertions.Expect(page.Locator("#a_actions-arising_0__by-when")).ToHaveValueAsync("4");
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("record-ascent-errors");
+        await summary.GetByRole(AriaRole.Link, new() { Name = "Enter date of next Supervision" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#a_next-supervision-date")).ToBeFocusedAsync();
+
+        await FillDateAsync(page, "a_next-supervision-date", 15, 1, 2027);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The record has been submitted");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign as supervisor" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("You have signed the record");
+        await page.ScreenshotAsync("record-ascent-supervisor-signed");
+
+        // The supervisee opens the same record and signs.
+        var supervisee = await fx.NewPageAsync();
+        await SignInAsync(supervisee, "supervisee@ascent.example");
+        await supervisee.GotoAsync(recordUrl);
+        await Assertions.Expect(supervisee.GetByText("Update the chronology for case reference AS-2291")).ToBeVisibleAsync();
+        await supervisee.AssertAccessibleAsync();
+        await supervisee.GetByRole(AriaRole.Button, new() { Name = "Sign as supervisee" }).ClickAsync();
+        await Assertions.Expect(supervisee.Locator(".app-signature .govuk-tag--green")).ToHaveCountAsync(2);
+        await Assertions.Expect(supervisee.Locator("#status")).ToHaveTextAsync("Signed");
+        await supervisee.AssertAccessibleAsync();
+        await supervisee.ScreenshotAsync("record-ascent-both-signed");
+
+        await supervisee.GotoAsync(recordUrl + "/print");
+        await supervisee.AssertAccessibleAsync();
+        await supervisee.ScreenshotAsync("record-ascent-print");
+    }
+
+    [Fact]
+    public async Task The_mse_icb_evaluation_matrix_and_guidance_beside_the_record_are_accessible()
+    {
+        var page = await fx.NewPageAsync();
+        await page.GotoAsync("/mse-icb/account/sign-in");
+        await page.GetByLabel("Email address").FillAsync("supervisee@mse-icb.example");
+        await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync("**/mse-icb");
+
+        await page.GotoAsync("/mse-icb/forms");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Evaluation of Safeguarding Supervision") }).ClickAsync();
+        await Assertions.Expect(page.Locator(".app-matrix")).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("evaluation-mse-icb");
+
+        await page.GotoAsync("/mse-icb/forms");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^1:1 Safeguarding Supervision Record") }).ClickAsync();
+        await Assertions.Expect(page.Locator("aside.app-guidance")).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("record-mse-icb-with-guidance");
+    }
+}
