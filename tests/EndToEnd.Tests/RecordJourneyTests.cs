@@ -90,6 +90,24 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task Questions_with_a_show_when_condition_appear_as_the_answer_is_given()
+    {
+        var page = await fx.NewPageAsync();
+        await SignInAsync(page, "lead@ascent.example");
+        await page.GotoAsync("/ascent/forms");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Ascent Academies' Trust staff trained in supervision") }).ClickAsync();
+        var trainingDate = page.Locator("[data-field='supervision-training-date']");
+        var nextTraining = page.Locator("[data-field='next-formal-training']");
+        await Assertions.Expect(trainingDate).ToBeHiddenAsync();
+        await Assertions.Expect(nextTraining).ToBeHiddenAsync();
+        await page.Locator("#a_trained-in-supervision").CheckAsync(); // "Yes"
+        await Assertions.Expect(trainingDate).ToBeVisibleAsync();
+        await page.GetByLabel("DSL Deputy", new() { Exact = true }).CheckAsync();
+        await Assertions.Expect(nextTraining).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync();
+    }
+
+    [Fact]
     public async Task The_mse_icb_evaluation_matrix_and_guidance_beside_the_record_are_accessible()
     {
         var page = await fx.NewPageAsync();
