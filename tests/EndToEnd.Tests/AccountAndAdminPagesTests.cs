@@ -7,15 +7,6 @@ namespace SupervisionHub.EndToEnd.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class AccountAndAdminPagesTests(BrowserFixture fx)
 {
-    private static async Task SignInAsync(IPage page, string tenant, string email)
-    {
-        await page.GotoAsync($"/{tenant}/account/sign-in");
-        await page.GetByLabel("Email address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{tenant}");
-    }
-
     [Fact]
     public async Task Forgotten_password_through_the_mailbox_to_a_new_password()
     {
@@ -53,7 +44,7 @@ public sealed class AccountAndAdminPagesTests(BrowserFixture fx)
     public async Task Account_security_and_the_staff_record_pages()
     {
         var page = await fx.NewPageAsync();
-        await SignInAsync(page, "ascent", "admin@ascent.example");
+        await page.SignInAsync("ascent", "admin@ascent.example");
         await page.GotoAsync("/ascent/account/security");
         await Assertions.Expect(page.Locator("#shared-key")).ToBeVisibleAsync();
         await page.AssertAccessibleAsync();
@@ -78,7 +69,7 @@ public sealed class AccountAndAdminPagesTests(BrowserFixture fx)
     public async Task A_supervisee_asking_for_the_directory_sees_a_clear_403()
     {
         var page = await fx.NewPageAsync();
-        await SignInAsync(page, "mse-icb", "supervisee@mse-icb.example");
+        await page.SignInAsync("mse-icb", "supervisee@mse-icb.example");
         var response = await page.GotoAsync("/mse-icb/staff");
         Assert.Equal(403, response!.Status);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("You do not have access to this page");

@@ -70,6 +70,16 @@ public static class PageChecks
         Assert.True(problems.Count == 0, $"Accessibility problems on {page.Url}:\n{string.Join("\n", problems)}");
     }
 
+    /// <summary>Signs in through the sign-in page as a person would, with the demo password.</summary>
+    public static async Task SignInAsync(this IPage page, string tenant, string email)
+    {
+        await page.GotoAsync($"/{tenant}/account/sign-in");
+        await page.GetByLabel("Email address").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync($"**/{tenant}");
+    }
+
     public static Task ScreenshotAsync(this IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, name + ".png"), FullPage = true });
 }

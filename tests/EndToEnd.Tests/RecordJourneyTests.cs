@@ -8,15 +8,6 @@ namespace SupervisionHub.EndToEnd.Tests;
 [Collection(BrowserCollection.Name)]
 public sealed class RecordJourneyTests(BrowserFixture fx)
 {
-    private static async Task SignInAsync(IPage page, string email)
-    {
-        await page.GotoAsync("/ascent/account/sign-in");
-        await page.GetByLabel("Email address").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/ascent");
-    }
-
     private static async Task FillDateAsync(IPage page, string id, int day, int month, int year)
     {
         await page.Locator($"#{id}").FillAsync(day.ToString());
@@ -28,7 +19,7 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
     public async Task A_supervisor_records_a_session_with_two_actions_and_both_sign()
     {
         var page = await fx.NewPageAsync();
-        await SignInAsync(page, "supervisor@ascent.example");
+        await page.SignInAsync("ascent", "supervisor@ascent.example");
         await page.GetByRole(AriaRole.Link, new() { Name = "Forms and records" }).ClickAsync();
         await page.AssertAccessibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Supervision record (start)", Exact = true }).ClickAsync();
@@ -74,7 +65,7 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
 
         // The supervisee opens the same record and signs.
         var supervisee = await fx.NewPageAsync();
-        await SignInAsync(supervisee, "supervisee@ascent.example");
+        await supervisee.SignInAsync("ascent", "supervisee@ascent.example");
         await supervisee.GotoAsync(recordUrl);
         await Assertions.Expect(supervisee.GetByText("Update the chronology for case reference AS-2291")).ToBeVisibleAsync();
         await supervisee.AssertAccessibleAsync();
@@ -93,7 +84,7 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
     public async Task Questions_with_a_show_when_condition_appear_as_the_answer_is_given()
     {
         var page = await fx.NewPageAsync();
-        await SignInAsync(page, "lead@ascent.example");
+        await page.SignInAsync("ascent", "lead@ascent.example");
         await page.GotoAsync("/ascent/forms");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Ascent Academies' Trust staff trained in supervision") }).ClickAsync();
         var trainingDate = page.Locator("[data-field='supervision-training-date']");
@@ -111,11 +102,7 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
     public async Task The_mse_icb_evaluation_matrix_and_guidance_beside_the_record_are_accessible()
     {
         var page = await fx.NewPageAsync();
-        await page.GotoAsync("/mse-icb/account/sign-in");
-        await page.GetByLabel("Email address").FillAsync("supervisee@mse-icb.example");
-        await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/mse-icb");
+        await page.SignInAsync("mse-icb", "supervisee@mse-icb.example");
 
         await page.GotoAsync("/mse-icb/forms");
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Evaluation of Safeguarding Supervision") }).ClickAsync();

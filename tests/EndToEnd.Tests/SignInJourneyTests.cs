@@ -69,11 +69,7 @@ public sealed class SignInJourneyTests(BrowserFixture fx)
     public async Task An_admin_sees_the_directory_and_the_import_page()
     {
         var page = await fx.NewPageAsync();
-        await page.GotoAsync("/river-tees/account/sign-in");
-        await page.GetByLabel("Email address").FillAsync("admin@river-tees.example");
-        await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/river-tees");
+        await page.SignInAsync("river-tees", "admin@river-tees.example");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("home-river-tees-admin");
 
