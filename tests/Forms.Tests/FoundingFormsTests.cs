@@ -49,7 +49,7 @@ public sealed class FoundingFormsTests
     [MemberData(nameof(TenantNames))]
     public void A_complete_submission_is_accepted_and_an_empty_one_names_every_missing_answer(string tenant)
     {
-        var context = new ValidationContext(SampleAnswers.Today, ValidationContext.Everyone, Submitting: true);
+        var context = new ValidationContext(SampleAnswers.Today, ValidationContext.Everyone, Submitting: true, MemberId: SampleAnswers.Member);
         foreach (var form in Load(tenant).Select(r => r.Definition!).Where(f => f.Purpose != FormPurpose.Guidance))
         {
             var valid = SampleAnswers.ValidFor(form);

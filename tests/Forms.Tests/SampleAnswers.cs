@@ -8,16 +8,25 @@ public static class SampleAnswers
 {
     public static readonly DateOnly Today = new(2026, 11, 23);
 
+    public const string Member = "member-1";
+
+    /// <summary>Valid answers; sections filled by each member are answered by <see cref="Member"/>.</summary>
     public static JsonObject ValidFor(FormDefinition form)
     {
         var answers = new JsonObject();
-        foreach (var field in form.Fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature))
+        var mine = new JsonObject();
+        foreach (var section in form.Sections)
         {
-            if (field.ShowWhen is { } c && form.Field(c.Field) is { } target && answers[c.Field] is null)
-                answers[c.Field] = c.EqualTo ?? c.In?[0] ?? Value(target);
-            answers[field.Id] ??= Value(field);
-            if (field.Comments) answers[field.Id + ".comments"] = "Some comments.";
+            var into = section.FilledBy == Filler.EachMember ? mine : answers;
+            foreach (var field in section.Fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature))
+            {
+                if (field.ShowWhen is { } c && form.Field(c.Field) is { } target && answers[c.Field] is null && mine[c.Field] is null)
+                    into[c.Field] = c.EqualTo ?? c.In?[0] ?? Value(target);
+                into[field.Id] ??= Value(field);
+                if (field.Comments) into[field.Id + ".comments"] = "Some comments.";
+            }
         }
+        if (mine.Count > 0) answers[Submissions.SubmissionValidator.MembersKey] = new JsonObject { [Member] = mine };
         return answers;
     }
 

@@ -76,4 +76,38 @@ public sealed class SubmissionValidatorTests
         Assert.Empty(SubmissionValidator.Validate(Form, new JsonObject { ["concern"] = "yes" }, draft));
         Assert.Equal(["minutes"], SubmissionValidator.Validate(Form, new JsonObject { ["minutes"] = "lots" }, draft).Select(e => e.Path));
     }
+
+    [Fact]
+    public void Each_member_answers_their_own_section_and_every_members_answers_are_kept()
+    {
+        var group = FormLoader.Load("""
+            id: g
+            title: Group agreement
+            sections:
+              - id: terms
+                title: Terms
+                filledBy: supervisor
+                fields:
+                  - { id: venue, type: text, label: Venue, required: true }
+              - id: mine
+                title: Each supervisee
+                filledBy: each-member
+                fields:
+                  - { id: expects, type: longText, label: What you expect, required: true }
+            """, "g.yaml").Definition!;
+        var answers = new JsonObject
+        {
+            ["venue"] = "Room 2",
+            [SubmissionValidator.MembersKey] = new JsonObject { ["ann"] = new JsonObject { ["expects"] = "Reflection." } },
+        };
+        var member = new ValidationContext(SampleAnswers.Today, new HashSet<Filler> { Filler.EachMember }, Submitting: true, MemberId: "bob");
+        Assert.Equal(["expects"], SubmissionValidator.Validate(group, answers, member).Select(e => e.Path));
+        Assert.Empty(SubmissionValidator.Validate(group, answers, member with { MemberId = "ann" }));
+
+        answers[SubmissionValidator.MembersKey]!["bob"] = new JsonObject { ["expects"] = "Challenge.", ["stray"] = "dropped" };
+        var cleaned = SubmissionValidator.Clean(group, answers);
+        Assert.Equal("Reflection.", cleaned[SubmissionValidator.MembersKey]!["ann"]!["expects"]!.GetValue<string>());
+        Assert.Equal("Challenge.", cleaned[SubmissionValidator.MembersKey]!["bob"]!["expects"]!.GetValue<string>());
+        Assert.Null(cleaned[SubmissionValidator.MembersKey]!["bob"]!["stray"]);
+    }
 }

@@ -37,11 +37,36 @@ public sealed class RecordsFactory : CopiedTenantsFactory
               - { id: supervisee-signature, type: signature, label: Supervisee signature, signer: supervisee }
         """;
 
+    public const string GroupForm = """
+        id: group-test
+        title: Group agreement
+        purpose: contract
+        sections:
+          - id: terms
+            title: Terms
+            filledBy: supervisor
+            fields:
+              - { id: venue, type: text, label: Venue, required: true }
+              - id: members
+                type: table
+                label: Group members
+                minRows: 1
+                columns:
+                  - { id: member, type: person, label: Member, required: true }
+          - id: each
+            title: Each supervisee
+            filledBy: each-member
+            fields:
+              - { id: expects, type: longText, label: What you expect from supervision, required: true }
+              - { id: member-signature, type: signature, label: Your signature, signer: each-member }
+        """;
+
     public RecordsFactory()
     {
         var forms = Path.Combine(TenantsFolder, "ralph-thoresby", "forms");
         Directory.CreateDirectory(forms);
         File.WriteAllText(Path.Combine(forms, "test-record.yaml"), FormV1);
+        File.WriteAllText(Path.Combine(forms, "group-test.yaml"), GroupForm);
         // Its own form for the versioning test, so publishing version 2 does not change the others' form.
         File.WriteAllText(Path.Combine(forms, "versioned-record.yaml"), FormV1.Replace("id: test-record", "id: versioned-record", StringComparison.Ordinal));
     }
@@ -179,6 +204,39 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
         var print = await supervisor.GetStringAsync(url + "/print");
         Assert.Contains("Test supervision record", print);
         Assert.Contains("Content fingerprint", print);
+    }
+
+    [Fact]
+    public async Task A_group_agreement_keeps_each_members_answers_and_collects_every_signature()
+    {
+        var (supervisor, url) = await StartRecordAsync("group-test");
+        var ids = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Staff
+            .Where(s => s.Email == "supervisee@ralph-thoresby.example" || s.Email == "jack.featherstone@ralph-thoresby.example")
+            .ToDictionaryAsync(s => s.Email!, s => s.Id));
+        var submitted = await supervisor.PostForm(url + "?handler=Submit", new Dictionary<string, string>
+        {
+            ["a.venue"] = "Library office", ["a.members.rows"] = "2",
+            ["a.members[0].member"] = ids["supervisee@ralph-thoresby.example"], ["a.members[1].member"] = ids["jack.featherstone@ralph-thoresby.example"],
+        }, url);
+        Assert.Equal(HttpStatusCode.Redirect, submitted.StatusCode);
+        Assert.Contains("Still to sign: Chloe Ibbotson", await supervisor.GetStringAsync(url));
+
+        foreach (var (email, expects) in new[] { ("supervisee@ralph-thoresby.example", "Time to reflect."), ("jack.featherstone@ralph-thoresby.example", "Honest challenge.") })
+        {
+            var member = app.Browser();
+            await member.SignIn(T, email, AppFactory.DemoPassword);
+            var empty = await member.PostForm(url + "?handler=Submit", new Dictionary<string, string> { ["a.expects"] = "" }, url);
+            Assert.Contains("Enter what you expect from supervision", await empty.Content.ReadAsStringAsync());
+            Assert.Equal(HttpStatusCode.Redirect, (await member.PostForm(url + "?handler=Submit", new Dictionary<string, string> { ["a.expects"] = expects }, url)).StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, (await member.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "EachMember" }, url)).StatusCode);
+        }
+
+        var page = await supervisor.GetStringAsync(url);
+        Assert.Contains("Time to reflect.", page);   // Chloe's answer...
+        Assert.Contains("Honest challenge.", page);  // ...and Jack's, each kept
+        Assert.Contains("Jack Featherstone", page);
+        Assert.DoesNotContain("Still to sign", page);
+        Assert.Equal(2, Regex.Count(page, ">Signed</strong> by"));
     }
 
     // Anti-forgery tokens differ per response; everything else must be identical.

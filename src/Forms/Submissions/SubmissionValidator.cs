@@ -9,7 +9,8 @@ namespace SupervisionHub.Forms.Submissions;
 public sealed record AnswerError(string Path, string Message);
 
 /// <summary>What a check needs to know beyond the answers themselves.</summary>
-public sealed record ValidationContext(DateOnly Today, IReadOnlySet<Filler> FilledBy, bool Submitting, Func<string, bool>? PersonExists = null)
+/// <param name="MemberId">The group member answering, for sections filled by each member; those sections are skipped without one.</param>
+public sealed record ValidationContext(DateOnly Today, IReadOnlySet<Filler> FilledBy, bool Submitting, Func<string, bool>? PersonExists = null, string? MemberId = null)
 {
     public static IReadOnlySet<Filler> Everyone { get; } = new HashSet<Filler>(Enum.GetValues<Filler>());
 }
@@ -21,30 +22,66 @@ public sealed record ValidationContext(DateOnly Today, IReadOnlySet<Filler> Fill
 /// </summary>
 public static class SubmissionValidator
 {
+    /// <summary>
+    /// Answers to sections filled by each group member live under _members.{memberId}, one set per
+    /// member. The underscore keeps it apart from field ids, which cannot start with one.
+    /// </summary>
+    public const string MembersKey = "_members";
+
     public static IReadOnlyList<AnswerError> Validate(FormDefinition form, JsonObject answers, ValidationContext ctx)
     {
         var errors = new List<AnswerError>();
         foreach (var section in form.Sections.Where(s => ctx.FilledBy.Contains(s.FilledBy) || s.FilledBy == Filler.Anyone))
         {
+            var scope = answers;
+            if (section.FilledBy == Filler.EachMember)
+            {
+                if (ctx.MemberId is null) continue;
+                scope = ForMember(answers, ctx.MemberId);
+            }
             foreach (var field in section.Fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature))
             {
-                if (!IsVisible(field, answers)) continue;
-                CheckField(field, answers[field.Id], field.Id, ctx, errors);
-                if (field.Type == FieldType.YesNo && field.Comments && Text(answers[field.Id + ".comments"]) is { Length: > 10_000 })
+                if (!IsVisible(field, scope)) continue;
+                CheckField(field, scope[field.Id], field.Id, ctx, errors);
+                if (field.Type == FieldType.YesNo && field.Comments && Text(scope[field.Id + ".comments"]) is { Length: > 10_000 })
                     errors.Add(new(field.Id + ".comments", "Comments must be 10,000 characters or fewer"));
             }
         }
         return errors;
     }
 
+    /// <summary>The answers as one member sees them: the shared answers overlaid with their own.</summary>
+    public static JsonObject ForMember(JsonObject answers, string memberId)
+    {
+        var view = answers.DeepClone().AsObject();
+        view.Remove(MembersKey);
+        if (answers[MembersKey]?[memberId] is JsonObject mine)
+            foreach (var (key, value) in mine) view[key] = value?.DeepClone();
+        return view;
+    }
+
     /// <summary>Removes answers to fields the conditions hide, and to fields the form does not have.</summary>
     public static JsonObject Clean(FormDefinition form, JsonObject answers)
     {
-        var kept = new JsonObject();
-        foreach (var field in form.Fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature && IsVisible(f, answers)))
+        var memberFields = form.Sections.Where(s => s.FilledBy == Filler.EachMember).SelectMany(s => s.Fields).ToHashSet();
+        var kept = Keep(form.Fields.Where(f => !memberFields.Contains(f)), answers, answers);
+        if (answers[MembersKey] is JsonObject members && memberFields.Count > 0)
         {
-            if (answers[field.Id] is { } value) kept[field.Id] = value.DeepClone();
-            if (field.Comments && answers[field.Id + ".comments"] is { } comments) kept[field.Id + ".comments"] = comments.DeepClone();
+            var keptMembers = new JsonObject();
+            foreach (var (memberId, mine) in members)
+                if (mine is JsonObject own) keptMembers[memberId] = Keep(memberFields, ForMember(answers, memberId), own);
+            kept[MembersKey] = keptMembers;
+        }
+        return kept;
+    }
+
+    private static JsonObject Keep(IEnumerable<FieldDefinition> fields, JsonObject visibleIn, JsonObject from)
+    {
+        var kept = new JsonObject();
+        foreach (var field in fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature && IsVisible(f, visibleIn)))
+        {
+            if (from[field.Id] is { } value) kept[field.Id] = value.DeepClone();
+            if (field.Comments && from[field.Id + ".comments"] is { } comments) kept[field.Id + ".comments"] = comments.DeepClone();
         }
         return kept;
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SupervisionHub.Forms.Definitions;
+using SupervisionHub.Forms.Submissions;
 using SupervisionHub.Web.Staff;
 
 namespace SupervisionHub.Web.Records;
@@ -13,8 +14,27 @@ public sealed record FormView(
     IReadOnlySet<string> EditableSections,
     IReadOnlyList<(string Id, string Name, StaffRoles Roles)> People,
     IReadOnlyList<Signature> Signatures,
-    IReadOnlyDictionary<string, string> SignerNames)
+    IReadOnlyDictionary<string, string> SignerNames,
+    string? MemberId = null)
 {
+    /// <summary>The answers a section shows: for a section each member fills, that member's own (or the current person's).</summary>
+    public JsonObject Scope(FormSection section, string? memberId = null) =>
+        section.FilledBy == Filler.EachMember ? SubmissionValidator.ForMember(Answers, memberId ?? MemberId ?? "") : Answers;
+
+    /// <summary>Members who have answered their own section, for showing each member's answers.</summary>
+    public IEnumerable<string> AnsweredMembers => (Answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key) ?? [];
+
+    /// <summary>People a group form names in its tables (the group), who have not yet signed as members.</summary>
+    public IEnumerable<string> MembersStillToSign(FieldDefinition signature)
+    {
+        var named = Form.Fields.Where(f => f.Type == FieldType.Table)
+            .SelectMany(t => t.Columns.Where(c => c.Type == FieldType.Person)
+                .SelectMany(c => (Answers[t.Id] as JsonArray ?? []).Select(row => Text((row as JsonObject)?[c.Id]))))
+            .Where(id => !string.IsNullOrEmpty(id)).Select(id => id!).Distinct();
+        var role = signature.Signer?.ToString();
+        return named.Where(id => !Signatures.Any(s => s.VoidedAt is null && s.SignerId == id && s.Role == role));
+    }
+
     public static string Name(string path) => AnswerBinder.Prefix + path;
 
     public string? Error(string path) => Errors.GetValueOrDefault(path);

@@ -6,7 +6,7 @@ namespace SupervisionHub.Web.Records;
 
 /// <summary>
 /// Who may read, fill and sign a record: the rule in one place. Until supervision relationships
-/// exist, the participants of a record are its author and the people its person fields name.
+/// exist, the participants of a record are its author and the people its person fields and group tables name.
 /// Safeguarding leads may read every record; line managers and everyone else see none unless
 /// they take part (content stays between supervisor and supervisee).
 /// </summary>
@@ -19,6 +19,11 @@ public static class RecordAccess
         var answers = s.Answers;
         foreach (var f in form.Fields.Where(f => f.Type == FieldType.Person))
             if (answers[f.Id] is JsonValue v && v.ToString() is { Length: > 0 } id) ids.Add(id);
+        // A group is a table with a person column: every member named there takes part.
+        foreach (var table in form.Fields.Where(f => f.Type == FieldType.Table))
+            foreach (var column in table.Columns.Where(c => c.Type == FieldType.Person))
+                foreach (var row in answers[table.Id] as JsonArray ?? [])
+                    if ((row as JsonObject)?[column.Id] is JsonValue cell && cell.ToString() is { Length: > 0 } member) ids.Add(member);
         foreach (var sig in s.Signatures) ids.Add(sig.SignerId);
         return ids;
     }

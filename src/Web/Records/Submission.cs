@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using SupervisionHub.Forms.Submissions;
 using SupervisionHub.Web.Data;
 
 namespace SupervisionHub.Web.Records;
@@ -49,7 +50,23 @@ public sealed class Submission : ITenantOwned
 
     public JsonObject Answers => JsonNode.Parse(AnswersJson) as JsonObject ?? [];
 
-    public string ContentHash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(FormVersion.ContentHash + "\n" + AnswersJson)));
+    public string ContentHash => Hash(AnswersJson);
+
+    /// <summary>
+    /// What a person's signature vouches for: the form version, every shared answer, and their own
+    /// answers as a group member, but not other members' own answers, so one member filling in
+    /// their part does not void another's signature.
+    /// </summary>
+    public string CoveredHash(JsonObject answers, string signerId)
+    {
+        var covered = answers.DeepClone().AsObject();
+        covered.Remove(SubmissionValidator.MembersKey);
+        if (answers[SubmissionValidator.MembersKey]?[signerId] is { } own) covered[SubmissionValidator.MembersKey] = new JsonObject { [signerId] = own.DeepClone() };
+        return Hash(covered.ToJsonString());
+    }
+
+    private string Hash(string answersJson) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(FormVersion.ContentHash + "\n" + answersJson)));
 
     public IEnumerable<Signature> ValidSignatures => Signatures.Where(s => s.VoidedAt is null);
 
@@ -71,7 +88,7 @@ public sealed class Submission : ITenantOwned
             throw new InvalidOperationException("A draft cannot be signed: submit it first.");
         if (ValidSignatures.Any(s => s.SignerId == signerId && s.Role == role))
             throw new InvalidOperationException("This person has already signed in this role.");
-        var signature = new Signature(signerId, role, ContentHash, now);
+        var signature = new Signature(signerId, role, CoveredHash(Answers, signerId), now);
         Signatures.Add(signature);
         Status = SubmissionStatus.Signed;
         VoidNotice = null;
@@ -84,11 +101,11 @@ public sealed class Submission : ITenantOwned
         if (json == AnswersJson) return;
         AnswersJson = json;
         UpdatedAt = now;
-        var voided = ValidSignatures.ToList();
+        var voided = ValidSignatures.Where(s => s.ContentHash != CoveredHash(answers, s.SignerId)).ToList();
         foreach (var s in voided) s.Void(now);
         if (voided.Count > 0)
         {
-            // A signature vouches for exact content; after any change it no longer does.
+            // A signature vouches for exact content; after a change to what it covers it no longer does.
             VoidNotice = $"The content changed on {now:d MMMM yyyy} after {voided.Count} {(voided.Count == 1 ? "signature" : "signatures")}; it needs signing again.";
             Status = SubmissionStatus.Submitted;
         }

@@ -92,7 +92,8 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (await LoadAsync(ct) is { } denied) return denied;
         var answers = Merge(out var problems);
         var errors = Errors(problems);
-        var context = new ValidationContext(tenant.Tenant.Today(clock), RecordAccess.PartiesOf(_me), Submitting: true, PersonExists: id => View.People.Any(p => p.Id == id));
+        var context = new ValidationContext(tenant.Tenant.Today(clock), RecordAccess.PartiesOf(_me), Submitting: true,
+            PersonExists: id => View.People.Any(p => p.Id == id), MemberId: _me.Id);
         foreach (var e in SubmissionValidator.Validate(Form, answers, context)) errors.TryAdd(e.Path, e.Message);
         if (errors.Count > 0)
         {
@@ -145,22 +146,39 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             .Select(s => (s.Id, s.JobTitle is null ? s.FullName : $"{s.FullName}, {s.JobTitle}", s.Roles)).ToList();
         var signers = Record.Signatures.Select(s => s.SignerId).Distinct().ToList();
         var names = db.Staff.AsNoTracking().Where(s => signers.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
-        View = new FormView(Form, answers, errors, RecordAccess.EditableSections(Record, Form, _me), people, Record.Signatures, names);
+        var memberIds = (answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key).ToList() ?? [];
+        var memberNames = db.Staff.AsNoTracking().Where(s => memberIds.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
+        foreach (var (id, name) in memberNames) names.TryAdd(id, name);
+        View = new FormView(Form, answers, errors, RecordAccess.EditableSections(Record, Form, _me), people, Record.Signatures, names, _me.Id);
         foreach (var (path, message) in errors) ModelState.AddModelError(FormView.Name(path), message);
     }
 
-    /// <summary>The saved answers with the person's own sections replaced by what they posted.</summary>
+    /// <summary>
+    /// The saved answers with the person's own sections replaced by what they posted. Answers to a
+    /// section each group member fills go under _members.{their id}, so members never overwrite
+    /// one another.
+    /// </summary>
     private JsonObject Merge(out IReadOnlyList<(string Path, string Message)> problems)
     {
-        var editable = View.EditableSections;
-        var bound = AnswerBinder.Bind(Form, Request.Form, editable);
+        var editable = Form.Sections.Where(s => View.EditableSections.Contains(s.Id)).ToList();
+        var bound = AnswerBinder.Bind(Form, Request.Form, View.EditableSections);
         var merged = Record.Answers;
-        foreach (var field in Form.Sections.Where(s => editable.Contains(s.Id)).SelectMany(s => s.Fields))
+        var mine = new JsonObject();
+        foreach (var section in editable)
         {
-            merged.Remove(field.Id);
-            merged.Remove(field.Id + ".comments");
+            var into = section.FilledBy == Filler.EachMember ? mine : merged;
+            foreach (var key in section.Fields.SelectMany(f => new[] { f.Id, f.Id + ".comments" }))
+            {
+                merged.Remove(key);
+                if (bound.Answers[key] is { } value) into[key] = value.DeepClone();
+            }
         }
-        foreach (var (key, value) in bound.Answers) merged[key] = value?.DeepClone();
+        if (editable.Any(s => s.FilledBy == Filler.EachMember))
+        {
+            var members = merged[SubmissionValidator.MembersKey] as JsonObject ?? [];
+            members[_me.Id] = mine;
+            merged[SubmissionValidator.MembersKey] = members.DeepClone();
+        }
         problems = bound.Problems;
         return merged;
     }
