@@ -11,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 var tenantsRoot = ServiceSetup.TenantsRoot(builder.Configuration, builder.Environment);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(new TenantFiles(tenantsRoot));
 builder.Services.AddScoped<ITenantContext, TenantContext>();
 builder.Services.AddSingleton<TenantRegistry>();
 builder.Services.AddSingleton<PerTenantRunner>();
@@ -61,6 +62,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();
 app.MapGet("/{tenant:slug}/theme.css", ThemeStylesheet.Serve).AllowAnonymous();
+app.MapGet("/{tenant:slug}/logo", TenantLogo.Serve).AllowAnonymous();
 
 await app.RunAsync();
 

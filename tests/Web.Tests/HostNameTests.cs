@@ -34,7 +34,11 @@ public sealed class HostNameFactory : CopiedTenantsFactory
     public HostNameFactory()
     {
         var ascent = Path.Combine(TenantsFolder, "ascent", "tenant.yaml");
-        File.WriteAllText(ascent, File.ReadAllText(ascent).Replace("hosts: []", "hosts: [safeguarding.ascent.example]", StringComparison.Ordinal));
+        File.WriteAllText(ascent, File.ReadAllText(ascent).Replace("hosts: []", "hosts: [safeguarding.ascent.example]", StringComparison.Ordinal)
+            .Replace("theme:\n", "theme:\n  logo: logo.svg\n", StringComparison.Ordinal));
+        // A hostile logo: served as an image it must not be able to run anything.
+        File.WriteAllText(Path.Combine(TenantsFolder, "ascent", "logo.svg"),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"40\" height=\"40\"><script>alert(1)</script><rect width=\"40\" height=\"40\" fill=\"#4b2e83\"/></svg>");
     }
 }
 
@@ -61,5 +65,16 @@ public sealed class HostNameTests(HostNameFactory app) : IClassFixture<HostNameF
         var response = await app.Browser().SendAsync(At("safeguarding.ascent.example", "/river-tees/account/sign-in"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.DoesNotContain("River Tees", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_tenant_logo_is_shown_and_served_so_that_it_cannot_run_script()
+    {
+        var page = await app.CreateClient().GetStringAsync("/ascent/account/sign-in");
+        Assert.Contains("<img src=\"/ascent/logo\" alt=\"\"", page);
+        var logo = await app.CreateClient().GetAsync("/ascent/logo");
+        Assert.Equal("image/svg+xml", logo.Content.Headers.ContentType!.MediaType);
+        Assert.Contains("sandbox", logo.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync("/river-tees/logo")).StatusCode);
     }
 }

@@ -71,4 +71,18 @@ public sealed class TenantConfigTests
         var result = TenantConfigLoader.Load(Valid.Replace(find, replace, StringComparison.Ordinal), "tenant.yaml");
         Assert.Contains(result.Errors, e => e.Message.Contains(mentions, StringComparison.Ordinal));
     }
+
+    [Theory]
+    [InlineData("logo.svg", "there is no file 'logo.svg'")]
+    [InlineData("../ascent/logo.png", "must be the name of a .png or .svg file")]
+    [InlineData("logo.gif", "must be the name of a .png or .svg file")]
+    public void A_logo_must_be_a_small_png_or_svg_beside_tenant_yaml(string logo, string message)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "shub-logo-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.Combine(root, "oak-hill"));
+        File.WriteAllText(Path.Combine(root, "oak-hill", "tenant.yaml"), Valid.Replace("  colour: \"#1d70b8\"", $"  colour: \"#1d70b8\"\n  logo: \"{logo}\"", StringComparison.Ordinal));
+        var (_, _, result) = Assert.Single(TenantConfigLoader.LoadFolder(root));
+        Assert.Contains(result.Errors, e => e.Message.Contains(message, StringComparison.Ordinal));
+        Directory.Delete(root, recursive: true);
+    }
 }

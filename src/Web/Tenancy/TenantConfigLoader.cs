@@ -128,6 +128,18 @@ public static partial class TenantConfigLoader
         return 1.05 / (l + 0.05);
     }
 
+    public const int MaxLogoBytes = 200 * 1024;
+
+    /// <summary>A logo is a .png or .svg file beside tenant.yaml, small enough to send on every page.</summary>
+    public static string? LogoProblem(string tenantFolder, string logo)
+    {
+        if (logo != Path.GetFileName(logo) || !(logo.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || logo.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)))
+            return $"'{logo}' must be the name of a .png or .svg file in the tenant's folder.";
+        var path = Path.Combine(tenantFolder, logo);
+        if (!File.Exists(path)) return $"there is no file '{logo}' beside tenant.yaml.";
+        return new FileInfo(path).Length > MaxLogoBytes ? $"'{logo}' is larger than {MaxLogoBytes / 1024} KB." : null;
+    }
+
     /// <summary>Every tenants/&lt;slug&gt;/tenant.yaml below <paramref name="root"/>, with the folder name checked against the identifier.</summary>
     public static IReadOnlyList<(string Folder, string Yaml, TenantLoadResult Result)> LoadFolder(string root)
     {
@@ -142,6 +154,8 @@ public static partial class TenantConfigLoader
             var result = Load(yaml, file);
             if (result.Settings is { } s && s.Identifier != Path.GetFileName(dir))
                 result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, $"identifier '{s.Identifier}' must match the folder name '{Path.GetFileName(dir)}'.")] };
+            if (result.Settings?.Theme.Logo is { } logo && LogoProblem(dir, logo) is { } problem)
+                result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, "theme.logo: " + problem)] };
             list.Add((dir, yaml, result));
         }
         return list;
