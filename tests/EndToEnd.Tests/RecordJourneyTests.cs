@@ -99,6 +99,20 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
     }
 
     [Fact]
+    public async Task A_draft_saves_itself_as_the_person_types()
+    {
+        var page = await fx.NewPageAsync();
+        await page.SignInAsync("ralph-thoresby", "supervisee@ralph-thoresby.example");
+        await page.GotoAsync("/ralph-thoresby/forms");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Self-care plan", RegexOptions.IgnoreCase) }).ClickAsync();
+        var first = page.Locator("#record-form textarea").First;
+        await first.FillAsync("Walk at lunchtime; protect Friday afternoons.");
+        await Assertions.Expect(page.Locator("#autosave-status")).ToContainTextAsync("Draft saved");
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator("#record-form textarea").First).ToHaveValueAsync("Walk at lunchtime; protect Friday afternoons.");
+    }
+
+    [Fact]
     public async Task The_mse_icb_evaluation_matrix_and_guidance_beside_the_record_are_accessible()
     {
         var page = await fx.NewPageAsync();
