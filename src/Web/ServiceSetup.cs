@@ -45,8 +45,8 @@ public static class ServiceSetup
             await db.Database.MigrateAsync(ct);
             await scope.ServiceProvider.GetRequiredService<TenantCatalogSync>().SyncAsync(tenantsRoot, ct);
         }
-        await services.GetRequiredService<TenantRegistry>().ReloadAsync(ct);
         // Each tenant's forms folder: changed definitions are published as new versions.
+        // (The runner reloads the tenant registry first, so it sees the tenants just imported.)
         await services.GetRequiredService<PerTenantRunner>().RunForEachAsync("publish-forms", (sp, token) =>
         {
             var folder = Path.Combine(tenantsRoot, sp.GetRequiredService<ITenantContext>().Tenant.Identifier, "forms");
