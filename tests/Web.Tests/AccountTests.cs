@@ -22,6 +22,21 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
         Assert.Contains("locked", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/ascent/staff", "/ascent/staff")]
+    [InlineData("/ascent-elsewhere/staff", "/ascent")]
+    [InlineData("/river-tees/staff", "/ascent")]
+    [InlineData("https://evil.example/ascent", "/ascent")]
+    [InlineData("//evil.example/ascent", "/ascent")]
+    public async Task After_sign_in_a_return_address_is_followed_only_inside_the_tenant(string returnUrl, string expected)
+    {
+        var client = app.Browser();
+        var response = await client.PostForm($"/ascent/account/sign-in?ReturnUrl={Uri.EscapeDataString(returnUrl)}",
+            new Dictionary<string, string> { ["Input.Email"] = "lead@ascent.example", ["Input.Password"] = Password, ["ReturnUrl"] = returnUrl },
+            "/ascent/account/sign-in");
+        Assert.Equal(expected, response.Headers.Location!.OriginalString);
+    }
+
     [Fact]
     public async Task A_leaver_cannot_sign_in_and_their_session_ends()
     {

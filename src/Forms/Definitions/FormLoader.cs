@@ -107,7 +107,7 @@ public sealed partial class FormLoader
         }
         catch (YamlException ex)
         {
-            _errors.Add(new FormError(_file, (int)ex.Start.Line, (int)ex.Start.Column, "This is not valid YAML: " + CleanYamlMessage(ex.Message)));
+            _errors.Add(new FormError(_file, (int)ex.Start.Line, (int)ex.Start.Column, "This is not valid YAML: " + YamlMessages.WithoutLocation(ex.Message)));
             return null;
         }
         catch (InvalidOperationException)
@@ -522,9 +522,6 @@ public sealed partial class FormLoader
         }
         return open.TryPeek(out var mark) ? ((int)mark.Line, (int)mark.Column) : (1, 1);
     }
-
-    private static string CleanYamlMessage(string message) =>
-        Regex.Replace(message, @"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", "");
 
     private static int Distance(string a, string b)
     {

@@ -7,6 +7,14 @@ namespace SupervisionHub.Web.Pages;
 /// <summary>GOV.UK Frontend error patterns, read from ModelState, so every form shows errors the same way.</summary>
 public static class Govuk
 {
+    /// <summary>The tag colour for a record's status: grey draft, yellow waiting for signatures, green signed.</summary>
+    public static string StatusTag(SupervisionHub.Web.Records.SubmissionStatus status) => status switch
+    {
+        SupervisionHub.Web.Records.SubmissionStatus.Draft => "govuk-tag govuk-tag--grey",
+        SupervisionHub.Web.Records.SubmissionStatus.Submitted => "govuk-tag govuk-tag--yellow",
+        _ => "govuk-tag govuk-tag--green",
+    };
+
     public static string Id(string key) => key.Replace('.', '_').Replace('[', '_').Replace(']', '_');
 
     public static bool HasError(ModelStateDictionary state, string key) =>

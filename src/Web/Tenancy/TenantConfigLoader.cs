@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SupervisionHub.Forms;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -45,18 +46,13 @@ public static partial class TenantConfigLoader
         catch (YamlException ex)
         {
             var message = ex.InnerException is { } inner && inner is not YamlException ? $"{ex.Message} {inner.Message}" : ex.Message;
-            return new(null, [new ConfigError(file, (int)ex.Start.Line, (int)ex.Start.Column, Plain(message))]);
+            return new(null, [new ConfigError(file, (int)ex.Start.Line, (int)ex.Start.Column, YamlMessages.WithoutLocation(message))]);
         }
         if (settings is null)
             return new(null, [new ConfigError(file, 0, 0, "The file is empty.")]);
         return new(settings, Check(settings, file));
     }
 
-    // YamlDotNet prefixes messages with its own location; we report the location separately.
-    private static string Plain(string message) => LocationPrefix().Replace(message, "").Trim();
-
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
-    private static partial Regex LocationPrefix();
 
     public static IReadOnlyList<ConfigError> Check(TenantSettings s, string file)
     {

@@ -26,7 +26,7 @@ public sealed class SecurityModel(UserManager<StaffMember> users, SignInManager<
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
         if (!ModelState.IsValid) { await LoadAsync(); return Page(); }
-        var code = Code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        var code = SignInRules.NormaliseCode(Code);
         if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code))
         {
             ModelState.AddModelError(nameof(Code), "The code is not right. Check the app shows SupervisionHub and enter the code it shows now");

@@ -47,10 +47,5 @@ public sealed class SignInModel(SignInManager<StaffMember> signIn, UserManager<S
         return Page();
     }
 
-    private string SafeReturnUrl()
-    {
-        var home = "/" + tenant.Tenant.Identifier;
-        // Only addresses inside this tenant: a return URL must not send someone to another organisation or site.
-        return ReturnUrl is { } r && Url.IsLocalUrl(r) && (r == home || r.StartsWith(home + "/", StringComparison.Ordinal)) ? r : home;
-    }
+    private string SafeReturnUrl() => SignInRules.SafeReturnUrl(ReturnUrl, tenant.Tenant, Url);
 }

@@ -25,13 +25,9 @@ public sealed class SignInCodeModel(SignInManager<StaffMember> signIn, ITenantCo
     public async Task<IActionResult> OnPostAsync()
     {
         if (!ModelState.IsValid) return Page();
-        var code = Code.Replace(" ", "", StringComparison.Ordinal).Replace("-", "", StringComparison.Ordinal);
+        var code = SignInRules.NormaliseCode(Code);
         var result = await signIn.TwoFactorAuthenticatorSignInAsync(code, RememberMe, rememberClient: false);
-        if (result.Succeeded)
-        {
-            var home = "/" + tenant.Tenant.Identifier;
-            return LocalRedirect(ReturnUrl is { } r && Url.IsLocalUrl(r) && r.StartsWith(home, StringComparison.Ordinal) ? r : home);
-        }
+        if (result.Succeeded) return LocalRedirect(SignInRules.SafeReturnUrl(ReturnUrl, tenant.Tenant, Url));
         ModelState.AddModelError(nameof(Code), result.IsLockedOut
             ? "This account is locked after too many failed attempts. Try again in 15 minutes."
             : "The code is not right. Enter the code your app shows now");
