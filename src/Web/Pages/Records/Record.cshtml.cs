@@ -144,11 +144,10 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         var people = View?.People ?? db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
             .OrderBy(s => s.FullName).Select(s => new { s.Id, s.FullName, s.JobTitle, s.Roles }).AsEnumerable()
             .Select(s => (s.Id, s.JobTitle is null ? s.FullName : $"{s.FullName}, {s.JobTitle}", s.Roles)).ToList();
-        var signers = Record.Signatures.Select(s => s.SignerId).Distinct().ToList();
-        var names = db.Staff.AsNoTracking().Where(s => signers.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
-        var memberIds = (answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key).ToList() ?? [];
-        var memberNames = db.Staff.AsNoTracking().Where(s => memberIds.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
-        foreach (var (id, name) in memberNames) names.TryAdd(id, name);
+        // Names of signers and of group members who answered, including people who have since left.
+        var ids = Record.Signatures.Select(s => s.SignerId)
+            .Concat((answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key) ?? []).Distinct().ToList();
+        var names = db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
         View = new FormView(Form, answers, errors, RecordAccess.EditableSections(Record, Form, _me), people, Record.Signatures, names, _me.Id);
         foreach (var (path, message) in errors) ModelState.AddModelError(FormView.Name(path), message);
     }
