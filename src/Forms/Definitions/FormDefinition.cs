@@ -15,12 +15,34 @@ public sealed record FormDefinition
     /// <summary>Id of a guidance form shown beside this one while it is filled.</summary>
     public string? Guidance { get; init; }
 
+    /// <summary>Which fields the service fills from a supervision session, and which table holds the actions it follows up.</summary>
+    public SessionLinks? Session { get; init; }
+
     public required IReadOnlyList<FormSection> Sections { get; init; }
 
     public IEnumerable<FieldDefinition> Fields => Sections.SelectMany(s => s.Fields);
 
     public FieldDefinition? Field(string id) => Fields.FirstOrDefault(f => f.Id == id);
 }
+
+/// <summary>
+/// How a form ties to a supervision session (the <c>session:</c> block). Named fields are filled
+/// from the session when a record is started, so nobody retypes who met and when; the actions
+/// table is read on submit so each agreed action is followed up and carried into the next session.
+/// </summary>
+public sealed record SessionLinks
+{
+    public string? Supervisor { get; init; }
+    public string? Supervisee { get; init; }
+    public string? Date { get; init; }
+
+    /// <summary>A table whose person column lists the group's members (group records).</summary>
+    public string? Members { get; init; }
+    public ActionLinks? Actions { get; init; }
+}
+
+/// <summary>The actions table and its columns: what is to be done, by whom, by when.</summary>
+public sealed record ActionLinks(string Table, string Text, string? Owner, string? Due);
 
 public enum FormPurpose { Contract, Record, CaseProforma, Evaluation, Audit, Register, SelfCarePlan, Competency, Guidance }
 

@@ -22,7 +22,9 @@ public sealed record FormLoadResult(string File, FormDefinition? Definition, IRe
 /// </summary>
 public sealed partial class FormLoader
 {
-    private static readonly string[] FormKeys = ["id", "title", "purpose", "description", "source", "anonymous", "guidance", "sections"];
+    private static readonly string[] FormKeys = ["id", "title", "purpose", "description", "source", "anonymous", "guidance", "session", "sections"];
+    private static readonly string[] SessionKeys = ["supervisor", "supervisee", "date", "members", "actions"];
+    private static readonly string[] ActionKeys = ["table", "text", "owner", "due"];
     private static readonly string[] SectionKeys = ["id", "title", "filledBy", "help", "fields"];
     private static readonly string[] CommonFieldKeys = ["id", "type", "label", "hint", "help", "required", "showWhen"];
 
@@ -140,8 +142,10 @@ public sealed partial class FormLoader
             Id = id, Title = title, Purpose = purpose,
             Description = OptionalString(root, "description"), Source = OptionalString(root, "source"),
             Anonymous = Bool(root, "anonymous"), Guidance = OptionalString(root, "guidance"), Sections = sections,
+            Session = ReadSessionLinks(Get(root, "session")),
         };
         CheckForm(definition, root);
+        CheckSessionLinks(definition, Get(root, "session"));
         return definition;
     }
 
@@ -309,6 +313,65 @@ public sealed partial class FormLoader
             Error(Get(root, "purpose"), "A guidance form only shows text: every field must be of type guidance.");
         if (form.Guidance is not null && form.Purpose == FormPurpose.Guidance)
             Error(Get(root, "guidance"), "A guidance form cannot itself have guidance beside it.");
+    }
+
+    private SessionLinks? ReadSessionLinks(YamlNode? node)
+    {
+        if (node is null) return null;
+        if (node is not YamlMappingNode map) { Error(node, "session must be a group of settings (supervisor, supervisee, date, members, actions)."); return null; }
+        CheckKeys(map, SessionKeys, "session");
+        ActionLinks? actions = null;
+        if (Get(map, "actions") is { } a)
+        {
+            if (a is YamlMappingNode am)
+            {
+                CheckKeys(am, ActionKeys, "session.actions");
+                actions = new ActionLinks(RequiredString(am, "table", "Name the table that holds the actions."),
+                    RequiredString(am, "text", "Name the column that says what is to be done."), OptionalString(am, "owner"), OptionalString(am, "due"));
+            }
+            else Error(a, "session.actions must be a group of settings (table, text, owner, due).");
+        }
+        return new SessionLinks
+        {
+            Supervisor = OptionalString(map, "supervisor"), Supervisee = OptionalString(map, "supervisee"),
+            Date = OptionalString(map, "date"), Members = OptionalString(map, "members"), Actions = actions,
+        };
+    }
+
+    /// <summary>Each named field must exist and be of the type the service writes into it or reads from it.</summary>
+    private void CheckSessionLinks(FormDefinition form, YamlNode? node)
+    {
+        if (form.Session is not { } links || node is not YamlMappingNode map) return;
+        void Expect(string key, string? id, FieldType type, IEnumerable<FieldDefinition> among, YamlNode? at)
+        {
+            if (id is null) return;
+            var field = among.FirstOrDefault(f => f.Id == id);
+            if (field is null) Error(at, $"{key} names '{id}', but there is no such field here.");
+            else if (field.Type != type) Error(at, $"{key} names '{id}', a {CamelName(field.Type)} field; it must be a {CamelName(type)} field.");
+        }
+        Expect("session.supervisor", links.Supervisor, FieldType.Person, form.Fields, Get(map, "supervisor"));
+        Expect("session.supervisee", links.Supervisee, FieldType.Person, form.Fields, Get(map, "supervisee"));
+        Expect("session.date", links.Date, FieldType.Date, form.Fields, Get(map, "date"));
+        if (links.Members is { } members)
+        {
+            var parts = members.Split('.');
+            var table = form.Field(parts[0]);
+            if (parts.Length != 2 || table is not { Type: FieldType.Table })
+                Error(Get(map, "members"), $"session.members must name a table and its person column, like 'present.person'.");
+            else Expect("session.members", parts[1], FieldType.Person, table.Columns, Get(map, "members"));
+        }
+        if (links.Actions is { } actions && Get(map, "actions") is YamlMappingNode am)
+        {
+            var table = form.Field(actions.Table);
+            if (table is not { Type: FieldType.Table })
+            {
+                Error(Get(am, "table"), $"session.actions.table names '{actions.Table}', which is not a table in this form.");
+                return;
+            }
+            if (table.Columns.All(c => c.Id != actions.Text)) Error(Get(am, "text"), $"session.actions.text names '{actions.Text}', which is not a column of '{actions.Table}'.");
+            if (actions.Owner is { } owner && table.Columns.All(c => c.Id != owner)) Error(Get(am, "owner"), $"session.actions.owner names '{owner}', which is not a column of '{actions.Table}'.");
+            Expect("session.actions.due", actions.Due, FieldType.Date, table.Columns, Get(am, "due"));
+        }
     }
 
     // ---- small readers; each reports its own problem at its own node ----

@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SupervisionHub.Web.Audit;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Platform;
 using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Data;
@@ -35,6 +37,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
     public DbSet<FormVersion> FormVersions => Set<FormVersion>();
     public DbSet<Submission> Submissions => Set<Submission>();
     public DbSet<Signature> Signatures => Set<Signature>();
+    public DbSet<LineManagerChange> LineManagerChanges => Set<LineManagerChange>();
+    public DbSet<Relationship> Relationships => Set<Relationship>();
+    public DbSet<RelationshipMember> RelationshipMembers => Set<RelationshipMember>();
+    public DbSet<Session> Sessions => Set<Session>();
+    public DbSet<SessionAttendance> SessionAttendance => Set<SessionAttendance>();
+    public DbSet<ActionItem> Actions => Set<ActionItem>();
+    public DbSet<DomainEvent> Events => Set<DomainEvent>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;
@@ -76,9 +86,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
+    /// <summary>
+    /// Domain events raised by entities become rows in this same save, so an event exists exactly
+    /// when the change that raised it was committed.
+    /// </summary>
+    private void CollectEvents()
+    {
+        foreach (var entry in ChangeTracker.Entries<IRaisesEvents>().ToList())
+        {
+            if (entry.Entity.PendingEvents.Count == 0) continue;
+            Events.AddRange(entry.Entity.PendingEvents);
+            entry.Entity.ClearEvents();
+        }
+    }
+
     private void EnforceTenant()
     {
         ChangeTracker.DetectChanges();
+        CollectEvents();
         foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
         {
             if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;

@@ -1,9 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SupervisionHub.Web.Audit;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Platform;
 using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Data;
@@ -45,6 +47,7 @@ internal sealed class StaffMemberConfiguration : IEntityTypeConfiguration<StaffM
         b.Property(u => u.Site).HasMaxLength(200);
         b.HasOne(u => u.LineManager).WithMany().HasForeignKey(u => u.LineManagerId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(u => u.Training).WithOne().HasForeignKey(t => t.StaffMemberId).OnDelete(DeleteBehavior.Cascade);
+        b.Ignore(u => u.PendingEvents);
     }
 }
 
@@ -98,6 +101,9 @@ internal sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submiss
         b.Ignore(s => s.Answers);
         b.Ignore(s => s.ContentHash);
         b.Ignore(s => s.ValidSignatures);
+        b.Ignore(s => s.PendingEvents);
+        b.HasIndex(s => new { s.TenantId, s.RelationshipId });
+        b.HasIndex(s => new { s.TenantId, s.SessionId });
         b.HasIndex(s => new { s.TenantId, s.FormId });
     }
 }
@@ -109,5 +115,102 @@ internal sealed class SignatureConfiguration : IEntityTypeConfiguration<Signatur
         b.HasKey(s => s.Id);
         b.Property(s => s.Role).HasMaxLength(40);
         b.Property(s => s.ContentHash).HasMaxLength(64);
+    }
+}
+
+internal sealed class LineManagerChangeConfiguration : IEntityTypeConfiguration<LineManagerChange>
+{
+    public void Configure(EntityTypeBuilder<LineManagerChange> b)
+    {
+        b.HasKey(c => c.Id);
+        b.HasOne<StaffMember>().WithMany(s => s.LineManagerHistory).HasForeignKey(c => c.StaffMemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RelationshipConfiguration : IEntityTypeConfiguration<Relationship>
+{
+    public void Configure(EntityTypeBuilder<Relationship> b)
+    {
+        b.HasKey(r => r.Id);
+        b.Property(r => r.TypeId).HasMaxLength(63);
+        b.Property(r => r.EndReason).HasMaxLength(200);
+        b.Property(r => r.HandoverNote).HasMaxLength(4000);
+        b.HasOne(r => r.Supervisor).WithMany().HasForeignKey(r => r.SupervisorId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(r => r.Members).WithOne().HasForeignKey(m => m.RelationshipId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(r => new { r.TenantId, r.SupervisorId });
+        b.Ignore(r => r.PendingEvents);
+    }
+}
+
+internal sealed class RelationshipMemberConfiguration : IEntityTypeConfiguration<RelationshipMember>
+{
+    public void Configure(EntityTypeBuilder<RelationshipMember> b)
+    {
+        b.HasKey(m => m.Id);
+        b.HasOne(m => m.Staff).WithMany().HasForeignKey(m => m.StaffId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(m => new { m.TenantId, m.StaffId });
+    }
+}
+
+internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
+{
+    public void Configure(EntityTypeBuilder<Session> b)
+    {
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Location).HasMaxLength(200);
+        b.Property(s => s.Reason).HasMaxLength(1000);
+        b.HasOne(s => s.Relationship).WithMany().HasForeignKey(s => s.RelationshipId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(s => s.Attendance).WithOne().HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(s => new { s.TenantId, s.RelationshipId, s.Date });
+        b.HasIndex(s => new { s.TenantId, s.Date });
+        b.Ignore(s => s.PendingEvents);
+    }
+}
+
+internal sealed class SessionAttendanceConfiguration : IEntityTypeConfiguration<SessionAttendance>
+{
+    public void Configure(EntityTypeBuilder<SessionAttendance> b)
+    {
+        b.HasKey(a => a.Id);
+        b.HasIndex(a => new { a.TenantId, a.StaffId });
+        b.HasIndex(a => new { a.TenantId, a.SessionId, a.StaffId }).IsUnique();
+    }
+}
+
+internal sealed class ActionItemConfiguration : IEntityTypeConfiguration<ActionItem>
+{
+    public void Configure(EntityTypeBuilder<ActionItem> b)
+    {
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Text).HasMaxLength(10000);
+        b.Property(a => a.Owner).HasMaxLength(200);
+        b.HasIndex(a => new { a.TenantId, a.RelationshipId, a.Status });
+        b.HasIndex(a => new { a.TenantId, a.SourceRecordId });
+    }
+}
+
+internal sealed class DomainEventConfiguration : IEntityTypeConfiguration<DomainEvent>
+{
+    public void Configure(EntityTypeBuilder<DomainEvent> b)
+    {
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Type).HasMaxLength(63);
+        b.Property(e => e.Detail).HasMaxLength(63);
+        b.Property(e => e.DedupeKey).HasMaxLength(200);
+        b.HasIndex(e => new { e.TenantId, e.DedupeKey }).IsUnique();
+        b.HasIndex(e => new { e.DispatchedAt, e.OccurredAt });
+    }
+}
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.HasKey(e => e.Id);
+        b.Property(e => e.Action).HasMaxLength(40);
+        b.Property(e => e.Entity).HasMaxLength(40);
+        b.Property(e => e.EntityId).HasMaxLength(64);
+        b.Property(e => e.From).HasMaxLength(64);
+        b.HasIndex(e => new { e.TenantId, e.At });
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using SupervisionHub.Forms.Submissions;
 using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Supervision;
 
 namespace SupervisionHub.Web.Records;
 
@@ -13,8 +14,10 @@ public enum SubmissionStatus { Draft, Submitted, Signed }
 /// in pages: a draft saves freely; submitting needs valid answers (checked by the caller against
 /// the version); changing submitted content voids every signature and says so.
 /// </summary>
-public sealed class Submission : ITenantOwned
+public sealed class Submission : ITenantOwned, IRaisesEvents
 {
+    private readonly List<DomainEvent> _events = [];
+
     private Submission() { }
 
     public Submission(FormVersion version, string? createdById, DateTimeOffset now)
@@ -44,6 +47,23 @@ public sealed class Submission : ITenantOwned
     public DateTimeOffset UpdatedAt { get; private set; }
     public DateTimeOffset? SubmittedAt { get; private set; }
     public List<Signature> Signatures { get; private set; } = [];
+
+    /// <summary>The supervision this record (or agreement) belongs to, and the session it records.</summary>
+    public Guid? RelationshipId { get; private set; }
+    public Guid? SessionId { get; private set; }
+
+    /// <summary>When the last signature every party owes was given; cleared if a change voids one.</summary>
+    public DateTimeOffset? FullySignedAt { get; private set; }
+
+    public IReadOnlyList<DomainEvent> PendingEvents => _events;
+    public void ClearEvents() => _events.Clear();
+
+    public void LinkTo(Guid relationshipId, Guid? sessionId)
+    {
+        if (RelationshipId is not null && RelationshipId != relationshipId) throw new InvalidOperationException("A record belongs to one supervision.");
+        RelationshipId = relationshipId;
+        SessionId ??= sessionId;
+    }
 
     /// <summary>Set when a change voided signatures, so the record can say so.</summary>
     public string? VoidNotice { get; private set; }
@@ -79,7 +99,16 @@ public sealed class Submission : ITenantOwned
         {
             Status = SubmissionStatus.Submitted;
             SubmittedAt = now;
+            _events.Add(new DomainEvent(EventTypes.RecordSubmitted, now, RelationshipId, SessionId, CreatedById, Id));
         }
+    }
+
+    /// <summary>Every party has signed (the caller knows who owes a signature: see SignOff).</summary>
+    public void MarkFullySigned(bool isAgreement, DateTimeOffset now)
+    {
+        if (FullySignedAt is not null) return;
+        FullySignedAt = now;
+        if (isAgreement) _events.Add(new DomainEvent(EventTypes.ContractSigned, now, RelationshipId, SessionId, recordId: Id));
     }
 
     public Signature Sign(string signerId, string role, DateTimeOffset now)
@@ -92,6 +121,7 @@ public sealed class Submission : ITenantOwned
         Signatures.Add(signature);
         Status = SubmissionStatus.Signed;
         VoidNotice = null;
+        _events.Add(new DomainEvent(EventTypes.RecordSigned, now, RelationshipId, SessionId, signerId, Id, detail: role.ToLowerInvariant()));
         return signature;
     }
 
@@ -108,6 +138,7 @@ public sealed class Submission : ITenantOwned
             // A signature vouches for exact content; after a change to what it covers it no longer does.
             VoidNotice = $"The content changed on {now:d MMMM yyyy} after {voided.Count} {(voided.Count == 1 ? "signature" : "signatures")}; it needs signing again.";
             Status = SubmissionStatus.Submitted;
+            FullySignedAt = null;
         }
     }
 }

@@ -11,7 +11,7 @@ namespace SupervisionHub.Web.Staff;
 /// The rules of the staff directory, used by the add/edit pages and by the CSV import alike:
 /// what makes a person's details valid, and the import that is all-or-nothing.
 /// </summary>
-public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILookupNormalizer normalizer)
+public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILookupNormalizer normalizer, TimeProvider clock)
 {
     public const string CsvHeader = "name,email,job_title,site,line_manager_email,roles,training_course,training_date,training_expiry,start_date,left_on";
     private static readonly string[] Columns = CsvHeader.Split(',');
@@ -137,7 +137,7 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
                 added++;
             }
             else updated++;
-            member.Apply(p.Details with { LineManagerId = member.LineManagerId }, normalizer);
+            member.Apply(p.Details with { LineManagerId = member.LineManagerId }, normalizer, clock.GetUtcNow());
             if (p.Training is { } tr && !member.Training.Any(x => x.Course == tr.Course && x.CompletedOn == tr.Date))
                 member.AddTraining(tr.Course, tr.Date, tr.Expiry);
         }
@@ -145,7 +145,7 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
         {
             var member = byEmail[normalizer.NormalizeEmail(p.Details.Email)!];
             var manager = p.ManagerEmail is null ? null : byEmail[normalizer.NormalizeEmail(p.ManagerEmail)!];
-            member.Apply(p.Details with { LineManagerId = manager?.Id }, normalizer);
+            member.Apply(p.Details with { LineManagerId = manager?.Id }, normalizer, clock.GetUtcNow());
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Supervision;
 
 namespace SupervisionHub.Web.Staff;
 
@@ -7,8 +8,10 @@ namespace SupervisionHub.Web.Staff;
 /// A person in a tenant's staff directory, and their sign-in account. The same email in two
 /// tenants is two StaffMembers: identity is per tenant.
 /// </summary>
-public sealed class StaffMember : IdentityUser, ITenantOwned
+public sealed class StaffMember : IdentityUser, ITenantOwned, IRaisesEvents
 {
+    private readonly List<DomainEvent> _events = [];
+
     // Identity only switches lockout on for accounts made through UserManager; imported and
     // demo accounts must be protected from password guessing too.
     public StaffMember() => LockoutEnabled = true;
@@ -27,6 +30,12 @@ public sealed class StaffMember : IdentityUser, ITenantOwned
 
     public List<TrainingRecord> Training { get; private set; } = [];
 
+    /// <summary>Every change of line manager, so a handover can be arranged and history read (ralph-thoresby R7).</summary>
+    public List<LineManagerChange> LineManagerHistory { get; private set; } = [];
+
+    public IReadOnlyList<DomainEvent> PendingEvents => _events;
+    public void ClearEvents() => _events.Clear();
+
     public bool IsActiveOn(DateOnly day) => LeftOn is null || day <= LeftOn;
 
     public bool Has(StaffRoles role) => (Roles & role) == role;
@@ -35,8 +44,17 @@ public sealed class StaffMember : IdentityUser, ITenantOwned
     /// Applies directory details. Email is also the user name. A change to roles, email or leaving
     /// renews the security stamp, so existing sessions are re-checked and lose what they lost.
     /// </summary>
-    public void Apply(StaffDetails d, ILookupNormalizer normalizer)
+    public void Apply(StaffDetails d, ILookupNormalizer normalizer, DateTimeOffset? now = null)
     {
+        var isNew = FullName.Length == 0;
+        // A first line manager is not a change; a change of one is (a handover is due).
+        if (!isNew && LineManagerId is not null && LineManagerId != d.LineManagerId)
+            LineManagerHistory.Add(new LineManagerChange(LineManagerId, d.LineManagerId, now ?? DateTimeOffset.UtcNow));
+        // A new starter must have supervision "from the outset" (devon-torbay R1): workflows hear of
+        // them. Someone added with a start date long past is an existing member of staff, not a starter.
+        if (isNew && now is { } at && d.Roles.HasFlag(StaffRoles.Supervisee) && d.StartDate is { } started
+            && started >= DateOnly.FromDateTime(at.UtcDateTime).AddDays(-30))
+            _events.Add(new DomainEvent(EventTypes.StaffStarted, at, staffId: Id));
         var accessChanged = Roles != d.Roles || LeftOn != d.LeftOn || !string.Equals(Email, d.Email, StringComparison.OrdinalIgnoreCase);
         FullName = d.FullName;
         Email = d.Email;
@@ -64,6 +82,26 @@ public sealed class StaffMember : IdentityUser, ITenantOwned
 public sealed record StaffDetails(
     string FullName, string Email, string? JobTitle, string? Site, string? LineManagerId,
     StaffRoles Roles, DateOnly? StartDate, DateOnly? LeftOn);
+
+/// <summary>One change of a person's line manager: from whom, to whom, when.</summary>
+public sealed class LineManagerChange : ITenantOwned
+{
+    private LineManagerChange() { }
+
+    public LineManagerChange(string? fromId, string? toId, DateTimeOffset changedAt)
+    {
+        FromId = fromId;
+        ToId = toId;
+        ChangedAt = changedAt;
+    }
+
+    public int Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public string StaffMemberId { get; private set; } = "";
+    public string? FromId { get; private set; }
+    public string? ToId { get; private set; }
+    public DateTimeOffset ChangedAt { get; private set; }
+}
 
 /// <summary>Supervision training (e.g. NSPCC Skills of Safeguarding Supervision), with its expiry.</summary>
 public sealed class TrainingRecord : ITenantOwned

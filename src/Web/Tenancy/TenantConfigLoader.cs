@@ -92,6 +92,7 @@ public static partial class TenantConfigLoader
 
         foreach (var dup in s.ClosureDays.GroupBy(c => c.Date).Where(g => g.Count() > 1))
             Error($"closureDays: {dup.Key:yyyy-MM-dd} is listed more than once.");
+        foreach (var problem in s.Supervision.Check(s.Roles.Select(r => r.Id).ToList())) Error(problem);
         return errors;
     }
 
@@ -152,6 +153,11 @@ public static partial class TenantConfigLoader
                 result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, $"identifier '{s.Identifier}' must match the folder name '{Path.GetFileName(dir)}'.")] };
             if (result.Settings?.Theme.Logo is { } logo && LogoProblem(dir, logo) is { } problem)
                 result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, "theme.logo: " + problem)] };
+            if (result.Settings is { } st)
+                foreach (var type in st.Supervision.Types)
+                    foreach (var (key, form) in new[] { ("contractForm", type.ContractForm), ("recordForm", type.RecordForm) })
+                        if (form is not null && !File.Exists(Path.Combine(dir, "forms", form + ".yaml")))
+                            result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, $"supervision.types.{type.Id}.{key}: there is no form '{form}' in forms/.")] };
             list.Add((dir, yaml, result));
         }
         return list;

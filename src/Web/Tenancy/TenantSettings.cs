@@ -22,6 +22,12 @@ public sealed record TenantSettings
     public List<TenantRole> Roles { get; init; } = [];
     public List<AcademicYear> TermDates { get; init; } = [];
     public List<ClosureDay> ClosureDays { get; init; } = [];
+    public Supervision.SupervisionSettings Supervision { get; init; } = new();
+
+    /// <summary>The term dates as the compliance calculator reads them.</summary>
+    public Workflows.Supervision.SchoolCalendar Calendar() =>
+        new(TermDates.SelectMany(y => y.Terms.Select(t => new Workflows.Supervision.SchoolTerm(
+            y.Year, t.Name, t.Start, t.End, t.HalfTermBreak?.Start, t.HalfTermBreak?.End))));
 }
 
 public enum TenantKind { Unknown, Trust, School, Icb, Partnership }

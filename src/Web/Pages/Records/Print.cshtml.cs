@@ -14,7 +14,7 @@ namespace SupervisionHub.Web.Pages.Records;
 /// is the document to attach to the child's file (CPOMS or similar), headed with the case
 /// reference and this record's id so the two can be cross-referenced.
 /// </summary>
-public sealed class PrintModel(AppDbContext db, UserManager<StaffMember> users) : PageModel
+public sealed class PrintModel(AppDbContext db, UserManager<StaffMember> users, RecordGate gate) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     public Submission Record { get; private set; } = null!;
@@ -28,11 +28,15 @@ public sealed class PrintModel(AppDbContext db, UserManager<StaffMember> users) 
         var record = await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Include(s => s.Signatures).FirstOrDefaultAsync(s => s.Id == Id, ct);
         if (record is null) return NotFound();
         var form = FormCatalog.Definition(record.FormVersion);
-        if (!RecordAccess.CanRead(record, form, me)) return NotFound();
+        var decision = await gate.DecideAsync(record, form, me, ct);
+        if (decision.Read == ReadDecision.Forbidden) return StatusCode(StatusCodes.Status403Forbidden);
+        if (decision.Read == ReadDecision.NotFound) return NotFound();
+        gate.Log("print", record, me, decision.Read);
+        await db.SaveChangesAsync(ct);
         Record = record;
         var answers = record.Answers;
         CaseReference = form.Fields.Where(f => f.Type == FieldType.CaseReference).Select(f => FormView.Text(answers[f.Id])).FirstOrDefault(v => v is not null);
-        var ids = RecordAccess.Participants(record, form).ToList();
+        var ids = RecordAccess.Participants(record, form, decision.Parties).ToList();
         var people = await db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.FullName, s.Roles }).ToListAsync(ct);
         View = new FormView(form, answers, new Dictionary<string, string>(), new HashSet<string>(),
             people.Select(p => (p.Id, p.FullName, p.Roles)).ToList(), record.Signatures, people.ToDictionary(p => p.Id, p => p.FullName));

@@ -8,6 +8,7 @@ using SupervisionHub.Forms.Submissions;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Pages.Records;
@@ -16,7 +17,8 @@ namespace SupervisionHub.Web.Pages.Records;
 /// One record: filled, saved as a draft, submitted, signed. Whatever is posted is saved as the
 /// draft before anything is checked, so nothing typed is lost to a validation error.
 /// </summary>
-public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
+    RecordGate gate, SessionRecords sessionRecords) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -26,11 +28,28 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public FormView? Guidance { get; private set; }
     public IReadOnlyList<Filler> SignAs { get; private set; } = [];
     public bool CanEdit => View.EditableSections.Count > 0;
+    public ReadDecision Access { get; private set; }
+
+    /// <summary>The session this records, and the supervision's earlier record and open actions, for discussion or closure.</summary>
+    public Session? Session { get; private set; }
+    public FormView? Previous { get; private set; }
+    public Submission? PreviousRecord { get; private set; }
+    public IReadOnlyList<ActionItem> OpenActions { get; private set; } = [];
+    public IReadOnlyList<string> StillToSign { get; private set; } = [];
+    public bool IsParticipant { get; private set; }
+    public DateOnly Today => tenant.Tenant.Today(clock);
 
     private StaffMember _me = null!;
+    private RecordParties _parties = RecordParties.None;
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
-        await LoadAsync(ct) is { } denied ? denied : Page();
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        gate.Log("read", Record, _me, Access);
+        await db.SaveChangesAsync(ct);
+        await LoadSupervisionAsync(ct);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostSaveAsync(string? row, CancellationToken ct)
     {
@@ -42,6 +61,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (row is not null)
         {
             Build(answers, Errors(problems));
+            await LoadSupervisionAsync(ct);
             return Page();
         }
         TempData["Notice"] = "Your answers have been saved. You can come back to this record from Forms and records.";
@@ -92,7 +112,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (await LoadAsync(ct) is { } denied) return denied;
         var answers = Merge(out var problems);
         var errors = Errors(problems);
-        var context = new ValidationContext(tenant.Tenant.Today(clock), RecordAccess.PartiesOf(_me), Submitting: true,
+        var context = new ValidationContext(tenant.Tenant.Today(clock), RecordAccess.PartiesOf(_me, _parties), Submitting: true,
             PersonExists: id => View.People.Any(p => p.Id == id), MemberId: _me.Id);
         foreach (var e in SubmissionValidator.Validate(Form, answers, context)) errors.TryAdd(e.Path, e.Message);
         if (errors.Count > 0)
@@ -100,9 +120,12 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             Record.SaveDraft(answers, clock.GetUtcNow()); // keep everything typed
             await db.SaveChangesAsync(ct);
             Build(answers, errors);
+            await LoadSupervisionAsync(ct);
             return Page();
         }
         Record.Submit(SubmissionValidator.Clean(Form, answers), clock.GetUtcNow());
+        await sessionRecords.SyncActionsAsync(Record, Form, ct);
+        gate.Log("submit", Record, _me, Access);
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = "The record has been submitted.";
         return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
@@ -113,9 +136,50 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!SignAs.Contains(role)) return Forbid();
         Record.Sign(_me.Id, role.ToString(), clock.GetUtcNow());
+        if (SignOff.Outstanding(Form, Record, _parties).Count == 0) Record.MarkFullySigned(Form.Purpose == FormPurpose.Contract, clock.GetUtcNow());
+        gate.Log("sign", Record, _me, Access);
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = "You have signed the record.";
         return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
+    }
+
+    /// <summary>Closes an action carried from an earlier session: done, or no longer needed.</summary>
+    public async Task<IActionResult> OnPostCloseActionAsync(Guid actionId, ActionStatus outcome, CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        if (!IsParticipant || Access == ReadDecision.ReadAsAuditor || Record.RelationshipId is not { } rel) return StatusCode(StatusCodes.Status403Forbidden);
+        var lineage = await sessionRecords.LineageAsync(rel, ct);
+        var action = await db.Actions.FirstOrDefaultAsync(a => a.Id == actionId && lineage.Contains(a.RelationshipId), ct);
+        if (action is null) return NotFound();
+        try
+        {
+            action.Close(outcome, _me.Id, tenant.Tenant.Today(clock), Record.Id);
+        }
+        catch (SupervisionRuleException ex)
+        {
+            TempData["Notice"] = ex.Message;
+            return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}#actions-carried");
+        }
+        await db.SaveChangesAsync(ct);
+        TempData["Notice"] = outcome == ActionStatus.Done ? "The action is marked as done." : "The action is closed as no longer needed.";
+        return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}#actions-carried");
+    }
+
+    private async Task LoadSupervisionAsync(CancellationToken ct)
+    {
+        StillToSign = Record.Status == SubmissionStatus.Draft ? [] : SignOff.Outstanding(Form, Record, _parties);
+        if (Record.RelationshipId is not { } rel) return;
+        if (Record.SessionId is { } sid) Session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sid, ct);
+        if (Record.SessionId is null) return; // an agreement: no earlier record or actions to carry
+        var lineage = await sessionRecords.LineageAsync(rel, ct);
+        OpenActions = (await sessionRecords.OpenActionsAsync(lineage, ct)).Where(a => a.SourceRecordId != Record.Id).ToList();
+        PreviousRecord = await sessionRecords.PreviousRecordAsync(lineage, Record, ct);
+        if (PreviousRecord is { } prev)
+            Previous = View with
+            {
+                Form = FormCatalog.Definition(prev.FormVersion), Answers = prev.Answers, Errors = new Dictionary<string, string>(),
+                EditableSections = new HashSet<string>(), Signatures = prev.Signatures,
+            };
     }
 
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
@@ -127,8 +191,15 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (record is null) return NotFound();
         Record = record;
         Form = FormCatalog.Definition(record.FormVersion);
-        if (!RecordAccess.CanRead(record, Form, me)) return NotFound(); // not 403: do not confirm the record exists
-        SignAs = RecordAccess.CanSignAs(record, Form, me);
+        var decision = await gate.DecideAsync(record, Form, me, ct);
+        // 404 for those with no business knowing the record exists; 403 for a line manager, who
+        // knows the session happened (attendance) but may never read what was said.
+        if (decision.Read == ReadDecision.NotFound) return NotFound();
+        if (decision.Read == ReadDecision.Forbidden) return StatusCode(StatusCodes.Status403Forbidden);
+        Access = decision.Read;
+        _parties = decision.Parties;
+        IsParticipant = RecordAccess.Participants(record, Form, _parties).Contains(me.Id);
+        SignAs = RecordAccess.CanSignAs(record, Form, me, _parties, Access);
         Build(record.Answers, new Dictionary<string, string>());
         if (Form.Guidance is { } g
             && await db.FormVersions.AsNoTracking().Where(v => v.FormId == g).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct) is { } gv)
@@ -148,7 +219,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         var ids = Record.Signatures.Select(s => s.SignerId)
             .Concat((answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key) ?? []).Distinct().ToList();
         var names = db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
-        View = new FormView(Form, answers, errors, RecordAccess.EditableSections(Record, Form, _me), people, Record.Signatures, names, _me.Id);
+        View = new FormView(Form, answers, errors, RecordAccess.EditableSections(Record, Form, _me, _parties, Access), people, Record.Signatures, names, _me.Id);
         foreach (var (path, message) in errors) ModelState.AddModelError(FormView.Name(path), message);
     }
 

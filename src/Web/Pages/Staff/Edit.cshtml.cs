@@ -76,7 +76,7 @@ public sealed class EditModel(AppDbContext db, StaffDirectory directory, ILookup
 
         var member = Member ?? new StaffMember();
         if (Member is null) db.Staff.Add(member);
-        member.Apply(details, normalizer);
+        member.Apply(details, normalizer, clock.GetUtcNow());
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = IsNew ? $"{member.FullName} has been added. They can set a password with 'I have forgotten my password'." : $"{member.FullName}'s details have been saved.";
         return Redirect($"/{tenant.Tenant.Identifier}/staff/{member.Id}");

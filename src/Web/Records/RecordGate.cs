@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Forms.Definitions;
+using SupervisionHub.Web.Audit;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Records;
+
+/// <summary>
+/// Gathers what <see cref="RecordAccess"/> needs to decide about one record (the supervision's
+/// people, the supervisor's line management, whether the reader manages a participant), and
+/// writes each access to the audit log. Pages call this; the rule itself stays in RecordAccess.
+/// </summary>
+public sealed class RecordGate(AppDbContext db, ITenantContext tenant, TimeProvider clock, IHttpContextAccessor http)
+{
+    public sealed record Decision(ReadDecision Read, RecordParties Parties);
+
+    public async Task<Decision> DecideAsync(Submission s, FormDefinition form, StaffMember me, CancellationToken ct)
+    {
+        var parties = await PartiesAsync(s.RelationshipId, ct);
+        var settings = tenant.Tenant.Settings;
+        var managers = settings.Supervision.Records.Readers.Contains(RecordAccessSettings.SupervisorLineManagers) && parties.SupervisorId is { } sup
+            ? await ManagersOfAsync(sup, ct) : new HashSet<string>();
+        var participants = RecordAccess.Participants(s, form, parties);
+        var managesOne = me.Has(StaffRoles.LineManager) && await db.Staff.AnyAsync(p => participants.Contains(p.Id) && p.LineManagerId == me.Id, ct);
+        return new(RecordAccess.Read(s, form, parties, me, settings, managers, managesOne), parties);
+    }
+
+    public async Task<RecordParties> PartiesAsync(Guid? relationshipId, CancellationToken ct)
+    {
+        if (relationshipId is not { } id) return RecordParties.None;
+        var r = await db.Relationships.AsNoTracking().Where(x => x.Id == id)
+            .Select(x => new { x.SupervisorId, Members = x.Members.Select(m => m.StaffId).ToList() }).FirstOrDefaultAsync(ct);
+        return r is null ? RecordParties.None : new RecordParties(r.SupervisorId, r.Members.ToHashSet());
+    }
+
+    /// <summary>The supervisor's line manager, theirs, and so on (ralph-thoresby: "the supervisor and their line management").</summary>
+    private async Task<HashSet<string>> ManagersOfAsync(string staffId, CancellationToken ct)
+    {
+        var result = new HashSet<string>();
+        var current = staffId;
+        for (var depth = 0; depth < 10; depth++) // a loop in the data cannot hang a request
+        {
+            var manager = await db.Staff.Where(x => x.Id == current).Select(x => x.LineManagerId).FirstOrDefaultAsync(ct);
+            if (manager is null || !result.Add(manager)) break;
+            current = manager;
+        }
+        return result;
+    }
+
+    /// <summary>Adds an audit entry to the unit of work; the caller's SaveChanges writes it with the change (or alone for a read).</summary>
+    public void Log(string action, Submission s, StaffMember me, ReadDecision read) =>
+        db.AuditEntries.Add(new AuditEntry(me.Id, action, "record", s.Id.ToString(), read == ReadDecision.ReadAsAuditor,
+            http.HttpContext?.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow()));
+}

@@ -1,0 +1,104 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Records;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Workflows.Supervision;
+
+namespace SupervisionHub.Web.Supervision;
+
+public enum AgreementState { None, AwaitingSignatures, Signed, ReviewDue }
+
+/// <summary>One supervisee in one supervision: where they stand against the tenant's frequency rule and agreement.</summary>
+public sealed record SuperviseeStatus(
+    string StaffId, string Name, string? Site, string? LineManagerId,
+    Guid RelationshipId, string TypeId, string TypeName, string SupervisorId, string SupervisorName,
+    ComplianceStatus Compliance, AgreementState Agreement, DateOnly? AgreementReviewDue, DateOnly? NextBooked);
+
+/// <summary>
+/// Everyone's status in a fixed number of queries, whatever the number of supervisees: the
+/// people, their attended sessions, the agreements and the next bookings are each read once and
+/// joined in memory, then the rule in <see cref="ComplianceCalculator"/> decides.
+/// </summary>
+public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, TimeProvider clock)
+{
+    /// <param name="scope">Which supervisees (memberships) to include; null for everyone in the tenant.</param>
+    public async Task<IReadOnlyList<SuperviseeStatus>> StatusesAsync(Expression<Func<RelationshipMember, bool>>? scope, CancellationToken ct)
+    {
+        var settings = tenant.Tenant.Settings;
+        var today = tenant.Tenant.Today(clock);
+        var calendar = CalendarFor(tenant.Tenant);
+
+        var members = db.RelationshipMembers.AsNoTracking();
+        if (scope is not null) members = members.Where(scope);
+        var staffIds = members.Select(m => m.StaffId);
+
+        // Every membership of these people, ended ones too: history continues across reallocation.
+        var memberships = await db.RelationshipMembers.AsNoTracking()
+            .Where(m => staffIds.Contains(m.StaffId))
+            .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new
+            {
+                m.StaffId, m.JoinedOn, MemberLeft = m.LeftOn, r.Id, r.TypeId, r.SupervisorId, SupervisorName = r.Supervisor.FullName,
+                r.EndedOn, m.Staff.FullName, m.Staff.Site, m.Staff.LineManagerId, m.Staff.StartDate, StaffLeft = m.Staff.LeftOn,
+            })
+            .ToListAsync(ct);
+        if (memberships.Count == 0) return [];
+
+        var attended = await db.SessionAttendance.AsNoTracking()
+            .Where(a => a.Attendance == MemberAttendance.Present && staffIds.Contains(a.StaffId))
+            .Join(db.Sessions.Where(s => s.Status == SessionStatus.Attended), a => a.SessionId, s => s.Id,
+                (a, s) => new { a.StaffId, s.Relationship.TypeId, s.Date, s.DurationMinutes })
+            .ToListAsync(ct);
+        var history = attended.ToLookup(a => (a.StaffId, a.TypeId), a => new AttendedSession(a.Date, a.DurationMinutes));
+
+        var relationshipIds = memberships.Where(m => m.EndedOn is null && m.MemberLeft is null).Select(m => m.Id).Distinct().ToList();
+        var relationships = db.Relationships.Where(r => r.EndedOn == null && r.Members.Any(m => staffIds.Contains(m.StaffId))).Select(r => (Guid?)r.Id);
+        var contracts = await db.Submissions.AsNoTracking()
+            .Where(s => relationships.Contains(s.RelationshipId) && s.SessionId == null)
+            .Select(s => new { s.RelationshipId, s.FormId, s.FullySignedAt })
+            .ToListAsync(ct);
+        var nextBooked = await db.Sessions.AsNoTracking()
+            .Where(s => relationships.Contains(s.RelationshipId) && s.Status == SessionStatus.Booked && s.Date >= today)
+            .GroupBy(s => s.RelationshipId).Select(g => new { Id = g.Key, Date = g.Min(s => s.Date) })
+            .ToDictionaryAsync(x => x.Id, x => x.Date, ct);
+
+        var firstJoined = memberships.GroupBy(m => (m.StaffId, m.TypeId)).ToDictionary(g => g.Key, g => g.Min(m => m.JoinedOn));
+        var result = new List<SuperviseeStatus>(relationshipIds.Count);
+        foreach (var m in memberships.Where(m => m.EndedOn is null && m.MemberLeft is null))
+        {
+            if (settings.Supervision.Type(m.TypeId) is not { } type) continue;
+            var from = firstJoined[(m.StaffId, m.TypeId)];
+            if (m.StartDate is { } started && started > from) from = started;
+            var compliance = type.Frequency.Count == 0
+                ? new ComplianceStatus(ComplianceState.NotRequired, null, history[(m.StaffId, m.TypeId)].Where(h => h.Date <= today).Select(h => (DateOnly?)h.Date).Max(), "No set frequency: as needed")
+                : ComplianceCalculator.Evaluate(type.Policy(settings.Supervision.DueSoonDays), calendar, from, m.StaffLeft, history[(m.StaffId, m.TypeId)].ToList(), today);
+            var (agreement, review) = Agreement(type, settings.Supervision, contracts.Where(c => c.RelationshipId == m.Id).Select(c => (c.FormId, c.FullySignedAt)), today);
+            result.Add(new SuperviseeStatus(m.StaffId, m.FullName, m.Site, m.LineManagerId, m.Id, m.TypeId, type.Name, m.SupervisorId, m.SupervisorName,
+                compliance, agreement, review, nextBooked.TryGetValue(m.Id, out var next) ? next : null));
+        }
+        return result.OrderBy(r => Rank(r.Compliance.State)).ThenBy(r => r.Compliance.NextDue).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>An agreement is in force from its last signature until the review date (yearly unless the tenant says otherwise).</summary>
+    public static (AgreementState, DateOnly?) Agreement(SupervisionTypeSettings type, SupervisionSettings settings,
+        IEnumerable<(string FormId, DateTimeOffset? FullySignedAt)> submissions, DateOnly today)
+    {
+        if (type.ContractForm is not { } form) return (AgreementState.Signed, null); // the type has no agreement to sign
+        var mine = submissions.Where(s => s.FormId == form).ToList();
+        if (mine.Count == 0) return (AgreementState.None, null);
+        if (mine.Where(s => s.FullySignedAt is not null).Select(s => s.FullySignedAt!.Value).DefaultIfEmpty().Max() is var signed && signed == default)
+            return (AgreementState.AwaitingSignatures, null);
+        var review = DateOnly.FromDateTime(signed.UtcDateTime).AddMonths(type.AgreementReviewMonths ?? settings.AgreementReviewMonths);
+        return (review <= today ? AgreementState.ReviewDue : AgreementState.Signed, review);
+    }
+
+    public static int Rank(ComplianceState s) => s switch
+    {
+        ComplianceState.Overdue => 0, ComplianceState.DueSoon => 1, ComplianceState.Unknown => 2, ComplianceState.OnTrack => 3, _ => 4,
+    };
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TenantSettings, SchoolCalendar> Calendars = new();
+
+    /// <summary>Built once per loaded settings: a reloaded tenant gets a new settings object and so a fresh calendar.</summary>
+    public static SchoolCalendar CalendarFor(TenantInfo t) => Calendars.GetValue(t.Settings, s => s.Calendar());
+}

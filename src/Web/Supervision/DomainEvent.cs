@@ -1,0 +1,83 @@
+using SupervisionHub.Web.Data;
+
+namespace SupervisionHub.Web.Supervision;
+
+/// <summary>
+/// Something that happened which the tenant's workflows may react to (session.missed,
+/// record.signed, ...). Written by AppDbContext.SaveChanges in the same transaction as the change
+/// that raised it, so an event is never lost nor recorded for a change that was rolled back.
+/// Carries ids only: never child or case details.
+/// </summary>
+public sealed class DomainEvent : ITenantOwned
+{
+    private DomainEvent() { }
+
+    public DomainEvent(string type, DateTimeOffset occurredAt, Guid? relationshipId = null, Guid? sessionId = null,
+        string? staffId = null, Guid? recordId = null, string? dedupeKey = null, string? detail = null)
+    {
+        Id = Guid.NewGuid();
+        Type = type;
+        OccurredAt = occurredAt;
+        RelationshipId = relationshipId;
+        SessionId = sessionId;
+        StaffId = staffId;
+        RecordId = recordId;
+        DedupeKey = dedupeKey;
+        Detail = detail;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public string Type { get; private set; } = "";
+    public DateTimeOffset OccurredAt { get; private set; }
+    public Guid? RelationshipId { get; private set; }
+    public Guid? SessionId { get; private set; }
+
+    /// <summary>The person the event is about (the supervisee who missed, the supervisor whose training expires).</summary>
+    public string? StaffId { get; private set; }
+    public Guid? RecordId { get; private set; }
+
+    /// <summary>A word that qualifies the event (by-supervisor, apologies), never free text.</summary>
+    public string? Detail { get; private set; }
+
+    /// <summary>For events raised by the daily sweep: one event per fact (e.g. one action.overdue per action), unique per tenant.</summary>
+    public string? DedupeKey { get; private set; }
+
+    /// <summary>Set by the workflow dispatcher once every matching workflow has been started.</summary>
+    public DateTimeOffset? DispatchedAt { get; private set; }
+
+    public void MarkDispatched(DateTimeOffset now) => DispatchedAt ??= now;
+}
+
+/// <summary>The event names, in one place: the workflow editor and validator list these.</summary>
+public static class EventTypes
+{
+    public const string SessionBooked = "session.booked";
+    public const string SessionAttended = "session.attended";
+    public const string SessionMissed = "session.missed";
+    public const string SessionCancelled = "session.cancelled";
+    public const string RecordSubmitted = "record.submitted";
+    public const string RecordSigned = "record.signed";
+    public const string ActionOverdue = "action.overdue";
+    public const string ContractSigned = "contract.signed";
+    public const string ContractReviewDue = "contract.review-due";
+    public const string TrainingExpiring = "training.expiring";
+    public const string StaffStarted = "staff.started";
+    public const string SupervisionOverdue = "supervision.overdue";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        SessionBooked, SessionAttended, SessionMissed, SessionCancelled, RecordSubmitted, RecordSigned,
+        ActionOverdue, ContractSigned, ContractReviewDue, TrainingExpiring, StaffStarted, SupervisionOverdue,
+    ];
+}
+
+/// <summary>An entity that raises domain events; AppDbContext collects them on save.</summary>
+public interface IRaisesEvents
+{
+    IReadOnlyList<DomainEvent> PendingEvents { get; }
+    void ClearEvents();
+}
+
+/// <summary>Broken supervision rule (group too large, untrained supervisor, illegal attendance change): a message for the person.</summary>
+public sealed class SupervisionRuleException(string message) : InvalidOperationException(message);

@@ -1,0 +1,173 @@
+using SupervisionHub.Web.Data;
+
+namespace SupervisionHub.Web.Supervision;
+
+public enum SessionStatus { Booked, Attended, DidNotAttend, CancelledBySupervisee, CancelledBySupervisor }
+
+/// <summary>Each group member's own attendance; a one-to-one session has one row too, so history reads the same way.</summary>
+public enum MemberAttendance { Present, Apologies, Absent }
+
+/// <summary>
+/// One planned meeting of a relationship, and whether it happened. The outcome is recorded once
+/// (a session cannot be marked attended before it takes place, nor changed after): the workflows
+/// react to it, so a silent rewrite would leave their decisions unexplained.
+/// </summary>
+public sealed class Session : ITenantOwned, IRaisesEvents
+{
+    private readonly List<DomainEvent> _events = [];
+
+    private Session() { }
+
+    private Session(Guid relationshipId, DateOnly date, TimeOnly startTime, int durationMinutes, string? location, string bookedById, DateTimeOffset now)
+    {
+        if (durationMinutes is < 5 or > 600) throw new SupervisionRuleException("Enter a length from 5 to 600 minutes.");
+        Id = Guid.NewGuid();
+        RelationshipId = relationshipId;
+        Date = date;
+        StartTime = startTime;
+        DurationMinutes = durationMinutes;
+        Location = string.IsNullOrWhiteSpace(location) ? null : location.Trim();
+        BookedById = bookedById;
+        BookedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public Guid RelationshipId { get; private set; }
+    public Relationship Relationship { get; private set; } = null!;
+    public DateOnly Date { get; private set; }
+    public TimeOnly StartTime { get; private set; }
+    public int DurationMinutes { get; private set; }
+    public string? Location { get; private set; }
+    public string BookedById { get; private set; } = "";
+    public DateTimeOffset BookedAt { get; private set; }
+
+    /// <summary>Sessions planned together by an administrator (mse-icb: three-monthly) share a series.</summary>
+    public Guid? SeriesId { get; private set; }
+
+    /// <summary>Recorded after the event rather than booked (open door / ad hoc supervision).</summary>
+    public bool AdHoc { get; private set; }
+
+    public SessionStatus Status { get; private set; }
+    public string? Reason { get; private set; }
+    public DateTimeOffset? OutcomeAt { get; private set; }
+    public string? OutcomeById { get; private set; }
+
+    /// <summary>The session record (the tenant's record form), once started.</summary>
+    public Guid? RecordId { get; private set; }
+
+    public List<SessionAttendance> Attendance { get; private set; } = [];
+
+    public IReadOnlyList<DomainEvent> PendingEvents => _events;
+    public void ClearEvents() => _events.Clear();
+
+    public bool IsCancelled => Status is SessionStatus.CancelledBySupervisee or SessionStatus.CancelledBySupervisor;
+
+    public static Session Book(Relationship relationship, DateOnly date, TimeOnly start, int minutes, string? location, string bookedById, DateTimeOffset now, DateOnly today, Guid? seriesId = null)
+    {
+        if (relationship.EndedOn is { } ended && date > ended) throw new SupervisionRuleException("This supervision has ended; the session would fall after it.");
+        if (date < today) throw new SupervisionRuleException("A booked session must be today or later. To record a session that has already happened, record it as ad hoc.");
+        if (date < relationship.StartedOn) throw new SupervisionRuleException($"The supervision starts on {relationship.StartedOn:d MMMM yyyy}; book on or after that day.");
+        var s = new Session(relationship.Id, date, start, minutes, location, bookedById, now) { SeriesId = seriesId };
+        s._events.Add(new DomainEvent(EventTypes.SessionBooked, now, relationship.Id, s.Id));
+        return s;
+    }
+
+    /// <summary>A session that has already taken place, recorded afterwards (mse-icb open door; any tenant's ad hoc supervision).</summary>
+    public static Session RecordAdHoc(Relationship relationship, DateOnly date, TimeOnly start, int minutes, string? location, string byId, DateTimeOffset now, DateOnly today)
+    {
+        if (date > today) throw new SupervisionRuleException("An ad hoc session is recorded after it happens; the date cannot be in the future.");
+        if (!relationship.IsActiveOn(date)) throw new SupervisionRuleException("The date must fall while this supervision was running.");
+        var s = new Session(relationship.Id, date, start, minutes, location, byId, now) { AdHoc = true };
+        s.SetAttended(relationship.CurrentMembers.Select(m => m.StaffId).ToDictionary(id => id, _ => MemberAttendance.Present), byId, now);
+        return s;
+    }
+
+    /// <summary>
+    /// Attendance taken. For a group, each member is present, sent apologies or was absent; at
+    /// least one must be present for the session to have happened.
+    /// </summary>
+    public void MarkAttended(IReadOnlyDictionary<string, MemberAttendance> members, string byId, DateTimeOffset now, DateOnly today)
+    {
+        RequireOpen();
+        if (Date > today) throw new SupervisionRuleException("A session cannot be marked as attended before it takes place.");
+        if (!members.Values.Contains(MemberAttendance.Present))
+            throw new SupervisionRuleException("Nobody is marked present. If the session did not happen, record it as not attended or cancelled.");
+        SetAttended(members, byId, now);
+    }
+
+    private void SetAttended(IReadOnlyDictionary<string, MemberAttendance> members, string byId, DateTimeOffset now)
+    {
+        Status = SessionStatus.Attended;
+        Settle(byId, now);
+        foreach (var (staffId, attendance) in members)
+        {
+            Attendance.Add(new SessionAttendance(staffId, attendance));
+            if (attendance == MemberAttendance.Absent) _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: "absent-from-group"));
+            if (attendance == MemberAttendance.Apologies) _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, staffId, detail: "apologies"));
+        }
+        _events.Add(new DomainEvent(EventTypes.SessionAttended, now, RelationshipId, Id));
+    }
+
+    /// <summary>The supervisee (or, in a group, everyone) did not come.</summary>
+    public void MarkDidNotAttend(IEnumerable<string> memberIds, string? reason, string byId, DateTimeOffset now, DateOnly today)
+    {
+        RequireOpen();
+        if (Date > today) throw new SupervisionRuleException("A session cannot be marked as missed before it takes place.");
+        Status = SessionStatus.DidNotAttend;
+        Reason = Clean(reason);
+        Settle(byId, now);
+        foreach (var id in memberIds)
+        {
+            Attendance.Add(new SessionAttendance(id, MemberAttendance.Absent));
+            _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, id));
+        }
+    }
+
+    /// <summary>Cancelled in advance, by the supervisee or the supervisor, with the reason (the policies ask for one).</summary>
+    public void Cancel(bool bySupervisor, string? reason, string byId, DateTimeOffset now)
+    {
+        RequireOpen();
+        if (Clean(reason) is null) throw new SupervisionRuleException("Give the reason for cancelling.");
+        Status = bySupervisor ? SessionStatus.CancelledBySupervisor : SessionStatus.CancelledBySupervisee;
+        Reason = Clean(reason);
+        Settle(byId, now);
+        _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, detail: bySupervisor ? "by-supervisor" : "by-supervisee"));
+    }
+
+    public void AttachRecord(Guid recordId)
+    {
+        if (Status != SessionStatus.Attended) throw new SupervisionRuleException("Only a session that took place has a record.");
+        RecordId ??= recordId;
+    }
+
+    private void RequireOpen()
+    {
+        if (Status != SessionStatus.Booked) throw new SupervisionRuleException("The outcome of this session has already been recorded.");
+    }
+
+    private void Settle(string byId, DateTimeOffset now)
+    {
+        OutcomeAt = now;
+        OutcomeById = byId;
+    }
+
+    private static string? Clean(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+}
+
+public sealed class SessionAttendance : ITenantOwned
+{
+    private SessionAttendance() { }
+
+    public SessionAttendance(string staffId, MemberAttendance attendance)
+    {
+        StaffId = staffId;
+        Attendance = attendance;
+    }
+
+    public int Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public Guid SessionId { get; private set; }
+    public string StaffId { get; private set; } = "";
+    public MemberAttendance Attendance { get; private set; }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Forms.Definitions;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Records;
+
+namespace SupervisionHub.Web.Supervision;
+
+/// <summary>
+/// Records and agreements as parts of a supervision: started from a session (or relationship) with
+/// the people and date filled in, their actions followed up, and the earlier records of the same
+/// supervision found for the next session (mse-icb R5: "available at the next one").
+/// </summary>
+public sealed class SessionRecords(AppDbContext db, FormCatalog catalog, TimeProvider clock)
+{
+    /// <summary>Starts the type's record form for a session that took place, or returns the one already started.</summary>
+    public async Task<Submission> StartRecordAsync(Session session, SupervisionTypeSettings type, string authorId, CancellationToken ct)
+    {
+        if (session.RecordId is { } existing) return await db.Submissions.FirstAsync(s => s.Id == existing, ct);
+        if (type.RecordForm is not { } formId) throw new SupervisionRuleException($"{type.Name} has no record form.");
+        var version = await catalog.LatestVersionAsync(formId, ct) ?? throw new SupervisionRuleException($"The record form '{formId}' is not published.");
+        var record = new Submission(version, authorId, clock.GetUtcNow());
+        record.LinkTo(session.RelationshipId, session.Id);
+        record.SaveDraft(Prefill(FormCatalog.Definition(version), session.Relationship, session.Date, session.Attendance
+            .Where(a => a.Attendance == MemberAttendance.Present).Select(a => a.StaffId).ToList()), clock.GetUtcNow());
+        db.Submissions.Add(record);
+        session.AttachRecord(record.Id);
+        return record;
+    }
+
+    /// <summary>Starts the type's agreement for a relationship (a new one replaces an old one at review).</summary>
+    public async Task<Submission> StartAgreementAsync(Relationship relationship, SupervisionTypeSettings type, string authorId, CancellationToken ct)
+    {
+        if (type.ContractForm is not { } formId) throw new SupervisionRuleException($"{type.Name} has no agreement form.");
+        var version = await catalog.LatestVersionAsync(formId, ct) ?? throw new SupervisionRuleException($"The agreement form '{formId}' is not published.");
+        var record = new Submission(version, authorId, clock.GetUtcNow());
+        record.LinkTo(relationship.Id, null);
+        record.SaveDraft(Prefill(FormCatalog.Definition(version), relationship, null, relationship.CurrentMembers.Select(m => m.StaffId).ToList()), clock.GetUtcNow());
+        db.Submissions.Add(record);
+        return record;
+    }
+
+    /// <summary>The answers the service already knows: who met, and when. Everything else is for people to write.</summary>
+    public static JsonObject Prefill(FormDefinition form, Relationship relationship, DateOnly? date, IReadOnlyList<string> members)
+    {
+        var answers = new JsonObject();
+        if (form.Session is not { } links) return answers;
+        if (links.Supervisor is { } sup) answers[sup] = relationship.SupervisorId;
+        if (links.Supervisee is { } see && members.Count == 1) answers[see] = members[0];
+        if (links.Date is { } d && date is { } day) answers[d] = day.ToString("yyyy-MM-dd");
+        if (links.Members is { } m && m.Split('.') is [var table, var column])
+            answers[table] = new JsonArray(members.Select(id => (JsonNode)new JsonObject { [column] = id }).ToArray());
+        return answers;
+    }
+
+    /// <summary>
+    /// Makes the supervision's actions match the record's actions table: a new row is a new action,
+    /// a changed row updates its open action, a removed row's open action goes. Closed actions are history and stay.
+    /// </summary>
+    public async Task SyncActionsAsync(Submission record, FormDefinition form, CancellationToken ct)
+    {
+        if (record.RelationshipId is not { } relationshipId || form.Session?.Actions is null) return;
+        var existing = await db.Actions.Where(a => a.SourceRecordId == record.Id).ToListAsync(ct);
+        var rows = ActionItem.Read(form, record.Answers).ToList();
+        foreach (var (row, text, owner, due) in rows)
+        {
+            if (existing.FirstOrDefault(a => a.Row == row) is { } action) action.Update(text, owner, due);
+            else db.Actions.Add(new ActionItem(relationshipId, record.Id, row, text, owner, due));
+        }
+        foreach (var gone in existing.Where(a => a.Status == ActionStatus.Open && rows.All(r => r.Row != a.Row)))
+            db.Actions.Remove(gone);
+    }
+
+    /// <summary>This relationship and the ones it took over from: a new supervisor inherits the open actions and the last record.</summary>
+    public async Task<IReadOnlyList<Guid>> LineageAsync(Guid relationshipId, CancellationToken ct)
+    {
+        var ids = new List<Guid> { relationshipId };
+        for (var depth = 0; depth < 20; depth++)
+        {
+            var current = ids[^1];
+            var previous = await db.Relationships.Where(r => r.Id == current).Select(r => r.PreviousId).FirstOrDefaultAsync(ct);
+            if (previous is not { } p || ids.Contains(p)) break;
+            ids.Add(p);
+        }
+        return ids;
+    }
+
+    public async Task<IReadOnlyList<ActionItem>> OpenActionsAsync(IReadOnlyList<Guid> lineage, CancellationToken ct) =>
+        await db.Actions.Where(a => lineage.Contains(a.RelationshipId) && a.Status == ActionStatus.Open)
+            .OrderBy(a => a.DueOn == null).ThenBy(a => a.DueOn).ToListAsync(ct);
+
+    /// <summary>The record of the latest earlier session of the same supervision, if any.</summary>
+    public async Task<Submission?> PreviousRecordAsync(IReadOnlyList<Guid> lineage, Submission current, CancellationToken ct)
+    {
+        var ids = lineage.Select(id => (Guid?)id).ToList();
+        return await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Include(s => s.Signatures)
+            .Where(s => ids.Contains(s.RelationshipId) && s.SessionId != null && s.Id != current.Id && s.CreatedAt < current.CreatedAt && s.FormId == current.FormId)
+            .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(ct);
+    }
+}

@@ -1,0 +1,184 @@
+using SupervisionHub.Workflows.Supervision;
+
+namespace SupervisionHub.Web.Supervision;
+
+/// <summary>
+/// The <c>supervision:</c> block of tenant.yaml: the organisation's supervision types with their
+/// frequency rules, who may read record content, and how strictly supervisor training is required.
+/// Strings here are parsed (and reported) by <see cref="Check"/>, so a typo gets a plain message.
+/// </summary>
+public sealed record SupervisionSettings
+{
+    /// <summary>A deadline this close and not yet met shows "due soon".</summary>
+    public int DueSoonDays { get; init; } = 14;
+
+    /// <summary>refuse | warn | none: what happens when a supervisor without in-date training is allocated.</summary>
+    public string SupervisorTraining { get; init; } = "warn";
+
+    /// <summary>Agreements are reviewed this often unless a type says otherwise (every founding policy: yearly).</summary>
+    public int AgreementReviewMonths { get; init; } = 12;
+
+    public RecordAccessSettings Records { get; init; } = new();
+    public List<SupervisionTypeSettings> Types { get; init; } = [];
+
+    public TrainingRule TrainingRule => SupervisorTraining switch
+    {
+        "refuse" => TrainingRule.Refuse,
+        "none" => TrainingRule.None,
+        _ => TrainingRule.Warn,
+    };
+
+    public SupervisionTypeSettings? Type(string id) => Types.FirstOrDefault(t => t.Id == id);
+
+    public IEnumerable<string> Check(IReadOnlyCollection<string> tenantRoleIds)
+    {
+        if (DueSoonDays is < 0 or > 120) yield return "supervision.dueSoonDays: give a number of days from 0 to 120.";
+        if (SupervisorTraining is not ("refuse" or "warn" or "none"))
+            yield return $"supervision.supervisorTraining: '{SupervisorTraining}' must be refuse, warn or none.";
+        if (AgreementReviewMonths is < 1 or > 60) yield return "supervision.agreementReviewMonths: give a number of months from 1 to 60.";
+        foreach (var p in Records.Check(tenantRoleIds)) yield return p;
+        foreach (var dup in Types.GroupBy(t => t.Id).Where(g => g.Count() > 1))
+            yield return $"supervision.types: the id '{dup.Key}' is used more than once.";
+        foreach (var type in Types)
+            foreach (var p in type.Check()) yield return $"supervision.types.{type.Id}: {p}";
+    }
+}
+
+public enum TrainingRule { None, Warn, Refuse }
+
+public enum SupervisionFormat { OneToOne, Group, Peer, AdHoc }
+
+/// <summary>One kind of supervision the tenant runs (safeguarding one to one, group, peer, clinical...).</summary>
+public sealed record SupervisionTypeSettings
+{
+    public string Id { get; init; } = "";
+    public string Name { get; init; } = "";
+
+    /// <summary>one-to-one | group | peer | ad-hoc. Groups have several supervisees; ad hoc sessions are recorded afterwards.</summary>
+    public string Format { get; init; } = "one-to-one";
+
+    /// <summary>The largest group allowed (mse-icb: six).</summary>
+    public int? MaxGroupSize { get; init; }
+
+    /// <summary>Form ids: the agreement (purpose contract) and the session record (purpose record).</summary>
+    public string? ContractForm { get; init; }
+    public string? RecordForm { get; init; }
+
+    /// <summary>Who may book a session besides administrators and safeguarding leads: supervisee, supervisor.</summary>
+    public List<string> BookedBy { get; init; } = ["supervisor", "supervisee"];
+
+    /// <summary>Whether both parties must sign each record (ascent R3, ralph-thoresby R3).</summary>
+    public bool RecordsSignedByBoth { get; init; } = true;
+
+    public List<FrequencyRequirementSettings> Frequency { get; init; } = [];
+    public int MinimumMinutes { get; init; }
+    public int? FirstSessionWithinDays { get; init; }
+    public int? AgreementReviewMonths { get; init; }
+
+    public SupervisionFormat ParsedFormat => Format switch
+    {
+        "group" => SupervisionFormat.Group,
+        "peer" => SupervisionFormat.Peer,
+        "ad-hoc" => SupervisionFormat.AdHoc,
+        _ => SupervisionFormat.OneToOne,
+    };
+
+    public bool IsGroup => ParsedFormat == SupervisionFormat.Group;
+
+    public bool MayBook(string party) => BookedBy.Contains(party);
+
+    public FrequencyPolicy Policy(int dueSoonDays) =>
+        new(Frequency.Select(f => f.ToRequirement()).ToList(), MinimumMinutes, dueSoonDays, FirstSessionWithinDays);
+
+    public string DescribeFrequency() =>
+        Frequency.Count == 0 ? "as needed" : string.Join(" and ", Frequency.Select(f => f.ToRequirement().Describe()));
+
+    public IEnumerable<string> Check()
+    {
+        if (!Slug(Id)) yield return "id must be lower-case letters, digits and hyphens.";
+        if (string.IsNullOrWhiteSpace(Name)) yield return "a name is required.";
+        if (Format is not ("one-to-one" or "group" or "peer" or "ad-hoc")) yield return $"format '{Format}' must be one-to-one, group, peer or ad-hoc.";
+        if (MaxGroupSize is < 2 && IsGroup) yield return "maxGroupSize must be at least 2.";
+        if (MaxGroupSize is not null && !IsGroup) yield return "maxGroupSize applies only to a group.";
+        foreach (var who in BookedBy.Where(b => b is not ("supervisor" or "supervisee")))
+            yield return $"bookedBy '{who}' must be supervisor or supervisee (administrators can always book).";
+        if (MinimumMinutes is < 0 or > 600) yield return "minimumMinutes must be from 0 to 600.";
+        if (FirstSessionWithinDays is < 1) yield return "firstSessionWithinDays must be at least 1.";
+        if (AgreementReviewMonths is < 1 or > 60) yield return "agreementReviewMonths must be from 1 to 60.";
+        foreach (var f in Frequency)
+            foreach (var p in f.Problems()) yield return "frequency: " + p;
+    }
+
+    private static bool Slug(string s) => Tenancy.TenantConfigLoader.SlugPattern().IsMatch(s);
+}
+
+/// <summary>As written in YAML: <c>{ every: 6, unit: weeks }</c> or <c>{ atLeast: 1, per: half-term }</c>.</summary>
+public sealed record FrequencyRequirementSettings
+{
+    public int? Every { get; init; }
+    public string Unit { get; init; } = "weeks";
+    public int? AtLeast { get; init; }
+    public string? Per { get; init; }
+
+    private static readonly Dictionary<string, PeriodKind> Periods = new()
+    {
+        ["half-term"] = PeriodKind.HalfTerm, ["term"] = PeriodKind.Term, ["quarter"] = PeriodKind.Quarter, ["academic-year"] = PeriodKind.AcademicYear,
+    };
+
+    private static readonly Dictionary<string, IntervalUnit> Units = new()
+    {
+        ["days"] = IntervalUnit.Days, ["weeks"] = IntervalUnit.Weeks, ["months"] = IntervalUnit.Months,
+    };
+
+    public FrequencyRequirement ToRequirement() => new()
+    {
+        Every = Every,
+        Unit = Units.GetValueOrDefault(Unit, IntervalUnit.Weeks),
+        Per = Per is { } p && Periods.TryGetValue(p, out var k) ? k : null,
+        AtLeast = AtLeast ?? 1,
+    };
+
+    public IEnumerable<string> Problems()
+    {
+        if (Per is { } p && !Periods.ContainsKey(p)) yield return $"per '{p}' must be half-term, term, quarter or academic-year.";
+        if (!Units.ContainsKey(Unit)) yield return $"unit '{Unit}' must be days, weeks or months.";
+        if (Every is null && Per is null) yield return "say either every (with unit) or atLeast with per.";
+        if (Every is not null && Per is not null) yield return "say every or per, not both.";
+        if (Every is < 1) yield return "every must be at least 1.";
+        if (AtLeast is < 1) yield return "atLeast must be at least 1.";
+    }
+}
+
+/// <summary>
+/// Who may read the content of supervision records, as grants (seeds: ascent R8, ralph-thoresby R6,
+/// mse-icb R2). Line managers see attendance and compliance, never content, unless a grant says so.
+/// </summary>
+public sealed record RecordAccessSettings
+{
+    public const string Participants = "participants";
+    public const string SupervisorLineManagers = "supervisor-line-managers";
+    public const string SafeguardingLeads = "safeguarding-leads";
+    public const string Auditors = "auditors";
+    public const string RolePrefix = "role:";
+
+    /// <summary>participants | supervisor-line-managers | safeguarding-leads | auditors | role:&lt;tenant role id&gt;.</summary>
+    public List<string> Readers { get; init; } = [Participants, SafeguardingLeads, Auditors];
+
+    /// <summary>If set, nobody outside this tenant role reads content, whatever else grants it (ascent: DSLs and deputies).</summary>
+    public string? OnlyHoldersOf { get; init; }
+
+    public IEnumerable<string> Check(IReadOnlyCollection<string> tenantRoleIds)
+    {
+        foreach (var r in Readers)
+        {
+            if (r.StartsWith(RolePrefix, StringComparison.Ordinal))
+            {
+                if (!tenantRoleIds.Contains(r[RolePrefix.Length..])) yield return $"supervision.records.readers: there is no tenant role '{r[RolePrefix.Length..]}'.";
+            }
+            else if (r is not (Participants or SupervisorLineManagers or SafeguardingLeads or Auditors))
+                yield return $"supervision.records.readers: '{r}' must be participants, supervisor-line-managers, safeguarding-leads, auditors or role:<id>.";
+        }
+        if (OnlyHoldersOf is { } only && !tenantRoleIds.Contains(only))
+            yield return $"supervision.records.onlyHoldersOf: there is no tenant role '{only}'.";
+    }
+}
