@@ -9,22 +9,44 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using SupervisionHub.Forms.Definitions;
 using SupervisionHub.Forms.Submissions;
 
+namespace SupervisionHub.Benchmarks;
+
+internal static class Program
+{
+    // Each benchmark is named on the command line (`-- compliance`); none named runs them all.
+    private static readonly Dictionary<string, Action> Benchmarks = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["forms"] = FormsBenchmark.Run,
+        ["compliance"] = ComplianceBenchmark.Run,
+    };
+
+    public static int Main(string[] args)
+    {
+        var unknown = args.Where(a => !Benchmarks.ContainsKey(a)).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"Unknown benchmark {string.Join(", ", unknown)}; choose from {string.Join(", ", Benchmarks.Keys)}, or none for all.");
+            return 2;
+        }
+        foreach (var (name, run) in Benchmarks)
+            if (args.Length == 0 || args.Contains(name, StringComparer.OrdinalIgnoreCase)) run();
+        return 0;
+    }
+}
+
 // Forms benchmark (issue 3): load and validate every founding form; validate a full submission of
 // the largest; render the largest as a person sees it (a real GET through the real app).
 // Writes its table into docs/benchmarks.md between the FORMS markers.
-
-namespace SupervisionHub.Benchmarks;
-
 internal static class FormsBenchmark
 {
-    public static void Main()
+    public static void Run()
     {
-        var root = FindRoot();
+        var root = Bench.FindRoot();
         var results = new List<(string Name, Stats Stats, string Note)>();
 
         var files = Directory.GetDirectories(Path.Combine(root, "tenants")).Select(d => Path.Combine(d, "forms")).Where(Directory.Exists).ToList();
         var count = files.Sum(f => Directory.GetFiles(f, "*.yaml").Length);
-        results.Add(("Load and check all founding forms", Measure(200, () =>
+        results.Add(("Load and check all founding forms", Bench.Measure(200, () =>
         {
             foreach (var folder in files)
                 if (FormLoader.LoadFolder(folder, root).Any(r => !r.IsValid)) throw new InvalidOperationException("a founding form has errors");
@@ -34,7 +56,7 @@ internal static class FormsBenchmark
         var largest = all.MaxBy(f => f.Fields.Sum(x => 1 + x.Columns.Count + x.Statements.Count))!;
         var answers = Sample(largest);
         var context = new ValidationContext(new DateOnly(2026, 11, 23), ValidationContext.Everyone, Submitting: true);
-        results.Add(("Validate a complete submission of the largest form", Measure(5000, () =>
+        results.Add(("Validate a complete submission of the largest form", Bench.Measure(5000, () =>
         {
             if (SubmissionValidator.Validate(largest, answers, context).Count > 0) throw new InvalidOperationException("sample did not validate");
         }), $"{largest.Id}, {largest.Fields.Count()} fields"));
@@ -49,7 +71,7 @@ internal static class FormsBenchmark
         foreach (var (name, s, note) in results)
             table.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {s.Runs} | {s.Mean:0.000} ms | {s.P50:0.000} ms | {s.P95:0.000} ms | {note} |");
         Console.WriteLine(table);
-        WriteSection(Path.Combine(root, "docs", "benchmarks.md"), "FORMS", table.ToString());
+        Bench.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), "FORMS", table.ToString());
     }
 
     private static (string, Stats, string) RenderThroughTheApp(string root, FormDefinition largest)
@@ -79,7 +101,7 @@ internal static class FormsBenchmark
             { ["formId"] = largest.Id, ["__RequestVerificationToken"] = Token(formsPage) })).Result;
         if (start.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"could not start {largest.Id}: {start.StatusCode}");
         var url = start.Headers.Location!.OriginalString;
-        var stats = Measure(300, () =>
+        var stats = Bench.Measure(300, () =>
         {
             var r = client.GetAsync(url).Result;
             if (r.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET {url}: {r.StatusCode}");
@@ -90,19 +112,6 @@ internal static class FormsBenchmark
 
     private static string Token(string html) => WebUtility.HtmlDecode(Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value);
 
-    private static Stats Measure(int runs, Action action)
-    {
-        for (var i = 0; i < Math.Max(5, runs / 10); i++) action(); // warm up: JIT, caches
-        var times = new double[runs];
-        for (var i = 0; i < runs; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            action();
-            times[i] = sw.Elapsed.TotalMilliseconds;
-        }
-        Array.Sort(times);
-        return new Stats(runs, times.Average(), times[runs / 2], times[(int)(runs * 0.95)]);
-    }
 
     private static JsonObject Sample(FormDefinition form)
     {
@@ -129,15 +138,33 @@ internal static class FormsBenchmark
         FieldType.Table => new JsonArray(Enumerable.Range(0, Math.Max(3, f.MinRows ?? 0)).Select(_ => (JsonNode)new JsonObject(f.Columns.Select(c => KeyValuePair.Create(c.Id, (JsonNode?)Value(c))))).ToArray()),
         _ => "An answer of ordinary length, as a person might type it in a supervision record.",
     };
+}
 
-    private static string FindRoot()
+/// <summary>What every benchmark shares: timing, finding the repository, writing its section of docs/benchmarks.md.</summary>
+internal static class Bench
+{
+    internal static Stats Measure(int runs, Action action)
+    {
+        for (var i = 0; i < Math.Max(5, runs / 10); i++) action(); // warm up: JIT, caches
+        var times = new double[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var sw = Stopwatch.StartNew();
+            action();
+            times[i] = sw.Elapsed.TotalMilliseconds;
+        }
+        Array.Sort(times);
+        return new Stats(runs, times.Average(), times[runs / 2], times[(int)(runs * 0.95)]);
+    }
+
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "SupervisionHub.sln"))) return dir.FullName;
         throw new InvalidOperationException("Run from inside the repository.");
     }
 
-    private static void WriteSection(string path, string name, string body)
+    internal static void WriteSection(string path, string name, string body)
     {
         var begin = $"<!-- {name}:BEGIN -->";
         var end = $"<!-- {name}:END -->";

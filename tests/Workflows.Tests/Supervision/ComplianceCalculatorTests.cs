@@ -217,6 +217,14 @@ public sealed class ComplianceCalculatorTests
     }
 
     [Fact]
+    public void Missing_term_dates_are_not_mistaken_for_compliance_when_another_requirement_is_on_track()
+    {
+        var status = Evaluate(new([SixWeekly, PerHalfTerm]), "2027-09-10", sessions: ["2027-09-01"]);
+        AssertStatus(ComplianceState.Unknown, null, status);
+        Assert.StartsWith("No term dates for 10 September 2027", status.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Quarters_need_no_term_dates()
     {
         var quarterly = new FrequencyPolicy([new() { Per = PeriodKind.Quarter }]);
