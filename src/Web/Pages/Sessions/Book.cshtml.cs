@@ -1,0 +1,96 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Pages.Sessions;
+
+/// <summary>
+/// Books a session, or records one that has already happened (ad hoc, open door). One page for
+/// both: the same details, a different rule about the date.
+/// </summary>
+public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
+    [BindProperty(SupportsGet = true)] public string Mode { get; set; } = "book";
+    [BindProperty] public SessionInput Input { get; set; } = new();
+
+    public sealed class SessionInput
+    {
+        public DateParts Date { get; set; } = new();
+        public string? Time { get; set; }
+        public string? Minutes { get; set; } = "60";
+        public string? Location { get; set; }
+    }
+
+    public Relationship Relationship { get; private set; } = null!;
+    public SupervisionTypeSettings Type { get; private set; } = null!;
+    public string Who { get; private set; } = "";
+    public bool IsAdHoc => Mode == "ad-hoc";
+    private StaffMember _me = null!;
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        if (IsAdHoc) Input.Date = DateParts.From(tenant.Tenant.Today(clock));
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        ModelState.Clear();
+        var (date, dateError) = Input.Date.Parse("Date");
+        if (dateError is not null) ModelState.AddModelError("Input.Date", dateError);
+        else if (date is null) ModelState.AddModelError("Input.Date", "Enter the date of the session");
+        TimeOnly time = default;
+        if (string.IsNullOrWhiteSpace(Input.Time)) ModelState.AddModelError("Input.Time", "Enter the start time");
+        else if (!TimeOnly.TryParseExact(Input.Time.Trim().Replace('.', ':'), ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+            ModelState.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 14:30");
+        if (!int.TryParse(Input.Minutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) || minutes is < 5 or > 600)
+            ModelState.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");
+        if (Input.Location?.Length > 200) ModelState.AddModelError("Input.Location", "Location must be 200 characters or fewer");
+        if (!ModelState.IsValid) return Page();
+
+        var today = tenant.Tenant.Today(clock);
+        try
+        {
+            var session = IsAdHoc
+                ? Session.RecordAdHoc(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today)
+                : Session.Book(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today);
+            db.Sessions.Add(session);
+            await db.SaveChangesAsync(ct);
+            TempData["Notice"] = IsAdHoc ? "The session has been recorded as attended. You can now write its record." : $"The session on {session.Date:d MMMM yyyy} is booked. Add it to your calendar from this page.";
+            return Redirect($"/{tenant.Tenant.Identifier}/sessions/{session.Id}");
+        }
+        catch (SupervisionRuleException ex)
+        {
+            ModelState.AddModelError("Input.Date", ex.Message);
+            return Page();
+        }
+    }
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        if (Mode is not ("book" or "ad-hoc")) return NotFound();
+        var me = await users.GetUserAsync(User);
+        if (me is null) return Challenge();
+        _me = me;
+        var r = await db.Relationships.Include(x => x.Members).FirstOrDefaultAsync(x => x.Id == Id, ct);
+        if (r is null) return NotFound();
+        Relationship = r;
+        Type = tenant.Tenant.Settings.Supervision.Type(r.TypeId) ?? throw new SupervisionRuleException("This type of supervision no longer exists.");
+        var allowed = IsAdHoc ? r.EndedOn is null && (SupervisionAccess.IsSupervisor(r, me) || SupervisionAccess.IsSupervisee(r, me) || SupervisionAccess.CanManage(me))
+                              : SupervisionAccess.CanBook(r, Type, me);
+        if (!allowed) return SupervisionAccess.CanView(r, me, false) ? StatusCode(StatusCodes.Status403Forbidden) : NotFound();
+        var ids = r.CurrentMembers.Select(m => m.StaffId).Append(r.SupervisorId).ToList();
+        var names = await db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.FullName, ct);
+        Who = $"{names.GetValueOrDefault(r.SupervisorId)} with {string.Join(", ", r.CurrentMembers.Select(m => names.GetValueOrDefault(m.StaffId)))}";
+        return null;
+    }
+}
