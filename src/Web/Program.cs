@@ -23,6 +23,7 @@ builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Allocation>();
+builder.Services.AddScoped<SupervisionHub.Web.Supervision.Dashboard>();
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddDbContext<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(builder.Configuration, builder.Environment)));

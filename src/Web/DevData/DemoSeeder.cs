@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Platform;
 using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.DevData;
@@ -47,6 +48,7 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
                 throw new InvalidOperationException($"{file} does not import:\n{string.Join('\n', result.Errors)}");
             foreach (var member in await db.Staff.ToListAsync(token)) member.PasswordHash = hash;
             await db.SaveChangesAsync(token);
+            await SeedSupervisionAsync(services, tenant, token);
             log.LogInformation("Demo staff created for tenant {Identifier}: {Count} people", tenant.Identifier, result.Added);
         }, ct);
 
@@ -63,4 +65,58 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
             }
         }
     }
+
+    /// <summary>
+    /// A year of fictional supervision so every dashboard has something to show: the demo
+    /// supervisor with the demo supervisee and a few colleagues, sessions at roughly the policy's
+    /// pace with the odd miss. Agreements are left for people to start. The history's events are
+    /// marked as handled: old news must not set workflows emailing anyone.
+    /// </summary>
+    private static async Task SeedSupervisionAsync(IServiceProvider services, TenantInfo tenant, CancellationToken ct)
+    {
+        var db = services.GetRequiredService<AppDbContext>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        if (await db.Relationships.AnyAsync(ct)) return;
+        var type = tenant.Settings.Supervision.Types.FirstOrDefault(t => !t.IsGroup && t.ParsedFormat != SupervisionFormat.AdHoc);
+        if (type is null) return;
+        var today = tenant.Today(clock);
+        var now = clock.GetUtcNow();
+        var staff = await db.Staff.AsNoTracking().Where(s => s.LeftOn == null).OrderBy(s => s.Email).ToListAsync(ct);
+        var supervisor = staff.FirstOrDefault(s => s.Email == $"supervisor@{tenant.Identifier}.example");
+        var supervisee = staff.FirstOrDefault(s => s.Email == $"supervisee@{tenant.Identifier}.example");
+        if (supervisor is null || supervisee is null) return;
+        var others = staff.Where(s => s.Has(StaffRoles.Supervisee) && s.Id != supervisee.Id && s.Id != supervisor.Id).Take(4).ToList();
+        var random = new Random(tenant.Identifier.Length * 7919);
+        var gapDays = type.Frequency.FirstOrDefault() is { Every: { } every } f
+            ? f.ToRequirement().Unit switch { Workflows.Supervision.IntervalUnit.Months => every * 30, Workflows.Supervision.IntervalUnit.Weeks => every * 7, _ => every }
+            : 42;
+        var i = 0;
+        foreach (var person in others.Prepend(supervisee))
+        {
+            var started = today.AddYears(-1);
+            var relationship = Relationship.Start(type, supervisor.Id, [person.Id], started);
+            db.Relationships.Add(relationship);
+            // Each person's last session a little further back, so statuses vary: on track, due soon, overdue.
+            var day = started.AddDays(7 + i * 5);
+            var stopBefore = today.AddDays(-(gapDays / 3) - i * (gapDays / 3));
+            while (day < stopBefore)
+            {
+                var session = Session.Book(relationship, Weekday(day), new TimeOnly(10 + random.Next(5), 0), Math.Max(type.MinimumMinutes, 60), "Meeting room", supervisor.Id, now, Weekday(day));
+                if (random.Next(10) == 0) session.MarkDidNotAttend([person.Id], null, supervisor.Id, now, session.Date);
+                else session.MarkAttended(new Dictionary<string, MemberAttendance> { [person.Id] = MemberAttendance.Present }, supervisor.Id, now, session.Date);
+                db.Sessions.Add(session);
+                day = day.AddDays(gapDays - 7 + random.Next(10));
+            }
+            i++;
+        }
+        await db.SaveChangesAsync(ct);
+        await db.Events.Where(e => e.DispatchedAt == null).ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now), ct);
+    }
+
+    private static DateOnly Weekday(DateOnly d) => d.DayOfWeek switch
+    {
+        DayOfWeek.Saturday => d.AddDays(2),
+        DayOfWeek.Sunday => d.AddDays(1),
+        _ => d,
+    };
 }

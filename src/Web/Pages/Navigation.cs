@@ -13,6 +13,9 @@ public static class Navigation
         yield return (root, "Home");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead)))
             yield return (root + "/staff", "Staff directory");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead))
+            || user.IsInRole(StaffRoleNames.Name(StaffRoles.Auditor)))
+            yield return (root + "/supervision", "Supervision");
         yield return (root + "/forms", "Forms and records");
         yield return (root + "/account/security", "Account security");
     }

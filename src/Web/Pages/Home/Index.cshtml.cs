@@ -4,16 +4,16 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Workflows.Supervision;
 
 namespace SupervisionHub.Web.Pages.Home;
 
 /// <summary>
-/// A home page per person: one panel for each role they hold, each with what to do next.
-/// Supervision itself (agreements, sessions, records) arrives with the supervision feature; until
-/// then the panels say what is coming and who sets it up.
+/// A home page per person: one panel for each part they play, each with what to do next.
 /// </summary>
-public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, ITenantContext tenant, TimeProvider clock) : PageModel
+public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, ITenantContext tenant, TimeProvider clock, Dashboard dashboard, ComplianceService compliance) : PageModel
 {
     public StaffMember Me { get; private set; } = null!;
     public StaffMember? LineManager { get; private set; }
@@ -21,6 +21,12 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
     public DirectoryCounts? Directory { get; private set; }
     public IReadOnlyList<TrainingRecord> MyTraining { get; private set; } = [];
     public DateOnly Today { get; private set; }
+    public Dashboard.SuperviseeView? AsSupervisee { get; private set; }
+    public Dashboard.SupervisorView? AsSupervisor { get; private set; }
+    public Dashboard.LineManagerView? AsLineManager { get; private set; }
+
+    /// <summary>For leads and admins: how many are overdue or due soon across the organisation.</summary>
+    public (int Overdue, int DueSoon, int NoAgreement, int Total)? Organisation { get; private set; }
 
     public sealed record DirectoryCounts(int Active, int Supervisors, int WithoutTraining, int TrainingExpiringSoon);
 
@@ -33,6 +39,20 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
         LineManager = me.LineManagerId is null ? null : await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == me.LineManagerId, ct);
         DirectReports = await db.Staff.CountAsync(s => s.LineManagerId == me.Id && (s.LeftOn == null || s.LeftOn >= Today), ct);
         MyTraining = await db.TrainingRecords.AsNoTracking().Where(t => t.StaffMemberId == me.Id).OrderByDescending(t => t.CompletedOn).ToListAsync(ct);
+
+        // A person's part in supervision follows the relationships they are in, whatever their roles say.
+        if (me.Has(StaffRoles.Supervisee) || await db.RelationshipMembers.AnyAsync(m => m.StaffId == me.Id, ct))
+            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct);
+        if (me.Has(StaffRoles.Supervisor) || await db.Relationships.AnyAsync(r => r.SupervisorId == me.Id, ct))
+            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct);
+        if (me.Has(StaffRoles.LineManager) || DirectReports > 0)
+            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct);
+        if (SupervisionAccess.CanSeeEveryone(me))
+        {
+            var all = await compliance.StatusesAsync(null, ct);
+            Organisation = (all.Count(s => s.Compliance.State == ComplianceState.Overdue), all.Count(s => s.Compliance.State == ComplianceState.DueSoon),
+                all.Count(s => s.Agreement != AgreementState.Signed), all.Count);
+        }
 
         if (me.Has(StaffRoles.TenantAdmin) || me.Has(StaffRoles.SafeguardingLead))
         {

@@ -1,0 +1,107 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Pages.Supervision;
+
+/// <summary>
+/// An administrator plans a series of sessions for several supervisions at once and sends diary
+/// invitations to the supervisors and the supervisees' line managers (mse-icb R3: "three monthly
+/// sessions and diary invites are organised and placed in supervisors' and line managers' diaries").
+/// </summary>
+public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+{
+    public sealed class InputModel
+    {
+        public List<Guid> RelationshipIds { get; set; } = [];
+        public DateParts First { get; set; } = new();
+        public string? Time { get; set; } = "10:00";
+        public string? Minutes { get; set; } = "60";
+        public string? Location { get; set; }
+        public string? EveryMonths { get; set; } = "3";
+        public string? Count { get; set; } = "4";
+    }
+
+    [BindProperty] public InputModel Input { get; set; } = new();
+    public IReadOnlyList<(Guid Id, string Label)> Relationships { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await DeniedAsync() ?? await ShowAsync(ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (await DeniedAsync() is { } denied) return denied;
+        ModelState.Clear();
+        var today = tenant.Tenant.Today(clock);
+        var (first, firstError) = Input.First.Parse("Date of the first session");
+        if (firstError is not null) ModelState.AddModelError("Input.First", firstError);
+        else if (first is null) ModelState.AddModelError("Input.First", "Enter the date of the first session");
+        else if (first < today) ModelState.AddModelError("Input.First", "The first session must be today or later");
+        if (!TimeOnly.TryParseExact((Input.Time ?? "").Trim().Replace('.', ':'), ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+            ModelState.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 10:00");
+        if (!int.TryParse(Input.Minutes, out var minutes) || minutes is < 5 or > 600) ModelState.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");
+        if (!int.TryParse(Input.EveryMonths, out var every) || every is < 1 or > 12) ModelState.AddModelError("Input.EveryMonths", "Enter how many months apart, from 1 to 12");
+        if (!int.TryParse(Input.Count, out var count) || count is < 1 or > 12) ModelState.AddModelError("Input.Count", "Enter how many sessions, from 1 to 12");
+        if (Input.RelationshipIds.Count == 0) ModelState.AddModelError("Input.RelationshipIds", "Choose at least one supervision");
+        if (!ModelState.IsValid) return await ShowAsync(ct);
+
+        var chosen = await db.Relationships.Include(r => r.Members).Where(r => Input.RelationshipIds.Contains(r.Id) && r.EndedOn == null).ToListAsync(ct);
+        var staffIds = chosen.SelectMany(r => r.Members.Select(m => m.StaffId).Append(r.SupervisorId)).Distinct().ToList();
+        var people = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).Select(s => new { s.Id, s.Email, s.LineManagerId }).ToListAsync(ct);
+        var managerIds = people.Select(p => p.LineManagerId).OfType<string>().Distinct().ToList();
+        var managerEmails = await db.Staff.AsNoTracking().Where(s => managerIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Email, ct);
+        var now = clock.GetUtcNow();
+        var baseUrl = $"{Request.Scheme}://{Request.Host}/{tenant.Tenant.Identifier}";
+        var planned = 0;
+        try
+        {
+            foreach (var r in chosen)
+            {
+                var series = Guid.NewGuid();
+                var sessions = Enumerable.Range(0, count).Select(n => Session.Book(r, first!.Value.AddMonths(n * every), time, minutes, Input.Location, users.GetUserId(User)!, now, today, series)).ToList();
+                db.Sessions.AddRange(sessions);
+                planned += sessions.Count;
+                // Supervisors and the supervisees' line managers; the supervisee sees them on their home page.
+                var recipients = new[] { people.FirstOrDefault(p => p.Id == r.SupervisorId)?.Email }
+                    .Concat(r.CurrentMembers.Select(m => people.FirstOrDefault(p => p.Id == m.StaffId)?.LineManagerId).OfType<string>().Select(id => managerEmails.GetValueOrDefault(id)))
+                    .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase);
+                var lines = string.Join("\n", sessions.Select(s => $"- {s.Date:dddd d MMMM yyyy} at {s.StartTime:HH:mm}: {baseUrl}/sessions/{s.Id}?handler=Ics"));
+                foreach (var to in recipients)
+                    db.Outbox.Add(new OutboxMessage(to, $"Supervision sessions planned: {tenant.Tenant.Name}",
+                        $"Safeguarding supervision sessions have been planned. Add each one to your diary:\n\n{lines}\n\nSign in to SupervisionHub to see who attends.", now));
+            }
+            await db.SaveChangesAsync(ct);
+        }
+        catch (SupervisionRuleException ex)
+        {
+            ModelState.AddModelError("Input.First", ex.Message);
+            return await ShowAsync(ct);
+        }
+        TempData["Notice"] = $"{planned} sessions are planned and diary invitations are on their way.";
+        return Redirect($"/{tenant.Tenant.Identifier}/supervision");
+    }
+
+    private async Task<IActionResult?> DeniedAsync()
+    {
+        var me = await users.GetUserAsync(User);
+        if (me is null) return Challenge();
+        return SupervisionAccess.CanManage(me) ? null : StatusCode(StatusCodes.Status403Forbidden);
+    }
+
+    private async Task<IActionResult> ShowAsync(CancellationToken ct)
+    {
+        var types = tenant.Tenant.Settings.Supervision.Types.ToDictionary(t => t.Id, t => t.Name);
+        var rows = await db.Relationships.AsNoTracking().Where(r => r.EndedOn == null)
+            .Select(r => new { r.Id, r.TypeId, Supervisor = r.Supervisor.FullName, Members = r.Members.Where(m => m.LeftOn == null).Select(m => m.Staff.FullName).ToList() })
+            .ToListAsync(ct);
+        Relationships = rows.OrderBy(r => r.TypeId, StringComparer.Ordinal).ThenBy(r => r.Supervisor, StringComparer.Ordinal)
+            .Select(r => (r.Id, $"{types.GetValueOrDefault(r.TypeId, r.TypeId)}: {r.Supervisor} with {string.Join(", ", r.Members)}")).ToList();
+        return Page();
+    }
+}
