@@ -139,6 +139,7 @@ internal sealed class RelationshipConfiguration : IEntityTypeConfiguration<Relat
         b.HasMany(r => r.Members).WithOne().HasForeignKey(m => m.RelationshipId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(r => new { r.TenantId, r.SupervisorId });
         b.Ignore(r => r.PendingEvents);
+        b.Ignore(r => r.CurrentMembers);
     }
 }
 
@@ -164,6 +165,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.HasIndex(s => new { s.TenantId, s.RelationshipId, s.Date });
         b.HasIndex(s => new { s.TenantId, s.Date });
         b.Ignore(s => s.PendingEvents);
+        b.Ignore(s => s.IsCancelled);
     }
 }
 

@@ -11,7 +11,7 @@ using SupervisionHub.Web.Data;
 namespace SupervisionHub.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123181543_Supervision")]
+    [Migration("20261123182757_Supervision")]
     partial class Supervision
     {
         /// <inheritdoc />
@@ -689,9 +689,6 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("RelationshipId1")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("StaffId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -702,8 +699,6 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("RelationshipId");
-
-                    b.HasIndex("RelationshipId1");
 
                     b.HasIndex("StaffId");
 
@@ -942,10 +937,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("SupervisionHub.Web.Supervision.Relationship", null)
-                        .WithMany("CurrentMembers")
-                        .HasForeignKey("RelationshipId1");
-
                     b.HasOne("SupervisionHub.Web.Staff.StaffMember", "Staff")
                         .WithMany()
                         .HasForeignKey("StaffId")
@@ -989,8 +980,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.Relationship", b =>
                 {
-                    b.Navigation("CurrentMembers");
-
                     b.Navigation("Members");
                 });
 

@@ -150,8 +150,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     RelationshipId = table.Column<Guid>(type: "TEXT", nullable: false),
                     StaffId = table.Column<string>(type: "TEXT", nullable: false),
                     JoinedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
-                    LeftOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
-                    RelationshipId1 = table.Column<Guid>(type: "TEXT", nullable: true)
+                    LeftOn = table.Column<DateOnly>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -168,11 +167,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         principalTable: "Relationships",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
-                    table.ForeignKey(
-                        name: "FK_RelationshipMembers_Relationships_RelationshipId1",
-                        column: x => x.RelationshipId1,
-                        principalTable: "Relationships",
-                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateTable(
@@ -294,11 +288,6 @@ namespace SupervisionHub.Web.Data.Migrations
                 name: "IX_RelationshipMembers_RelationshipId",
                 table: "RelationshipMembers",
                 column: "RelationshipId");
-
-            migrationBuilder.CreateIndex(
-                name: "IX_RelationshipMembers_RelationshipId1",
-                table: "RelationshipMembers",
-                column: "RelationshipId1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_RelationshipMembers_StaffId",
