@@ -23,7 +23,8 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
 
     /// <summary>attended | did-not-attend, and for groups each member's attendance.</summary>
     [BindProperty] public string? Outcome { get; set; }
-    [BindProperty] public Dictionary<string, MemberAttendance> Members { get; set; } = [];
+    /// <summary>Read from the posted Members[staff id] radios by hand: a bound dictionary would also swallow every other field.</summary>
+    public Dictionary<string, MemberAttendance> Members { get; private set; } = [];
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public string? CancelledBy { get; set; }
     [BindProperty] public string? CancelReason { get; set; }
@@ -48,6 +49,8 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!CanRecordOutcome) return StatusCode(StatusCodes.Status403Forbidden);
         var members = Relationship.CurrentMembers.Select(m => m.StaffId).ToList();
+        foreach (var id in members)
+            if (Enum.TryParse<MemberAttendance>(Request.Form[$"Members[{id}]"], out var a) && Enum.IsDefined(a)) Members[id] = a;
         if (Outcome is not ("attended" or "did-not-attend")) ModelState.AddModelError(nameof(Outcome), "Choose whether the session took place");
         if (Outcome == "attended" && Type.IsGroup && members.Any(m => !Members.ContainsKey(m)))
             ModelState.AddModelError(nameof(Members), "Say for each member whether they were present, sent apologies or were absent");
