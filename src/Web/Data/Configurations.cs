@@ -139,6 +139,7 @@ internal sealed class RelationshipConfiguration : IEntityTypeConfiguration<Relat
         b.HasMany(r => r.Members).WithOne().HasForeignKey(m => m.RelationshipId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(r => new { r.TenantId, r.SupervisorId });
         b.Ignore(r => r.PendingEvents);
+        b.Ignore(r => r.CurrentMembers); // a view of Members; mapped, EF made it a second navigation with its own foreign key column
     }
 }
 

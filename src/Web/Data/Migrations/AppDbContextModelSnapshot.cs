@@ -686,9 +686,6 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.Property<Guid>("RelationshipId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("RelationshipId1")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("StaffId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -699,8 +696,6 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("RelationshipId");
-
-                    b.HasIndex("RelationshipId1");
 
                     b.HasIndex("StaffId");
 
@@ -939,10 +934,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("SupervisionHub.Web.Supervision.Relationship", null)
-                        .WithMany("CurrentMembers")
-                        .HasForeignKey("RelationshipId1");
-
                     b.HasOne("SupervisionHub.Web.Staff.StaffMember", "Staff")
                         .WithMany()
                         .HasForeignKey("StaffId")
@@ -986,8 +977,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.Relationship", b =>
                 {
-                    b.Navigation("CurrentMembers");
-
                     b.Navigation("Members");
                 });
 
