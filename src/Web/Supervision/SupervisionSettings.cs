@@ -1,4 +1,5 @@
 using SupervisionHub.Workflows.Supervision;
+using YamlDotNet.Serialization;
 
 namespace SupervisionHub.Web.Supervision;
 
@@ -21,6 +22,8 @@ public sealed record SupervisionSettings
     public RecordAccessSettings Records { get; init; } = new();
     public List<SupervisionTypeSettings> Types { get; init; } = [];
 
+    // Computed from the YAML, never written to it: a tenant made in the browser is stored as YAML and read back.
+    [YamlIgnore]
     public TrainingRule TrainingRule => SupervisorTraining switch
     {
         "refuse" => TrainingRule.Refuse,
@@ -75,6 +78,7 @@ public sealed record SupervisionTypeSettings
     public int? FirstSessionWithinDays { get; init; }
     public int? AgreementReviewMonths { get; init; }
 
+    [YamlIgnore]
     public SupervisionFormat ParsedFormat => Format switch
     {
         "group" => SupervisionFormat.Group,
@@ -83,6 +87,7 @@ public sealed record SupervisionTypeSettings
         _ => SupervisionFormat.OneToOne,
     };
 
+    [YamlIgnore]
     public bool IsGroup => ParsedFormat == SupervisionFormat.Group;
 
     public bool MayBook(string party) => BookedBy.Contains(party);
