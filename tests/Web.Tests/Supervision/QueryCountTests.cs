@@ -1,0 +1,128 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+
+namespace SupervisionHub.Web.Tests.Supervision;
+
+/// <summary>Counts the commands one DbContext sends; other contexts (background services) are not counted.</summary>
+public sealed class QueryCounter : DbCommandInterceptor
+{
+    private int _count;
+    public DbContext? Watching { get; set; }
+    public int Count => _count;
+
+    public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+    private void Hit(CommandEventData e)
+    {
+        if (Watching is not null && ReferenceEquals(e.Context, Watching)) Interlocked.Increment(ref _count);
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    { Hit(eventData); return result; }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    { Hit(eventData); return ValueTask.FromResult(result); }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    { Hit(eventData); return result; }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    { Hit(eventData); return ValueTask.FromResult(result); }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    { Hit(eventData); return result; }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    { Hit(eventData); return ValueTask.FromResult(result); }
+}
+
+public sealed class QueryCountFactory : AppFactory
+{
+    public QueryCounter Counter { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(Counter)));
+    }
+}
+
+public sealed class QueryCountTests(QueryCountFactory app) : IClassFixture<QueryCountFactory>
+{
+    private const string T = "ralph-thoresby";
+
+    /// <summary>New supervisees, each in a one-to-one started two months ago with an attended session, a booking and an agreement.</summary>
+    private Task CreateSupervisionsAsync(int from, int count) => app.InTenant(T, async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var allocation = sp.GetRequiredService<Allocation>();
+        var records = sp.GetRequiredService<SessionRecords>();
+        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+        var today = sp.Today();
+        var supervisor = await db.StaffIdAsync("supervisor@ralph-thoresby.example");
+        var normalizer = sp.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>();
+
+        var people = Enumerable.Range(from, count).Select(i =>
+        {
+            var p = new StaffMember();
+            p.Apply(new StaffDetails($"Person {i:D3}", $"person{i:D3}@ralph-thoresby.example", null, null, null, StaffRoles.Supervisee, null, null), normalizer);
+            return p;
+        }).ToList();
+        db.Staff.AddRange(people);
+        await db.SaveChangesAsync();
+
+        var relationships = new List<Relationship>();
+        foreach (var p in people)
+            relationships.Add((await allocation.StartAsync("one-to-one", supervisor, [p.Id], today.AddMonths(-2), CancellationToken.None)).Relationship);
+        await db.SaveChangesAsync();
+
+        var sessions = relationships.Select(r => Session.Book(r, today, new TimeOnly(10, 0), 60, null, supervisor, now, today)).ToList();
+        db.Sessions.AddRange(sessions);
+        db.Sessions.AddRange(relationships.Select(r => Session.Book(r, today.AddDays(14), new TimeOnly(10, 0), 60, null, supervisor, now, today)));
+        await db.SaveChangesAsync();
+        var superviseeOf = relationships.ToDictionary(r => r.Id, r => r.CurrentMembers.Single().StaffId);
+        foreach (var s in sessions)
+            s.MarkAttended(new Dictionary<string, MemberAttendance> { [superviseeOf[s.RelationshipId]] = MemberAttendance.Present }, supervisor, now, today);
+        foreach (var r in relationships)
+            await records.StartAgreementAsync(r, allocation.Type("one-to-one"), supervisor, CancellationToken.None);
+        await db.SaveChangesAsync();
+    });
+
+    private Task<(int Queries, int Statuses)> MeasureAsync() => app.InTenant(T, async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var compliance = sp.GetRequiredService<ComplianceService>();
+        app.Counter.Reset();
+        app.Counter.Watching = db;
+        try
+        {
+            var statuses = await compliance.StatusesAsync(null, CancellationToken.None);
+            return (app.Counter.Count, statuses.Count);
+        }
+        finally
+        {
+            app.Counter.Watching = null;
+        }
+    });
+
+    [Fact]
+    public async Task Everyones_compliance_takes_the_same_number_of_queries_for_5_supervisees_as_for_55()
+    {
+        await CreateSupervisionsAsync(0, 5);
+        var few = await MeasureAsync();
+        await CreateSupervisionsAsync(5, 50);
+        var many = await MeasureAsync();
+
+        Assert.Equal(5, few.Statuses);
+        Assert.Equal(55, many.Statuses);
+        Assert.InRange(few.Queries, 1, 6);
+        Assert.Equal(few.Queries, many.Queries);
+    }
+}
