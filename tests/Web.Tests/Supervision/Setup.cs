@@ -37,8 +37,17 @@ internal static class Setup
         return member;
     }
 
+    /// <summary>
+    /// Pairs them, first ending any supervision of this type the person already has (the demo data
+    /// pairs the demo supervisee), so each test starts from a relationship of its own.
+    /// </summary>
     public static async Task<Relationship> StartAsync(this IServiceProvider sp, string typeId, string supervisorId, string superviseeId, DateOnly on)
     {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var existing = await db.Relationships.Include(r => r.Members)
+            .Where(r => r.EndedOn == null && r.TypeId == typeId && r.Members.Any(m => m.StaffId == superviseeId && m.LeftOn == null)).ToListAsync();
+        foreach (var r in existing) r.End(on < r.StartedOn ? r.StartedOn : on, "Replaced by a test's own supervision");
+        await db.SaveChangesAsync();
         var started = await sp.GetRequiredService<Allocation>().StartAsync(typeId, supervisorId, [superviseeId], on, CancellationToken.None);
         await sp.GetRequiredService<AppDbContext>().SaveChangesAsync();
         return started.Relationship;
