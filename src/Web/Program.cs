@@ -24,6 +24,8 @@ builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Allocation>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Dashboard>();
+builder.Services.AddScoped<SupervisionHub.Web.Supervision.SupervisionSweep>();
+builder.Services.AddHostedService<SupervisionHub.Web.Supervision.SupervisionSweepService>();
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddDbContext<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(builder.Configuration, builder.Environment)));

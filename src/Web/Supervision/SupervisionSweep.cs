@@ -1,0 +1,94 @@
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Workflows.Supervision;
+
+namespace SupervisionHub.Web.Supervision;
+
+/// <summary>
+/// Raises the events that come from the passing of time rather than from a change: an action past
+/// its date, an agreement due for review, supervisor training about to lapse, a supervisee whose
+/// supervision is overdue. Each fact is raised once (a dedupe key, unique per tenant), so running
+/// the sweep again, or on two nodes at once, adds nothing.
+/// </summary>
+public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, TimeProvider clock, ComplianceService compliance)
+{
+    /// <summary>How far ahead training expiry and agreement reviews are announced (ascent R6: reminders before DSL training lapses).</summary>
+    public const int WarnDaysAhead = 60;
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        var today = tenant.Tenant.Today(clock);
+        var now = clock.GetUtcNow();
+        var candidates = new List<DomainEvent>();
+
+        var overdueActions = await db.Actions.AsNoTracking().Where(a => a.Status == ActionStatus.Open && a.DueOn < today)
+            .Select(a => new { a.Id, a.RelationshipId, a.SourceRecordId }).ToListAsync(ct);
+        candidates.AddRange(overdueActions.Select(a => new DomainEvent(EventTypes.ActionOverdue, now, a.RelationshipId, recordId: a.SourceRecordId, dedupeKey: $"action.overdue:{a.Id:N}")));
+
+        var horizon = today.AddDays(WarnDaysAhead);
+        var expiring = await db.TrainingRecords.AsNoTracking()
+            .Where(t => t.ExpiresOn >= today && t.ExpiresOn <= horizon)
+            .Join(db.Staff.Where(s => s.LeftOn == null || s.LeftOn >= today), t => t.StaffMemberId, s => s.Id, (t, s) => new { t.Id, t.StaffMemberId, s.Roles, t.ExpiresOn })
+            .ToListAsync(ct);
+        // Only the latest expiry counts: someone who has already renewed is not reminded.
+        var renewed = await db.TrainingRecords.AsNoTracking().Where(t => t.ExpiresOn == null || t.ExpiresOn > horizon).Select(t => t.StaffMemberId).Distinct().ToListAsync(ct);
+        candidates.AddRange(expiring.Where(t => (t.Roles & (StaffRoles.Supervisor | StaffRoles.SafeguardingLead)) != 0 && !renewed.Contains(t.StaffMemberId))
+            .Select(t => new DomainEvent(EventTypes.TrainingExpiring, now, staffId: t.StaffMemberId, dedupeKey: $"training.expiring:{t.Id}")));
+
+        foreach (var s in await compliance.StatusesAsync(null, ct))
+        {
+            if (s.Compliance.State == ComplianceState.Overdue && s.Compliance.NextDue is { } due)
+                candidates.Add(new DomainEvent(EventTypes.SupervisionOverdue, now, s.RelationshipId, staffId: s.StaffId,
+                    dedupeKey: $"supervision.overdue:{s.RelationshipId:N}:{s.StaffId}:{due:yyyy-MM-dd}"));
+            if (s.AgreementReviewDue is { } review && review <= horizon)
+                candidates.Add(new DomainEvent(EventTypes.ContractReviewDue, now, s.RelationshipId,
+                    dedupeKey: $"contract.review-due:{s.RelationshipId:N}:{review:yyyy-MM-dd}"));
+        }
+        if (candidates.Count == 0) return 0;
+
+        var keys = candidates.Select(c => c.DedupeKey!).ToList();
+        var seen = (await db.Events.AsNoTracking().Where(e => e.DedupeKey != null && keys.Contains(e.DedupeKey)).Select(e => e.DedupeKey!).ToListAsync(ct)).ToHashSet();
+        var fresh = candidates.Where(c => seen.Add(c.DedupeKey!)).ToList();
+        if (fresh.Count == 0) return 0;
+        db.Events.AddRange(fresh);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node raised the same facts between our read and our write: the unique key kept them single.
+            db.ChangeTracker.Clear();
+            return 0;
+        }
+        return fresh.Count;
+    }
+}
+
+/// <summary>Runs the sweep for every tenant every hour, through PerTenantRunner like all background work.</summary>
+public sealed class SupervisionSweepService(PerTenantRunner runner, ILogger<SupervisionSweepService> log) : BackgroundService
+{
+    private static readonly TimeSpan Every = TimeSpan.FromHours(1);
+
+    /// <summary>The first sweep waits for start-up (migrations, imports, demo data) to settle.</summary>
+    private static readonly TimeSpan FirstAfter = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Delay(FirstAfter, stoppingToken);
+        using var timer = new PeriodicTimer(Every);
+        do
+        {
+            try
+            {
+                await runner.RunForEachAsync("supervision-sweep", (sp, ct) => sp.GetRequiredService<SupervisionSweep>().RunAsync(ct), stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.LogError(ex, "The supervision sweep failed");
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}
