@@ -36,6 +36,9 @@ public sealed record SessionLinks
     public string? Supervisee { get; init; }
     public string? Date { get; init; }
 
+    /// <summary>A number field filled with the session's length in minutes.</summary>
+    public string? Duration { get; init; }
+
     /// <summary>A table whose person column lists the group's members (group records).</summary>
     public string? Members { get; init; }
     public ActionLinks? Actions { get; init; }

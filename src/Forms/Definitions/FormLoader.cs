@@ -23,7 +23,7 @@ public sealed record FormLoadResult(string File, FormDefinition? Definition, IRe
 public sealed partial class FormLoader
 {
     private static readonly string[] FormKeys = ["id", "title", "purpose", "description", "source", "anonymous", "guidance", "session", "sections"];
-    private static readonly string[] SessionKeys = ["supervisor", "supervisee", "date", "members", "actions"];
+    private static readonly string[] SessionKeys = ["supervisor", "supervisee", "date", "duration", "members", "actions"];
     private static readonly string[] ActionKeys = ["table", "text", "owner", "due"];
     private static readonly string[] SectionKeys = ["id", "title", "filledBy", "help", "fields"];
     private static readonly string[] CommonFieldKeys = ["id", "type", "label", "hint", "help", "required", "showWhen"];
@@ -334,7 +334,7 @@ public sealed partial class FormLoader
         return new SessionLinks
         {
             Supervisor = OptionalString(map, "supervisor"), Supervisee = OptionalString(map, "supervisee"),
-            Date = OptionalString(map, "date"), Members = OptionalString(map, "members"), Actions = actions,
+            Date = OptionalString(map, "date"), Duration = OptionalString(map, "duration"), Members = OptionalString(map, "members"), Actions = actions,
         };
     }
 
@@ -352,6 +352,7 @@ public sealed partial class FormLoader
         Expect("session.supervisor", links.Supervisor, FieldType.Person, form.Fields, Get(map, "supervisor"));
         Expect("session.supervisee", links.Supervisee, FieldType.Person, form.Fields, Get(map, "supervisee"));
         Expect("session.date", links.Date, FieldType.Date, form.Fields, Get(map, "date"));
+        Expect("session.duration", links.Duration, FieldType.Number, form.Fields, Get(map, "duration"));
         if (links.Members is { } members)
         {
             var parts = members.Split('.');

@@ -21,7 +21,7 @@ public sealed class SessionRecords(AppDbContext db, FormCatalog catalog, TimePro
         var version = await catalog.LatestVersionAsync(formId, ct) ?? throw new SupervisionRuleException($"The record form '{formId}' is not published.");
         var record = new Submission(version, authorId, clock.GetUtcNow());
         record.LinkTo(session.RelationshipId, session.Id);
-        record.SaveDraft(Prefill(FormCatalog.Definition(version), session.Relationship, session.Date, session.Attendance
+        record.SaveDraft(Prefill(FormCatalog.Definition(version), session.Relationship, session.Date, session.DurationMinutes, session.Attendance
             .Where(a => a.Attendance == MemberAttendance.Present).Select(a => a.StaffId).ToList()), clock.GetUtcNow());
         db.Submissions.Add(record);
         session.AttachRecord(record.Id);
@@ -35,19 +35,20 @@ public sealed class SessionRecords(AppDbContext db, FormCatalog catalog, TimePro
         var version = await catalog.LatestVersionAsync(formId, ct) ?? throw new SupervisionRuleException($"The agreement form '{formId}' is not published.");
         var record = new Submission(version, authorId, clock.GetUtcNow());
         record.LinkTo(relationship.Id, null);
-        record.SaveDraft(Prefill(FormCatalog.Definition(version), relationship, null, relationship.CurrentMembers.Select(m => m.StaffId).ToList()), clock.GetUtcNow());
+        record.SaveDraft(Prefill(FormCatalog.Definition(version), relationship, null, null, relationship.CurrentMembers.Select(m => m.StaffId).ToList()), clock.GetUtcNow());
         db.Submissions.Add(record);
         return record;
     }
 
     /// <summary>The answers the service already knows: who met, and when. Everything else is for people to write.</summary>
-    public static JsonObject Prefill(FormDefinition form, Relationship relationship, DateOnly? date, IReadOnlyList<string> members)
+    public static JsonObject Prefill(FormDefinition form, Relationship relationship, DateOnly? date, int? minutes, IReadOnlyList<string> members)
     {
         var answers = new JsonObject();
         if (form.Session is not { } links) return answers;
         if (links.Supervisor is { } sup) answers[sup] = relationship.SupervisorId;
         if (links.Supervisee is { } see && members.Count == 1) answers[see] = members[0];
         if (links.Date is { } d && date is { } day) answers[d] = day.ToString("yyyy-MM-dd");
+        if (links.Duration is { } len && minutes is { } m0) answers[len] = m0;
         if (links.Members is { } m && m.Split('.') is [var table, var column])
             answers[table] = new JsonArray(members.Select(id => (JsonNode)new JsonObject { [column] = id }).ToArray());
         return answers;
