@@ -38,8 +38,10 @@ public sealed class FoundingFormsTests
             ["river-tees"] = ["one-to-one-contract", "audit-tool", "group-contract", "supervision-record", "clinical-supervision-contract"],
             ["ascent"] = ["contract", "supervision-record", "case-proforma", "trained-staff-register"],
             ["mse-icb"] = ["contract", "one-to-one-record", "group-record", "supervisor-guidance-tool", "evaluation"],
-            ["devon-torbay"] = ["practitioner-agreement", "supervisor-competency-framework"],
-            ["ralph-thoresby"] = ["contract", "supervision-record", "self-care-plan", "four-functions"],
+            // Beyond the appendices: devon-torbay's session record (R4 asks sessions to be recorded,
+            // with no template) and the forms its rules act on (R6 here, ralph-thoresby's R5).
+            ["devon-torbay"] = ["practitioner-agreement", "supervisor-competency-framework", "session-record", "supervision-concern"],
+            ["ralph-thoresby"] = ["contract", "supervision-record", "self-care-plan", "four-functions", "supervision-difficulty"],
         };
         foreach (var (tenant, ids) in expected)
             Assert.Equal(ids.Order(), Load(tenant).Select(r => r.Definition!.Id).Order());

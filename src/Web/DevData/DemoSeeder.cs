@@ -88,7 +88,7 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
         var others = staff.Where(s => s.Has(StaffRoles.Supervisee) && s.Id != supervisee.Id && s.Id != supervisor.Id).Take(4).ToList();
         var random = new Random(tenant.Identifier.Length * 7919);
         var gapDays = type.Frequency.FirstOrDefault() is { Every: { } every } f
-            ? f.ToRequirement().Unit switch { Workflows.Supervision.IntervalUnit.Months => every * 30, Workflows.Supervision.IntervalUnit.Weeks => every * 7, _ => every }
+            ? f.ToRequirement().Unit switch { global::SupervisionHub.Workflows.Supervision.IntervalUnit.Months => every * 30, global::SupervisionHub.Workflows.Supervision.IntervalUnit.Weeks => every * 7, _ => every }
             : 42;
         var i = 0;
         foreach (var person in others.Prepend(supervisee))

@@ -103,12 +103,15 @@ public sealed class Submission : ITenantOwned, IRaisesEvents
         }
     }
 
-    /// <summary>Every party has signed (the caller knows who owes a signature: see SignOff).</summary>
+    /// <summary>
+    /// Every party has signed (the caller knows who owes a signature: see SignOff). This, not each
+    /// single signature, is "record.signed": what rules wait for is the record being agreed by all.
+    /// </summary>
     public void MarkFullySigned(bool isAgreement, DateTimeOffset now)
     {
         if (FullySignedAt is not null) return;
         FullySignedAt = now;
-        if (isAgreement) _events.Add(new DomainEvent(EventTypes.ContractSigned, now, RelationshipId, SessionId, recordId: Id));
+        _events.Add(new DomainEvent(isAgreement ? EventTypes.ContractSigned : EventTypes.RecordSigned, now, RelationshipId, SessionId, CreatedById, Id));
     }
 
     public Signature Sign(string signerId, string role, DateTimeOffset now)
@@ -121,7 +124,6 @@ public sealed class Submission : ITenantOwned, IRaisesEvents
         Signatures.Add(signature);
         Status = SubmissionStatus.Signed;
         VoidNotice = null;
-        _events.Add(new DomainEvent(EventTypes.RecordSigned, now, RelationshipId, SessionId, signerId, Id, detail: role.ToLowerInvariant()));
         return signature;
     }
 

@@ -49,7 +49,10 @@ public sealed class StaffMember : IdentityUser, ITenantOwned, IRaisesEvents
         var isNew = FullName.Length == 0;
         // A first line manager is not a change; a change of one is (a handover is due).
         if (!isNew && LineManagerId is not null && LineManagerId != d.LineManagerId)
+        {
             LineManagerHistory.Add(new LineManagerChange(LineManagerId, d.LineManagerId, now ?? DateTimeOffset.UtcNow));
+            _events.Add(new DomainEvent(EventTypes.LineManagerChanged, now ?? DateTimeOffset.UtcNow, staffId: Id));
+        }
         // A new starter must have supervision "from the outset" (devon-torbay R1): workflows hear of
         // them. Someone added with a start date long past is an existing member of staff, not a starter.
         if (isNew && now is { } at && d.Roles.HasFlag(StaffRoles.Supervisee) && d.StartDate is { } started

@@ -63,12 +63,13 @@ public static class EventTypes
     public const string ContractReviewDue = "contract.review-due";
     public const string TrainingExpiring = "training.expiring";
     public const string StaffStarted = "staff.started";
+    public const string LineManagerChanged = "staff.line-manager-changed";
     public const string SupervisionOverdue = "supervision.overdue";
 
     public static readonly IReadOnlyList<string> All =
     [
         SessionBooked, SessionAttended, SessionMissed, SessionCancelled, RecordSubmitted, RecordSigned,
-        ActionOverdue, ContractSigned, ContractReviewDue, TrainingExpiring, StaffStarted, SupervisionOverdue,
+        ActionOverdue, ContractSigned, ContractReviewDue, TrainingExpiring, StaffStarted, LineManagerChanged, SupervisionOverdue,
     ];
 }
 

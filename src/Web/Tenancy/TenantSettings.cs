@@ -25,8 +25,8 @@ public sealed record TenantSettings
     public Supervision.SupervisionSettings Supervision { get; init; } = new();
 
     /// <summary>The term dates as the compliance calculator reads them.</summary>
-    public Workflows.Supervision.SchoolCalendar Calendar() =>
-        new(TermDates.SelectMany(y => y.Terms.Select(t => new Workflows.Supervision.SchoolTerm(
+    public global::SupervisionHub.Workflows.Supervision.SchoolCalendar Calendar() =>
+        new(TermDates.SelectMany(y => y.Terms.Select(t => new global::SupervisionHub.Workflows.Supervision.SchoolTerm(
             y.Year, t.Name, t.Start, t.End, t.HalfTermBreak?.Start, t.HalfTermBreak?.End))));
 }
 

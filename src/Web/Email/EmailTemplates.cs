@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Fluid;
+using Fluid.Values;
+
+namespace SupervisionHub.Web.Email;
+
+/// <summary>A tenant's email template: a subject line, a blank line, then a Liquid + Markdown body.</summary>
+public sealed record EmailTemplate(string Name, string Subject, IFluidTemplate SubjectTemplate, IFluidTemplate Body);
+
+public sealed record RenderedEmail(string Subject, string Text);
+
+/// <summary>
+/// Reads tenants/&lt;slug&gt;/emails/*.md and renders them with Liquid (Fluid). The model holds
+/// names, dates and links only; the templates never see answers or case details.
+/// </summary>
+public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
+{
+    private static readonly FluidParser Parser = new();
+    private readonly ConcurrentDictionary<(string Tenant, string Name), (DateTime Stamp, EmailTemplate? Template, string? Error)> _cache = new();
+
+    public static (EmailTemplate? Template, string? Error) Parse(string name, string text)
+    {
+        var normalised = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        var firstBreak = normalised.IndexOf('\n', StringComparison.Ordinal);
+        var first = firstBreak < 0 ? normalised : normalised[..firstBreak];
+        if (!first.StartsWith("subject:", StringComparison.OrdinalIgnoreCase))
+            return (null, $"{name}.md: the first line must be 'subject: ...'.");
+        var subject = first["subject:".Length..].Trim();
+        var body = firstBreak < 0 ? "" : normalised[(firstBreak + 1)..].TrimStart('\n');
+        if (!Parser.TryParse(subject, out var subjectTemplate, out var subjectError)) return (null, $"{name}.md: subject: {subjectError}");
+        if (!Parser.TryParse(body, out var bodyTemplate, out var bodyError)) return (null, $"{name}.md: {bodyError}");
+        return (new EmailTemplate(name, subject, subjectTemplate, bodyTemplate), null);
+    }
+
+    /// <summary>The names of a tenant's templates, for the workflow validator.</summary>
+    public IReadOnlySet<string> Names(string tenantIdentifier)
+    {
+        var folder = Path.Combine(files.Root, tenantIdentifier, "emails");
+        return Directory.Exists(folder)
+            ? Directory.GetFiles(folder, "*.md").Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.Ordinal)
+            : new HashSet<string>();
+    }
+
+    public EmailTemplate Get(string tenantIdentifier, string name)
+    {
+        var path = Path.Combine(files.Root, tenantIdentifier, "emails", name + ".md");
+        if (!File.Exists(path)) throw new InvalidOperationException($"There is no email template '{name}' for {tenantIdentifier}.");
+        var stamp = File.GetLastWriteTimeUtc(path);
+        var entry = _cache.AddOrUpdate((tenantIdentifier, name),
+            _ => Load(path, name, stamp),
+            (_, old) => old.Stamp == stamp ? old : Load(path, name, stamp));
+        return entry.Template ?? throw new InvalidOperationException(entry.Error);
+    }
+
+    private static (DateTime, EmailTemplate?, string?) Load(string path, string name, DateTime stamp)
+    {
+        var (template, error) = Parse(name, File.ReadAllText(path));
+        return (stamp, template, error);
+    }
+
+    public static RenderedEmail Render(EmailTemplate template, JsonObject model)
+    {
+        var context = new TemplateContext(new TemplateOptions());
+        foreach (var (key, value) in model) context.SetValue(key, ToFluid(value, context.Options));
+        // Text, not HTML: no HTML encoding here. The HTML part (issue 6) goes through Markdig and the sanitizer.
+        return new RenderedEmail(template.SubjectTemplate.Render(context, NullEncoder.Default).Trim(), template.Body.Render(context, NullEncoder.Default).Trim() + "\n");
+    }
+
+    private static FluidValue ToFluid(JsonNode? node, TemplateOptions options) => node switch
+    {
+        null => NilValue.Instance,
+        JsonObject o => new DictionaryValue(new FluidValueDictionaryFluidIndexable(o.ToDictionary(kv => kv.Key, kv => ToFluid(kv.Value, options)))),
+        JsonArray a => new ArrayValue(a.Select(x => ToFluid(x, options)).ToArray()),
+        JsonValue v when v.TryGetValue<bool>(out var b) => BooleanValue.Create(b),
+        JsonValue v when v.TryGetValue<decimal>(out var d) => NumberValue.Create(d),
+        _ => new StringValue(node.ToString()),
+    };
+}

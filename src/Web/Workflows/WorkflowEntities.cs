@@ -1,0 +1,211 @@
+using SupervisionHub.Web.Data;
+
+namespace SupervisionHub.Web.Workflows;
+
+/// <summary>A published, frozen version of a tenant's workflow definition. Instances keep the version they started with.</summary>
+public sealed class WorkflowVersion : ITenantOwned
+{
+    private WorkflowVersion() { }
+
+    public WorkflowVersion(string workflowId, int version, string definitionText, string title, string? triggerEvent, string? schedule, DateTimeOffset publishedAt)
+    {
+        WorkflowId = workflowId;
+        Version = version;
+        DefinitionText = definitionText;
+        Title = title;
+        TriggerEvent = triggerEvent;
+        Schedule = schedule;
+        ContentHash = Records.FormVersion.Hash(definitionText);
+        PublishedAt = publishedAt;
+    }
+
+    public int Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public string WorkflowId { get; private set; } = "";
+    public int Version { get; private set; }
+    public string Title { get; private set; } = "";
+    public string DefinitionText { get; private set; } = "";
+    public string ContentHash { get; private set; } = "";
+
+    /// <summary>Copied out of the definition so the dispatcher finds the workflows an event starts with one indexed query.</summary>
+    public string? TriggerEvent { get; private set; }
+    public string? Schedule { get; private set; }
+    public DateTimeOffset PublishedAt { get; private set; }
+
+    /// <summary>Only the latest version of a workflow starts new instances; older ones finish what they started.</summary>
+    public bool IsCurrent { get; private set; } = true;
+
+    /// <summary>The last schedule occurrence started, so a restart neither repeats nor skips one.</summary>
+    public DateTimeOffset? LastScheduledAt { get; private set; }
+
+    public void Supersede() => IsCurrent = false;
+
+    public void MarkScheduled(DateTimeOffset occurrence) => LastScheduledAt = occurrence;
+}
+
+public enum InstanceStatus { Running, Waiting, Completed, Faulted, Cancelled }
+
+/// <summary>
+/// One run of a workflow. While waiting it holds a bookmark: the event it waits for, matched on
+/// the same session, relationship or person, and a due time. The database is the truth about
+/// what is due: a worker claims a due instance (ClaimedBy/ClaimedUntil) before running it.
+/// </summary>
+public sealed class WorkflowInstance : ITenantOwned
+{
+    private WorkflowInstance() { }
+
+    public WorkflowInstance(WorkflowVersion version, Guid? triggerEventId, Guid? relationshipId, Guid? sessionId, string? staffId, DateTimeOffset now)
+    {
+        Id = Guid.NewGuid();
+        VersionId = version.Id;
+        Version = version;
+        WorkflowId = version.WorkflowId;
+        TriggerEventId = triggerEventId;
+        RelationshipId = relationshipId;
+        SessionId = sessionId;
+        StaffId = staffId;
+        StartedAt = now;
+        UpdatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public int VersionId { get; private set; }
+    public WorkflowVersion Version { get; private set; } = null!;
+    public string WorkflowId { get; private set; } = "";
+    public Guid? TriggerEventId { get; private set; }
+    public Guid? RelationshipId { get; private set; }
+    public Guid? SessionId { get; private set; }
+    public string? StaffId { get; private set; }
+    public InstanceStatus Status { get; private set; }
+    public string StateJson { get; private set; } = "{}";
+    public DateTimeOffset StartedAt { get; private set; }
+    public DateTimeOffset UpdatedAt { get; private set; }
+
+    public string? WaitEvent { get; private set; }
+    public string? WaitMatch { get; private set; }
+    public string? WaitCorrelation { get; private set; }
+    public DateTimeOffset? DueAt { get; private set; }
+    public string? ClaimedBy { get; private set; }
+    public DateTimeOffset? ClaimedUntil { get; private set; }
+
+    public void Waiting(string stateJson, string? waitEvent, string? match, string? correlation, DateTimeOffset? dueAt, DateTimeOffset now)
+    {
+        Set(InstanceStatus.Waiting, stateJson, now);
+        WaitEvent = waitEvent;
+        WaitMatch = match;
+        WaitCorrelation = correlation;
+        DueAt = dueAt;
+    }
+
+    public void Finished(InstanceStatus status, string stateJson, DateTimeOffset now)
+    {
+        Set(status, stateJson, now);
+        WaitEvent = WaitMatch = WaitCorrelation = null;
+        DueAt = null;
+    }
+
+    public void Cancel(DateTimeOffset now) => Finished(InstanceStatus.Cancelled, StateJson, now);
+
+    private void Set(InstanceStatus status, string stateJson, DateTimeOffset now)
+    {
+        Status = status;
+        StateJson = stateJson;
+        UpdatedAt = now;
+        ClaimedBy = null;
+        ClaimedUntil = null;
+    }
+}
+
+/// <summary>One line of an instance's journal: what ran, with which inputs, what it decided. The audit trail of every automatic decision.</summary>
+public sealed class JournalEntry : ITenantOwned
+{
+    private JournalEntry() { }
+
+    public JournalEntry(Guid instanceId, DateTimeOffset at, string stepId, string what, string decision)
+    {
+        InstanceId = instanceId;
+        At = at;
+        StepId = stepId;
+        What = what;
+        Decision = decision;
+    }
+
+    public long Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public Guid InstanceId { get; private set; }
+    public DateTimeOffset At { get; private set; }
+    public string StepId { get; private set; } = "";
+    public string What { get; private set; } = "";
+    public string Decision { get; private set; } = "";
+}
+
+/// <summary>A step that failed: an admin sees it and retries or cancels the instance.</summary>
+public sealed class Incident : ITenantOwned
+{
+    private Incident() { }
+
+    public Incident(Guid instanceId, string stepId, string message, DateTimeOffset at)
+    {
+        InstanceId = instanceId;
+        StepId = stepId;
+        Message = message;
+        At = at;
+    }
+
+    public int Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public Guid InstanceId { get; private set; }
+    public string StepId { get; private set; } = "";
+    public string Message { get; private set; } = "";
+    public DateTimeOffset At { get; private set; }
+    public DateTimeOffset? ResolvedAt { get; private set; }
+    public string? Resolution { get; private set; }
+
+    public void Resolve(string how, DateTimeOffset now)
+    {
+        ResolvedAt ??= now;
+        Resolution ??= how;
+    }
+}
+
+public enum TaskStatus { Open, Done, Cancelled }
+
+/// <summary>Something a workflow asks a person to do (arrange cover, hold a three-way discussion, complete a form).</summary>
+public sealed class WorkTask : ITenantOwned
+{
+    private WorkTask() { }
+
+    public WorkTask(string assigneeId, string title, DateOnly? dueOn, bool escalation, string? formId, Guid? instanceId, Guid? relationshipId, DateTimeOffset now)
+    {
+        Id = Guid.NewGuid();
+        AssigneeId = assigneeId;
+        Title = title;
+        DueOn = dueOn;
+        Escalation = escalation;
+        FormId = formId;
+        InstanceId = instanceId;
+        RelationshipId = relationshipId;
+        CreatedAt = now;
+    }
+
+    public Guid Id { get; private set; }
+    public Guid TenantId { get; private set; }
+    public string AssigneeId { get; private set; } = "";
+    public string Title { get; private set; } = "";
+    public DateOnly? DueOn { get; private set; }
+    public bool Escalation { get; private set; }
+    public string? FormId { get; private set; }
+    public Guid? InstanceId { get; private set; }
+    public Guid? RelationshipId { get; private set; }
+    public TaskStatus Status { get; private set; }
+    public DateTimeOffset CreatedAt { get; private set; }
+    public DateTimeOffset? DoneAt { get; private set; }
+
+    public void Complete(DateTimeOffset now)
+    {
+        if (Status != TaskStatus.Open) return;
+        Status = TaskStatus.Done;
+        DoneAt = now;
+    }
+}
