@@ -30,3 +30,11 @@ public sealed class DateParts
         return (new DateOnly(y, m, d), null);
     }
 }
+
+/// <summary>A time of day as people type it (14:30, 9.15, 09:00): one reading for every page that asks for one.</summary>
+public static class TimeInput
+{
+    public static bool TryParse(string? text, out TimeOnly time) =>
+        TimeOnly.TryParseExact((text ?? "").Trim().Replace('.', ':'), ["H:mm", "HH:mm"], System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out time);
+}

@@ -34,11 +34,13 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         var staffIds = members.Select(m => m.StaffId);
 
         // Every membership of these people, ended ones too: history continues across reallocation.
+        // The memberships asked for: the people's other supervisions are read for history, not listed.
+        var inScope = (await members.Where(m => m.LeftOn == null).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
         var memberships = await db.RelationshipMembers.AsNoTracking()
             .Where(m => staffIds.Contains(m.StaffId))
             .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new
             {
-                m.StaffId, m.JoinedOn, MemberLeft = m.LeftOn, r.Id, r.TypeId, r.SupervisorId, SupervisorName = r.Supervisor.FullName,
+                MembershipId = m.Id, m.StaffId, m.JoinedOn, MemberLeft = m.LeftOn, r.Id, r.TypeId, r.SupervisorId, SupervisorName = r.Supervisor.FullName,
                 r.EndedOn, m.Staff.FullName, m.Staff.Site, m.Staff.LineManagerId, m.Staff.StartDate, StaffLeft = m.Staff.LeftOn,
             })
             .ToListAsync(ct);
@@ -64,7 +66,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
 
         var firstJoined = memberships.GroupBy(m => (m.StaffId, m.TypeId)).ToDictionary(g => g.Key, g => g.Min(m => m.JoinedOn));
         var result = new List<SuperviseeStatus>(relationshipIds.Count);
-        foreach (var m in memberships.Where(m => m.EndedOn is null && m.MemberLeft is null))
+        foreach (var m in memberships.Where(m => m.EndedOn is null && m.MemberLeft is null && inScope.Contains(m.MembershipId)))
         {
             if (settings.Supervision.Type(m.TypeId) is not { } type) continue;
             var from = firstJoined[(m.StaffId, m.TypeId)];

@@ -245,4 +245,23 @@ public sealed class SupervisionDomainTests(AppFactory app) : IClassFixture<AppFa
             Assert.Equal(at, change.ChangedAt, TimeSpan.FromMilliseconds(1)); // SQLite keeps the time to the millisecond
         });
     }
+
+    [Fact]
+    public async Task Status_for_one_supervision_lists_only_its_members_though_they_have_other_supervision()
+    {
+        await app.InTenant("mse-icb", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var today = sp.Today();
+            // The demo supervisee already has one-to-one supervision; they also join a group.
+            var supervisee = await db.StaffIdAsync("supervisee@mse-icb.example");
+            var other = await db.StaffIdAsync("mei-ling.foster@mse-icb.example");
+            var group = (await sp.GetRequiredService<Allocation>().StartAsync("group", await db.StaffIdAsync("lead@mse-icb.example"), [supervisee, other], today, CancellationToken.None)).Relationship;
+            await db.SaveChangesAsync();
+
+            var statuses = await sp.GetRequiredService<ComplianceService>().StatusesAsync(m => m.RelationshipId == group.Id, CancellationToken.None);
+            Assert.Equal(2, statuses.Count);
+            Assert.All(statuses, s => Assert.Equal(group.Id, s.RelationshipId));
+        });
+    }
 }

@@ -50,7 +50,7 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
         else if (date is null) ModelState.AddModelError("Input.Date", "Enter the date of the session");
         TimeOnly time = default;
         if (string.IsNullOrWhiteSpace(Input.Time)) ModelState.AddModelError("Input.Time", "Enter the start time");
-        else if (!TimeOnly.TryParseExact(Input.Time.Trim().Replace('.', ':'), ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out time))
+        else if (!TimeInput.TryParse(Input.Time, out time))
             ModelState.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 14:30");
         if (!int.TryParse(Input.Minutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) || minutes is < 5 or > 600)
             ModelState.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -43,7 +42,7 @@ public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users,
         if (firstError is not null) ModelState.AddModelError("Input.First", firstError);
         else if (first is null) ModelState.AddModelError("Input.First", "Enter the date of the first session");
         else if (first < today) ModelState.AddModelError("Input.First", "The first session must be today or later");
-        if (!TimeOnly.TryParseExact((Input.Time ?? "").Trim().Replace('.', ':'), ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        if (!TimeInput.TryParse(Input.Time, out var time))
             ModelState.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 10:00");
         if (!int.TryParse(Input.Minutes, out var minutes) || minutes is < 5 or > 600) ModelState.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");
         if (!int.TryParse(Input.EveryMonths, out var every) || every is < 1 or > 12) ModelState.AddModelError("Input.EveryMonths", "Enter how many months apart, from 1 to 12");
