@@ -52,6 +52,9 @@ public static class ServiceSetup
             var folder = Path.Combine(tenantsRoot, sp.GetRequiredService<ITenantContext>().Tenant.Identifier, "forms");
             return sp.GetRequiredService<FormCatalog>().SyncFolderAsync(folder, Path.GetDirectoryName(tenantsRoot)!, token);
         }, ct, stopOnError: true);
+        // Then each tenant's workflows, checked against its forms, roles and email templates.
+        await services.GetRequiredService<PerTenantRunner>().RunForEachAsync("publish-workflows", (sp, token) =>
+            sp.GetRequiredService<Workflows.WorkflowCatalog>().SyncFolderAsync(Path.GetDirectoryName(tenantsRoot)!, token), ct, stopOnError: true);
         var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
         await services.GetRequiredService<DemoSeeder>().SeedAsync(demo, tenantsRoot, ct);
     }

@@ -45,6 +45,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
     public DbSet<ActionItem> Actions => Set<ActionItem>();
     public DbSet<DomainEvent> Events => Set<DomainEvent>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<Workflows.WorkflowVersion> WorkflowVersions => Set<Workflows.WorkflowVersion>();
+    public DbSet<Workflows.WorkflowInstance> WorkflowInstances => Set<Workflows.WorkflowInstance>();
+    public DbSet<Workflows.JournalEntry> JournalEntries => Set<Workflows.JournalEntry>();
+    public DbSet<Workflows.Incident> Incidents => Set<Workflows.Incident>();
+    public DbSet<Workflows.WorkTask> WorkTasks => Set<Workflows.WorkTask>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;

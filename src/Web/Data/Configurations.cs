@@ -73,6 +73,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.HasKey(m => m.Id);
         b.Property(m => m.To).HasMaxLength(320);
         b.Property(m => m.Subject).HasMaxLength(300);
+        b.Property(m => m.Cc).HasMaxLength(2000);
         b.HasIndex(m => new { m.SentAt, m.CreatedAt });
     }
 }
@@ -214,5 +215,73 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(e => e.EntityId).HasMaxLength(64);
         b.Property(e => e.From).HasMaxLength(64);
         b.HasIndex(e => new { e.TenantId, e.At });
+    }
+}
+
+internal sealed class WorkflowVersionConfiguration : IEntityTypeConfiguration<Workflows.WorkflowVersion>
+{
+    public void Configure(EntityTypeBuilder<Workflows.WorkflowVersion> b)
+    {
+        b.HasKey(v => v.Id);
+        b.Property(v => v.WorkflowId).HasMaxLength(64);
+        b.Property(v => v.Title).HasMaxLength(300);
+        b.Property(v => v.TriggerEvent).HasMaxLength(63);
+        b.Property(v => v.Schedule).HasMaxLength(100);
+        b.HasIndex(v => new { v.TenantId, v.WorkflowId, v.Version }).IsUnique();
+        b.HasIndex(v => new { v.TenantId, v.IsCurrent, v.TriggerEvent });
+    }
+}
+
+internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<Workflows.WorkflowInstance>
+{
+    public void Configure(EntityTypeBuilder<Workflows.WorkflowInstance> b)
+    {
+        b.HasKey(i => i.Id);
+        b.Property(i => i.WorkflowId).HasMaxLength(64);
+        b.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+        b.Property(i => i.WaitEvent).HasMaxLength(63);
+        b.Property(i => i.WaitMatch).HasMaxLength(20);
+        b.Property(i => i.WaitCorrelation).HasMaxLength(64);
+        b.Property(i => i.ClaimedBy).HasMaxLength(200);
+        b.HasOne(i => i.Version).WithMany().HasForeignKey(i => i.VersionId).OnDelete(DeleteBehavior.Restrict);
+        // The timer worker's query and the dispatcher's bookmark lookup.
+        b.HasIndex(i => new { i.Status, i.DueAt });
+        b.HasIndex(i => new { i.TenantId, i.Status, i.WaitEvent, i.WaitCorrelation });
+    }
+}
+
+internal sealed class JournalEntryConfiguration : IEntityTypeConfiguration<Workflows.JournalEntry>
+{
+    public void Configure(EntityTypeBuilder<Workflows.JournalEntry> b)
+    {
+        b.HasKey(j => j.Id);
+        b.Property(j => j.StepId).HasMaxLength(64);
+        b.Property(j => j.What).HasMaxLength(500);
+        b.Property(j => j.Decision).HasMaxLength(1000);
+        b.HasIndex(j => new { j.TenantId, j.InstanceId });
+    }
+}
+
+internal sealed class IncidentConfiguration : IEntityTypeConfiguration<Workflows.Incident>
+{
+    public void Configure(EntityTypeBuilder<Workflows.Incident> b)
+    {
+        b.HasKey(i => i.Id);
+        b.Property(i => i.StepId).HasMaxLength(64);
+        b.Property(i => i.Message).HasMaxLength(1000);
+        b.Property(i => i.Resolution).HasMaxLength(40);
+        b.HasIndex(i => new { i.TenantId, i.ResolvedAt });
+    }
+}
+
+internal sealed class WorkTaskConfiguration : IEntityTypeConfiguration<Workflows.WorkTask>
+{
+    public void Configure(EntityTypeBuilder<Workflows.WorkTask> b)
+    {
+        b.HasKey(t => t.Id);
+        b.Property(t => t.Title).HasMaxLength(300);
+        b.Property(t => t.FormId).HasMaxLength(64);
+        b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
+        b.HasIndex(t => new { t.TenantId, t.AssigneeId, t.Status });
     }
 }

@@ -10,8 +10,9 @@ public sealed class OutboxMessage : ITenantOwned
 {
     private OutboxMessage() { }
 
-    public OutboxMessage(string to, string subject, string textBody, DateTimeOffset now)
+    public OutboxMessage(string to, string subject, string textBody, DateTimeOffset now, string? cc = null)
     {
+        Cc = string.IsNullOrEmpty(cc) ? null : cc;
         Id = Guid.NewGuid();
         To = to;
         Subject = subject;
@@ -22,6 +23,8 @@ public sealed class OutboxMessage : ITenantOwned
     public Guid Id { get; private set; }
     public Guid TenantId { get; private set; }
     public string To { get; private set; } = "";
+    /// <summary>Copied in, comma-separated (river-tees R2: the supervisee is copied into the correspondence).</summary>
+    public string? Cc { get; private set; }
     public string Subject { get; private set; } = "";
     public string TextBody { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }

@@ -16,6 +16,8 @@ public static class Navigation
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead))
             || user.IsInRole(StaffRoleNames.Name(StaffRoles.Auditor)))
             yield return (root + "/supervision", "Supervision");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead)))
+            yield return (root + "/workflows", "Rules");
         yield return (root + "/forms", "Forms and records");
         yield return (root + "/account/security", "Account security");
     }

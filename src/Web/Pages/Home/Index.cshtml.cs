@@ -24,6 +24,7 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
     public Dashboard.SuperviseeView? AsSupervisee { get; private set; }
     public Dashboard.SupervisorView? AsSupervisor { get; private set; }
     public Dashboard.LineManagerView? AsLineManager { get; private set; }
+    public IReadOnlyList<SupervisionHub.Web.Workflows.WorkTask> Tasks { get; private set; } = [];
 
     /// <summary>For leads and admins: how many are overdue or due soon across the organisation.</summary>
     public (int Overdue, int DueSoon, int NoAgreement, int Total)? Organisation { get; private set; }
@@ -40,6 +41,8 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
         DirectReports = await db.Staff.CountAsync(s => s.LineManagerId == me.Id && (s.LeftOn == null || s.LeftOn >= Today), ct);
         MyTraining = await db.TrainingRecords.AsNoTracking().Where(t => t.StaffMemberId == me.Id).OrderByDescending(t => t.CompletedOn).ToListAsync(ct);
 
+        Tasks = await db.WorkTasks.AsNoTracking().Where(t => t.AssigneeId == me.Id && t.Status == SupervisionHub.Web.Workflows.TaskStatus.Open)
+            .OrderBy(t => t.DueOn == null).ThenBy(t => t.DueOn).Take(50).ToListAsync(ct);
         // A person's part in supervision follows the relationships they are in, whatever their roles say.
         if (me.Has(StaffRoles.Supervisee) || await db.RelationshipMembers.AnyAsync(m => m.StaffId == me.Id, ct))
             AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct);
@@ -67,5 +70,17 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
                                                   && !s.Training.Any(t => t.ExpiresOn == null || t.ExpiresOn > soon), ct));
         }
         return Page();
+    }
+
+    /// <summary>Marks one of the person's own tasks done; someone else's task is not theirs to close.</summary>
+    public async Task<IActionResult> OnPostTaskDoneAsync(Guid taskId, CancellationToken ct)
+    {
+        var me = users.GetUserId(User);
+        var task = await db.WorkTasks.FirstOrDefaultAsync(t => t.Id == taskId && t.AssigneeId == me, ct);
+        if (task is null) return NotFound();
+        task.Complete(clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        TempData["Notice"] = "The task is marked as done.";
+        return Redirect("/" + tenant.Tenant.Identifier);
     }
 }

@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Workflows.Calendar;
+using SupervisionHub.Workflows.Engine;
+
+namespace SupervisionHub.Web.Workflows;
+
+/// <summary>
+/// Loads, before a run, everything it may read: the event, the supervision and its people, the
+/// supervisee's history, a submitted record's answers, and cohorts. The runner itself does no IO,
+/// so what it decided can be replayed from what it was given.
+/// </summary>
+public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenant, TimeProvider clock, ComplianceService compliance)
+{
+    public async Task<WorkflowContext> ForEventAsync(DomainEvent e, CancellationToken ct)
+    {
+        var settings = tenant.Tenant.Settings;
+        var today = tenant.Tenant.Today(clock);
+        Relationship? relationship = e.RelationshipId is { } rid
+            ? await db.Relationships.AsNoTracking().Include(r => r.Members).FirstOrDefaultAsync(r => r.Id == rid, ct)
+            : null;
+        var type = relationship is null ? null : settings.Supervision.Type(relationship.TypeId);
+        // The person the history is about: the event's person, else the one supervisee of a one-to-one.
+        var superviseeIds = relationship?.Members.Where(m => m.LeftOn is null || relationship.EndedOn is not null).Select(m => m.StaffId).Distinct().ToList() ?? [];
+        var subject = e.StaffId is { } sid && superviseeIds.Contains(sid) ? sid : superviseeIds.Count == 1 ? superviseeIds[0] : null;
+
+        JsonObject? answers = null;
+        string? formId = null;
+        if (e.RecordId is { } recordId && await db.Submissions.AsNoTracking().Where(s => s.Id == recordId).Select(s => new { s.AnswersJson, s.FormId }).FirstOrDefaultAsync(ct) is { } rec)
+        {
+            answers = JsonNode.Parse(rec.AnswersJson) as JsonObject;
+            formId = rec.FormId;
+        }
+
+        SupervisionHistory? history = null;
+        if (relationship is not null && subject is not null)
+        {
+            var sessions = await db.Sessions.AsNoTracking()
+                .Where(s => s.Relationship.TypeId == relationship.TypeId && s.Status != SessionStatus.Booked
+                            && (s.Attendance.Any(a => a.StaffId == subject) || s.Status == SessionStatus.CancelledBySupervisee || s.Status == SessionStatus.CancelledBySupervisor)
+                            && s.Relationship.Members.Any(m => m.StaffId == subject))
+                .Select(s => new { s.Date, s.Status, s.DurationMinutes, Mine = s.Attendance.Where(a => a.StaffId == subject).Select(a => (MemberAttendance?)a.Attendance).FirstOrDefault() })
+                .ToListAsync(ct);
+            var past = sessions.Select(s => new PastSession(s.Date, s.Status switch
+            {
+                SessionStatus.CancelledBySupervisee => SessionOutcome.CancelledBySupervisee,
+                SessionStatus.CancelledBySupervisor => SessionOutcome.CancelledBySupervisor,
+                SessionStatus.DidNotAttend => SessionOutcome.DidNotAttend,
+                _ => s.Mine switch { MemberAttendance.Absent => SessionOutcome.DidNotAttend, MemberAttendance.Apologies => SessionOutcome.Apologies, _ => SessionOutcome.Attended },
+            }, s.DurationMinutes)).ToList();
+            var status = (await compliance.StatusesAsync(m => m.RelationshipId == relationship.Id && m.StaffId == subject, ct)).FirstOrDefault();
+            history = SupervisionHistory.From(past, today, ComplianceService.CalendarFor(tenant.Tenant), status?.Compliance);
+        }
+
+        return new WorkflowContext
+        {
+            Event = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId) { Form = formId },
+            Relationship = relationship is null ? null : new RelationshipInfo(relationship.TypeId, type?.Format ?? "one-to-one", relationship.SupervisorId, superviseeIds),
+            History = history,
+            Answers = answers,
+            People = await PeopleAsync(relationship, superviseeIds, e.StaffId, ct),
+            Cohorts = await CohortsAsync(ct),
+            Today = today,
+            Zone = tenant.Tenant.TimeZone,
+            WorkingDays = new WorkingDays(settings.ClosureDays.Select(c => c.Date)),
+            TenantName = tenant.Tenant.Name,
+        };
+    }
+
+    /// <summary>A scheduled run: no event of the supervision kind, only the clock and the cohorts.</summary>
+    public async Task<WorkflowContext> ForScheduleAsync(DateTimeOffset occurrence, CancellationToken ct) => new()
+    {
+        Event = new EventInfo("schedule", null, occurrence),
+        People = await PeopleAsync(null, [], null, ct),
+        Cohorts = await CohortsAsync(ct),
+        Today = tenant.Tenant.Today(clock),
+        Zone = tenant.Tenant.TimeZone,
+        WorkingDays = new WorkingDays(tenant.Tenant.Settings.ClosureDays.Select(c => c.Date)),
+        TenantName = tenant.Tenant.Name,
+    };
+
+    private async Task<PeopleDirectory> PeopleAsync(Relationship? relationship, IReadOnlyList<string> supervisees, string? personId, CancellationToken ct)
+    {
+        var today = tenant.Tenant.Today(clock);
+        // The directory is small (hundreds per tenant): one query for everyone active.
+        var staff = await db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
+            .Select(s => new { s.Id, s.FullName, s.Email, s.LineManagerId, s.Roles }).ToListAsync(ct);
+        var byId = staff.ToDictionary(s => s.Id);
+        var byEmail = staff.Where(s => s.Email is not null).GroupBy(s => s.Email!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
+        Recipient? Person(string? id) => id is not null && byId.TryGetValue(id, out var p) && p.Email is not null ? new Recipient(p.Id, p.FullName, p.Email) : null;
+        Recipient? ManagerOf(string? id) => id is not null && byId.TryGetValue(id, out var p) ? Person(p.LineManagerId) : null;
+        return new PeopleDirectory
+        {
+            Supervisor = Person(relationship?.SupervisorId),
+            Supervisees = supervisees.Select(Person).OfType<Recipient>().ToList(),
+            LineManagersOfSupervisees = supervisees.Select(ManagerOf).OfType<Recipient>().DistinctBy(r => r.StaffId).ToList(),
+            LineManagerOfSupervisor = ManagerOf(relationship?.SupervisorId),
+            Person = Person(personId),
+            LineManagerOfPerson = ManagerOf(personId),
+            RoleHolders = tenant.Tenant.Settings.Roles.ToDictionary(r => r.Id, r => (IReadOnlyList<Recipient>)r.Holders
+                .Select(email => byEmail.TryGetValue(email, out var p) ? new Recipient(p.Id, p.FullName, p.Email!) : null).OfType<Recipient>().ToList()),
+            StaffRoleHolders = StaffRoleNames.All.ToDictionary(r => r.Name, r => (IReadOnlyList<Recipient>)staff.Where(s => (s.Roles & r.Role) == r.Role && s.Email is not null)
+                .Select(s => new Recipient(s.Id, s.FullName, s.Email!)).ToList()),
+        };
+    }
+
+    /// <summary>Cohorts for for-each, with each member's latest training expiry (reminder ladders read it).</summary>
+    private async Task<Func<string, IReadOnlyList<CohortMember>>> CohortsAsync(CancellationToken ct)
+    {
+        var today = tenant.Tenant.Today(clock);
+        var staff = await db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
+            .Select(s => new { s.Id, s.FullName, s.Email, s.Site, s.Roles, Expires = s.Training.Max(t => t.ExpiresOn) }).ToListAsync(ct);
+        var members = staff.Select(s => (s.Roles, Member: new CohortMember(s.Id, s.FullName, s.Email,
+            StaffRoleNames.Split(s.Roles).Select(StaffRoleNames.Name).ToList(), s.Site, s.Expires))).ToList();
+        var roles = tenant.Tenant.Settings.Roles;
+        return cohort => cohort switch
+        {
+            "supervisees" => members.Where(m => m.Roles.HasFlag(StaffRoles.Supervisee)).Select(m => m.Member).ToList(),
+            "supervisors" => members.Where(m => m.Roles.HasFlag(StaffRoles.Supervisor)).Select(m => m.Member).ToList(),
+            "staff" => members.Select(m => m.Member).ToList(),
+            _ when cohort.StartsWith("role:", StringComparison.Ordinal) && roles.FirstOrDefault(r => r.Id == cohort[5..]) is { } role =>
+                members.Where(m => m.Member.Email is not null && role.Holders.Contains(m.Member.Email, StringComparer.OrdinalIgnoreCase)).Select(m => m.Member).ToList(),
+            _ => [],
+        };
+    }
+}

@@ -1,0 +1,189 @@
+using System.Text.Json.Nodes;
+using Cronos;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Workflows.Engine;
+
+namespace SupervisionHub.Web.Workflows;
+
+/// <summary>
+/// Runs one tenant's workflows: starts them from domain events and schedules, resumes waits when
+/// their event arrives or their timer falls due, and carries out what the runner asked (emails to
+/// the outbox, tasks) in the same transaction as saving the run's new state, so a step that sends is
+/// never repeated. The database is the truth about what is due; a due timer is claimed first, so two
+/// workers never run it twice.
+/// </summary>
+public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimeProvider clock, WorkflowContextBuilder contexts,
+    EmailTemplates templates, IConfiguration config, ILogger<WorkflowHost> log)
+{
+    private static readonly WorkflowRunner Runner = new();
+
+    /// <summary>How long a claimed timer stays ours: a worker that dies mid-run releases it by expiry.</summary>
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
+
+    private string BaseUrl => (config["App:BaseUrl"] ?? "http://localhost:5204").TrimEnd('/') + "/" + tenant.Tenant.Identifier;
+
+    /// <summary>Dispatches events not yet handled, oldest first, each in its own transaction.</summary>
+    public async Task<int> DispatchEventsAsync(int max, CancellationToken ct)
+    {
+        var pending = await db.Events.Where(e => e.DispatchedAt == null).OrderBy(e => e.OccurredAt).Take(max).ToListAsync(ct);
+        foreach (var e in pending)
+        {
+            var context = await contexts.ForEventAsync(e, ct);
+            var now = clock.GetUtcNow();
+            // Waits first: an instance waiting for this event goes on before new ones start.
+            foreach (var waiting in await WaitingForAsync(e, ct))
+                Apply(waiting, Runner.Resume(WorkflowCatalog.Definition(waiting.Version), waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
+            var versions = await db.WorkflowVersions.Where(v => v.IsCurrent && v.TriggerEvent == e.Type).ToListAsync(ct);
+            foreach (var version in versions)
+            {
+                var result = Runner.Start(WorkflowCatalog.Definition(version), context, now);
+                if (result.Status == RunStatus.Skipped) continue; // its condition was false: nothing to keep
+                var instance = new WorkflowInstance(version, e.Id, e.RelationshipId, e.SessionId, e.StaffId, now);
+                db.WorkflowInstances.Add(instance);
+                Apply(instance, result, context, now);
+            }
+            e.MarkDispatched(now);
+            await db.SaveChangesAsync(ct);
+        }
+        return pending.Count;
+    }
+
+    private async Task<List<WorkflowInstance>> WaitingForAsync(DomainEvent e, CancellationToken ct)
+    {
+        var session = e.SessionId?.ToString();
+        var relationship = e.RelationshipId?.ToString();
+        return await db.WorkflowInstances.Include(i => i.Version)
+            .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent == e.Type
+                        && (i.WaitMatch == "session" && i.WaitCorrelation == session
+                            || i.WaitMatch == "relationship" && i.WaitCorrelation == relationship
+                            || i.WaitMatch == "person" && i.WaitCorrelation == e.StaffId))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs every wait whose timeout has passed. Each is claimed with a conditional update first
+    /// (only one worker's update can match), and the claim is released when the new state is saved.
+    /// </summary>
+    public async Task<int> RunDueTimersAsync(string workerId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var due = await db.WorkflowInstances.Where(i => i.Status == InstanceStatus.Waiting && i.DueAt <= now && (i.ClaimedUntil == null || i.ClaimedUntil < now))
+            .OrderBy(i => i.DueAt).Select(i => i.Id).Take(100).ToListAsync(ct);
+        var ran = 0;
+        foreach (var id in due)
+        {
+            var until = now + ClaimFor;
+            var claimed = await db.WorkflowInstances
+                .Where(i => i.Id == id && i.Status == InstanceStatus.Waiting && (i.ClaimedUntil == null || i.ClaimedUntil < now))
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.ClaimedBy, workerId).SetProperty(i => i.ClaimedUntil, until), ct);
+            if (claimed != 1) continue; // another worker has it
+            var instance = await db.WorkflowInstances.Include(i => i.Version).FirstAsync(i => i.Id == id, ct);
+            await db.Entry(instance).ReloadAsync(ct);
+            if (instance.ClaimedBy != workerId) continue;
+            var trigger = instance.TriggerEventId is { } t ? await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == t, ct) : null;
+            var context = trigger is null ? await contexts.ForScheduleAsync(now, ct) : await contexts.ForEventAsync(trigger, ct);
+            Apply(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new TimedOut(), context, clock.GetUtcNow()), context, clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+            ran++;
+        }
+        return ran;
+    }
+
+    /// <summary>
+    /// Starts scheduled workflows whose cron time has come, in the tenant's zone. After downtime
+    /// only the latest missed occurrence runs (a campaign sent once, late, not five times). The
+    /// occurrence is claimed by a conditional update of LastScheduledAt, so two nodes cannot both start it.
+    /// </summary>
+    public async Task<int> RunSchedulesAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var started = 0;
+        foreach (var version in await db.WorkflowVersions.AsNoTracking().Where(v => v.IsCurrent && v.Schedule != null).ToListAsync(ct))
+        {
+            var cron = CronExpression.Parse(version.Schedule!);
+            var from = version.LastScheduledAt ?? version.PublishedAt;
+            DateTimeOffset? latest = null;
+            for (var next = cron.GetNextOccurrence(from, tenant.Tenant.TimeZone); next is { } n && n <= now; next = cron.GetNextOccurrence(n, tenant.Tenant.TimeZone))
+                latest = n;
+            if (latest is not { } occurrence) continue;
+            var previous = version.LastScheduledAt;
+            var claimed = await db.WorkflowVersions.Where(v => v.Id == version.Id && v.LastScheduledAt == previous)
+                .ExecuteUpdateAsync(u => u.SetProperty(v => v.LastScheduledAt, occurrence), ct);
+            if (claimed != 1) continue;
+            var tracked = await db.WorkflowVersions.FirstAsync(v => v.Id == version.Id, ct);
+            var context = await contexts.ForScheduleAsync(occurrence, ct);
+            var result = Runner.Start(WorkflowCatalog.Definition(tracked), context, now);
+            if (result.Status != RunStatus.Skipped)
+            {
+                var instance = new WorkflowInstance(tracked, null, null, null, null, now);
+                db.WorkflowInstances.Add(instance);
+                Apply(instance, result, context, now);
+                await db.SaveChangesAsync(ct);
+            }
+            started++;
+        }
+        return started;
+    }
+
+    /// <summary>An admin retries a faulted run from the step that failed.</summary>
+    public async Task RetryAsync(WorkflowInstance instance, CancellationToken ct)
+    {
+        var trigger = instance.TriggerEventId is { } t ? await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == t, ct) : null;
+        var context = trigger is null ? await contexts.ForScheduleAsync(clock.GetUtcNow(), ct) : await contexts.ForEventAsync(trigger, ct);
+        var now = clock.GetUtcNow();
+        Apply(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new Retry(), context, now), context, now);
+    }
+
+    /// <summary>Records the run's outcome on the instance and turns its effects into outbox emails, tasks, journal lines and incidents.</summary>
+    private void Apply(WorkflowInstance instance, RunResult result, WorkflowContext context, DateTimeOffset now)
+    {
+        foreach (var line in result.Journal)
+            db.JournalEntries.Add(new JournalEntry(instance.Id, line.At, line.StepId, Clip(line.What, 500), Clip(line.Decision, 1000)));
+        foreach (var effect in result.Effects)
+        {
+            switch (effect)
+            {
+                case EmailEffect email:
+                    foreach (var to in email.To) Send(to, email.Cc, email.Template, email.Model, context, instance);
+                    break;
+                case TaskEffect task:
+                    if (task.For.StaffId is { } assignee)
+                        db.WorkTasks.Add(new WorkTask(assignee, Clip(task.Title, 300), task.Due, task.Escalation, task.FormId, instance.Id, instance.RelationshipId, now));
+                    if (task.Template is { } template) Send(task.For, [], template, new JsonObject(), context, instance);
+                    break;
+            }
+        }
+        switch (result.Status)
+        {
+            case RunStatus.Waiting when result.Waiting is { } b:
+                var correlation = b.CorrelationId;
+                instance.Waiting(result.StateJson, b.EventType, b.Match, correlation, b.DueAt, now);
+                break;
+            case RunStatus.Faulted:
+                instance.Finished(InstanceStatus.Faulted, result.StateJson, now);
+                db.Incidents.Add(new Incident(instance.Id, result.Fault?.StepId ?? "", Clip(result.Fault?.Message ?? "The step failed.", 1000), now));
+                log.LogWarning("Workflow {Workflow} instance {Instance} faulted at step {Step}", instance.WorkflowId, instance.Id, result.Fault?.StepId);
+                break;
+            default:
+                instance.Finished(InstanceStatus.Completed, result.StateJson, now);
+                break;
+        }
+    }
+
+    /// <summary>One email per recipient, rendered from the tenant's template; names, dates and a link only.</summary>
+    private void Send(Recipient to, IReadOnlyList<Recipient> cc, string templateName, JsonObject model, WorkflowContext context, WorkflowInstance instance)
+    {
+        var full = (JsonObject)model.DeepClone();
+        full["recipient"] = new JsonObject { ["name"] = to.Name };
+        full["tenant"] = new JsonObject { ["name"] = context.TenantName };
+        full["link"] = instance.SessionId is { } s ? $"{BaseUrl}/sessions/{s}" : instance.RelationshipId is { } r ? $"{BaseUrl}/supervision/{r}" : BaseUrl;
+        var rendered = EmailTemplates.Render(templates.Get(tenant.Tenant.Identifier, templateName), full);
+        db.Outbox.Add(new OutboxMessage(to.Email, rendered.Subject, rendered.Text, clock.GetUtcNow(), string.Join(", ", cc.Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase))));
+    }
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}
