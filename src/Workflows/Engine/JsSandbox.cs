@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using Acornima;
+using Jint;
+using Jint.Native;
+using Jint.Runtime;
+
+namespace SupervisionHub.Workflows.Engine;
+
+public enum FailureKind { Syntax, Timeout, Statements, Memory, Recursion, Runtime }
+
+/// <summary>Why a condition or value could not be worked out, in words an admin can act on.</summary>
+public sealed record ConditionFailure(FailureKind Kind, string Message);
+
+/// <summary>The result of evaluating JavaScript: a value (JSON; null for undefined/null) or a failure.</summary>
+public sealed record JsOutcome(JsonNode? Value, ConditionFailure? Failure)
+{
+    public bool Failed => Failure is not null;
+}
+
+public sealed record JsSandboxLimits
+{
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(200);
+    public int MaxStatements { get; init; } = 10_000;
+    // Jint counts bytes allocated during the run, garbage included, and forces a full collection on
+    // every statement once past the limit; at 4 MB an ordinary loop over a few thousand objects
+    // spent seconds collecting. 16 MB still stops a runaway within milliseconds.
+    public long MemoryBytes { get; init; } = 16 * 1024 * 1024;
+    public int Recursion { get; init; } = 64;
+    public uint MaxArrayLength { get; init; } = 100_000;
+}
+
+/// <summary>
+/// Runs conditions and values from workflow definitions with Jint under hard limits (time,
+/// statements, memory, recursion, array size), in strict mode, with no CLR access: interop is not
+/// enabled and nothing .NET is put into the engine, only values parsed from JSON. A tenant admin
+/// writes these expressions; one of them must never hang or crash the worker that runs everyone's.
+/// </summary>
+public sealed class JsSandbox(JsSandboxLimits? limits = null)
+{
+    private readonly JsSandboxLimits _limits = limits ?? new JsSandboxLimits();
+
+    // history.sessionsInLast(days) and missesInLast(days) are JavaScript over day counts the host
+    // passed in (days ago, 0 = today), so no .NET delegate is ever reachable from a condition.
+    private const string Setup = """
+        (function () {
+          if (typeof history !== 'object' || history === null) return;
+          const s = Array.isArray(history.sessionDaysAgo) ? history.sessionDaysAgo : [];
+          const m = Array.isArray(history.missDaysAgo) ? history.missDaysAgo : [];
+          delete history.sessionDaysAgo;
+          delete history.missDaysAgo;
+          history.sessionsInLast = function (days) { return s.filter(function (a) { return a < days; }).length; };
+          history.missesInLast = function (days) { return m.filter(function (a) { return a < days; }).length; };
+          Object.freeze(history);
+        })();
+        """;
+
+    /// <summary>A plain description of the first syntax error, or null when the code parses. Nothing runs.</summary>
+    public static string? SyntaxError(string code)
+    {
+        try
+        {
+            _ = new Parser(new ParserOptions { AllowReturnOutsideFunction = false }).ParseScript(code, strict: true);
+            return null;
+        }
+        catch (ParseErrorException ex)
+        {
+            return $"JavaScript syntax error at character {ex.Column + 1}: {ex.Description}";
+        }
+    }
+
+    public JsOutcome Evaluate(string code, JsonObject scope)
+    {
+        try
+        {
+            var engine = Build(scope);
+            var result = engine.Evaluate(code);
+            if (result.IsUndefined() || result.IsNull()) return new(null, null);
+            if (result.IsBoolean()) return new(JsonValue.Create(result.AsBoolean()), null);
+            if (result.IsString()) return new(JsonValue.Create(result.AsString()), null);
+            if (result.IsNumber()) return new(JsonValue.Create(result.AsNumber()), null);
+            engine.SetValue("__result", result);
+            var json = engine.Evaluate("JSON.stringify(__result)");
+            return new(json.IsString() ? JsonNode.Parse(json.AsString()) : null, null);
+        }
+        catch (Exception ex) when (Describe(ex) is { } failure)
+        {
+            return new(null, failure);
+        }
+    }
+
+    /// <summary>A condition: true or false by JavaScript's rules (0, "", null and undefined are false).</summary>
+    public JsOutcome EvaluateBool(string code, JsonObject scope)
+    {
+        var outcome = Evaluate(code, scope);
+        if (outcome.Failed) return outcome;
+        var truthy = outcome.Value switch
+        {
+            null => false,
+            JsonValue v when v.TryGetValue<bool>(out var b) => b,
+            JsonValue v when v.TryGetValue<double>(out var d) => d != 0 && !double.IsNaN(d),
+            JsonValue v when v.TryGetValue<string>(out var s) => s.Length > 0,
+            _ => true,
+        };
+        return new(JsonValue.Create(truthy), null);
+    }
+
+    private Jint.Engine Build(JsonObject scope)
+    {
+        var engine = new Jint.Engine(o =>
+        {
+            o.Strict();
+            o.TimeoutInterval(_limits.Timeout);
+            o.MaxStatements(_limits.MaxStatements);
+            o.LimitMemory(_limits.MemoryBytes);
+            o.LimitRecursion(_limits.Recursion);
+            o.Constraints.MaxArraySize = _limits.MaxArrayLength;
+            o.Host.StringCompilationAllowed = false; // no eval, no new Function
+        });
+        var parser = new Jint.Native.Json.JsonParser(engine);
+        foreach (var (name, value) in scope)
+            engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
+        engine.Execute(Setup);
+        return engine;
+    }
+
+    private static ConditionFailure? Describe(Exception ex) => ex switch
+    {
+        ParseErrorException p => new(FailureKind.Syntax, $"JavaScript syntax error at character {p.Column + 1}: {p.Description}"),
+        TimeoutException => new(FailureKind.Timeout, "The expression took too long and was stopped (is there an endless loop?)."),
+        StatementsCountOverflowException => new(FailureKind.Statements, "The expression ran too many steps and was stopped (is there an endless loop?)."),
+        MemoryLimitExceededException => new(FailureKind.Memory, "The expression used too much memory and was stopped."),
+        OutOfMemoryException => new(FailureKind.Memory, "The expression used too much memory and was stopped."),
+        RecursionDepthOverflowException => new(FailureKind.Recursion, "The expression called itself too deeply and was stopped."),
+        JavaScriptException j => new(FailureKind.Runtime, "The expression failed: " + j.Message),
+        ExecutionCanceledException => new(FailureKind.Timeout, "The expression was stopped."),
+        JintException j => new(FailureKind.Runtime, "The expression failed: " + j.Message),
+        InvalidOperationException or ArgumentException or InsufficientExecutionStackException => new(FailureKind.Runtime, "The expression failed: " + ex.Message),
+        _ => null,
+    };
+}

@@ -1,0 +1,110 @@
+namespace SupervisionHub.Workflows.Engine;
+
+/// <summary>
+/// A workflow definition as read from tenants/&lt;slug&gt;/workflows/&lt;id&gt;.yaml (docs/workflows.md).
+/// Positions maps "id", "trigger", "condition", a step id, or "stepId.setting" to where it was
+/// written, so the validator can locate what it finds without the YAML.
+/// </summary>
+public sealed record WorkflowDefinition
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public string? Source { get; init; }
+    public required WorkflowTrigger Trigger { get; init; }
+    public string? Condition { get; init; }
+    public required IReadOnlyList<WorkflowStep> Steps { get; init; }
+    public IReadOnlyDictionary<string, SourcePosition> Positions { get; init; } = new Dictionary<string, SourcePosition>();
+
+    /// <summary>Every step, nested ones included, in the order they are written.</summary>
+    public IEnumerable<WorkflowStep> AllSteps() => Flatten(Steps);
+
+    private static IEnumerable<WorkflowStep> Flatten(IEnumerable<WorkflowStep> steps)
+    {
+        foreach (var step in steps)
+        {
+            yield return step;
+            foreach (var (_, list) in step.StepLists())
+                foreach (var inner in Flatten(list)) yield return inner;
+        }
+    }
+
+    public SourcePosition PositionOf(string key) =>
+        Positions.TryGetValue(key, out var p) ? p
+        : key.IndexOf('.', StringComparison.Ordinal) is var dot and > 0 && Positions.TryGetValue(key[..dot], out var s) ? s
+        : new SourcePosition(1, 1);
+}
+
+public readonly record struct SourcePosition(int Line, int Column);
+
+/// <summary>Exactly one of Event (a domain event type) and Schedule (cron, in the tenant's time zone) is set.</summary>
+public sealed record WorkflowTrigger(string? Event, string? Schedule);
+
+/// <summary>A step of the closed catalogue; <see cref="StepCatalogue"/> describes each kind's settings.</summary>
+public abstract record WorkflowStep(string Id)
+{
+    public abstract string Kind { get; }
+
+    /// <summary>The nested step lists by the path segment the runner stores in its frames ("then", "cases/x"...).</summary>
+    public virtual IEnumerable<(string Name, IReadOnlyList<WorkflowStep> Steps)> StepLists() => [];
+}
+
+public sealed record SendEmailStep(string Id, IReadOnlyList<string> To, IReadOnlyList<string> Cc, string Template) : WorkflowStep(Id)
+{
+    public override string Kind => "send-email";
+}
+
+public sealed record RequestFormStep(string Id, IReadOnlyList<string> To, string Form, string Template, int? ExpiresInDays) : WorkflowStep(Id)
+{
+    public override string Kind => "request-form";
+}
+
+public sealed record CreateTaskStep(string Id, IReadOnlyList<string> For, string Title, int? DueInDays, bool WorkingDays) : WorkflowStep(Id)
+{
+    public override string Kind => "create-task";
+}
+
+public sealed record EscalateStep(string Id, IReadOnlyList<string> To, string Template, string Reason) : WorkflowStep(Id)
+{
+    public override string Kind => "escalate";
+}
+
+public enum WaitMatch { Session, Relationship, Person }
+
+public sealed record WaitTimeout(int Days, bool WorkingDays);
+
+public sealed record WaitStep(string Id, string For, WaitMatch Match, WaitTimeout? Timeout, IReadOnlyList<WorkflowStep> OnEvent, IReadOnlyList<WorkflowStep> OnTimeout) : WorkflowStep(Id)
+{
+    public override string Kind => "wait";
+    public override IEnumerable<(string, IReadOnlyList<WorkflowStep>)> StepLists() => [("onEvent", OnEvent), ("onTimeout", OnTimeout)];
+}
+
+public sealed record IfStep(string Id, string Condition, IReadOnlyList<WorkflowStep> Then, IReadOnlyList<WorkflowStep> Else) : WorkflowStep(Id)
+{
+    public override string Kind => "if";
+    public override IEnumerable<(string, IReadOnlyList<WorkflowStep>)> StepLists() => [("then", Then), ("else", Else)];
+}
+
+public sealed record SwitchCase(string Value, IReadOnlyList<WorkflowStep> Steps);
+
+public sealed record SwitchStep(string Id, string Value, IReadOnlyList<SwitchCase> Cases, IReadOnlyList<WorkflowStep> Default) : WorkflowStep(Id)
+{
+    public override string Kind => "switch";
+    public override IEnumerable<(string, IReadOnlyList<WorkflowStep>)> StepLists() =>
+        [.. Cases.Select(c => ("cases/" + c.Value, c.Steps)), ("default", Default)];
+}
+
+public sealed record SetStep(string Id, string Name, string Value) : WorkflowStep(Id)
+{
+    public override string Kind => "set";
+}
+
+public sealed record NoteStep(string Id, string Text) : WorkflowStep(Id)
+{
+    public override string Kind => "note";
+}
+
+public sealed record ForEachStep(string Id, string Cohort, string? Where, IReadOnlyList<WorkflowStep> Steps) : WorkflowStep(Id)
+{
+    public override string Kind => "for-each";
+    public override IEnumerable<(string, IReadOnlyList<WorkflowStep>)> StepLists() => [("steps", Steps)];
+}

@@ -1,0 +1,55 @@
+namespace SupervisionHub.Workflows.Engine;
+
+/// <summary>
+/// What a step kind takes. Settings: every setting allowed. Required: those that must be present.
+/// StepLists / Recipients / JavaScript: which settings hold step lists, recipient lists and
+/// JavaScript. Text: the kind's value is a single text (note) rather than a group of settings.
+/// </summary>
+public sealed record StepDescriptor(
+    string Kind,
+    string Summary,
+    IReadOnlyList<string> Settings,
+    IReadOnlyList<string> Required,
+    IReadOnlyList<string> StepLists,
+    IReadOnlyList<string> Recipients,
+    IReadOnlyList<string> JavaScript,
+    bool Text = false);
+
+/// <summary>The closed catalogue of steps (docs/workflows.md, Steps), read by the loader, the validator and the editor.</summary>
+public static class StepCatalogue
+{
+    public static readonly IReadOnlyDictionary<string, StepDescriptor> Kinds = new Dictionary<string, StepDescriptor>(StringComparer.Ordinal)
+    {
+        ["send-email"] = new("send-email", "an email from emails/<template>.md to each recipient",
+            ["to", "cc", "template"], ["to", "template"], [], ["to", "cc"], []),
+        ["request-form"] = new("request-form", "asks each recipient to complete a form by email link; creates a task for each",
+            ["to", "form", "template", "expiresInDays"], ["to", "form", "template"], [], ["to"], []),
+        ["create-task"] = new("create-task", "a task on each recipient's home page",
+            ["for", "title", "dueInDays", "workingDays"], ["for", "title"], [], ["for"], []),
+        ["escalate"] = new("escalate", "an email and a task marked as an escalation, with the reason in the journal",
+            ["to", "template", "reason"], ["to", "template", "reason"], [], ["to"], []),
+        ["wait"] = new("wait", "pauses until the event happens for the same session, relationship or person, or the timeout passes",
+            ["for", "match", "timeout", "onEvent", "onTimeout"], ["for"], ["onEvent", "onTimeout"], [], []),
+        ["if"] = new("if", "a branch",
+            ["condition", "then", "else"], ["condition"], ["then", "else"], [], ["condition"]),
+        ["switch"] = new("switch", "a branch on a value",
+            ["value", "cases", "default"], ["value", "cases"], ["cases", "default"], [], ["value"]),
+        ["set"] = new("set", "a variable, readable as vars.name by later conditions and templates",
+            ["name", "value"], ["name", "value"], [], [], ["value"]),
+        ["note"] = new("note", "a line in the journal (Liquid)", [], [], [], [], [], Text: true),
+        ["for-each"] = new("for-each", "runs the steps once per member of the cohort, with item set to each",
+            ["cohort", "where", "steps"], ["cohort", "steps"], ["steps"], [], ["where"]),
+    };
+
+    /// <summary>Recipient keywords without a parameter; role:, staff-role: and address: take one.</summary>
+    public static readonly IReadOnlyList<string> RecipientKeywords =
+        ["supervisor", "supervisee", "supervisees", "line-manager-of-supervisee", "line-manager-of-supervisor", "item"];
+
+    public static readonly IReadOnlyList<string> RecipientPrefixes = ["role:", "staff-role:", "address:"];
+
+    /// <summary>Cohorts without a parameter; role:&lt;tenant role id&gt; is the one with.</summary>
+    public static readonly IReadOnlyList<string> CohortKeywords = ["supervisees", "supervisors", "staff", "supervisions"];
+
+    /// <summary>Staff roles (as forms' person fields use them), for staff-role: recipients.</summary>
+    public static readonly IReadOnlyList<string> StaffRoles = ["tenant-admin", "safeguarding-lead", "supervisor", "supervisee", "line-manager", "auditor"];
+}

@@ -1,0 +1,112 @@
+using System.Text.Json.Nodes;
+using SupervisionHub.Workflows.Calendar;
+
+namespace SupervisionHub.Workflows.Engine;
+
+/// <summary>A domain event (docs/supervision.md, Events). The ids say which session, relationship and person it is about.</summary>
+public sealed record EventInfo(string Type, string? Detail, DateTimeOffset OccurredAt, string? SessionId = null, string? RelationshipId = null, string? StaffId = null);
+
+public sealed record RelationshipInfo(string Type, string Format, string SupervisorId, IReadOnlyList<string> SuperviseeIds);
+
+public sealed record Recipient(string? StaffId, string Name, string Email);
+
+/// <summary>A member of a for-each cohort, as conditions read it through <c>item</c>.</summary>
+public sealed record CohortMember(string Id, string Name, string? Email, IReadOnlyList<string> Roles, string? Site = null, DateOnly? TrainingExpiresOn = null)
+{
+    public Recipient AsRecipient() => new(Id, Name, Email ?? "");
+}
+
+/// <summary>
+/// The people a run may write to, loaded by the host before the run so the runner does no IO.
+/// Supervisees is the supervisee of a one-to-one, or every member of a group; "supervisee" and
+/// "supervisees" both resolve to it, and the host builds a directory per event.
+/// </summary>
+public sealed record PeopleDirectory
+{
+    public Recipient? Supervisor { get; init; }
+    public IReadOnlyList<Recipient> Supervisees { get; init; } = [];
+    public IReadOnlyList<Recipient> LineManagersOfSupervisees { get; init; } = [];
+    public Recipient? LineManagerOfSupervisor { get; init; }
+    /// <summary>Holders of each tenant role, by tenant role id (role:safeguarding-team).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Recipient>> RoleHolders { get; init; } = new Dictionary<string, IReadOnlyList<Recipient>>();
+    /// <summary>Holders of each staff role (staff-role:safeguarding-lead).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Recipient>> StaffRoleHolders { get; init; } = new Dictionary<string, IReadOnlyList<Recipient>>();
+
+    public static PeopleDirectory Empty { get; } = new();
+
+    /// <summary>The people a recipient word names; empty when nobody is recorded (the caller decides what that means).</summary>
+    public IReadOnlyList<Recipient> Resolve(string recipient, CohortMember? item)
+    {
+        static IReadOnlyList<Recipient> One(Recipient? r) => r is null ? [] : [r];
+        return recipient switch
+        {
+            "supervisor" => One(Supervisor),
+            "supervisee" or "supervisees" => Supervisees,
+            "line-manager-of-supervisee" => LineManagersOfSupervisees,
+            "line-manager-of-supervisor" => One(LineManagerOfSupervisor),
+            "item" => item is null ? [] : [item.AsRecipient()],
+            _ when recipient.StartsWith("role:", StringComparison.Ordinal) => RoleHolders.GetValueOrDefault(recipient[5..]) ?? [],
+            _ when recipient.StartsWith("staff-role:", StringComparison.Ordinal) => StaffRoleHolders.GetValueOrDefault(recipient[11..]) ?? [],
+            _ when recipient.StartsWith("address:", StringComparison.Ordinal) && recipient.Length > 8 => [new Recipient(null, recipient[8..], recipient[8..])],
+            _ => [],
+        };
+    }
+}
+
+/// <summary>Everything a run reads, loaded by the host (or the simulator) beforehand.</summary>
+public sealed record WorkflowContext
+{
+    public required EventInfo Event { get; init; }
+    public RelationshipInfo? Relationship { get; init; }
+    public SupervisionHistory? History { get; init; }
+    /// <summary>The submitted record's answers (record.submitted). Conditions read them; templates never do.</summary>
+    public JsonObject? Answers { get; init; }
+    public PeopleDirectory People { get; init; } = PeopleDirectory.Empty;
+    public Func<string, IReadOnlyList<CohortMember>> Cohorts { get; init; } = _ => [];
+    public required DateOnly Today { get; init; }
+    public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
+    public WorkingDays WorkingDays { get; init; } = new([]);
+    public string TenantName { get; init; } = "";
+}
+
+/// <summary>Something the host carries out in the same transaction as saving the run's state.</summary>
+public abstract record WorkflowEffect(string StepId);
+
+/// <summary>An email from emails/&lt;Template&gt;.md. The host adds recipient and link per recipient to the model.</summary>
+public sealed record EmailEffect(string StepId, IReadOnlyList<Recipient> To, IReadOnlyList<Recipient> Cc, string Template, JsonObject Model) : WorkflowEffect(StepId);
+
+public sealed record TaskEffect(string StepId, Recipient For, string Title, DateOnly? Due, bool Escalation, string? FormId, string? Template) : WorkflowEffect(StepId);
+
+/// <summary>
+/// A paused run: resume it when an event of EventType arrives whose session, relationship or
+/// person (Match) has CorrelationId, or with TimedOut once DueAt passes (null: no timeout).
+/// </summary>
+public sealed record Bookmark(string StepId, string EventType, string Match, string? CorrelationId, DateTimeOffset? DueAt);
+
+public sealed record JournalLine(DateTimeOffset At, string StepId, string What, string Decision);
+
+/// <summary>A run that could not go on: the step and why, for an admin to see and retry.</summary>
+public sealed record Incident(string StepId, string Message);
+
+public enum RunStatus { Completed, Waiting, Faulted, Skipped }
+
+public sealed record RunResult
+{
+    public required RunStatus Status { get; init; }
+    /// <summary>The state to store; pass it back to Resume. Empty for a finished or skipped run.</summary>
+    public required string StateJson { get; init; }
+    public required IReadOnlyList<WorkflowEffect> Effects { get; init; }
+    public required IReadOnlyList<JournalLine> Journal { get; init; }
+    public Bookmark? Waiting { get; init; }
+    public Incident? Fault { get; init; }
+}
+
+public abstract record Resumption;
+
+/// <summary>The awaited event arrived; the context's Event is that event.</summary>
+public sealed record EventArrived(EventInfo Event) : Resumption;
+
+public sealed record TimedOut : Resumption;
+
+/// <summary>An admin retries a faulted run from the step that failed.</summary>
+public sealed record Retry : Resumption;

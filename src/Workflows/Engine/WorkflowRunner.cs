@@ -1,0 +1,365 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace SupervisionHub.Workflows.Engine;
+
+/// <summary>
+/// Runs a definition against a context: pure, no IO, never throws on bad content. The result says
+/// what to do (effects), what happened (journal), and what to store (state) so that a wait can be
+/// resumed by a later event or its timeout. A failing condition or expression becomes an incident.
+/// </summary>
+/// <remarks>
+/// State is a stack of frames (a step list by path, and the index of the next step in it), the
+/// variables, and the wait the run is paused at. Paths are "" (the top-level steps) or
+/// "stepId/then", "stepId/cases/value", "stepId/onTimeout"...; step ids are unique in a definition.
+/// A for-each runs all its members in one go and never pauses (the validator refuses a wait inside
+/// one), so no for-each position is ever stored. Effects of a for-each that fails part-way are
+/// dropped, so retrying it does not send the first members' emails twice.
+/// </remarks>
+public sealed class WorkflowRunner(JsSandbox? sandbox = null)
+{
+    private readonly JsSandbox _sandbox = sandbox ?? new JsSandbox();
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    internal sealed record Frame(string Path, int Index);
+
+    internal sealed class State
+    {
+        public string Definition { get; set; } = "";
+        public List<Frame> Frames { get; set; } = [];
+        public JsonObject Vars { get; set; } = [];
+        public string? WaitingAt { get; set; }
+    }
+
+    public RunResult Start(WorkflowDefinition definition, WorkflowContext ctx, DateTimeOffset now)
+    {
+        var run = new Run(this, definition, ctx, now, new State { Definition = definition.Id, Frames = [new("", 0)] });
+        run.Log("trigger", definition.Trigger.Event is { } e ? $"event {e}" : $"schedule {definition.Trigger.Schedule}", Describe(ctx.Event));
+        if (definition.Condition is { } condition)
+        {
+            var outcome = _sandbox.EvaluateBool(condition, run.Scope(null));
+            if (outcome.Failure is { } f) return run.Faulted("condition", $"The workflow's condition could not be worked out: {f.Message}");
+            var yes = outcome.Value!.GetValue<bool>();
+            run.Log("condition", $"condition {condition}", yes ? "true: the workflow runs" : "false: the workflow does not run");
+            if (!yes) return run.Finish(RunStatus.Skipped);
+        }
+        return run.Continue();
+    }
+
+    public RunResult Resume(WorkflowDefinition definition, string stateJson, Resumption how, WorkflowContext ctx, DateTimeOffset now)
+    {
+        State? state;
+        try { state = JsonSerializer.Deserialize<State>(stateJson, Json); }
+        catch (JsonException) { state = null; }
+        var run = new Run(this, definition, ctx, now, state ?? new State { Definition = definition.Id });
+        if (state is null || state.Frames.Count == 0 && state.WaitingAt is null)
+            return run.Faulted("state", "The stored state of this run could not be read; it cannot be resumed.");
+        if (how is Retry) { run.Log("retry", "retry", "run again from the step that failed"); return run.Continue(); }
+        if (state.WaitingAt is not { } waitId || run.Step(waitId) is not WaitStep wait)
+            return run.Faulted(state.WaitingAt ?? "state", "This run is not waiting, or the step it waited at is not in the definition.");
+        state.WaitingAt = null;
+        switch (how)
+        {
+            case EventArrived arrived:
+                run.Log(wait.Id, $"wait for {wait.For}", $"{arrived.Event.Type} arrived ({Describe(arrived.Event)}): onEvent");
+                state.Frames.Add(new($"{wait.Id}/onEvent", 0));
+                break;
+            default:
+                run.Log(wait.Id, $"wait for {wait.For}", "timed out: onTimeout");
+                state.Frames.Add(new($"{wait.Id}/onTimeout", 0));
+                break;
+        }
+        return run.Continue();
+    }
+
+    private static string Describe(EventInfo e) =>
+        string.Join(", ", new[] { e.Type, e.Detail is null ? null : "detail " + e.Detail, "at " + e.OccurredAt.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture),
+            e.SessionId is null ? null : "session " + e.SessionId, e.RelationshipId is null ? null : "relationship " + e.RelationshipId, e.StaffId is null ? null : "person " + e.StaffId }.Where(s => s is not null));
+
+    private abstract record Outcome;
+    private sealed record Next : Outcome;
+    private sealed record Push(string Path) : Outcome;
+    private sealed record Pause(Bookmark Bookmark) : Outcome;
+    private sealed record Fail(string Message) : Outcome;
+
+    private sealed class Run(WorkflowRunner runner, WorkflowDefinition definition, WorkflowContext ctx, DateTimeOffset now, State state)
+    {
+        private readonly List<WorkflowEffect> _effects = [];
+        private readonly List<JournalLine> _journal = [];
+        private readonly Dictionary<string, WorkflowStep> _steps = definition.AllSteps().GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.First());
+
+        public WorkflowStep? Step(string id) => _steps.GetValueOrDefault(id);
+
+        public void Log(string stepId, string what, string decision) => _journal.Add(new(now, stepId, what, decision));
+
+        public RunResult Finish(RunStatus status, Bookmark? bookmark = null, Incident? incident = null) => new()
+        {
+            Status = status,
+            StateJson = status is RunStatus.Waiting or RunStatus.Faulted ? JsonSerializer.Serialize(state, Json) : "",
+            Effects = _effects, Journal = _journal, Waiting = bookmark, Fault = incident,
+        };
+
+        public RunResult Faulted(string stepId, string message)
+        {
+            Log(stepId, "incident", message);
+            return Finish(RunStatus.Faulted, incident: new Incident(stepId, message));
+        }
+
+        private IReadOnlyList<WorkflowStep>? List(string path)
+        {
+            if (path.Length == 0) return definition.Steps;
+            var slash = path.IndexOf('/', StringComparison.Ordinal);
+            if (slash < 0 || Step(path[..slash]) is not { } step) return null;
+            var name = path[(slash + 1)..];
+            return step.StepLists().FirstOrDefault(l => l.Name == name).Steps;
+        }
+
+        public RunResult Continue()
+        {
+            var frames = state.Frames;
+            while (frames.Count > 0)
+            {
+                var top = frames[^1];
+                if (List(top.Path) is not { } list) return Faulted("state", $"The stored position '{top.Path}' is not in this version of the definition.");
+                if (top.Index >= list.Count) { frames.RemoveAt(frames.Count - 1); continue; }
+                var step = list[top.Index];
+                var outcome = Execute(step, item: null);
+                if (outcome is Fail fail) return Faulted(step.Id, fail.Message);
+                frames[^1] = top with { Index = top.Index + 1 };
+                switch (outcome)
+                {
+                    case Push push: frames.Add(new(push.Path, 0)); break;
+                    case Pause pause:
+                        state.WaitingAt = step.Id;
+                        return Finish(RunStatus.Waiting, bookmark: pause.Bookmark);
+                }
+            }
+            return Finish(RunStatus.Completed);
+        }
+
+        /// <summary>The steps of a for-each member, run to the end at once; a wait here cannot be stored, so it fails.</summary>
+        private Fail? RunNested(IReadOnlyList<WorkflowStep> steps, CohortMember item)
+        {
+            var frames = new List<(IReadOnlyList<WorkflowStep> List, int Index)> { (steps, 0) };
+            while (frames.Count > 0)
+            {
+                var (list, index) = frames[^1];
+                if (index >= list.Count) { frames.RemoveAt(frames.Count - 1); continue; }
+                var step = list[index];
+                frames[^1] = (list, index + 1);
+                switch (Execute(step, item))
+                {
+                    case Fail f: return new Fail($"{step.Id} (for {item.Name}): {f.Message}");
+                    case Pause: return new Fail($"{step.Id}: a wait cannot run inside for-each.");
+                    case Push push: frames.Add((List(push.Path) ?? [], 0)); break;
+                }
+            }
+            return null;
+        }
+
+        public JsonObject Scope(CohortMember? item, bool forScript = true)
+        {
+            var e = ctx.Event;
+            var scope = new JsonObject
+            {
+                ["event"] = new JsonObject
+                {
+                    ["type"] = e.Type, ["detail"] = e.Detail, ["occurredAt"] = e.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
+                    ["sessionId"] = e.SessionId, ["relationshipId"] = e.RelationshipId, ["staffId"] = e.StaffId,
+                },
+                ["relationship"] = ctx.Relationship is { } r ? new JsonObject
+                {
+                    ["type"] = r.Type, ["format"] = r.Format, ["supervisorId"] = r.SupervisorId,
+                    ["superviseeIds"] = new JsonArray([.. r.SuperviseeIds.Select(id => (JsonNode?)id)]),
+                } : null,
+                ["history"] = ctx.History?.ToJson(forScript),
+                ["vars"] = state.Vars.DeepClone(),
+                ["item"] = item is null ? null : new JsonObject
+                {
+                    ["id"] = item.Id, ["name"] = item.Name, ["roles"] = new JsonArray([.. item.Roles.Select(x => (JsonNode?)x)]),
+                    ["site"] = item.Site, ["trainingExpiresOn"] = item.TrainingExpiresOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                },
+                ["today"] = ctx.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            };
+            if (forScript) scope["answers"] = ctx.Answers?.DeepClone();
+            return scope;
+        }
+
+        /// <summary>What templates see: never answers or case details (docs/workflows.md, Email templates).</summary>
+        private JsonObject Model(CohortMember? item)
+        {
+            static JsonObject Person(Recipient p) => new() { ["name"] = p.Name, ["email"] = p.Email, ["id"] = p.StaffId };
+            var scope = Scope(item, forScript: false);
+            var supervisees = ctx.People.Supervisees;
+            return new JsonObject
+            {
+                ["supervisor"] = ctx.People.Supervisor is { } s ? Person(s) : null,
+                ["supervisee"] = supervisees.Count > 0 ? Person(supervisees[0]) : null,
+                ["supervisees"] = new JsonArray([.. supervisees.Select(p => (JsonNode?)Person(p))]),
+                ["item"] = scope["item"]?.DeepClone(),
+                ["history"] = scope["history"]?.DeepClone(),
+                ["vars"] = scope["vars"]?.DeepClone(),
+                ["today"] = scope["today"]?.DeepClone(),
+                ["tenant"] = new JsonObject { ["name"] = ctx.TenantName },
+                ["workflow"] = new JsonObject { ["id"] = definition.Id, ["title"] = definition.Title },
+            };
+        }
+
+        private (IReadOnlyList<Recipient> People, string? Missing) Resolve(IReadOnlyList<string> words, CohortMember? item)
+        {
+            var people = new List<Recipient>();
+            var missing = new List<string>();
+            foreach (var word in words)
+            {
+                var found = ctx.People.Resolve(word, item);
+                if (found.Count == 0) missing.Add(word);
+                foreach (var p in found)
+                    if (!people.Any(q => string.Equals(q.Email, p.Email, StringComparison.OrdinalIgnoreCase))) people.Add(p);
+            }
+            return (people, missing.Count == 0 ? null : string.Join(", ", missing));
+        }
+
+        private static string Names(IEnumerable<Recipient> people) => string.Join(", ", people.Select(p => $"{p.Name} <{p.Email}>"));
+
+        private Outcome Execute(WorkflowStep step, CohortMember? item)
+        {
+            switch (step)
+            {
+                case SendEmailStep s:
+                {
+                    var (to, missing) = Resolve(s.To, item);
+                    if (to.Count == 0) return new Fail($"Nobody to send to: no one is recorded as {missing}.");
+                    var (cc, ccMissing) = Resolve(s.Cc, item);
+                    cc = [.. cc.Where(c => !to.Any(t => string.Equals(t.Email, c.Email, StringComparison.OrdinalIgnoreCase)))];
+                    _effects.Add(new EmailEffect(s.Id, to, cc, s.Template, Model(item)));
+                    Log(s.Id, $"send-email {s.Template}", $"to {Names(to)}" + (cc.Count > 0 ? $"; cc {Names(cc)}" : "")
+                        + (missing is null && ccMissing is null ? "" : $"; nobody recorded as {string.Join(", ", new[] { missing, ccMissing }.Where(m => m is not null))}"));
+                    return new Next();
+                }
+                case RequestFormStep s:
+                {
+                    var (to, missing) = Resolve(s.To, item);
+                    if (to.Count == 0) return new Fail($"Nobody to ask: no one is recorded as {missing}.");
+                    var due = s.ExpiresInDays is { } d ? ctx.Today.AddDays(d) : (DateOnly?)null;
+                    foreach (var r in to)
+                    {
+                        var model = Model(item);
+                        model["form"] = new JsonObject { ["id"] = s.Form, ["expiresOn"] = due?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
+                        _effects.Add(new EmailEffect(s.Id, [r], [], s.Template, model));
+                        _effects.Add(new TaskEffect(s.Id, r, $"Complete the form {s.Form}", due, false, s.Form, s.Template));
+                    }
+                    Log(s.Id, $"request-form {s.Form}", $"asked {Names(to)}" + (due is { } dd ? $", by {dd:yyyy-MM-dd}" : ""));
+                    return new Next();
+                }
+                case CreateTaskStep s:
+                {
+                    var (to, missing) = Resolve(s.For, item);
+                    if (to.Count == 0) return new Fail($"Nobody to give the task to: no one is recorded as {missing}.");
+                    DateOnly? due = s.DueInDays is not { } d ? null : s.WorkingDays ? ctx.WorkingDays.Add(ctx.Today, d) : ctx.Today.AddDays(d);
+                    foreach (var r in to) _effects.Add(new TaskEffect(s.Id, r, s.Title, due, false, null, null));
+                    Log(s.Id, $"create-task {s.Title}", $"for {Names(to)}" + (due is { } dd ? $", due {dd:yyyy-MM-dd}" : ""));
+                    return new Next();
+                }
+                case EscalateStep s:
+                {
+                    var (to, missing) = Resolve(s.To, item);
+                    if (to.Count == 0) return new Fail($"Nobody to escalate to: no one is recorded as {missing}.");
+                    var model = Model(item);
+                    model["reason"] = s.Reason;
+                    _effects.Add(new EmailEffect(s.Id, to, [], s.Template, model));
+                    foreach (var r in to) _effects.Add(new TaskEffect(s.Id, r, s.Reason, null, true, null, s.Template));
+                    Log(s.Id, $"escalate {s.Template}", $"to {Names(to)}; reason: {s.Reason}");
+                    return new Next();
+                }
+                case WaitStep s:
+                {
+                    var match = s.Match switch { WaitMatch.Session => "session", WaitMatch.Person => "person", _ => "relationship" };
+                    var id = s.Match switch { WaitMatch.Session => ctx.Event.SessionId, WaitMatch.Person => ctx.Event.StaffId, _ => ctx.Event.RelationshipId };
+                    var due = s.Timeout is { } t ? DueAt(t) : (DateTimeOffset?)null;
+                    Log(s.Id, $"wait for {s.For}", $"for the same {match} ({id ?? "none"})" + (due is { } dd ? $" until {dd:yyyy-MM-dd HH:mm zzz}" : ", no timeout"));
+                    return new Pause(new Bookmark(s.Id, s.For, match, id, due));
+                }
+                case IfStep s:
+                {
+                    var outcome = runner._sandbox.EvaluateBool(s.Condition, Scope(item));
+                    if (outcome.Failure is { } f) return new Fail(f.Message);
+                    var yes = outcome.Value!.GetValue<bool>();
+                    Log(s.Id, $"if {s.Condition}", yes ? "true: then" : "false: else");
+                    return new Push($"{s.Id}/{(yes ? "then" : "else")}");
+                }
+                case SwitchStep s:
+                {
+                    var outcome = runner._sandbox.Evaluate(s.Value, Scope(item));
+                    if (outcome.Failure is { } f) return new Fail(f.Message);
+                    var value = outcome.Value switch
+                    {
+                        null => null,
+                        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
+                        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<double>().ToString(CultureInfo.InvariantCulture),
+                        var other => other.ToJsonString(),
+                    };
+                    var chosen = s.Cases.FirstOrDefault(c => c.Value == value);
+                    Log(s.Id, $"switch {s.Value}", chosen is null ? $"'{value ?? "null"}': default" : $"'{value}': case {chosen.Value}");
+                    return new Push(chosen is null ? $"{s.Id}/default" : $"{s.Id}/cases/{chosen.Value}");
+                }
+                case SetStep s:
+                {
+                    var outcome = runner._sandbox.Evaluate(s.Value, Scope(item));
+                    if (outcome.Failure is { } f) return new Fail(f.Message);
+                    state.Vars[s.Name] = outcome.Value?.DeepClone();
+                    Log(s.Id, $"set {s.Name} = {s.Value}", outcome.Value?.ToJsonString() ?? "null");
+                    return new Next();
+                }
+                case NoteStep s:
+                {
+                    var model = Model(item);
+                    model["event"] = Scope(item, forScript: false)["event"]?.DeepClone();
+                    var (text, error) = LiquidText.Render(s.Text, model);
+                    if (error is not null) return new Fail(error);
+                    Log(s.Id, "note", text!);
+                    return new Next();
+                }
+                case ForEachStep s:
+                {
+                    var members = ctx.Cohorts(s.Cohort);
+                    var chosen = new List<CohortMember>();
+                    foreach (var m in members)
+                    {
+                        if (s.Where is null) { chosen.Add(m); continue; }
+                        var outcome = runner._sandbox.EvaluateBool(s.Where, Scope(m));
+                        if (outcome.Failure is { } f) return new Fail($"where, for {m.Name}: {f.Message}");
+                        if (outcome.Value!.GetValue<bool>()) chosen.Add(m);
+                    }
+                    Log(s.Id, $"for-each {s.Cohort}" + (s.Where is null ? "" : $" where {s.Where}"), $"{chosen.Count} of {members.Count}: {string.Join(", ", chosen.Select(m => m.Name))}");
+                    var effectsBefore = _effects.Count;
+                    foreach (var m in chosen)
+                    {
+                        if (RunNested(s.Steps, m) is { } failed)
+                        {
+                            _effects.RemoveRange(effectsBefore, _effects.Count - effectsBefore);
+                            return failed;
+                        }
+                    }
+                    return new Next();
+                }
+                default:
+                    return new Fail($"'{step.Kind}' is not a step this engine can run.");
+            }
+        }
+
+        /// <summary>The timeout's end: N calendar or working days on, at the same local time in the tenant's zone.</summary>
+        private DateTimeOffset DueAt(WaitTimeout t)
+        {
+            var local = TimeZoneInfo.ConvertTime(now, ctx.Zone);
+            var day = DateOnly.FromDateTime(local.DateTime);
+            var dueDay = t.WorkingDays ? ctx.WorkingDays.Add(day, t.Days) : day.AddDays(t.Days);
+            var dueLocal = dueDay.ToDateTime(TimeOnly.FromDateTime(local.DateTime));
+            // A time the clocks skip in spring does not exist; take the same time an hour later.
+            if (ctx.Zone.IsInvalidTime(dueLocal)) dueLocal = dueLocal.AddHours(1);
+            return new DateTimeOffset(dueLocal, ctx.Zone.GetUtcOffset(dueLocal));
+        }
+    }
+}

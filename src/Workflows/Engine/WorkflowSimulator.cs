@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Cronos;
+using SupervisionHub.Workflows.Calendar;
+using SupervisionHub.Workflows.Supervision;
+
+namespace SupervisionHub.Workflows.Engine;
+
+/// <summary>Fake people, places and policy for a simulation. The supervisee is People.Supervisees[0].</summary>
+public sealed record SimulationSettings
+{
+    public PeopleDirectory People { get; init; } = PeopleDirectory.Empty;
+    public IReadOnlyDictionary<string, IReadOnlyList<CohortMember>> Cohorts { get; init; } = new Dictionary<string, IReadOnlyList<CohortMember>>();
+    public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
+    public IReadOnlyList<DateOnly> ClosureDays { get; init; } = [];
+    public SchoolCalendar? Calendar { get; init; }
+    public FrequencyPolicy? Policy { get; init; }
+    /// <summary>When supervision became required (defaults to the first scripted day).</summary>
+    public DateOnly? RequiredFrom { get; init; }
+    public RelationshipInfo? Relationship { get; init; }
+    /// <summary>The local time scripted sessions happen at.</summary>
+    public TimeOnly SessionTime { get; init; } = new(10, 0);
+    public string TenantName { get; init; } = "Simulated tenant";
+}
+
+public sealed record SimulatedRun(int Number, DateTimeOffset StartedAt, string StartedBy, RunStatus Status, Bookmark? Waiting, Incident? Fault);
+
+public sealed record SimulationResult
+{
+    public required IReadOnlyList<EmailEffect> Emails { get; init; }
+    public required IReadOnlyList<TaskEffect> Tasks { get; init; }
+    public required IReadOnlyList<JournalLine> Journal { get; init; }
+    public required IReadOnlyList<Incident> Incidents { get; init; }
+    public required IReadOnlyList<SimulatedRun> Runs { get; init; }
+}
+
+/// <summary>
+/// Runs a definition against a scripted history with a fake clock: each scripted session outcome
+/// becomes its event, history is worked out from the sessions so far, triggers start runs, waits are
+/// resumed by matching events or time out when the clock passes them, schedules fire at each
+/// occurrence. Uses the same runner, history and compliance code as the service.
+/// </summary>
+public static class WorkflowSimulator
+{
+    private const string RelationshipId = "relationship-1";
+
+    private sealed record Happening(DateTimeOffset At, EventInfo Event, JsonObject? Answers, bool Scheduled);
+
+    private sealed class Instance(int number, DateTimeOffset started, string startedBy)
+    {
+        public int Number { get; } = number;
+        public DateTimeOffset Started { get; } = started;
+        public string StartedBy { get; } = startedBy;
+        public RunResult? Last { get; set; }
+    }
+
+    public static SimulationResult Run(WorkflowDefinition def, SimulationScript script, SimulationSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(def);
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(settings);
+        var zone = settings.Zone;
+        var runner = new WorkflowRunner();
+        var workingDays = new WorkingDays(settings.ClosureDays);
+        var supervisee = settings.People.Supervisees.Count > 0 ? settings.People.Supervisees[0] : null;
+        DateTimeOffset Local(DateOnly day, TimeOnly time)
+        {
+            var dt = day.ToDateTime(time);
+            if (zone.IsInvalidTime(dt)) dt = dt.AddHours(1);
+            return new DateTimeOffset(dt, zone.GetUtcOffset(dt));
+        }
+
+        var sessions = script.Sessions.Select((s, i) => (Session: s, Id: s.Id ?? $"session-{i + 1}", At: Local(s.Date, settings.SessionTime))).OrderBy(s => s.At).ToList();
+        var happenings = new List<Happening>();
+        foreach (var (s, id, at) in sessions)
+        {
+            var (type, detail) = s.Outcome switch
+            {
+                SessionOutcome.Attended => ("session.attended", (string?)null),
+                SessionOutcome.DidNotAttend => ("session.missed", null),
+                SessionOutcome.CancelledBySupervisee => ("session.cancelled", "by-supervisee"),
+                SessionOutcome.CancelledBySupervisor => ("session.cancelled", "by-supervisor"),
+                _ => ("session.cancelled", "apologies"),
+            };
+            happenings.Add(new(at, new EventInfo(type, detail, at, id, RelationshipId, supervisee?.StaffId), null, false));
+        }
+        foreach (var e in script.Events)
+            happenings.Add(new(e.At, new EventInfo(e.Event, e.Detail, e.At, e.SessionId, RelationshipId, e.StaffId ?? supervisee?.StaffId), e.Answers, false));
+
+        var first = script.Start ?? new[] { script.Until }.Concat(sessions.Select(s => s.Session.Date)).Concat(script.Events.Select(e => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.At, zone).DateTime))).Min();
+        var start = Local(first, TimeOnly.MinValue);
+        var end = Local(script.Until.AddDays(1), TimeOnly.MinValue);
+        if (def.Trigger.Schedule is { } schedule)
+        {
+            try
+            {
+                var cron = CronExpression.Parse(schedule, CronFormat.Standard);
+                foreach (var at in cron.GetOccurrences(start.UtcDateTime, end.UtcDateTime, zone, fromInclusive: true, toInclusive: false))
+                {
+                    var local = TimeZoneInfo.ConvertTime(new DateTimeOffset(at, TimeSpan.Zero), zone);
+                    happenings.Add(new(local, new EventInfo("schedule", null, local, null, RelationshipId, supervisee?.StaffId), null, true));
+                }
+            }
+            catch (CronFormatException)
+            {
+                // The loader reports a bad schedule; a simulation of it simply never fires.
+            }
+        }
+        happenings.Sort((a, b) => a.At.CompareTo(b.At));
+
+        var instances = new List<Instance>();
+        var emails = new List<EmailEffect>();
+        var tasks = new List<TaskEffect>();
+        var journal = new List<JournalLine>();
+        var incidents = new List<Incident>();
+
+        WorkflowContext Context(EventInfo e, DateTimeOffset now, JsonObject? answers)
+        {
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+            var past = sessions.Where(s => s.At <= now).Select(s => s.Session).Select(s => new PastSession(s.Date, s.Outcome, s.Minutes)).ToList();
+            var calendar = settings.Calendar ?? SchoolCalendar.None;
+            ComplianceStatus? status = null;
+            if (settings.Policy is { } policy)
+            {
+                var attended = past.Where(p => p.Outcome == SessionOutcome.Attended).Select(p => new AttendedSession(p.Date, p.Minutes)).ToList();
+                status = ComplianceCalculator.Evaluate(policy, calendar, settings.RequiredFrom ?? first, null, attended, today);
+            }
+            return new WorkflowContext
+            {
+                Event = e, Relationship = settings.Relationship, History = SupervisionHistory.From(past, today, calendar, status), Answers = answers,
+                People = settings.People, Cohorts = c => settings.Cohorts.GetValueOrDefault(c) ?? [], Today = today, Zone = zone,
+                WorkingDays = workingDays, TenantName = settings.TenantName,
+            };
+        }
+
+        void Record(Instance instance, RunResult result)
+        {
+            instance.Last = result;
+            foreach (var effect in result.Effects)
+            {
+                if (effect is EmailEffect email) emails.Add(email);
+                else if (effect is TaskEffect task) tasks.Add(task);
+            }
+            journal.AddRange(result.Journal);
+            if (result.Fault is { } fault) incidents.Add(fault);
+        }
+
+        void TimeOutUpTo(DateTimeOffset until)
+        {
+            while (instances.Where(i => i.Last is { Status: RunStatus.Waiting, Waiting.DueAt: { } due } && due <= until)
+                       .MinBy(i => i.Last!.Waiting!.DueAt) is { } due)
+            {
+                var at = due.Last!.Waiting!.DueAt!.Value;
+                var original = new EventInfo("timeout", null, at, null, RelationshipId, supervisee?.StaffId);
+                Record(due, runner.Resume(def, due.Last.StateJson, new TimedOut(), Context(original, at, null), at));
+            }
+        }
+
+        foreach (var h in happenings)
+        {
+            TimeOutUpTo(h.At);
+            var ctx = Context(h.Event, h.At, h.Answers);
+            if (!h.Scheduled)
+            {
+                foreach (var waiting in instances.Where(i => i.Last is { Status: RunStatus.Waiting } && Matches(i.Last.Waiting!, h.Event)).ToList())
+                    Record(waiting, runner.Resume(def, waiting.Last!.StateJson, new EventArrived(h.Event), ctx, h.At));
+            }
+            if (h.Scheduled || def.Trigger.Event == h.Event.Type)
+            {
+                var instance = new Instance(instances.Count + 1, h.At, h.Scheduled ? "schedule" : h.Event.Type);
+                instances.Add(instance);
+                Record(instance, runner.Start(def, ctx, h.At));
+            }
+        }
+        TimeOutUpTo(end);
+
+        return new SimulationResult
+        {
+            Emails = emails, Tasks = tasks, Journal = journal, Incidents = incidents,
+            Runs = [.. instances.Select(i => new SimulatedRun(i.Number, i.Started, i.StartedBy, i.Last!.Status, i.Last.Waiting, i.Last.Fault))],
+        };
+    }
+
+    private static bool Matches(Bookmark b, EventInfo e) =>
+        b.EventType == e.Type && b.CorrelationId == (b.Match switch { "session" => e.SessionId, "person" => e.StaffId, _ => e.RelationshipId });
+
+    internal static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,80 @@
+using SupervisionHub.Workflows.Engine;
+
+namespace SupervisionHub.Workflows.Tests.Engine;
+
+public sealed class WorkflowValidatorTests
+{
+    private static readonly WorkflowEnvironment Env = new()
+    {
+        EventTypes = WorkflowEnvironment.DomainEvents,
+        TemplateNames = new HashSet<string> { "missed-sessions", "escalation" },
+        TenantRoleIds = new HashSet<string> { "safeguarding-team" },
+        FormIds = new HashSet<string> { "evaluation" },
+    };
+
+    private static IReadOnlyList<WorkflowError> Check(string find, string replace)
+    {
+        var yaml = WorkflowLoaderTests.Valid.Replace(find, replace, StringComparison.Ordinal);
+        var loaded = WorkflowLoader.Load(yaml, "w.yaml");
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
+        return WorkflowValidator.Validate(loaded.Definition!, Env, "w.yaml");
+    }
+
+    [Fact]
+    public void The_sample_definition_is_valid_for_a_tenant_that_has_what_it_names()
+    {
+        Assert.Empty(Check("x", "x"));
+    }
+
+    public static TheoryData<string, string, string, int, string> Broken => new()
+    {
+        { "missing template", "template: missed-sessions", "template: missed-session", 9, "no email template 'missed-session'" },
+        { "JavaScript syntax error in the condition", "condition: history.consecutiveMisses >= 2", "condition: history.consecutiveMisses >=", 6, "syntax error" },
+        { "JavaScript syntax error in an if", "condition: history.consecutiveMisses >= 3", "condition: history.consecutiveMisses >= (3", 12, "syntax error" },
+        { "unknown tenant role", "role:safeguarding-team", "role:safeguarding-group", 15, "no role 'safeguarding-group'" },
+        { "unknown trigger event", "event: session.missed", "event: session.mised", 5, "Did you mean 'session.missed'?" },
+        { "wait for something that is not an event", "for: session.attended", "for: session.happened", 18, "not an event to wait for" },
+        { "unknown recipient word", "cc: [supervisee]", "cc: [supervisee-manager]", 9, "not a recipient" },
+        { "unknown staff role", "for: [supervisor]", "for: [staff-role:head]", 22, "no staff role 'head'" },
+        { "item outside a for-each", "for: [supervisor]", "for: [item]", 22, "only someone inside a for-each" },
+        { "an if with nothing to do", "      then:\n        - id: escalate-it\n          escalate: { to: [role:safeguarding-team], template: escalation, reason: Three missed sessions }\n", "", 10, "nothing it decides can happen" },
+        { "invalid Liquid in a note", "{{ history.consecutiveMisses }}", "{{ history.consecutiveMisses ", 24, "not valid Liquid" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public void Each_problem_is_located_at_its_line(string broken, string find, string replace, int line, string words)
+    {
+        Assert.Contains(find, WorkflowLoaderTests.Valid, StringComparison.Ordinal);
+        var errors = Check(find, replace);
+        Assert.True(errors.Any(e => e.Line == line && e.Message.Contains(words, StringComparison.Ordinal)),
+            $"{broken}: expected '{words}' at line {line}, got:\n{string.Join('\n', errors)}");
+    }
+
+    [Fact]
+    public void A_wait_inside_for_each_and_unknown_forms_and_cohorts_are_refused()
+    {
+        const string yaml = """
+            id: evaluations
+            title: Ask each supervisee for an evaluation
+            trigger: { schedule: "0 8 1 9 *" }
+            steps:
+              - id: each
+                for-each:
+                  cohort: everyone
+                  where: item.roles.includes('supervisee')
+                  steps:
+                    - id: ask
+                      request-form: { to: [item], form: feedback, template: escalation }
+                    - id: wait-reply
+                      wait: { for: record.submitted }
+            """;
+        var loaded = WorkflowLoader.Load(yaml, "w.yaml");
+        Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
+        var errors = WorkflowValidator.Validate(loaded.Definition!, Env, "w.yaml");
+        Assert.Contains(errors, e => e.Line == 7 && e.Message.Contains("not a cohort", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Line == 11 && e.Message.Contains("no form 'feedback'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Line == 12 && e.Message.Contains("cannot be inside a for-each", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Message.Contains("'item'", StringComparison.Ordinal));
+    }
+}
