@@ -52,7 +52,8 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
                 SessionStatus.DidNotAttend => SessionOutcome.DidNotAttend,
                 _ => s.Mine switch { MemberAttendance.Absent => SessionOutcome.DidNotAttend, MemberAttendance.Apologies => SessionOutcome.Apologies, _ => SessionOutcome.Attended },
             }, s.DurationMinutes)).ToList();
-            var status = (await compliance.StatusesAsync(m => m.RelationshipId == relationship.Id && m.StaffId == subject, ct)).FirstOrDefault();
+            var statuses = await compliance.StatusesAsync(m => m.RelationshipId == relationship.Id && m.StaffId == subject, ct);
+            var status = statuses.Count > 0 ? statuses[0] : null;
             history = SupervisionHistory.From(past, today, ComplianceService.CalendarFor(tenant.Tenant), status?.Compliance);
         }
 

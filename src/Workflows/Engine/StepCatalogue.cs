@@ -43,12 +43,12 @@ public static class StepCatalogue
 
     /// <summary>Recipient keywords without a parameter; role:, staff-role: and address: take one.</summary>
     public static readonly IReadOnlyList<string> RecipientKeywords =
-        ["supervisor", "supervisee", "supervisees", "line-manager-of-supervisee", "line-manager-of-supervisor", "item"];
+        ["supervisor", "supervisee", "supervisees", "line-manager-of-supervisee", "line-manager-of-supervisor", "person", "line-manager-of-person", "item"];
 
     public static readonly IReadOnlyList<string> RecipientPrefixes = ["role:", "staff-role:", "address:"];
 
     /// <summary>Cohorts without a parameter; role:&lt;tenant role id&gt; is the one with.</summary>
-    public static readonly IReadOnlyList<string> CohortKeywords = ["supervisees", "supervisors", "staff", "supervisions"];
+    public static readonly IReadOnlyList<string> CohortKeywords = ["supervisees", "supervisors", "staff"];
 
     /// <summary>Staff roles (as forms' person fields use them), for staff-role: recipients.</summary>
     public static readonly IReadOnlyList<string> StaffRoles = ["tenant-admin", "safeguarding-lead", "supervisor", "supervisee", "line-manager", "auditor"];

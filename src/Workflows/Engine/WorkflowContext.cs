@@ -4,7 +4,11 @@ using SupervisionHub.Workflows.Calendar;
 namespace SupervisionHub.Workflows.Engine;
 
 /// <summary>A domain event (docs/supervision.md, Events). The ids say which session, relationship and person it is about.</summary>
-public sealed record EventInfo(string Type, string? Detail, DateTimeOffset OccurredAt, string? SessionId = null, string? RelationshipId = null, string? StaffId = null);
+public sealed record EventInfo(string Type, string? Detail, DateTimeOffset OccurredAt, string? SessionId = null, string? RelationshipId = null, string? StaffId = null)
+{
+    /// <summary>The form of the record, for record.* events (a rule may act on one form only).</summary>
+    public string? Form { get; init; }
+}
 
 public sealed record RelationshipInfo(string Type, string Format, string SupervisorId, IReadOnlyList<string> SuperviseeIds);
 
@@ -27,6 +31,10 @@ public sealed record PeopleDirectory
     public IReadOnlyList<Recipient> Supervisees { get; init; } = [];
     public IReadOnlyList<Recipient> LineManagersOfSupervisees { get; init; } = [];
     public Recipient? LineManagerOfSupervisor { get; init; }
+
+    /// <summary>The person a staff.* or training.expiring event is about, and their line manager.</summary>
+    public Recipient? Person { get; init; }
+    public Recipient? LineManagerOfPerson { get; init; }
     /// <summary>Holders of each tenant role, by tenant role id (role:safeguarding-team).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<Recipient>> RoleHolders { get; init; } = new Dictionary<string, IReadOnlyList<Recipient>>();
     /// <summary>Holders of each staff role (staff-role:safeguarding-lead).</summary>
@@ -44,6 +52,8 @@ public sealed record PeopleDirectory
             "supervisee" or "supervisees" => Supervisees,
             "line-manager-of-supervisee" => LineManagersOfSupervisees,
             "line-manager-of-supervisor" => One(LineManagerOfSupervisor),
+            "person" => One(Person),
+            "line-manager-of-person" => One(LineManagerOfPerson),
             "item" => item is null ? [] : [item.AsRecipient()],
             _ when recipient.StartsWith("role:", StringComparison.Ordinal) => RoleHolders.GetValueOrDefault(recipient[5..]) ?? [],
             _ when recipient.StartsWith("staff-role:", StringComparison.Ordinal) => StaffRoleHolders.GetValueOrDefault(recipient[11..]) ?? [],

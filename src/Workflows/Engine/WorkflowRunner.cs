@@ -168,7 +168,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 ["event"] = new JsonObject
                 {
                     ["type"] = e.Type, ["detail"] = e.Detail, ["occurredAt"] = e.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
-                    ["sessionId"] = e.SessionId, ["relationshipId"] = e.RelationshipId, ["staffId"] = e.StaffId,
+                    ["sessionId"] = e.SessionId, ["relationshipId"] = e.RelationshipId, ["staffId"] = e.StaffId, ["form"] = e.Form,
                 },
                 ["relationship"] = ctx.Relationship is { } r ? new JsonObject
                 {

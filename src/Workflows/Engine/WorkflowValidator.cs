@@ -12,7 +12,7 @@ public sealed record WorkflowEnvironment
     public static readonly IReadOnlySet<string> DomainEvents = new HashSet<string>(StringComparer.Ordinal)
     {
         "session.booked", "session.attended", "session.missed", "session.cancelled", "record.submitted", "record.signed",
-        "contract.signed", "staff.started", "action.overdue", "supervision.overdue", "contract.review-due", "training.expiring",
+        "contract.signed", "staff.started", "staff.line-manager-changed", "action.overdue", "supervision.overdue", "contract.review-due", "training.expiring",
     };
 }
 
