@@ -18,6 +18,7 @@ internal static class Program
     {
         ["forms"] = FormsBenchmark.Run,
         ["compliance"] = ComplianceBenchmark.Run,
+        ["dashboard"] = DashboardBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -54,7 +54,11 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         var history = attended.ToLookup(a => (a.StaffId, a.TypeId), a => new AttendedSession(a.Date, a.DurationMinutes));
 
         var relationshipIds = memberships.Where(m => m.EndedOn is null && m.MemberLeft is null).Select(m => m.Id).Distinct().ToList();
-        var relationships = db.Relationships.Where(r => r.EndedOn == null && r.Members.Any(m => staffIds.Contains(m.StaffId))).Select(r => (Guid?)r.Id);
+        // Not `r.Members.Any(m => staffIds.Contains(m.StaffId))`: SQLite runs that as a correlated
+        // subquery, every relationship against every member (minutes for 10,000 supervisees).
+        // The same set through an uncorrelated IN is read once.
+        var theirRelationships = db.RelationshipMembers.Where(m => staffIds.Contains(m.StaffId)).Select(m => m.RelationshipId);
+        var relationships = db.Relationships.Where(r => r.EndedOn == null && theirRelationships.Contains(r.Id)).Select(r => (Guid?)r.Id);
         var contracts = await db.Submissions.AsNoTracking()
             .Where(s => relationships.Contains(s.RelationshipId) && s.SessionId == null)
             .Select(s => new { s.RelationshipId, s.FormId, s.FullySignedAt })
@@ -64,6 +68,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             .GroupBy(s => s.RelationshipId).Select(g => new { Id = g.Key, Date = g.Min(s => s.Date) })
             .ToDictionaryAsync(x => x.Id, x => x.Date, ct);
 
+        var contractsOf = contracts.ToLookup(c => c.RelationshipId, c => (c.FormId, c.FullySignedAt)); // not a scan per supervisee
         var firstJoined = memberships.GroupBy(m => (m.StaffId, m.TypeId)).ToDictionary(g => g.Key, g => g.Min(m => m.JoinedOn));
         var result = new List<SuperviseeStatus>(relationshipIds.Count);
         foreach (var m in memberships.Where(m => m.EndedOn is null && m.MemberLeft is null && inScope.Contains(m.MembershipId)))
@@ -74,7 +79,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             var compliance = type.Frequency.Count == 0
                 ? new ComplianceStatus(ComplianceState.NotRequired, null, history[(m.StaffId, m.TypeId)].Where(h => h.Date <= today).Select(h => (DateOnly?)h.Date).Max(), "No set frequency: as needed")
                 : ComplianceCalculator.Evaluate(type.Policy(settings.Supervision.DueSoonDays), calendar, from, m.StaffLeft, history[(m.StaffId, m.TypeId)].ToList(), today);
-            var (agreement, review) = Agreement(type, settings.Supervision, contracts.Where(c => c.RelationshipId == m.Id).Select(c => (c.FormId, c.FullySignedAt)), today);
+            var (agreement, review) = Agreement(type, settings.Supervision, contractsOf[m.Id], today);
             result.Add(new SuperviseeStatus(m.StaffId, m.FullName, m.Site, m.LineManagerId, m.Id, m.TypeId, type.Name, m.SupervisorId, m.SupervisorName,
                 compliance, agreement, review, nextBooked.TryGetValue(m.Id, out var next) ? next : null));
         }
