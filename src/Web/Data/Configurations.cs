@@ -160,6 +160,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
     {
         b.HasKey(s => s.Id);
         b.Property(s => s.Location).HasMaxLength(200);
+        b.Property(s => s.TypeId).HasMaxLength(63);
         b.Property(s => s.Reason).HasMaxLength(1000);
         b.HasOne(s => s.Relationship).WithMany().HasForeignKey(s => s.RelationshipId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(s => s.Attendance).WithOne().HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
@@ -175,8 +176,11 @@ internal sealed class SessionAttendanceConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<SessionAttendance> b)
     {
         b.HasKey(a => a.Id);
+        b.Property(a => a.TypeId).HasMaxLength(63);
         b.HasIndex(a => new { a.TenantId, a.StaffId });
         b.HasIndex(a => new { a.TenantId, a.SessionId, a.StaffId }).IsUnique();
+        // Covers everyone's status query: present rows in a date window, read from the index alone.
+        b.HasIndex(a => new { a.TenantId, a.Attendance, a.Date, a.StaffId, a.TypeId, a.Minutes });
     }
 }
 

@@ -36,8 +36,9 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         // Every membership of these people, ended ones too: history continues across reallocation.
         // The memberships asked for: the people's other supervisions are read for history, not listed.
         var inScope = (await members.Where(m => m.LeftOn == null).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
-        var memberships = await db.RelationshipMembers.AsNoTracking()
-            .Where(m => staffIds.Contains(m.StaffId))
+        var all = db.RelationshipMembers.AsNoTracking();
+        if (scope is not null) all = all.Where(m => staffIds.Contains(m.StaffId)); // everyone: no filter to run
+        var memberships = await all
             .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new
             {
                 MembershipId = m.Id, m.StaffId, m.JoinedOn, MemberLeft = m.LeftOn, r.Id, r.TypeId, r.SupervisorId, SupervisorName = r.Supervisor.FullName,
@@ -46,19 +47,22 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             .ToListAsync(ct);
         if (memberships.Count == 0) return [];
 
-        var attended = await db.SessionAttendance.AsNoTracking()
-            .Where(a => a.Attendance == MemberAttendance.Present && staffIds.Contains(a.StaffId))
-            .Join(db.Sessions.Where(s => s.Status == SessionStatus.Attended), a => a.SessionId, s => s.Id,
-                (a, s) => new { a.StaffId, s.Relationship.TypeId, s.Date, s.DurationMinutes })
-            .ToListAsync(ct);
-        var history = attended.ToLookup(a => (a.StaffId, a.TypeId), a => new AttendedSession(a.Date, a.DurationMinutes));
+        // Present means the session took place (a missed one records absence). Only the window the
+        // rules can look at is read: the longest period is an academic year, so the year before
+        // the current one is the oldest that can still decide a status.
+        var since = today.AddYears(-HistoryYears);
+        var present = db.SessionAttendance.AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present && a.Date >= since);
+        if (scope is not null) present = present.Where(a => staffIds.Contains(a.StaffId));
+        var attended = await present.Select(a => new { a.StaffId, a.TypeId, a.Date, a.Minutes }).ToListAsync(ct);
+        var history = attended.ToLookup(a => (a.StaffId, a.TypeId), a => new AttendedSession(a.Date, a.Minutes));
 
         var relationshipIds = memberships.Where(m => m.EndedOn is null && m.MemberLeft is null).Select(m => m.Id).Distinct().ToList();
         // Not `r.Members.Any(m => staffIds.Contains(m.StaffId))`: SQLite runs that as a correlated
         // subquery, every relationship against every member (minutes for 10,000 supervisees).
         // The same set through an uncorrelated IN is read once.
         var theirRelationships = db.RelationshipMembers.Where(m => staffIds.Contains(m.StaffId)).Select(m => m.RelationshipId);
-        var relationships = db.Relationships.Where(r => r.EndedOn == null && theirRelationships.Contains(r.Id)).Select(r => (Guid?)r.Id);
+        var relationships = (scope is null ? db.Relationships.Where(r => r.EndedOn == null) : db.Relationships.Where(r => r.EndedOn == null && theirRelationships.Contains(r.Id)))
+            .Select(r => (Guid?)r.Id);
         var contracts = await db.Submissions.AsNoTracking()
             .Where(s => relationships.Contains(s.RelationshipId) && s.SessionId == null)
             .Select(s => new { s.RelationshipId, s.FormId, s.FullySignedAt })
@@ -98,6 +102,9 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         var review = DateOnly.FromDateTime(signed.UtcDateTime).AddMonths(type.AgreementReviewMonths ?? settings.AgreementReviewMonths);
         return (review <= today ? AgreementState.ReviewDue : AgreementState.Signed, review);
     }
+
+    /// <summary>How far back attended sessions are read for a status (see the query).</summary>
+    public const int HistoryYears = 2;
 
     public static int Rank(ComplianceState s) => s switch
     {

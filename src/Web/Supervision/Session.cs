@@ -35,6 +35,9 @@ public sealed class Session : ITenantOwned, IRaisesEvents
     public Guid TenantId { get; private set; }
     public Guid RelationshipId { get; private set; }
     public Relationship Relationship { get; private set; } = null!;
+
+    /// <summary>The relationship's supervision type, kept with the session for history by type.</summary>
+    public string TypeId { get; private set; } = "";
     public DateOnly Date { get; private set; }
     public TimeOnly StartTime { get; private set; }
     public int DurationMinutes { get; private set; }
@@ -68,7 +71,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         if (relationship.EndedOn is { } ended && date > ended) throw new SupervisionRuleException("This supervision has ended; the session would fall after it.");
         if (date < today) throw new SupervisionRuleException("A booked session must be today or later. To record a session that has already happened, record it as ad hoc.");
         if (date < relationship.StartedOn) throw new SupervisionRuleException($"The supervision starts on {relationship.StartedOn:d MMMM yyyy}; book on or after that day.");
-        var s = new Session(relationship.Id, date, start, minutes, location, bookedById, now) { SeriesId = seriesId };
+        var s = new Session(relationship.Id, date, start, minutes, location, bookedById, now) { SeriesId = seriesId, TypeId = relationship.TypeId };
         s._events.Add(new DomainEvent(EventTypes.SessionBooked, now, relationship.Id, s.Id));
         return s;
     }
@@ -78,7 +81,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
     {
         if (date > today) throw new SupervisionRuleException("An ad hoc session is recorded after it happens; the date cannot be in the future.");
         if (!relationship.IsActiveOn(date)) throw new SupervisionRuleException("The date must fall while this supervision was running.");
-        var s = new Session(relationship.Id, date, start, minutes, location, byId, now) { AdHoc = true };
+        var s = new Session(relationship.Id, date, start, minutes, location, byId, now) { AdHoc = true, TypeId = relationship.TypeId };
         s.SetAttended(relationship.CurrentMembers.Select(m => m.StaffId).ToDictionary(id => id, _ => MemberAttendance.Present), byId, now);
         return s;
     }
@@ -102,7 +105,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         Settle(byId, now);
         foreach (var (staffId, attendance) in members)
         {
-            Attendance.Add(new SessionAttendance(staffId, attendance));
+            Attendance.Add(new SessionAttendance(staffId, attendance, this));
             if (attendance == MemberAttendance.Absent) _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: "absent-from-group"));
             if (attendance == MemberAttendance.Apologies) _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, staffId, detail: "apologies"));
         }
@@ -119,7 +122,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         Settle(byId, now);
         foreach (var id in memberIds)
         {
-            Attendance.Add(new SessionAttendance(id, MemberAttendance.Absent));
+            Attendance.Add(new SessionAttendance(id, MemberAttendance.Absent, this));
             _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, id));
         }
     }
@@ -159,10 +162,13 @@ public sealed class SessionAttendance : ITenantOwned
 {
     private SessionAttendance() { }
 
-    public SessionAttendance(string staffId, MemberAttendance attendance)
+    public SessionAttendance(string staffId, MemberAttendance attendance, Session session)
     {
         StaffId = staffId;
         Attendance = attendance;
+        Date = session.Date;
+        Minutes = session.DurationMinutes;
+        TypeId = session.TypeId;
     }
 
     public int Id { get; private set; }
@@ -170,4 +176,10 @@ public sealed class SessionAttendance : ITenantOwned
     public Guid SessionId { get; private set; }
     public string StaffId { get; private set; } = "";
     public MemberAttendance Attendance { get; private set; }
+
+    // Copied from the session, which never changes once attendance is taken, so everyone's status
+    // reads one narrow table through one covering index instead of joining half a million sessions.
+    public DateOnly Date { get; private set; }
+    public int Minutes { get; private set; }
+    public string TypeId { get; private set; } = "";
 }

@@ -13,6 +13,12 @@ public sealed class IndexModel(UserManager<StaffMember> users, ComplianceService
     [BindProperty(SupportsGet = true)] public string? Site { get; set; }
     [BindProperty(SupportsGet = true)] public string? Type { get; set; }
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
+    /// <summary>A page of rows: a trust of thousands is counted in full, but listed a hundred at a time.</summary>
+    public const int PageSize = 100;
+    public IReadOnlyList<SuperviseeStatus> PageRows { get; private set; } = [];
+    public int Pages => Math.Max(1, (Shown.Count + PageSize - 1) / PageSize);
 
     public IReadOnlyList<SuperviseeStatus> All { get; private set; } = [];
     public IReadOnlyList<SuperviseeStatus> Shown { get; private set; } = [];
@@ -29,8 +35,13 @@ public sealed class IndexModel(UserManager<StaffMember> users, ComplianceService
                                && (string.IsNullOrEmpty(Type) || s.TypeId == Type)
                                && (string.IsNullOrEmpty(State) || s.Compliance.State.ToString() == State || State == "NoAgreement" && s.Agreement is AgreementState.None or AgreementState.AwaitingSignatures or AgreementState.ReviewDue))
             .ToList();
+        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        PageRows = Shown.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
         return Page();
     }
 
     public int Count(ComplianceState state) => Shown.Count(s => s.Compliance.State == state);
+
+    public string PageLink(int page) =>
+        QueryString.Create(new Dictionary<string, string?> { ["Site"] = Site, ["Type"] = Type, ["State"] = State, ["p"] = page.ToString() }).ToString();
 }

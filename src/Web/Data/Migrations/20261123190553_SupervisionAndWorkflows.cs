@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace SupervisionHub.Web.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Supervision : Migration
+    public partial class SupervisionAndWorkflows : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -27,6 +27,13 @@ namespace SupervisionHub.Web.Data.Migrations
                 name: "SessionId",
                 table: "Submissions",
                 type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Cc",
+                table: "Outbox",
+                type: "TEXT",
+                maxLength: 2000,
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -93,6 +100,43 @@ namespace SupervisionHub.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Incidents",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StepId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Message = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    ResolvedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Resolution = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Incidents", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "JournalEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    StepId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    What = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false),
+                    Decision = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_JournalEntries", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "LineManagerChanges",
                 columns: table => new
                 {
@@ -141,6 +185,51 @@ namespace SupervisionHub.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "WorkflowVersions",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    WorkflowId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    DefinitionText = table.Column<string>(type: "TEXT", nullable: false),
+                    ContentHash = table.Column<string>(type: "TEXT", nullable: false),
+                    TriggerEvent = table.Column<string>(type: "TEXT", maxLength: 63, nullable: true),
+                    Schedule = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    PublishedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    IsCurrent = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastScheduledAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkflowVersions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "WorkTasks",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AssigneeId = table.Column<string>(type: "TEXT", nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    DueOn = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    Escalation = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FormId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RelationshipId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DoneAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkTasks", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "RelationshipMembers",
                 columns: table => new
                 {
@@ -176,6 +265,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     RelationshipId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TypeId = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
                     Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     StartTime = table.Column<TimeOnly>(type: "TEXT", nullable: false),
                     DurationMinutes = table.Column<int>(type: "INTEGER", nullable: false),
@@ -202,6 +292,40 @@ namespace SupervisionHub.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "WorkflowInstances",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VersionId = table.Column<int>(type: "INTEGER", nullable: false),
+                    WorkflowId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    TriggerEventId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RelationshipId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    SessionId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    StaffId = table.Column<string>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    StateJson = table.Column<string>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    WaitEvent = table.Column<string>(type: "TEXT", maxLength: 63, nullable: true),
+                    WaitMatch = table.Column<string>(type: "TEXT", maxLength: 20, nullable: true),
+                    WaitCorrelation = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkflowInstances", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_WorkflowInstances_WorkflowVersions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "WorkflowVersions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "SessionAttendance",
                 columns: table => new
                 {
@@ -210,7 +334,10 @@ namespace SupervisionHub.Web.Data.Migrations
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     SessionId = table.Column<Guid>(type: "TEXT", nullable: false),
                     StaffId = table.Column<string>(type: "TEXT", nullable: false),
-                    Attendance = table.Column<int>(type: "INTEGER", nullable: false)
+                    Attendance = table.Column<int>(type: "INTEGER", nullable: false),
+                    Date = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    Minutes = table.Column<int>(type: "INTEGER", nullable: false),
+                    TypeId = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -275,6 +402,26 @@ namespace SupervisionHub.Web.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Incidents_TenantId",
+                table: "Incidents",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Incidents_TenantId_ResolvedAt",
+                table: "Incidents",
+                columns: new[] { "TenantId", "ResolvedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JournalEntries_TenantId",
+                table: "JournalEntries",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_JournalEntries_TenantId_InstanceId",
+                table: "JournalEntries",
+                columns: new[] { "TenantId", "InstanceId" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LineManagerChanges_StaffMemberId",
                 table: "LineManagerChanges",
                 column: "StaffMemberId");
@@ -330,6 +477,11 @@ namespace SupervisionHub.Web.Data.Migrations
                 column: "TenantId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_SessionAttendance_TenantId_Attendance_Date_StaffId_TypeId_Minutes",
+                table: "SessionAttendance",
+                columns: new[] { "TenantId", "Attendance", "Date", "StaffId", "TypeId", "Minutes" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SessionAttendance_TenantId_SessionId_StaffId",
                 table: "SessionAttendance",
                 columns: new[] { "TenantId", "SessionId", "StaffId" },
@@ -359,6 +511,52 @@ namespace SupervisionHub.Web.Data.Migrations
                 name: "IX_Sessions_TenantId_RelationshipId_Date",
                 table: "Sessions",
                 columns: new[] { "TenantId", "RelationshipId", "Date" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowInstances_Status_DueAt",
+                table: "WorkflowInstances",
+                columns: new[] { "Status", "DueAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowInstances_TenantId",
+                table: "WorkflowInstances",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowInstances_TenantId_Status_WaitEvent_WaitCorrelation",
+                table: "WorkflowInstances",
+                columns: new[] { "TenantId", "Status", "WaitEvent", "WaitCorrelation" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowInstances_VersionId",
+                table: "WorkflowInstances",
+                column: "VersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowVersions_TenantId",
+                table: "WorkflowVersions",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowVersions_TenantId_IsCurrent_TriggerEvent",
+                table: "WorkflowVersions",
+                columns: new[] { "TenantId", "IsCurrent", "TriggerEvent" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkflowVersions_TenantId_WorkflowId_Version",
+                table: "WorkflowVersions",
+                columns: new[] { "TenantId", "WorkflowId", "Version" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkTasks_TenantId",
+                table: "WorkTasks",
+                column: "TenantId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_WorkTasks_TenantId_AssigneeId_Status",
+                table: "WorkTasks",
+                columns: new[] { "TenantId", "AssigneeId", "Status" });
         }
 
         /// <inheritdoc />
@@ -374,6 +572,12 @@ namespace SupervisionHub.Web.Data.Migrations
                 name: "Events");
 
             migrationBuilder.DropTable(
+                name: "Incidents");
+
+            migrationBuilder.DropTable(
+                name: "JournalEntries");
+
+            migrationBuilder.DropTable(
                 name: "LineManagerChanges");
 
             migrationBuilder.DropTable(
@@ -383,7 +587,16 @@ namespace SupervisionHub.Web.Data.Migrations
                 name: "SessionAttendance");
 
             migrationBuilder.DropTable(
+                name: "WorkflowInstances");
+
+            migrationBuilder.DropTable(
+                name: "WorkTasks");
+
+            migrationBuilder.DropTable(
                 name: "Sessions");
+
+            migrationBuilder.DropTable(
+                name: "WorkflowVersions");
 
             migrationBuilder.DropTable(
                 name: "Relationships");
@@ -407,6 +620,10 @@ namespace SupervisionHub.Web.Data.Migrations
             migrationBuilder.DropColumn(
                 name: "SessionId",
                 table: "Submissions");
+
+            migrationBuilder.DropColumn(
+                name: "Cc",
+                table: "Outbox");
         }
     }
 }
