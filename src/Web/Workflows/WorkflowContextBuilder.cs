@@ -40,7 +40,9 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         if (relationship is not null && subject is not null)
         {
             var sessions = await db.Sessions.AsNoTracking()
-                .Where(s => s.Relationship.TypeId == relationship.TypeId && s.Status != SessionStatus.Booked
+                // History as it stood when the event happened, not when it is dispatched: two misses
+                // dispatched in one round must read one and two, not two and two.
+                .Where(s => s.TypeId == relationship.TypeId && s.Status != SessionStatus.Booked && s.OutcomeAt <= e.OccurredAt
                             && (s.Attendance.Any(a => a.StaffId == subject) || s.Status == SessionStatus.CancelledBySupervisee || s.Status == SessionStatus.CancelledBySupervisor)
                             && s.Relationship.Members.Any(m => m.StaffId == subject))
                 .Select(s => new { s.Date, s.Status, s.DurationMinutes, Mine = s.Attendance.Where(a => a.StaffId == subject).Select(a => (MemberAttendance?)a.Attendance).FirstOrDefault() })

@@ -1,0 +1,170 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tests.Supervision;
+using SupervisionHub.Web.Workflows;
+
+namespace SupervisionHub.Web.Tests.Workflows;
+
+/// <summary>The durable runtime against a real database: restarts, two workers, runaway conditions, and a founding rule end to end.</summary>
+public sealed class WorkflowRuntimeTests
+{
+    private const string T = "river-tees";
+
+    private const string WaitSevenDays = """
+        id: test-wait-seven-days
+        title: Test - wait seven days for a record, then remind
+        trigger: { event: session.attended }
+        steps:
+          - id: wait-for-record
+            wait:
+              for: record.submitted
+              match: session
+              timeout: { days: 7 }
+              onTimeout:
+                - id: timed-out
+                  send-email: { to: [supervisor], template: missed-sessions }
+        """;
+
+    private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow;
+
+    /// <summary>A new supervisee of the demo supervisor, with a session today that took place.</summary>
+    private static Task<Session> AttendedSessionAsync(WorkflowAppFactory app, string email) => app.InTenant(T, async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var person = await sp.NewPersonAsync("Test " + email, email, Staff.StaffRoles.Supervisee);
+        var r = await sp.StartAsync("safeguarding-one-to-one", await db.StaffIdAsync($"supervisor@{T}.example"), person.Id, sp.Today().AddMonths(-1));
+        return await sp.AttendedTodayAsync(r);
+    });
+
+    private static Task<int> CountAsync(WorkflowAppFactory app, Func<AppDbContext, Task<int>> count) =>
+        app.InTenant(T, sp => count(sp.GetRequiredService<AppDbContext>()));
+
+    [Fact]
+    public async Task A_seven_day_wait_times_out_exactly_once_when_the_process_comes_back_eight_days_later()
+    {
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-wait-seven-days", WaitSevenDays);
+        var clock = new SettableClock(Start);
+
+        Guid instanceId;
+        await using (var first = new WorkflowAppFactory(folders.Data, folders.Tenants, clock))
+        {
+            await AttendedSessionAsync(first, "restart@river-tees.example");
+            await first.RoundAsync(T);
+            instanceId = await first.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances
+                .Where(i => i.WorkflowId == "test-wait-seven-days").Select(i => i.Id).SingleAsync());
+            var waiting = await first.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == instanceId));
+            Assert.Equal(InstanceStatus.Waiting, waiting.Status);
+            Assert.Equal(Start.AddDays(7).UtcDateTime, waiting.DueAt!.Value.UtcDateTime, TimeSpan.FromHours(2)); // same local time, seven days on
+        } // the process stops
+
+        clock.Now = Start.AddDays(8);
+        await using var second = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        await second.RoundAsync(T);
+        await second.RoundAsync(T); // and again: nothing more may happen
+
+        Assert.Equal(1, await CountAsync(second, db => db.JournalEntries.CountAsync(j => j.InstanceId == instanceId && j.StepId == "timed-out")));
+        Assert.Equal(1, await CountAsync(second, db => db.Outbox.CountAsync(m => m.Subject == "Two missed safeguarding supervision sessions")));
+        var done = await second.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == instanceId));
+        Assert.Equal(InstanceStatus.Completed, done.Status);
+    }
+
+    [Fact]
+    public async Task Two_workers_on_one_database_run_every_due_timer_once()
+    {
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-wait-seven-days", WaitSevenDays);
+        var clock = new SettableClock(Start);
+        await using var a = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        for (var i = 0; i < 12; i++) await AttendedSessionAsync(a, $"two-workers-{i}@river-tees.example");
+        await a.RoundAsync(T);
+        Assert.Equal(12, await CountAsync(a, db => db.WorkflowInstances.CountAsync(x => x.Status == InstanceStatus.Waiting)));
+
+        await using var b = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        _ = b.Services; // start the second process on the same database
+        clock.Now = Start.AddDays(8);
+        Task Worker(WorkflowAppFactory app, string name) => app.InTenant(T, async sp =>
+        {
+            for (var round = 0; round < 3; round++) await sp.GetRequiredService<WorkflowHost>().RunDueTimersAsync(name, CancellationToken.None);
+        });
+        await Task.WhenAll(Worker(a, "worker-a"), Worker(b, "worker-b"));
+
+        Assert.Equal(12, await CountAsync(a, db => db.JournalEntries.CountAsync(j => j.StepId == "timed-out")));
+        Assert.Equal(12, await CountAsync(a, db => db.Outbox.CountAsync(m => m.Subject == "Two missed safeguarding supervision sessions")));
+        Assert.Equal(0, await CountAsync(a, db => db.WorkflowInstances.CountAsync(x => x.Status == InstanceStatus.Waiting)));
+    }
+
+    [Fact]
+    public async Task A_condition_that_never_ends_becomes_an_incident_and_the_worker_goes_on()
+    {
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-runaway", """
+            id: test-runaway
+            title: Test - a condition that loops for ever
+            trigger: { event: session.booked }
+            condition: (function () { while (true) {} })()
+            steps:
+              - id: never
+                note: never reached
+            """);
+        folders.AddWorkflow(T, "test-allocates", """
+            id: test-allocates
+            title: Test - a condition that allocates without end
+            trigger: { event: session.booked }
+            condition: (function () { var s = 'x'; while (true) { s = s + s; } })()
+            steps:
+              - id: never
+                note: never reached
+            """);
+        folders.AddWorkflow(T, "test-wait-seven-days", WaitSevenDays);
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        await AttendedSessionAsync(app, "runaway@river-tees.example");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await app.RoundAsync(T);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"the round took {watch.Elapsed}");
+
+        Assert.Equal(2, await CountAsync(app, db => db.Incidents.CountAsync()));
+        Assert.Equal(2, await CountAsync(app, db => db.WorkflowInstances.CountAsync(i => i.Status == InstanceStatus.Faulted)));
+        // The other workflow, started by the next event, still ran.
+        Assert.Equal(1, await CountAsync(app, db => db.WorkflowInstances.CountAsync(i => i.WorkflowId == "test-wait-seven-days" && i.Status == InstanceStatus.Waiting)));
+        Assert.Equal(0, await CountAsync(app, db => db.Events.CountAsync(e => e.DispatchedAt == null)));
+    }
+
+    [Fact]
+    public async Task River_tees_R2_two_missed_sessions_email_the_line_manager_once_with_the_supervisee_copied()
+    {
+        using var folders = new SharedFolders();
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        var supervisee = $"r2@{T}.example";
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var manager = await db.StaffIdAsync($"linemanager@{T}.example");
+            var person = await sp.NewPersonAsync("Robin Missed", supervisee, Staff.StaffRoles.Supervisee, lineManagerId: manager);
+            var r = await sp.StartAsync("safeguarding-one-to-one", await db.StaffIdAsync($"supervisor@{T}.example"), person.Id, sp.Today().AddMonths(-3));
+            for (var hour = 9; hour <= 11; hour += 2)
+            {
+                var now = clock.GetUtcNow();
+                var s = Session.Book(r, sp.Today(), new TimeOnly(hour, 0), 60, null, r.SupervisorId, now, sp.Today());
+                db.Sessions.Add(s);
+                await db.SaveChangesAsync();
+                s.MarkDidNotAttend([person.Id], null, r.SupervisorId, now, sp.Today());
+                await db.SaveChangesAsync();
+                clock.Now += TimeSpan.FromMinutes(5);
+            }
+        });
+        await app.RoundAsync(T);
+        await app.RoundAsync(T);
+
+        var emails = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Outbox.Where(m => m.Subject == "Two missed safeguarding supervision sessions").ToListAsync());
+        var email = Assert.Single(emails);
+        Assert.Equal($"linemanager@{T}.example", email.To);
+        Assert.Contains(supervisee, email.Cc);
+        Assert.DoesNotContain("case", email.TextBody, StringComparison.OrdinalIgnoreCase);
+    }
+}
