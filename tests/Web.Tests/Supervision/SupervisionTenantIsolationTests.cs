@@ -14,7 +14,7 @@ public sealed class SupervisionRowsFactory : AppFactory
 {
     public const string A = "ralph-thoresby", B = "river-tees";
 
-    public sealed record Rows(Guid Relationship, Guid Session, Guid Action, Guid Record, string Person);
+    public sealed record Rows(Guid Relationship, Guid Session, Guid Action, Guid Record, string Person, Guid Instance);
 
     private readonly Lazy<Task<Rows>> _rows;
 
@@ -33,8 +33,15 @@ public sealed class SupervisionRowsFactory : AppFactory
         db.AuditEntries.Add(new AuditEntry(supervisor, "read", "record", recordId.ToString(), false, null, now));
         person.Apply(new StaffDetails(person.FullName, person.Email!, person.JobTitle, person.Site, supervisor, person.Roles, person.StartDate, person.LeftOn),
             sp.GetRequiredService<ILookupNormalizer>(), now); // a line-manager change
+        // A run of one of the tenant's workflows, with its journal, an incident and a task.
+        var version = await db.WorkflowVersions.FirstAsync(v => v.IsCurrent);
+        var instance = new Web.Workflows.WorkflowInstance(version, null, relationship.Id, session.Id, person.Id, now);
+        db.WorkflowInstances.Add(instance);
+        db.JournalEntries.Add(new Web.Workflows.JournalEntry(instance.Id, now, "step", "ran", "decided"));
+        db.Incidents.Add(new Web.Workflows.Incident(instance.Id, "step", "failed", now));
+        db.WorkTasks.Add(new Web.Workflows.WorkTask(supervisor, "Do something", null, false, null, instance.Id, relationship.Id, now));
         await db.SaveChangesAsync();
-        return new Rows(relationship.Id, session.Id, action.Id, recordId, person.Id);
+        return new Rows(relationship.Id, session.Id, action.Id, recordId, person.Id, instance.Id);
     }));
 
     public Task<Rows> Made => _rows.Value;
@@ -54,6 +61,11 @@ public sealed class SupervisionTenantIsolationTests(SupervisionRowsFactory app) 
     [InlineData(nameof(DomainEvent))]
     [InlineData(nameof(AuditEntry))]
     [InlineData(nameof(LineManagerChange))]
+    [InlineData(nameof(Web.Workflows.WorkflowVersion))]
+    [InlineData(nameof(Web.Workflows.WorkflowInstance))]
+    [InlineData(nameof(Web.Workflows.JournalEntry))]
+    [InlineData(nameof(Web.Workflows.Incident))]
+    [InlineData(nameof(Web.Workflows.WorkTask))]
     public async Task Rows_made_in_one_tenant_cannot_be_read_or_written_from_another(string entity)
     {
         var made = await app.Made;
@@ -67,6 +79,11 @@ public sealed class SupervisionTenantIsolationTests(SupervisionRowsFactory app) 
             nameof(DomainEvent) => Isolated<DomainEvent>(e => e.RelationshipId == made.Relationship),
             nameof(AuditEntry) => Isolated<AuditEntry>(a => a.EntityId == made.Record.ToString()),
             nameof(LineManagerChange) => Isolated<LineManagerChange>(c => c.StaffMemberId == made.Person),
+            nameof(Web.Workflows.WorkflowVersion) => Isolated<Web.Workflows.WorkflowVersion>(v => v.WorkflowId == "record-sign-off"),
+            nameof(Web.Workflows.WorkflowInstance) => Isolated<Web.Workflows.WorkflowInstance>(i => i.Id == made.Instance),
+            nameof(Web.Workflows.JournalEntry) => Isolated<Web.Workflows.JournalEntry>(j => j.InstanceId == made.Instance),
+            nameof(Web.Workflows.Incident) => Isolated<Web.Workflows.Incident>(i => i.InstanceId == made.Instance),
+            nameof(Web.Workflows.WorkTask) => Isolated<Web.Workflows.WorkTask>(t => t.InstanceId == made.Instance),
             _ => throw new ArgumentOutOfRangeException(nameof(entity)),
         };
         await check;
