@@ -14,7 +14,21 @@ namespace SupervisionHub.EndToEnd.Tests;
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public AppFactory App { get; } = new();
+    public AppFactory App { get; } = new BrowserAppFactory();
+
+    /// <summary>The app as people meet it, with the background workflow worker polling briskly so journeys see its work.</summary>
+    private sealed class BrowserAppFactory : AppFactory
+    {
+        protected override IDictionary<string, string?> Settings
+        {
+            get
+            {
+                var s = base.Settings;
+                s["Workflows:PollSeconds"] = "2";
+                return s;
+            }
+        }
+    }
     public IBrowser Browser { get; private set; } = null!;
     public string BaseUrl { get; private set; } = "";
     private IPlaywright _playwright = null!;

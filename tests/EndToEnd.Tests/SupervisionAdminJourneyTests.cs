@@ -87,5 +87,22 @@ public sealed class SupervisionAdminJourneyTests(BrowserFixture fx)
 
         await page.GotoAsync($"/{T}/dev/mailbox");
         await Assertions.Expect(page.GetByText("Supervision sessions planned").First).ToBeVisibleAsync();
+
+        // The attended group session started mse-icb's R4 rule in the background worker: each
+        // member present is asked for an evaluation. The rules page shows the run and its journal.
+        await page.GotoAsync($"/{T}/workflows");
+        await page.AssertAccessibleAsync();
+        var runs = page.Locator("#runs");
+        for (var tries = 0; tries < 30 && !(await runs.CountAsync() > 0 && (await runs.InnerTextAsync()).Contains("evaluation-after-session", StringComparison.Ordinal)); tries++)
+        {
+            await Task.Delay(1000);
+            await page.ReloadAsync();
+        }
+        await Assertions.Expect(runs).ToContainTextAsync("evaluation-after-session");
+        await page.ScreenshotAsync("rules-page");
+        await runs.GetByRole(AriaRole.Link, new() { Name = "evaluation-after-session" }).First.ClickAsync();
+        await Assertions.Expect(page.Locator("#journal")).ToContainTextAsync("ask");
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("rules-run-journal");
     }
 }

@@ -59,13 +59,21 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             history = SupervisionHistory.From(past, today, ComplianceService.CalendarFor(tenant.Tenant), status?.Compliance);
         }
 
+        // Whom "supervisee(s)" means for this event: the member it is about (a group member who
+        // missed or sent apologies), those present at an attended session, else every member.
+        var addressed = superviseeIds;
+        if (e.StaffId is { } about && superviseeIds.Contains(about)) addressed = [about];
+        else if (e.Type == EventTypes.SessionAttended && e.SessionId is { } sessionId)
+            addressed = await db.SessionAttendance.AsNoTracking().Where(a => a.SessionId == sessionId && a.Attendance == MemberAttendance.Present)
+                .Select(a => a.StaffId).ToListAsync(ct);
+
         return new WorkflowContext
         {
             Event = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId) { Form = formId },
             Relationship = relationship is null ? null : new RelationshipInfo(relationship.TypeId, type?.Format ?? "one-to-one", relationship.SupervisorId, superviseeIds),
             History = history,
             Answers = answers,
-            People = await PeopleAsync(relationship, superviseeIds, e.StaffId, ct),
+            People = await PeopleAsync(relationship, addressed, e.StaffId, ct),
             Cohorts = await CohortsAsync(ct),
             Today = today,
             Zone = tenant.Tenant.TimeZone,

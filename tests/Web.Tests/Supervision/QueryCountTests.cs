@@ -58,6 +58,7 @@ public sealed class QueryCountFactory : AppFactory
             services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(Counter));
             // Counting a whole request counts every context: no background sweep may run meanwhile.
             services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionSweepService)));
+            services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionHub.Web.Workflows.WorkflowWorker)));
         });
     }
 }
