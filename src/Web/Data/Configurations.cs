@@ -179,8 +179,10 @@ internal sealed class SessionAttendanceConfiguration : IEntityTypeConfiguration<
         b.Property(a => a.TypeId).HasMaxLength(63);
         b.HasIndex(a => new { a.TenantId, a.StaffId });
         b.HasIndex(a => new { a.TenantId, a.SessionId, a.StaffId }).IsUnique();
-        // Covers everyone's status query: present rows in a date window, read from the index alone.
+        // Cover everyone's status queries, read from the indexes alone: present rows in a date
+        // window, and each person's latest session of a type.
         b.HasIndex(a => new { a.TenantId, a.Attendance, a.Date, a.StaffId, a.TypeId, a.Minutes });
+        b.HasIndex(a => new { a.TenantId, a.Attendance, a.TypeId, a.StaffId, a.Date, a.Minutes });
     }
 }
 

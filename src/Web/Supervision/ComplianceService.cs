@@ -47,14 +47,32 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             .ToListAsync(ct);
         if (memberships.Count == 0) return [];
 
-        // Present means the session took place (a missed one records absence). Only the window the
-        // rules can look at is read: the longest period is an academic year, so the year before
-        // the current one is the oldest that can still decide a status.
-        var since = today.AddYears(-HistoryYears);
-        var present = db.SessionAttendance.AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present && a.Date >= since);
+        // Present means the session took place (a missed one records absence). Two reads, both
+        // bounded by the rules rather than by years of history:
+        // - period rules ("1 per half term", "6 per academic year") count sessions inside periods,
+        //   and the year before the current one is the oldest that can still decide a status;
+        // - rolling rules ("every 6 weeks") need only each person's latest session that counts
+        //   (long enough for its type), read as one grouped row per person and type.
+        var present = db.SessionAttendance.AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present);
         if (scope is not null) present = present.Where(a => staffIds.Contains(a.StaffId));
-        var attended = await present.Select(a => new { a.StaffId, a.TypeId, a.Date, a.Minutes }).ToListAsync(ct);
-        var history = attended.ToLookup(a => (a.StaffId, a.TypeId), a => new AttendedSession(a.Date, a.Minutes));
+        var rows = new List<(string StaffId, string TypeId, AttendedSession Session)>();
+        var types = settings.Supervision.Types.Where(t => t.Frequency.Count > 0).ToList();
+        if (types.Any(t => t.Frequency.Any(f => f.Per is not null)))
+        {
+            var since = today.AddYears(-HistoryYears);
+            rows.AddRange((await present.Where(a => a.Date >= since).Select(a => new { a.StaffId, a.TypeId, a.Date, a.Minutes }).ToListAsync(ct))
+                .Select(a => (a.StaffId, a.TypeId, new AttendedSession(a.Date, a.Minutes))));
+        }
+        foreach (var type in types.Where(t => t.Frequency.Any(f => f.Every is not null)))
+        {
+            var latest = await present.Where(a => a.TypeId == type.Id && a.Minutes >= type.MinimumMinutes && a.Date <= today)
+                .GroupBy(a => a.StaffId).Select(g => new { StaffId = g.Key, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct);
+            // A day already read for the period rules is not added again: it would double a period's tally.
+            var seen = rows.Select(r => (r.StaffId, r.TypeId, r.Session.Date)).ToHashSet();
+            rows.AddRange(latest.Where(l => !seen.Contains((l.StaffId, type.Id, l.Date)))
+                .Select(l => (l.StaffId, type.Id, new AttendedSession(l.Date, Math.Max(l.Minutes, type.MinimumMinutes)))));
+        }
+        var history = rows.ToLookup(r => (r.StaffId, r.TypeId), r => r.Session);
 
         var relationshipIds = memberships.Where(m => m.EndedOn is null && m.MemberLeft is null).Select(m => m.Id).Distinct().ToList();
         // Not `r.Members.Any(m => staffIds.Contains(m.StaffId))`: SQLite runs that as a correlated
@@ -103,7 +121,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         return (review <= today ? AgreementState.ReviewDue : AgreementState.Signed, review);
     }
 
-    /// <summary>How far back attended sessions are read for a status (see the query).</summary>
+    /// <summary>How far back attended sessions are read for period rules (see the query).</summary>
     public const int HistoryYears = 2;
 
     public static int Rank(ComplianceState s) => s switch

@@ -825,6 +825,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "Attendance", "Date", "StaffId", "TypeId", "Minutes");
 
+                    b.HasIndex("TenantId", "Attendance", "TypeId", "StaffId", "Date", "Minutes");
+
                     b.ToTable("SessionAttendance");
                 });
 

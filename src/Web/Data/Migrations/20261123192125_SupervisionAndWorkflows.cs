@@ -482,6 +482,11 @@ namespace SupervisionHub.Web.Data.Migrations
                 columns: new[] { "TenantId", "Attendance", "Date", "StaffId", "TypeId", "Minutes" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_SessionAttendance_TenantId_Attendance_TypeId_StaffId_Date_Minutes",
+                table: "SessionAttendance",
+                columns: new[] { "TenantId", "Attendance", "TypeId", "StaffId", "Date", "Minutes" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_SessionAttendance_TenantId_SessionId_StaffId",
                 table: "SessionAttendance",
                 columns: new[] { "TenantId", "SessionId", "StaffId" },

@@ -11,7 +11,7 @@ using SupervisionHub.Web.Data;
 namespace SupervisionHub.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123190553_SupervisionAndWorkflows")]
+    [Migration("20261123192125_SupervisionAndWorkflows")]
     partial class SupervisionAndWorkflows
     {
         /// <inheritdoc />
@@ -827,6 +827,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("TenantId", "Attendance", "Date", "StaffId", "TypeId", "Minutes");
+
+                    b.HasIndex("TenantId", "Attendance", "TypeId", "StaffId", "Date", "Minutes");
 
                     b.ToTable("SessionAttendance");
                 });
