@@ -85,7 +85,7 @@ public static class WorkflowSimulator
             happenings.Add(new(at, new EventInfo(type, detail, at, id, RelationshipId, supervisee?.StaffId), null, false));
         }
         foreach (var e in script.Events)
-            happenings.Add(new(e.At, new EventInfo(e.Event, e.Detail, e.At, e.SessionId, RelationshipId, e.StaffId ?? supervisee?.StaffId), e.Answers, false));
+            happenings.Add(new(e.At, new EventInfo(e.Event, e.Detail, e.At, e.SessionId, RelationshipId, e.StaffId ?? supervisee?.StaffId) { Form = e.Form }, e.Answers, false));
 
         var first = script.Start ?? new[] { script.Until }.Concat(sessions.Select(s => s.Session.Date)).Concat(script.Events.Select(e => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.At, zone).DateTime))).Min();
         var start = Local(first, TimeOnly.MinValue);

@@ -196,4 +196,28 @@ public sealed class WorkflowSimulatorTests
         Assert.True(Assert.Single(result.Tasks).Escalation);
         Assert.Null(result.Emails[0].Model["answers"]); // templates never see answers
     }
+
+    [Fact]
+    public void A_scripted_record_event_carries_its_form_so_a_rule_on_one_form_can_fire()
+    {
+        var def = WorkflowLoader.Load("""
+            id: one-form
+            title: A rule on one form only
+            trigger: { event: record.submitted }
+            condition: event.form == 'supervision-concern'
+            steps:
+              - id: tell
+                create-task: { for: [supervisor], title: Look at the concern }
+            """, "one-form.yaml").Definition!;
+        var loaded = SimulationScript.Load("""
+            until: 2026-03-31
+            events:
+              - { at: 2026-03-10T09:00+00:00, event: record.submitted, form: supervision-concern }
+              - { at: 2026-03-11T09:00+00:00, event: record.submitted, form: supervision-record }
+            """);
+        Assert.Empty(loaded.Errors);
+        var result = WorkflowSimulator.Run(def, loaded.Script!, Settings);
+        Assert.Equal([RunStatus.Completed, RunStatus.Skipped], result.Runs.Select(r => r.Status));
+        Assert.Single(result.Tasks);
+    }
 }
