@@ -220,4 +220,40 @@ public sealed class WorkflowSimulatorTests
         Assert.Equal([RunStatus.Completed, RunStatus.Skipped], result.Runs.Select(r => r.Status));
         Assert.Single(result.Tasks);
     }
+
+    [Fact]
+    public void A_wait_after_a_timeout_still_waits_for_the_triggering_session_as_the_host_does()
+    {
+        var def = WorkflowLoader.Load("""
+            id: sign
+            title: Chase a signature twice
+            trigger: { event: record.submitted }
+            steps:
+              - id: first
+                wait:
+                  for: record.signed
+                  match: session
+                  timeout: { days: 10 }
+                  onTimeout:
+                    - id: remind
+                      create-task: { for: [supervisor], title: Sign the record }
+                    - id: second
+                      wait:
+                        for: record.signed
+                        match: session
+                        timeout: { days: 10 }
+                        onTimeout:
+                          - id: escalate
+                            create-task: { for: [supervisor], title: Still not signed }
+            """, "sign.yaml").Definition!;
+        var script = SimulationScript.Load("""
+            until: 2026-04-30
+            events:
+              - { at: 2026-03-02T09:00+00:00, event: record.submitted, session: s1 }
+              - { at: 2026-03-15T09:00+00:00, event: record.signed, session: s1 }
+            """).Script!;
+        var result = WorkflowSimulator.Run(def, script, Settings);
+        Assert.Equal(["Sign the record"], result.Tasks.Select(t => t.Title)); // signed during the second wait: no escalation
+        Assert.Equal(RunStatus.Completed, Assert.Single(result.Runs).Status);
+    }
 }
