@@ -173,6 +173,24 @@ public sealed class DevonTorbayRuleScenarioTests
     }
 
     [Fact]
+    public void Devon_torbay_R4_a_late_record_is_reminded_for_and_its_case_decisions_are_still_checked()
+    {
+        var result = Run(Tenant, "record-promptly", OneToOne, """
+            until: 2026-03-31
+            sessions:
+              - { date: 2026-03-02, outcome: attended, id: s1 }
+            events:
+              - { at: 2026-03-12T15:00+00:00, event: record.submitted, form: session-record, session: s1, answers: { case-decisions: [ { case-reference: C-1, on-case-file: "no" } ] } }
+            """);
+        Assert.Equal([D(2026, 3, 9)], DaysOf(result, "remind"));
+        var task = Assert.Single(result.Tasks);
+        Assert.Equal(Supervisor.Email, task.For.Email);
+        Assert.Equal("Note the supervision decisions on the casework file", task.Title);
+        Assert.Equal(D(2026, 3, 16), task.Due);
+        Assert.Equal(RunStatus.Completed, Assert.Single(result.Runs).Status);
+    }
+
+    [Fact]
     public void Devon_torbay_R4_a_record_without_case_decisions_sends_nothing()
     {
         Nothing(Run(Tenant, "record-promptly", OneToOne, """
