@@ -7,7 +7,7 @@ namespace SupervisionHub.Workflows.Engine;
 
 public sealed record ScriptedSession(DateOnly Date, SessionOutcome Outcome, int Minutes = 60, string? Id = null);
 
-public sealed record ScriptedEvent(DateTimeOffset At, string Event, string? Detail = null, JsonObject? Answers = null, string? SessionId = null, string? StaffId = null);
+public sealed record ScriptedEvent(DateTimeOffset At, string Event, string? Detail = null, JsonObject? Answers = null, string? SessionId = null, string? StaffId = null, string? Form = null);
 
 public sealed record SimulationLoadResult(SimulationScript? Script, IReadOnlyList<WorkflowError> Errors);
 
@@ -20,7 +20,7 @@ public sealed record SimulationLoadResult(SimulationScript? Script, IReadOnlyLis
 ///   - { date: 2026-01-12, outcome: missed }          # attended, missed, cancelled-by-supervisee, cancelled-by-supervisor, apologies
 ///   - { date: 2026-02-09, outcome: attended, minutes: 60 }
 /// events:
-///   - { at: 2026-02-10T09:00, event: record.submitted, detail: one-to-one, answers: { concern: "yes" } }
+///   - { at: 2026-02-10T09:00, event: record.submitted, form: supervision-record, session: session-2, answers: { concern: "yes" } }
 /// </code>
 /// An event time without an offset is read as UTC; give one (2026-07-10T09:00+01:00) for local time.
 /// </summary>
@@ -98,7 +98,7 @@ public sealed record SimulationScript
         {
             foreach (var item in es.Children)
             {
-                if (item is not YamlMappingNode m) { Error(item, "An event is { at, event, detail, answers }."); continue; }
+                if (item is not YamlMappingNode m) { Error(item, "An event is { at, event, detail, form, session, person, answers }."); continue; }
                 var atNode = Get(m, "at") as YamlScalarNode;
                 if (atNode?.Value is not { } atText || !DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
                 {
@@ -107,7 +107,7 @@ public sealed record SimulationScript
                 }
                 if ((Get(m, "event") as YamlScalarNode)?.Value is not { } type) { Error(m, "An event needs event: its type, like record.submitted."); continue; }
                 events.Add(new ScriptedEvent(at, type, (Get(m, "detail") as YamlScalarNode)?.Value, Get(m, "answers") is YamlMappingNode a ? (JsonObject)ToJson(a)! : null,
-                    (Get(m, "session") as YamlScalarNode)?.Value, (Get(m, "person") as YamlScalarNode)?.Value));
+                    (Get(m, "session") as YamlScalarNode)?.Value, (Get(m, "person") as YamlScalarNode)?.Value, (Get(m, "form") as YamlScalarNode)?.Value));
             }
         }
         else if (Get(root, "events") is { } bad) Error(bad, "events must be a list.");

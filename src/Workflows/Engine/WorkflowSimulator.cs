@@ -46,9 +46,11 @@ public static class WorkflowSimulator
 
     private sealed record Happening(DateTimeOffset At, EventInfo Event, JsonObject? Answers, bool Scheduled);
 
-    private sealed class Instance(int number, DateTimeOffset started, string startedBy)
+    private sealed class Instance(int number, DateTimeOffset started, string startedBy, Happening trigger)
     {
         public int Number { get; } = number;
+        /// <summary>What started the run: like the host, a timeout resumes the run in its trigger's context.</summary>
+        public Happening Trigger { get; } = trigger;
         public DateTimeOffset Started { get; } = started;
         public string StartedBy { get; } = startedBy;
         public RunResult? Last { get; set; }
@@ -85,7 +87,7 @@ public static class WorkflowSimulator
             happenings.Add(new(at, new EventInfo(type, detail, at, id, RelationshipId, supervisee?.StaffId), null, false));
         }
         foreach (var e in script.Events)
-            happenings.Add(new(e.At, new EventInfo(e.Event, e.Detail, e.At, e.SessionId, RelationshipId, e.StaffId ?? supervisee?.StaffId), e.Answers, false));
+            happenings.Add(new(e.At, new EventInfo(e.Event, e.Detail, e.At, e.SessionId, RelationshipId, e.StaffId ?? supervisee?.StaffId) { Form = e.Form }, e.Answers, false));
 
         var first = script.Start ?? new[] { script.Until }.Concat(sessions.Select(s => s.Session.Date)).Concat(script.Events.Select(e => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.At, zone).DateTime))).Min();
         var start = Local(first, TimeOnly.MinValue);
@@ -151,8 +153,9 @@ public static class WorkflowSimulator
                        .MinBy(i => i.Last!.Waiting!.DueAt) is { } due)
             {
                 var at = due.Last!.Waiting!.DueAt!.Value;
-                var original = new EventInfo("timeout", null, at, null, RelationshipId, supervisee?.StaffId);
-                Record(due, runner.Resume(def, due.Last.StateJson, new TimedOut(), Context(original, at, null), at));
+                // The host resumes a timed-out run with its trigger event's context (WorkflowHost.RunDueTimersAsync),
+                // so a later wait correlates on the same session and conditions read the same event and answers.
+                Record(due, runner.Resume(def, due.Last.StateJson, new TimedOut(), Context(due.Trigger.Event, at, due.Trigger.Answers), at));
             }
         }
 
@@ -167,7 +170,7 @@ public static class WorkflowSimulator
             }
             if (h.Scheduled || def.Trigger.Event == h.Event.Type)
             {
-                var instance = new Instance(instances.Count + 1, h.At, h.Scheduled ? "schedule" : h.Event.Type);
+                var instance = new Instance(instances.Count + 1, h.At, h.Scheduled ? "schedule" : h.Event.Type, h);
                 instances.Add(instance);
                 Record(instance, runner.Start(def, ctx, h.At));
             }

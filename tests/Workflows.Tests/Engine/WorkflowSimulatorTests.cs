@@ -196,4 +196,64 @@ public sealed class WorkflowSimulatorTests
         Assert.True(Assert.Single(result.Tasks).Escalation);
         Assert.Null(result.Emails[0].Model["answers"]); // templates never see answers
     }
+
+    [Fact]
+    public void A_scripted_record_event_carries_its_form_so_a_rule_on_one_form_can_fire()
+    {
+        var def = WorkflowLoader.Load("""
+            id: one-form
+            title: A rule on one form only
+            trigger: { event: record.submitted }
+            condition: event.form == 'supervision-concern'
+            steps:
+              - id: tell
+                create-task: { for: [supervisor], title: Look at the concern }
+            """, "one-form.yaml").Definition!;
+        var loaded = SimulationScript.Load("""
+            until: 2026-03-31
+            events:
+              - { at: 2026-03-10T09:00+00:00, event: record.submitted, form: supervision-concern }
+              - { at: 2026-03-11T09:00+00:00, event: record.submitted, form: supervision-record }
+            """);
+        Assert.Empty(loaded.Errors);
+        var result = WorkflowSimulator.Run(def, loaded.Script!, Settings);
+        Assert.Equal([RunStatus.Completed, RunStatus.Skipped], result.Runs.Select(r => r.Status));
+        Assert.Single(result.Tasks);
+    }
+
+    [Fact]
+    public void A_wait_after_a_timeout_still_waits_for_the_triggering_session_as_the_host_does()
+    {
+        var def = WorkflowLoader.Load("""
+            id: sign
+            title: Chase a signature twice
+            trigger: { event: record.submitted }
+            steps:
+              - id: first
+                wait:
+                  for: record.signed
+                  match: session
+                  timeout: { days: 10 }
+                  onTimeout:
+                    - id: remind
+                      create-task: { for: [supervisor], title: Sign the record }
+                    - id: second
+                      wait:
+                        for: record.signed
+                        match: session
+                        timeout: { days: 10 }
+                        onTimeout:
+                          - id: escalate
+                            create-task: { for: [supervisor], title: Still not signed }
+            """, "sign.yaml").Definition!;
+        var script = SimulationScript.Load("""
+            until: 2026-04-30
+            events:
+              - { at: 2026-03-02T09:00+00:00, event: record.submitted, session: s1 }
+              - { at: 2026-03-15T09:00+00:00, event: record.signed, session: s1 }
+            """).Script!;
+        var result = WorkflowSimulator.Run(def, script, Settings);
+        Assert.Equal(["Sign the record"], result.Tasks.Select(t => t.Title)); // signed during the second wait: no escalation
+        Assert.Equal(RunStatus.Completed, Assert.Single(result.Runs).Status);
+    }
 }
