@@ -37,7 +37,17 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         }
 
         SupervisionHistory? history = null;
-        if (relationship is not null && subject is not null)
+        if (relationship is not null && subject is null)
+        {
+            // A group event about nobody in particular (the supervisor cancelled the group): the
+            // group's own history, session by session.
+            var sessions = await db.Sessions.AsNoTracking()
+                .Where(s => s.RelationshipId == relationship.Id && s.Status != SessionStatus.Booked && s.OutcomeAt <= e.OccurredAt)
+                .Select(s => new { s.Date, s.Status, s.DurationMinutes }).ToListAsync(ct);
+            history = SupervisionHistory.From(sessions.Select(s => new PastSession(s.Date, Outcome(s.Status, null), s.DurationMinutes)).ToList(),
+                today, ComplianceService.CalendarFor(tenant.Tenant), null);
+        }
+        else if (relationship is not null && subject is not null)
         {
             var sessions = await db.Sessions.AsNoTracking()
                 // History as it stood when the event happened, not when it is dispatched: two misses
@@ -47,13 +57,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
                             && s.Relationship.Members.Any(m => m.StaffId == subject))
                 .Select(s => new { s.Date, s.Status, s.DurationMinutes, Mine = s.Attendance.Where(a => a.StaffId == subject).Select(a => (MemberAttendance?)a.Attendance).FirstOrDefault() })
                 .ToListAsync(ct);
-            var past = sessions.Select(s => new PastSession(s.Date, s.Status switch
-            {
-                SessionStatus.CancelledBySupervisee => SessionOutcome.CancelledBySupervisee,
-                SessionStatus.CancelledBySupervisor => SessionOutcome.CancelledBySupervisor,
-                SessionStatus.DidNotAttend => SessionOutcome.DidNotAttend,
-                _ => s.Mine switch { MemberAttendance.Absent => SessionOutcome.DidNotAttend, MemberAttendance.Apologies => SessionOutcome.Apologies, _ => SessionOutcome.Attended },
-            }, s.DurationMinutes)).ToList();
+            var past = sessions.Select(s => new PastSession(s.Date, Outcome(s.Status, s.Mine), s.DurationMinutes)).ToList();
             var statuses = await compliance.StatusesAsync(m => m.RelationshipId == relationship.Id && m.StaffId == subject, ct);
             var status = statuses.Count > 0 ? statuses[0] : null;
             history = SupervisionHistory.From(past, today, ComplianceService.CalendarFor(tenant.Tenant), status?.Compliance);
@@ -81,6 +85,15 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             TenantName = tenant.Tenant.Name,
         };
     }
+
+    /// <summary>A session's outcome for one person: the session's own, refined by their attendance in a group.</summary>
+    private static SessionOutcome Outcome(SessionStatus status, MemberAttendance? mine) => status switch
+    {
+        SessionStatus.CancelledBySupervisee => SessionOutcome.CancelledBySupervisee,
+        SessionStatus.CancelledBySupervisor => SessionOutcome.CancelledBySupervisor,
+        SessionStatus.DidNotAttend => SessionOutcome.DidNotAttend,
+        _ => mine switch { MemberAttendance.Absent => SessionOutcome.DidNotAttend, MemberAttendance.Apologies => SessionOutcome.Apologies, _ => SessionOutcome.Attended },
+    };
 
     /// <summary>A scheduled run: no event of the supervision kind, only the clock and the cohorts.</summary>
     public async Task<WorkflowContext> ForScheduleAsync(DateTimeOffset occurrence, CancellationToken ct) => new()

@@ -98,7 +98,7 @@ public sealed class MseIcbRuleScenarioTests
             sessions:
               - { date: 2026-03-02, outcome: attended, id: s1 }
             events:
-              - { at: 2026-03-05T12:00+00:00, event: record.submitted, form: evaluation, person: pat }
+              - { at: 2026-03-05T12:00+00:00, event: record.submitted, form: evaluation, session: s1, person: pat }
             """);
         Assert.Equal(["evaluation-request"], result.Emails.Select(e => e.Template));
         Assert.Empty(DaysOf(result, "remind"));
@@ -106,14 +106,14 @@ public sealed class MseIcbRuleScenarioTests
     }
 
     [Fact]
-    public void Mse_icb_R4_a_record_submitted_by_someone_else_does_not_stop_the_reminder()
+    public void Mse_icb_R4_a_record_of_another_session_does_not_stop_the_reminder()
     {
         var result = Run(Tenant, "evaluation-after-session", OneToOne, """
             until: 2026-03-31
             sessions:
               - { date: 2026-03-02, outcome: attended, id: s1 }
             events:
-              - { at: 2026-03-05T12:00+00:00, event: record.submitted, form: one-to-one-record, person: sam }
+              - { at: 2026-03-05T12:00+00:00, event: record.submitted, form: evaluation, session: s0, person: pat }
             """);
         Assert.Equal([D(2026, 3, 11)], DaysOf(result, "remind"));
     }
