@@ -167,4 +167,52 @@ public sealed class WorkflowRuntimeTests
         Assert.Contains(supervisee, email.Cc);
         Assert.DoesNotContain("case", email.TextBody, StringComparison.OrdinalIgnoreCase);
     }
+
+    [Fact]
+    public async Task A_run_with_nobody_to_write_to_becomes_an_incident_that_an_admin_retries_once_the_data_is_fixed()
+    {
+        using var folders = new SharedFolders();
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        var email = $"no-manager@{T}.example";
+        string personId = "";
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var person = await sp.NewPersonAsync("Noor Nomanager", email, Staff.StaffRoles.Supervisee); // no line manager recorded
+            personId = person.Id;
+            var r = await sp.StartAsync("safeguarding-one-to-one", await db.StaffIdAsync($"supervisor@{T}.example"), person.Id, sp.Today().AddMonths(-3));
+            for (var hour = 9; hour <= 11; hour += 2)
+            {
+                var s = Session.Book(r, sp.Today(), new TimeOnly(hour, 0), 60, null, r.SupervisorId, clock.GetUtcNow(), sp.Today());
+                db.Sessions.Add(s);
+                await db.SaveChangesAsync();
+                s.MarkDidNotAttend([person.Id], null, r.SupervisorId, clock.GetUtcNow(), sp.Today());
+                await db.SaveChangesAsync();
+                clock.Now += TimeSpan.FromMinutes(5);
+            }
+        });
+        await app.RoundAsync(T);
+        var incident = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.ResolvedAt == null));
+        Assert.Contains("nobody", incident.Message, StringComparison.OrdinalIgnoreCase);
+
+        // The admin records the line manager, then retries from the Rules page.
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var person = await db.Staff.SingleAsync(x => x.Id == personId);
+            person.Apply(new Staff.StaffDetails(person.FullName, email, null, null, await db.StaffIdAsync($"linemanager@{T}.example"), person.Roles, null, null),
+                sp.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>(), clock.GetUtcNow());
+            await db.SaveChangesAsync();
+        });
+        var lead = app.Browser();
+        await lead.SignIn(T, $"lead@{T}.example", AppFactory.DemoPassword);
+        var retried = await lead.PostForm($"/{T}/workflows?handler=Retry", new Dictionary<string, string> { ["incidentId"] = incident.Id.ToString() }, $"/{T}/workflows");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, retried.StatusCode);
+
+        var after = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == incident.InstanceId));
+        Assert.Equal(InstanceStatus.Completed, after.Status);
+        Assert.Equal(1, await CountAsync(app, db => db.Outbox.CountAsync(m => m.To == $"linemanager@{T}.example" && m.Subject == "Two missed safeguarding supervision sessions")));
+        Assert.NotNull((await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.Id == incident.Id))).ResolvedAt);
+    }
 }
