@@ -52,6 +52,13 @@ internal static class DashboardBenchmark
                 b.UseSetting("Demo:Seed", "true");
                 b.UseSetting("Demo:Password", Password);
                 b.UseSetting("RateLimits:SignInPerMinute", "100000");
+                // Measure the pages alone: no background workflow rounds or sweeps competing for the database.
+                Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(b, services =>
+                {
+                    foreach (var hosted in services.Where(d => d.ServiceType == typeof(Microsoft.Extensions.Hosting.IHostedService)
+                                 && (d.ImplementationType == typeof(SupervisionHub.Web.Workflows.WorkflowWorker) || d.ImplementationType == typeof(SupervisionSweepService))).ToList())
+                        services.Remove(hosted);
+                });
             });
             _ = app.Server; // start the host: migrate, import tenants, seed demo accounts
 

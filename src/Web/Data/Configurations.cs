@@ -206,6 +206,7 @@ internal sealed class DomainEventConfiguration : IEntityTypeConfiguration<Domain
         b.Property(e => e.Type).HasMaxLength(63);
         b.Property(e => e.Detail).HasMaxLength(63);
         b.Property(e => e.DedupeKey).HasMaxLength(200);
+        b.Property(e => e.ClaimedBy).HasMaxLength(200);
         b.HasIndex(e => new { e.TenantId, e.DedupeKey }).IsUnique();
         b.HasIndex(e => new { e.DispatchedAt, e.OccurredAt });
     }

@@ -46,7 +46,16 @@ public sealed class DomainEvent : ITenantOwned
     /// <summary>Set by the workflow dispatcher once every matching workflow has been started.</summary>
     public DateTimeOffset? DispatchedAt { get; private set; }
 
-    public void MarkDispatched(DateTimeOffset now) => DispatchedAt ??= now;
+    /// <summary>A worker dispatching it; the claim lapses so a worker that died does not strand it.</summary>
+    public string? ClaimedBy { get; private set; }
+    public DateTimeOffset? ClaimedUntil { get; private set; }
+
+    public void MarkDispatched(DateTimeOffset now)
+    {
+        DispatchedAt ??= now;
+        ClaimedBy = null;
+        ClaimedUntil = null;
+    }
 }
 
 /// <summary>The event names, in one place: the workflow editor and validator list these.</summary>

@@ -26,12 +26,26 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
 
     private string BaseUrl => (config["App:BaseUrl"] ?? "http://localhost:5204").TrimEnd('/') + "/" + tenant.Tenant.Identifier;
 
-    /// <summary>Dispatches events not yet handled, oldest first, each in its own transaction.</summary>
-    public async Task<int> DispatchEventsAsync(int max, CancellationToken ct)
+    /// <summary>
+    /// Dispatches events not yet handled, oldest first, each in its own transaction. Each is claimed
+    /// first, as timers are, so two nodes never dispatch one event twice.
+    /// </summary>
+    public async Task<int> DispatchEventsAsync(int max, CancellationToken ct, string? workerId = null)
     {
-        var pending = await db.Events.Where(e => e.DispatchedAt == null).OrderBy(e => e.OccurredAt).Take(max).ToListAsync(ct);
-        foreach (var e in pending)
+        workerId ??= WorkflowWorker.WorkerId;
+        var start = clock.GetUtcNow();
+        var ids = await db.Events.Where(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < start))
+            .OrderBy(e => e.OccurredAt).Select(e => e.Id).Take(max).ToListAsync(ct);
+        var dispatched = 0;
+        foreach (var id in ids)
         {
+            var claimedAt = clock.GetUtcNow();
+            var until = claimedAt + ClaimFor;
+            if (await db.Events.Where(e => e.Id == id && e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < claimedAt))
+                    .ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, workerId).SetProperty(e => e.ClaimedUntil, until), ct) != 1)
+                continue; // another worker has it
+            var e = await db.Events.FirstAsync(x => x.Id == id, ct);
+            dispatched++;
             var context = await contexts.ForEventAsync(e, ct);
             var now = clock.GetUtcNow();
             // Waits first: an instance waiting for this event goes on before new ones start.
@@ -49,7 +63,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             e.MarkDispatched(now);
             await db.SaveChangesAsync(ct);
         }
-        return pending.Count;
+        return dispatched;
     }
 
     private async Task<List<WorkflowInstance>> WaitingForAsync(DomainEvent e, CancellationToken ct)

@@ -72,18 +72,25 @@ public sealed class WorkflowRuntimeTests
     }
 
     [Fact]
-    public async Task Two_workers_on_one_database_run_every_due_timer_once()
+    public async Task Two_workers_on_one_database_dispatch_every_event_and_run_every_due_timer_once()
     {
         using var folders = new SharedFolders();
         folders.AddWorkflow(T, "test-wait-seven-days", WaitSevenDays);
         var clock = new SettableClock(Start);
         await using var a = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
         for (var i = 0; i < 12; i++) await AttendedSessionAsync(a, $"two-workers-{i}@river-tees.example");
-        await a.RoundAsync(T);
-        Assert.Equal(12, await CountAsync(a, db => db.WorkflowInstances.CountAsync(x => x.Status == InstanceStatus.Waiting)));
-
         await using var b = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
         _ = b.Services; // start the second process on the same database
+
+        // Both dispatch the same twelve events at once: each starts its workflow once.
+        Task Dispatcher(WorkflowAppFactory app, string name) => app.InTenant(T, async sp =>
+        {
+            for (var round = 0; round < 3; round++) await sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(200, CancellationToken.None, name);
+        });
+        await Task.WhenAll(Dispatcher(a, "worker-a"), Dispatcher(b, "worker-b"));
+        Assert.Equal(12, await CountAsync(a, db => db.WorkflowInstances.CountAsync(x => x.WorkflowId == "test-wait-seven-days")));
+        Assert.Equal(12, await CountAsync(a, db => db.WorkflowInstances.CountAsync(x => x.Status == InstanceStatus.Waiting)));
+
         clock.Now = Start.AddDays(8);
         Task Worker(WorkflowAppFactory app, string name) => app.InTenant(T, async sp =>
         {

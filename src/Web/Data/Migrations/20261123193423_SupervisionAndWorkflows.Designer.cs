@@ -11,7 +11,7 @@ using SupervisionHub.Web.Data;
 namespace SupervisionHub.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123192125_SupervisionAndWorkflows")]
+    [Migration("20261123193423_SupervisionAndWorkflows")]
     partial class SupervisionAndWorkflows
     {
         /// <inheritdoc />
@@ -585,6 +585,13 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("DedupeKey")
                         .HasMaxLength(200)

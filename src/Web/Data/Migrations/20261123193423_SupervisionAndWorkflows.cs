@@ -92,7 +92,9 @@ namespace SupervisionHub.Web.Data.Migrations
                     RecordId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Detail = table.Column<string>(type: "TEXT", maxLength: 63, nullable: true),
                     DedupeKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
-                    DispatchedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                    DispatchedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
