@@ -31,8 +31,12 @@ public static class SupervisionAccess
     /// <summary>The supervisor keeps the attendance register (mse-icb R10); administrators may correct it.</summary>
     public static bool CanRecordOutcome(Relationship r, StaffMember me) => IsSupervisor(r, me) || CanManage(me);
 
-    /// <summary>Either party may cancel in advance, with a reason (devon-torbay R2, river-tees R3).</summary>
-    public static bool CanCancel(Relationship r, StaffMember me) => IsSupervisor(r, me) || IsSupervisee(r, me) || CanManage(me);
+    /// <summary>
+    /// Either party may cancel in advance, with a reason (devon-torbay R2, river-tees R3). In a group
+    /// one member cannot cancel everyone's session: they send apologies (river-tees R3).
+    /// </summary>
+    public static bool CanCancel(Relationship r, SupervisionTypeSettings type, StaffMember me) =>
+        IsSupervisor(r, me) || IsSupervisee(r, me) && !type.IsGroup || CanManage(me);
 
     /// <summary>The supervisor writes the session record; for records a supervisee fills first (mse-icb 1:1), they may start it too.</summary>
     public static bool CanStartRecord(Relationship r, StaffMember me) => IsSupervisor(r, me) || IsSupervisee(r, me);

@@ -30,7 +30,7 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
     [BindProperty] public string? CancelReason { get; set; }
 
     public bool CanRecordOutcome => Session.Status == SessionStatus.Booked && SupervisionAccess.CanRecordOutcome(Relationship, Me);
-    public bool CanCancel => Session.Status == SessionStatus.Booked && SupervisionAccess.CanCancel(Relationship, Me);
+    public bool CanCancel => Session.Status == SessionStatus.Booked && SupervisionAccess.CanCancel(Relationship, Type, Me);
     public bool CanWriteRecord => Session.Status == SessionStatus.Attended && Type.RecordForm is not null && SupervisionAccess.CanStartRecord(Relationship, Me);
     public bool IsParty => SupervisionAccess.IsSupervisor(Relationship, Me) || SupervisionAccess.IsSupervisee(Relationship, Me);
 
