@@ -125,8 +125,10 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             LineManagerOfSupervisor = ManagerOf(relationship?.SupervisorId),
             Person = Person(personId),
             LineManagerOfPerson = ManagerOf(personId),
+            // A holder may be a shared mailbox rather than a person (mse-icb's administration team):
+            // still written to, by address, under the role's name.
             RoleHolders = tenant.Tenant.Settings.Roles.ToDictionary(r => r.Id, r => (IReadOnlyList<Recipient>)r.Holders
-                .Select(email => byEmail.TryGetValue(email, out var p) ? new Recipient(p.Id, p.FullName, p.Email!) : null).OfType<Recipient>().ToList()),
+                .Select(email => byEmail.TryGetValue(email, out var p) ? new Recipient(p.Id, p.FullName, p.Email!) : new Recipient(null, r.Name, email)).ToList()),
             StaffRoleHolders = StaffRoleNames.All.ToDictionary(r => r.Name, r => (IReadOnlyList<Recipient>)staff.Where(s => (s.Roles & r.Role) == r.Role && s.Email is not null)
                 .Select(s => new Recipient(s.Id, s.FullName, s.Email!)).ToList()),
         };

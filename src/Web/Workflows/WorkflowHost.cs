@@ -167,6 +167,9 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 case TaskEffect task:
                     if (task.For.StaffId is { } assignee)
                         db.WorkTasks.Add(new WorkTask(assignee, Clip(task.Title, 300), task.Due, task.Escalation, task.FormId, instance.Id, instance.RelationshipId, now));
+                    else // a shared mailbox has no home page: the task comes by email
+                        db.Outbox.Add(new OutboxMessage(task.For.Email, $"{(task.Escalation ? "Escalation" : "A task")} from SupervisionHub: {Clip(task.Title, 200)}",
+                            $"{task.Title}.{(task.Due is { } due ? $" Please do this by {due:d MMMM yyyy}." : "")}\n\n[Open SupervisionHub]({BaseUrl})\n", now));
                     if (task.Template is { } template) Send(task.For, [], template, new JsonObject(), context, instance);
                     break;
             }
