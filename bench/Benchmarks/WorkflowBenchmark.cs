@@ -51,15 +51,17 @@ internal static partial class WorkflowBenchmark
     private static async Task RunAsync()
     {
         var root = Bench.FindRoot();
+        var loadBefore = LoadAverage();
         var rows = new List<Row>();
         var notes = new List<string>();
         rows.AddRange(EnginePath(root, notes));
         rows.AddRange(await ServicePathAsync(root, notes));
 
-        var loaded = Environment.GetEnvironmentVariable("WORKFLOW_BENCH_LOAD_NOTE");
+        var loadAfter = LoadAverage();
         var table = new StringBuilder();
         table.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores, .NET {Environment.Version}, Release build; the service rows on a SQLite file, in-process.");
-        if (!string.IsNullOrWhiteSpace(loaded)) table.AppendLine(CultureInfo.InvariantCulture, $"Machine: {loaded}");
+        if (loadBefore is not null)
+            table.AppendLine(CultureInfo.InvariantCulture, $"Machine load (1-minute load average, /proc/loadavg) {loadBefore} at the start and {loadAfter} at the end: on 2 shared cores, anything over 2 means other work competed for the CPU.");
         foreach (var n in notes) table.AppendLine(n);
         table.AppendLine();
         table.AppendLine("| What | Runs | Time | Rate | Notes |");
@@ -68,6 +70,9 @@ internal static partial class WorkflowBenchmark
         Console.WriteLine(table);
         Bench.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), "WORKFLOWS", table.ToString());
     }
+
+    private static string? LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null;
 
     // ---------------------------------------------------------------- engine path (no database)
 
@@ -390,7 +395,7 @@ internal static partial class WorkflowBenchmark
             rows.Add(new($"Service: `WorkflowHost.RunSchedulesAsync`, a daily for-each over {Supervisees:N0} supervisees with a `where` (site and training-expiry ladder)",
                 $"{ScheduleDays} (consecutive days)", $"{times.Average():0.00} s mean ({string.Join(", ", times.Select(t => t.ToString("0.00", CultureInfo.InvariantCulture)))})",
                 $"{Supervisees / times.Average():N0} members/s",
-                $"{string.Join(", ", emails)} emails to the outbox; {faults} incidents; one sandbox evaluation per member; a first run in a fresh process includes JIT only for the for-each path"));
+                $"{string.Join(", ", emails)} emails to the outbox; {faults} incidents; one sandbox evaluation per member; the first of the three includes JIT of the schedule path"));
             return rows;
         }
         finally
