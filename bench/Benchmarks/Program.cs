@@ -19,6 +19,7 @@ internal static class Program
         ["forms"] = FormsBenchmark.Run,
         ["compliance"] = ComplianceBenchmark.Run,
         ["dashboard"] = DashboardBenchmark.Run,
+        ["workflows"] = WorkflowBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Acornima;
+using Acornima.Ast;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
@@ -54,6 +56,26 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
         })();
         """;
 
+    // Parsing is the same for every run of the same text, so Setup and each expression are parsed
+    // once (strict, as the engine would) and the parsed program shared by the fresh engine of each
+    // evaluation; the engine, its limits and its values are still new every time. Text that does not
+    // prepare (a syntax error) is remembered as such and evaluated unprepared, so its error reads
+    // exactly as before.
+    private static readonly Prepared<Script> PreparedSetup = Jint.Engine.PrepareScript(Setup, strict: true);
+    private static readonly ConcurrentDictionary<string, Prepared<Script>?> Prepared = new(StringComparer.Ordinal);
+    private const int MaxPrepared = 4096; // expressions come from published definitions; a bound keeps an editor's drafts from growing it forever
+
+    private static Prepared<Script>? Prepare(string code)
+    {
+        if (Prepared.TryGetValue(code, out var cached)) return cached;
+        Prepared<Script>? prepared;
+        try { prepared = Jint.Engine.PrepareScript(code, strict: true); }
+        catch (Exception) { prepared = null; } // a syntax error: evaluated unprepared, which reports it as it always has
+        if (Prepared.Count >= MaxPrepared) Prepared.Clear();
+        Prepared[code] = prepared;
+        return prepared;
+    }
+
     /// <summary>A plain description of the first syntax error, or null when the code parses. Nothing runs.</summary>
     public static string? SyntaxError(string code)
     {
@@ -73,7 +95,8 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
         try
         {
             var engine = Build(scope);
-            var result = engine.Evaluate(code);
+            var prepared = Prepare(code);
+            var result = prepared is { } p ? engine.Evaluate(in p) : engine.Evaluate(code);
             if (result.IsUndefined() || result.IsNull()) return new(null, null);
             if (result.IsBoolean()) return new(JsonValue.Create(result.AsBoolean()), null);
             if (result.IsString()) return new(JsonValue.Create(result.AsString()), null);
@@ -119,7 +142,7 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
         var parser = new Jint.Native.Json.JsonParser(engine);
         foreach (var (name, value) in scope)
             engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
-        engine.Execute(Setup);
+        engine.Execute(in PreparedSetup);
         return engine;
     }
 
