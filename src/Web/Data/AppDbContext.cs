@@ -97,9 +97,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
     /// </summary>
     private void CollectEvents()
     {
+        var sequence = 0;
         foreach (var entry in ChangeTracker.Entries<IRaisesEvents>().ToList())
         {
             if (entry.Entity.PendingEvents.Count == 0) continue;
+            foreach (var e in entry.Entity.PendingEvents) e.Order(sequence++);
             Events.AddRange(entry.Entity.PendingEvents);
             entry.Entity.ClearEvents();
         }

@@ -30,6 +30,11 @@ public sealed class DomainEvent : ITenantOwned
     public Guid TenantId { get; private set; }
     public string Type { get; private set; } = "";
     public DateTimeOffset OccurredAt { get; private set; }
+
+    /// <summary>Order within the save that raised it: events of one change are dispatched in the order they were raised.</summary>
+    public int Sequence { get; private set; }
+
+    public void Order(int sequence) => Sequence = sequence;
     public Guid? RelationshipId { get; private set; }
     public Guid? SessionId { get; private set; }
 

@@ -78,7 +78,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             History = history,
             Answers = answers,
             People = await PeopleAsync(relationship, addressed, e.StaffId, ct),
-            Cohorts = await CohortsAsync(ct),
+            Cohorts = Cohorts(),
             Today = today,
             Zone = tenant.Tenant.TimeZone,
             WorkingDays = new WorkingDays(settings.ClosureDays.Select(c => c.Date)),
@@ -100,7 +100,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     {
         Event = new EventInfo("schedule", null, occurrence),
         People = await PeopleAsync(null, [], null, ct),
-        Cohorts = await CohortsAsync(ct),
+        Cohorts = Cohorts(),
         Today = tenant.Tenant.Today(clock),
         Zone = tenant.Tenant.TimeZone,
         WorkingDays = new WorkingDays(tenant.Tenant.Settings.ClosureDays.Select(c => c.Date)),
@@ -134,23 +134,35 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         };
     }
 
-    /// <summary>Cohorts for for-each, with each member's latest training expiry (reminder ladders read it).</summary>
-    private async Task<Func<string, IReadOnlyList<CohortMember>>> CohortsAsync(CancellationToken ct)
+    /// <summary>
+    /// Cohorts for for-each, with each member's latest training expiry (reminder ladders read it).
+    /// Loaded on first use: most runs have no for-each, and the directory is not read for them.
+    /// </summary>
+    private Func<string, IReadOnlyList<CohortMember>> Cohorts()
     {
-        var today = tenant.Tenant.Today(clock);
-        var staff = await db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
-            .Select(s => new { s.Id, s.FullName, s.Email, s.Site, s.Roles, Expires = s.Training.Max(t => t.ExpiresOn) }).ToListAsync(ct);
-        var members = staff.Select(s => (s.Roles, Member: new CohortMember(s.Id, s.FullName, s.Email,
-            StaffRoleNames.Split(s.Roles).Select(StaffRoleNames.Name).ToList(), s.Site, s.Expires))).ToList();
+        List<(StaffRoles Roles, CohortMember Member)>? members = null;
         var roles = tenant.Tenant.Settings.Roles;
-        return cohort => cohort switch
+        return cohort =>
         {
-            "supervisees" => members.Where(m => m.Roles.HasFlag(StaffRoles.Supervisee)).Select(m => m.Member).ToList(),
-            "supervisors" => members.Where(m => m.Roles.HasFlag(StaffRoles.Supervisor)).Select(m => m.Member).ToList(),
-            "staff" => members.Select(m => m.Member).ToList(),
-            _ when cohort.StartsWith("role:", StringComparison.Ordinal) && roles.FirstOrDefault(r => r.Id == cohort[5..]) is { } role =>
-                members.Where(m => m.Member.Email is not null && role.Holders.Contains(m.Member.Email, StringComparer.OrdinalIgnoreCase)).Select(m => m.Member).ToList(),
-            _ => [],
+            members ??= Members();
+            return cohort switch
+            {
+                "supervisees" => members.Where(m => m.Roles.HasFlag(StaffRoles.Supervisee)).Select(m => m.Member).ToList(),
+                "supervisors" => members.Where(m => m.Roles.HasFlag(StaffRoles.Supervisor)).Select(m => m.Member).ToList(),
+                "staff" => members.Select(m => m.Member).ToList(),
+                _ when cohort.StartsWith("role:", StringComparison.Ordinal) && roles.FirstOrDefault(r => r.Id == cohort[5..]) is { } role =>
+                    members.Where(m => m.Member.Email is not null && role.Holders.Contains(m.Member.Email, StringComparer.OrdinalIgnoreCase)).Select(m => m.Member).ToList(),
+                _ => [],
+            };
         };
+
+        List<(StaffRoles, CohortMember)> Members()
+        {
+            var today = tenant.Tenant.Today(clock);
+            return db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
+                .Select(s => new { s.Id, s.FullName, s.Email, s.Site, s.Roles, Expires = s.Training.Max(t => t.ExpiresOn) }).AsEnumerable()
+                .Select(s => (s.Roles, new CohortMember(s.Id, s.FullName, s.Email, StaffRoleNames.Split(s.Roles).Select(StaffRoleNames.Name).ToList(), s.Site, s.Expires)))
+                .ToList();
+        }
     }
 }

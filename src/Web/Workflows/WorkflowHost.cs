@@ -35,10 +35,11 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         workerId ??= WorkflowWorker.WorkerId;
         var start = clock.GetUtcNow();
         var ids = await db.Events.Where(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < start))
-            .OrderBy(e => e.OccurredAt).Select(e => e.Id).Take(max).ToListAsync(ct);
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => e.Id).Take(max).ToListAsync(ct);
         var dispatched = 0;
         foreach (var id in ids)
         {
+            db.ChangeTracker.Clear(); // each event is its own unit of work; do not carry the last one's rows
             var claimedAt = clock.GetUtcNow();
             var until = claimedAt + ClaimFor;
             if (await db.Events.Where(e => e.Id == id && e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < claimedAt))
@@ -46,12 +47,19 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 continue; // another worker has it
             var e = await db.Events.FirstAsync(x => x.Id == id, ct);
             dispatched++;
-            var context = await contexts.ForEventAsync(e, ct);
             var now = clock.GetUtcNow();
-            // Waits first: an instance waiting for this event goes on before new ones start.
-            foreach (var waiting in await WaitingForAsync(e, ct))
-                Apply(waiting, Runner.Resume(WorkflowCatalog.Definition(waiting.Version), waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
+            var waitingFor = await WaitingForAsync(e, ct);
             var versions = await db.WorkflowVersions.Where(v => v.IsCurrent && v.TriggerEvent == e.Type).ToListAsync(ct);
+            if (waitingFor.Count == 0 && versions.Count == 0)
+            {
+                e.MarkDispatched(now); // nothing listens: no context to build
+                await db.SaveChangesAsync(ct);
+                continue;
+            }
+            var context = await contexts.ForEventAsync(e, ct);
+            // Waits first: an instance waiting for this event goes on before new ones start.
+            foreach (var waiting in waitingFor)
+                Apply(waiting, Runner.Resume(WorkflowCatalog.Definition(waiting.Version), waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
             foreach (var version in versions)
             {
                 var result = Runner.Start(WorkflowCatalog.Definition(version), context, now);

@@ -610,6 +610,9 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.Property<Guid?>("RelationshipId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("TEXT");
 

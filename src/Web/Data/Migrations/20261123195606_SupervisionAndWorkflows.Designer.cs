@@ -11,7 +11,7 @@ using SupervisionHub.Web.Data;
 namespace SupervisionHub.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123193423_SupervisionAndWorkflows")]
+    [Migration("20261123195606_SupervisionAndWorkflows")]
     partial class SupervisionAndWorkflows
     {
         /// <inheritdoc />
@@ -612,6 +612,9 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.Property<Guid?>("RelationshipId")
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("TEXT");

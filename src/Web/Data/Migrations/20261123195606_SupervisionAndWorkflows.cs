@@ -86,6 +86,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     TenantId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Type = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
                     OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Sequence = table.Column<int>(type: "INTEGER", nullable: false),
                     RelationshipId = table.Column<Guid>(type: "TEXT", nullable: true),
                     SessionId = table.Column<Guid>(type: "TEXT", nullable: true),
                     StaffId = table.Column<string>(type: "TEXT", nullable: true),
