@@ -69,3 +69,22 @@ public sealed class OutboxMessageTests
         Assert.Equal("safeguarding@ascent.example", result.Settings!.Email.ReplyTo);
     }
 }
+
+public sealed class SmtpOptionsTests
+{
+    [Fact]
+    public void Without_a_host_nothing_is_sent_and_nothing_is_required()
+    {
+        Assert.False(new SmtpOptions().IsConfigured);
+        Assert.False(new SmtpOptions { Host = "smtp.example", Enabled = false, From = "a@b.example" }.IsConfigured);
+        Assert.Empty(new SmtpOptions().Problems());
+    }
+
+    [Fact]
+    public void A_host_without_a_sending_address_or_with_half_a_sign_in_is_refused_at_start()
+    {
+        Assert.Contains(new SmtpOptions { Host = "smtp.example" }.Problems(), p => p.StartsWith("Smtp:From", StringComparison.Ordinal));
+        Assert.Contains(new SmtpOptions { Host = "smtp.example", From = "a@b.example", User = "me" }.Problems(), p => p.StartsWith("Smtp:User", StringComparison.Ordinal));
+        Assert.Empty(new SmtpOptions { Host = "smtp.example", From = "noreply@supervisionhub.example" }.Problems());
+    }
+}
