@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test of SupervisionHub: unit, integration (real SQLite files) and end-to-end
-# (real Kestrel server, Debian's headless Chromium). On a fresh Debian machine it first installs
-# what the tests need. Prints "N passed, N failed, N skipped" from the test results themselves.
+# Runs every test of SupervisionHub: unit, integration (real SQLite files, email through maildev,
+# a real SMTP server) and end-to-end (real Kestrel server, Debian's headless Chromium). On a fresh
+# Debian machine it first installs what the tests need. Prints "N passed, N failed, N skipped" from the test results themselves.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
@@ -15,6 +15,17 @@ if [[ ! -x /usr/bin/chromium ]]; then
   echo "Installing Debian's Chromium for the browser tests..."
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if [[ ! -x tools/maildev/node_modules/.bin/maildev ]]; then
+  # The email tests send to a real SMTP server on localhost; versions pinned in tools/maildev/package-lock.json.
+  if ! command -v npm >/dev/null; then
+    echo "Installing Node.js and npm for maildev (the email tests' SMTP server)..."
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  echo "Installing maildev for the email tests..."
+  npm ci --prefix tools/maildev --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
 results="$PWD/TestResults"

@@ -27,6 +27,10 @@ builder.Services.AddScoped<SupervisionHub.Web.Supervision.Dashboard>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SupervisionSweep>();
 builder.Services.AddHostedService<SupervisionHub.Web.Supervision.SupervisionSweepService>();
 builder.Services.AddSingleton<SupervisionHub.Web.Email.EmailTemplates>();
+builder.Services.AddOptions<SupervisionHub.Web.Email.SmtpOptions>().Bind(builder.Configuration.GetSection(SupervisionHub.Web.Email.SmtpOptions.Section)).ValidateOnStart();
+builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SupervisionHub.Web.Email.SmtpOptions>, SupervisionHub.Web.Email.SmtpOptionsValidator>();
+builder.Services.AddScoped<SupervisionHub.Web.Email.OutboxSender>();
+builder.Services.AddHostedService<SupervisionHub.Web.Email.OutboxWorker>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowContextBuilder>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowHost>();
@@ -50,6 +54,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AllowAnonymousToPage("/Platform/SignIn");
     o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
+    o.Conventions.AuthorizeFolder("/Email", Policies.TenantAdmin);
 }).AddMvcOptions(o => o.ModelMetadataDetailsProviders.Add(new SupervisionHub.Web.Pages.EmptyStringsStayEmpty()));
 builder.Services.AddAntiforgery(o =>
 {

@@ -74,7 +74,13 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.To).HasMaxLength(320);
         b.Property(m => m.Subject).HasMaxLength(300);
         b.Property(m => m.Cc).HasMaxLength(2000);
+        b.Property(m => m.LastError).HasMaxLength(OutboxMessage.MaxErrorLength);
+        b.Property(m => m.ClaimedBy).HasMaxLength(200);
+        b.Ignore(m => m.HtmlBody);
+        b.Ignore(m => m.Status);
         b.HasIndex(m => new { m.SentAt, m.CreatedAt });
+        // The sender's question each round: not sent, not given up, due.
+        b.HasIndex(m => new { m.TenantId, m.SentAt, m.FailedAt, m.NextAttemptAt });
     }
 }
 

@@ -18,6 +18,8 @@ public static class Navigation
             yield return (root + "/supervision", "Supervision");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead)))
             yield return (root + "/workflows", "Rules");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))
+            yield return (root + "/email", "Emails");
         yield return (root + "/forms", "Forms and records");
         yield return (root + "/account/security", "Account security");
     }

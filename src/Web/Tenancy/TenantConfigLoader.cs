@@ -92,9 +92,18 @@ public static partial class TenantConfigLoader
 
         foreach (var dup in s.ClosureDays.GroupBy(c => c.Date).Where(g => g.Count() > 1))
             Error($"closureDays: {dup.Key:yyyy-MM-dd} is listed more than once.");
+        if (s.Email.SenderName is { } sender && (sender.Length is 0 or > 100 || sender.IndexOfAny(['\r', '\n', '<', '>', '"']) >= 0))
+            Error($"email.senderName: '{sender}' must be 1 to 100 characters on one line, without < > or quotes.");
+        if (s.Email.ReplyTo is { } replyTo && !IsPlainEmail(replyTo))
+            Error($"email.replyTo: '{replyTo}' must be an email address, like safeguarding@school.example.");
         foreach (var problem in s.Supervision.Check(s.Roles.Select(r => r.Id).ToList())) Error(problem);
         return errors;
     }
+
+    /// <summary>An address alone (no display name), as MailKit will put it in the Reply-To header.</summary>
+    public static bool IsPlainEmail(string value) =>
+        System.Net.Mail.MailAddress.TryCreate(value, out var address) && address.Address == value && string.IsNullOrEmpty(address.DisplayName)
+        && value.Split('@') is [{ Length: > 0 }, var domain] && domain.Contains('.', StringComparison.Ordinal);
 
     private static void CheckTerms(IReadOnlyList<AcademicYear> years, Action<string> error)
     {

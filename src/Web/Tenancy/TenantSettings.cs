@@ -23,11 +23,21 @@ public sealed record TenantSettings
     public List<AcademicYear> TermDates { get; init; } = [];
     public List<ClosureDay> ClosureDays { get; init; } = [];
     public Supervision.SupervisionSettings Supervision { get; init; } = new();
+    public TenantEmailSettings Email { get; init; } = new();
 
     /// <summary>The term dates as the compliance calculator reads them.</summary>
     public global::SupervisionHub.Workflows.Supervision.SchoolCalendar Calendar() =>
         new(TermDates.SelectMany(y => y.Terms.Select(t => new global::SupervisionHub.Workflows.Supervision.SchoolTerm(
             y.Year, t.Name, t.Start, t.End, t.HalfTermBreak?.Start, t.HalfTermBreak?.End))));
+}
+
+/// <summary>How the organisation's emails are signed: the address itself is the service's (Smtp:From),
+/// so mail passes the sending domain's SPF/DKIM; replies go to the organisation.</summary>
+public sealed record TenantEmailSettings
+{
+    /// <summary>The name shown as the sender; the organisation's name when not given.</summary>
+    public string? SenderName { get; init; }
+    public string? ReplyTo { get; init; }
 }
 
 public enum TenantKind { Unknown, Trust, School, Icb, Partnership }

@@ -149,11 +149,31 @@ namespace SupervisionHub.Web.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Cc")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FailedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("SentAt")
@@ -181,6 +201,8 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("TenantId");
 
                     b.HasIndex("SentAt", "CreatedAt");
+
+                    b.HasIndex("TenantId", "SentAt", "FailedAt", "NextAttemptAt");
 
                     b.ToTable("Outbox");
                 });

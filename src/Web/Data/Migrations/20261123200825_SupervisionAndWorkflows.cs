@@ -29,11 +29,50 @@ namespace SupervisionHub.Web.Data.Migrations
                 type: "TEXT",
                 nullable: true);
 
+            migrationBuilder.AddColumn<int>(
+                name: "Attempts",
+                table: "Outbox",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<string>(
                 name: "Cc",
                 table: "Outbox",
                 type: "TEXT",
                 maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ClaimedBy",
+                table: "Outbox",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "ClaimedUntil",
+                table: "Outbox",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "FailedAt",
+                table: "Outbox",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "LastError",
+                table: "Outbox",
+                type: "TEXT",
+                maxLength: 300,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "NextAttemptAt",
+                table: "Outbox",
+                type: "INTEGER",
                 nullable: true);
 
             migrationBuilder.CreateTable(
@@ -364,6 +403,11 @@ namespace SupervisionHub.Web.Data.Migrations
                 columns: new[] { "TenantId", "SessionId" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Outbox_TenantId_SentAt_FailedAt_NextAttemptAt",
+                table: "Outbox",
+                columns: new[] { "TenantId", "SentAt", "FailedAt", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Actions_TenantId",
                 table: "Actions",
                 column: "TenantId");
@@ -617,6 +661,10 @@ namespace SupervisionHub.Web.Data.Migrations
                 name: "IX_Submissions_TenantId_SessionId",
                 table: "Submissions");
 
+            migrationBuilder.DropIndex(
+                name: "IX_Outbox_TenantId_SentAt_FailedAt_NextAttemptAt",
+                table: "Outbox");
+
             migrationBuilder.DropColumn(
                 name: "FullySignedAt",
                 table: "Submissions");
@@ -630,7 +678,31 @@ namespace SupervisionHub.Web.Data.Migrations
                 table: "Submissions");
 
             migrationBuilder.DropColumn(
+                name: "Attempts",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
                 name: "Cc",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimedBy",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "ClaimedUntil",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "FailedAt",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "LastError",
+                table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "NextAttemptAt",
                 table: "Outbox");
         }
     }

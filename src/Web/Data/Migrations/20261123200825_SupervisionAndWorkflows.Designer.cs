@@ -11,7 +11,7 @@ using SupervisionHub.Web.Data;
 namespace SupervisionHub.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261123195606_SupervisionAndWorkflows")]
+    [Migration("20261123200825_SupervisionAndWorkflows")]
     partial class SupervisionAndWorkflows
     {
         /// <inheritdoc />
@@ -152,11 +152,31 @@ namespace SupervisionHub.Web.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Cc")
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClaimedUntil")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FailedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("SentAt")
@@ -184,6 +204,8 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("TenantId");
 
                     b.HasIndex("SentAt", "CreatedAt");
+
+                    b.HasIndex("TenantId", "SentAt", "FailedAt", "NextAttemptAt");
 
                     b.ToTable("Outbox");
                 });

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace SupervisionHub.Web.Tests.Email;
+
+/// <summary>
+/// A real SMTP server on localhost for one test: maildev (pinned in tools/maildev, installed by
+/// test.sh) on free ports, as a child process the test can stop and start again.
+/// </summary>
+public sealed class Maildev : IAsyncDisposable
+{
+    private readonly HttpClient _http;
+    private Process? _process;
+
+    public int SmtpPort { get; } = FreePort();
+    public int WebPort { get; } = FreePort();
+
+    public static string Executable => AppFactory.RepoPath("tools/maildev/node_modules/.bin/maildev");
+
+    private Maildev() => _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
+
+    public static async Task<Maildev> StartNewAsync()
+    {
+        var server = new Maildev();
+        await server.StartAsync();
+        await server.ClearAsync();
+        return server;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task StartAsync()
+    {
+        if (!File.Exists(Executable))
+            throw new InvalidOperationException($"maildev is not installed at {Executable}: run ./test.sh, or npm ci --prefix tools/maildev.");
+        var info = new ProcessStartInfo(Executable, ["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "-s", SmtpPort.ToString(), "-w", WebPort.ToString()])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _process = Process.Start(info) ?? throw new InvalidOperationException("maildev did not start.");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"maildev exited at start with code {_process.ExitCode}.");
+            try
+            {
+                using var smtp = new TcpClient();
+                await smtp.ConnectAsync(IPAddress.Loopback, SmtpPort);
+                using var response = await _http.GetAsync(new Uri("/email", UriKind.Relative));
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (Exception ex) when (ex is SocketException or HttpRequestException or TaskCanceledException) { /* not up yet */ }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("maildev did not start listening within 30 s.");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is null) return;
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async Task ClearAsync() => (await _http.DeleteAsync(new Uri("/email/all", UriKind.Relative))).EnsureSuccessStatusCode();
+
+    public async Task<IReadOnlyList<JsonObject>> EmailsAsync() =>
+        JsonNode.Parse(await _http.GetStringAsync(new Uri("/email", UriKind.Relative)))!.AsArray().OfType<JsonObject>().ToList();
+
+    public async Task<int> CountAsync(string subject) => (await EmailsAsync()).Count(e => (string?)e["subject"] == subject);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _http.Dispose();
+    }
+}
