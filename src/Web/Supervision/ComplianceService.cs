@@ -74,7 +74,6 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         }
         var history = rows.ToLookup(r => (r.StaffId, r.TypeId), r => r.Session);
 
-        var relationshipIds = memberships.Where(m => m.EndedOn is null && m.MemberLeft is null).Select(m => m.Id).Distinct().ToList();
         // Not `r.Members.Any(m => staffIds.Contains(m.StaffId))`: SQLite runs that as a correlated
         // subquery, every relationship against every member (minutes for 10,000 supervisees).
         // The same set through an uncorrelated IN is read once.
@@ -92,7 +91,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
 
         var contractsOf = contracts.ToLookup(c => c.RelationshipId, c => (c.FormId, c.FullySignedAt)); // not a scan per supervisee
         var firstJoined = memberships.GroupBy(m => (m.StaffId, m.TypeId)).ToDictionary(g => g.Key, g => g.Min(m => m.JoinedOn));
-        var result = new List<SuperviseeStatus>(relationshipIds.Count);
+        var result = new List<SuperviseeStatus>(inScope.Count);
         foreach (var m in memberships.Where(m => m.EndedOn is null && m.MemberLeft is null && inScope.Contains(m.MembershipId)))
         {
             if (settings.Supervision.Type(m.TypeId) is not { } type) continue;

@@ -69,9 +69,6 @@ public sealed record SupervisionTypeSettings
     /// <summary>Who may book a session besides administrators and safeguarding leads: supervisee, supervisor.</summary>
     public List<string> BookedBy { get; init; } = ["supervisor", "supervisee"];
 
-    /// <summary>Whether both parties must sign each record (ascent R3, ralph-thoresby R3).</summary>
-    public bool RecordsSignedByBoth { get; init; } = true;
-
     public List<FrequencyRequirementSettings> Frequency { get; init; } = [];
     public int MinimumMinutes { get; init; }
     public int? FirstSessionWithinDays { get; init; }

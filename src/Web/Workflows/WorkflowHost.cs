@@ -103,9 +103,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 .Where(i => i.Id == id && i.Status == InstanceStatus.Waiting && (i.ClaimedUntil == null || i.ClaimedUntil < now))
                 .ExecuteUpdateAsync(u => u.SetProperty(i => i.ClaimedBy, workerId).SetProperty(i => i.ClaimedUntil, until), ct);
             if (claimed != 1) continue; // another worker has it
+            db.ChangeTracker.Clear(); // the claim was written behind the tracker: read the instance afresh
             var instance = await db.WorkflowInstances.Include(i => i.Version).FirstAsync(i => i.Id == id, ct);
-            await db.Entry(instance).ReloadAsync(ct);
-            if (instance.ClaimedBy != workerId) continue;
             var trigger = instance.TriggerEventId is { } t ? await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == t, ct) : null;
             var context = trigger is null ? await contexts.ForScheduleAsync(now, ct) : await contexts.ForEventAsync(trigger, ct);
             Apply(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new TimedOut(), context, clock.GetUtcNow()), context, clock.GetUtcNow());
