@@ -20,6 +20,7 @@ builder.Services.AddScoped<StaffDirectory>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.FormCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
+builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Allocation>();
@@ -51,6 +52,7 @@ builder.Services.AddRazorPages(o =>
     foreach (var page in ServiceSetup.AnonymousAccountPages)
         o.Conventions.AllowAnonymousToPage("/Account/" + page);
     o.Conventions.AllowAnonymousToFolder("/Dev");
+    o.Conventions.AllowAnonymousToFolder("/Links"); // the link is the credential; see Links/LinkAccess
     o.Conventions.AllowAnonymousToPage("/Platform/SignIn");
     o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);

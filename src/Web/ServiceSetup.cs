@@ -13,6 +13,7 @@ namespace SupervisionHub.Web;
 public static class ServiceSetup
 {
     public const string SignInRateLimit = "sign-in";
+    public const string LinkRateLimit = "links";
 
     public static readonly string[] AnonymousAccountPages = ["SignIn", "SignOut", "ForgotPassword", "ResetPassword", "SignInCode"];
 
@@ -62,6 +63,7 @@ public static class ServiceSetup
     public static void AddAppRateLimits(this IServiceCollection services, IConfiguration config)
     {
         var permits = config.GetValue("RateLimits:SignInPerMinute", 20);
+        var linkPermits = config.GetValue("RateLimits:LinksPerMinute", 30);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -69,6 +71,11 @@ public static class ServiceSetup
             o.AddPolicy(SignInRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 $"{ctx.Connection.RemoteIpAddress}|{ctx.GetRouteValue("tenant")}",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            // Opening links and typing codes: guessing a token or a code is slowed per address, on top of
+            // each link's own count of wrong codes (EmailLink), which holds whichever node answers.
+            o.AddPolicy(LinkRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                $"{ctx.Connection.RemoteIpAddress}|{ctx.GetRouteValue("tenant")}",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = linkPermits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
     }
 

@@ -296,5 +296,21 @@ internal sealed class WorkTaskConfiguration : IEntityTypeConfiguration<Workflows
         b.Property(t => t.FormId).HasMaxLength(64);
         b.Property(t => t.Status).HasConversion<string>().HasMaxLength(20);
         b.HasIndex(t => new { t.TenantId, t.AssigneeId, t.Status });
+        b.HasIndex(t => new { t.TenantId, t.SubmissionId });
+    }
+}
+
+internal sealed class EmailLinkConfiguration : IEntityTypeConfiguration<Links.EmailLink>
+{
+    public void Configure(EntityTypeBuilder<Links.EmailLink> b)
+    {
+        b.HasKey(l => l.Id);
+        b.Property(l => l.TokenHash).HasMaxLength(64);
+        b.Property(l => l.CodeHash).HasMaxLength(64);
+        b.Property(l => l.StaffId).HasMaxLength(450);
+        b.Property(l => l.Email).HasMaxLength(320);
+        // Unique across tenants: a token names one link; the tenant filter then decides whether it is visible here.
+        b.HasIndex(l => l.TokenHash).IsUnique();
+        b.HasIndex(l => new { l.TenantId, l.TaskId });
     }
 }

@@ -51,6 +51,26 @@ public static class IdentitySetup
                 cookies.TwoFactorRememberMeCookie?.Configure(o => { o.CookieManager = new TenantCookieManager(); o.Cookie.Name = ".shub.2fa-remember"; });
                 cookies.ExternalCookie?.Configure(o => { o.CookieManager = new TenantCookieManager(); o.Cookie.Name = ".shub.external"; });
             });
+        // A verified email link: one record, half an hour, never renewed (Links/LinkAccess).
+        services.AddAuthentication().AddCookie(Links.LinkAccess.Scheme, o =>
+        {
+            o.CookieManager = new TenantCookieManager();
+            o.Cookie.Name = ".shub.link";
+            o.Cookie.SecurePolicy = secure;
+            o.ExpireTimeSpan = Links.LinkAccess.Lifetime;
+            o.SlidingExpiration = false;
+            o.Events = new CookieAuthenticationEvents
+            {
+                OnValidatePrincipal = ctx =>
+                {
+                    var tenant = ctx.HttpContext.RequestServices.GetRequiredService<ITenantContext>();
+                    if (!tenant.HasTenant || ctx.Principal?.FindFirstValue(AppClaims.Tenant) != tenant.Tenant.Id.ToString()) ctx.RejectPrincipal();
+                    return Task.CompletedTask;
+                },
+                OnRedirectToLogin = ctx => RedirectWithinTenant(ctx, "account/sign-in"),
+                OnRedirectToAccessDenied = ctx => RedirectWithinTenant(ctx, "account/access-denied"),
+            };
+        });
         services.AddAuthentication().AddCookie(Policies.PlatformScheme, o =>
         {
             o.Cookie.Name = ".shub.platform";

@@ -96,6 +96,8 @@ public static partial class TenantConfigLoader
             Error($"email.senderName: '{sender}' must be 1 to 100 characters on one line, without < > or quotes.");
         if (s.Email.ReplyTo is { } replyTo && !IsPlainEmail(replyTo))
             Error($"email.replyTo: '{replyTo}' must be an email address, like safeguarding@school.example.");
+        if (s.Email.LinkExpiryDays is < 1 or > 90)
+            Error($"email.linkExpiryDays: {s.Email.LinkExpiryDays} must be between 1 and 90 days.");
         foreach (var problem in s.Supervision.Check(s.Roles.Select(r => r.Id).ToList())) Error(problem);
         return errors;
     }

@@ -38,6 +38,9 @@ public sealed record TenantEmailSettings
     /// <summary>The name shown as the sender; the organisation's name when not given.</summary>
     public string? SenderName { get; init; }
     public string? ReplyTo { get; init; }
+
+    /// <summary>How long an emailed link works before it must be renewed.</summary>
+    public int LinkExpiryDays { get; init; } = 14;
 }
 
 public enum TenantKind { Unknown, Trust, School, Icb, Partnership }

@@ -198,9 +198,20 @@ public sealed class WorkTask : ITenantOwned
     public string? FormId { get; private set; }
     public Guid? InstanceId { get; private set; }
     public Guid? RelationshipId { get; private set; }
+
+    /// <summary>The record to sign, or the one started for a requested form; the session a requested form belongs to.</summary>
+    public Guid? SubmissionId { get; private set; }
+    public Guid? SessionId { get; private set; }
     public TaskStatus Status { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? DoneAt { get; private set; }
+
+    public WorkTask About(Guid? submissionId, Guid? sessionId)
+    {
+        SubmissionId = submissionId;
+        SessionId = sessionId;
+        return this;
+    }
 
     public void Complete(DateTimeOffset now)
     {

@@ -3,6 +3,7 @@ using Cronos;
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Links;
 using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 using SupervisionHub.Workflows.Engine;
@@ -17,14 +18,14 @@ namespace SupervisionHub.Web.Workflows;
 /// workers never run it twice.
 /// </summary>
 public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimeProvider clock, WorkflowContextBuilder contexts,
-    EmailTemplates templates, IConfiguration config, ILogger<WorkflowHost> log)
+    EmailTemplates templates, IConfiguration config, TaskLinks links, ILogger<WorkflowHost> log)
 {
     private static readonly WorkflowRunner Runner = new();
 
     /// <summary>How long a claimed timer stays ours: a worker that dies mid-run releases it by expiry.</summary>
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
 
-    private string BaseUrl => (config["App:BaseUrl"] ?? "http://localhost:5204").TrimEnd('/') + "/" + tenant.Tenant.Identifier;
+    private string BaseUrl => TaskLinks.TenantRoot(config, tenant.Tenant.Identifier);
 
     /// <summary>
     /// Dispatches events not yet handled, oldest first, each in its own transaction. Each is claimed
@@ -172,12 +173,19 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                     foreach (var to in email.To) Send(to, email.Cc, email.Template, email.Model, context, instance);
                     break;
                 case TaskEffect task:
+                    string? link = null;
                     if (task.For.StaffId is { } assignee)
-                        db.WorkTasks.Add(new WorkTask(assignee, Clip(task.Title, 300), task.Due, task.Escalation, task.FormId, instance.Id, instance.RelationshipId, now));
-                    else // a shared mailbox has no home page: the task comes by email
+                    {
+                        var work = new WorkTask(assignee, Clip(task.Title, 300), task.Due, task.Escalation, task.FormId, instance.Id, instance.RelationshipId, now)
+                            .About(null, instance.SessionId);
+                        db.WorkTasks.Add(work);
+                        // A requested form is completed from its own email link (Links/TaskLinks).
+                        if (task.FormId is not null && task.For.Email.Length > 0) link = links.Issue(work, assignee, task.For.Email);
+                    }
+                    else if (task.Template is null) // a shared mailbox has no home page: the task comes by email
                         db.Outbox.Add(new OutboxMessage(task.For.Email, $"{(task.Escalation ? "Escalation" : "A task")} from SupervisionHub: {Clip(task.Title, 200)}",
                             $"{task.Title}.{(task.Due is { } due ? $" Please do this by {due:d MMMM yyyy}." : "")}\n\n[Open SupervisionHub]({BaseUrl})\n", now));
-                    if (task.Template is { } template) Send(task.For, [], template, new JsonObject(), context, instance);
+                    if (task is { Template: { } template, Model: { } model }) Send(task.For, [], template, model, context, instance, link);
                     break;
             }
         }
@@ -199,12 +207,12 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     }
 
     /// <summary>One email per recipient, rendered from the tenant's template; names, dates and a link only.</summary>
-    private void Send(Recipient to, IReadOnlyList<Recipient> cc, string templateName, JsonObject model, WorkflowContext context, WorkflowInstance instance)
+    private void Send(Recipient to, IReadOnlyList<Recipient> cc, string templateName, JsonObject model, WorkflowContext context, WorkflowInstance instance, string? link = null)
     {
         var full = (JsonObject)model.DeepClone();
         full["recipient"] = new JsonObject { ["name"] = to.Name };
         full["tenant"] = new JsonObject { ["name"] = context.TenantName };
-        full["link"] = instance.SessionId is { } s ? $"{BaseUrl}/sessions/{s}" : instance.RelationshipId is { } r ? $"{BaseUrl}/supervision/{r}" : BaseUrl;
+        full["link"] = link ?? (instance.SessionId is { } s ? $"{BaseUrl}/sessions/{s}" : instance.RelationshipId is { } r ? $"{BaseUrl}/supervision/{r}" : BaseUrl);
         var rendered = EmailTemplates.Render(templates.Get(tenant.Tenant.Identifier, templateName), full);
         db.Outbox.Add(new OutboxMessage(to.Email, rendered.Subject, rendered.Text, clock.GetUtcNow(), string.Join(", ", cc.Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase))));
     }

@@ -85,7 +85,12 @@ public abstract record WorkflowEffect(string StepId);
 /// <summary>An email from emails/&lt;Template&gt;.md. The host adds recipient and link per recipient to the model.</summary>
 public sealed record EmailEffect(string StepId, IReadOnlyList<Recipient> To, IReadOnlyList<Recipient> Cc, string Template, JsonObject Model) : WorkflowEffect(StepId);
 
-public sealed record TaskEffect(string StepId, Recipient For, string Title, DateOnly? Due, bool Escalation, string? FormId, string? Template) : WorkflowEffect(StepId);
+/// <summary>
+/// A task for one person. Template names the email that tells them of it (so a shared mailbox needs
+/// no other); a requested form's task also carries that email's Model: the host sends it, with the
+/// task's own link. An escalation's email goes as its own EmailEffect.
+/// </summary>
+public sealed record TaskEffect(string StepId, Recipient For, string Title, DateOnly? Due, bool Escalation, string? FormId, string? Template, JsonObject? Model = null) : WorkflowEffect(StepId);
 
 /// <summary>
 /// A paused run: resume it when an event of EventType arrives whose session, relationship or

@@ -248,8 +248,8 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                     {
                         var model = Model(item);
                         model["form"] = new JsonObject { ["id"] = s.Form, ["expiresOn"] = due?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) };
-                        _effects.Add(new EmailEffect(s.Id, [r], [], s.Template, model));
-                        _effects.Add(new TaskEffect(s.Id, r, $"Complete the form {s.Form}", due, false, s.Form, s.Template));
+                        // One effect: the host creates the task, its email link, and the email carrying it.
+                        _effects.Add(new TaskEffect(s.Id, r, $"Complete the form {s.Form}", due, false, s.Form, s.Template, model));
                     }
                     Log(s.Id, $"request-form {s.Form}", $"asked {Names(to)}" + (due is { } dd ? $", by {dd:yyyy-MM-dd}" : ""));
                     return new Next();

@@ -141,7 +141,12 @@ public static class WorkflowSimulator
             foreach (var effect in result.Effects)
             {
                 if (effect is EmailEffect email) emails.Add(email);
-                else if (effect is TaskEffect task) tasks.Add(task);
+                else if (effect is TaskEffect task)
+                {
+                    tasks.Add(task);
+                    // A requested form arrives by email: show that email as one that would be sent.
+                    if (task is { Template: { } template, Model: { } model }) emails.Add(new EmailEffect(task.StepId, [task.For], [], template, model));
+                }
             }
             journal.AddRange(result.Journal);
             if (result.Fault is { } fault) incidents.Add(fault);

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Forms.Definitions;
 using SupervisionHub.Forms.Submissions;
 using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Links;
 using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Supervision;
@@ -17,8 +18,9 @@ namespace SupervisionHub.Web.Pages.Records;
 /// One record: filled, saved as a draft, submitted, signed. Whatever is posted is saved as the
 /// draft before anything is checked, so nothing typed is lost to a validation error.
 /// </summary>
+[Microsoft.AspNetCore.Authorization.Authorize(AuthenticationSchemes = LinkAccess.RecordSchemes)]
 public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
-    RecordGate gate, SessionRecords sessionRecords) : PageModel
+    RecordGate gate, SessionRecords sessionRecords, TaskLinks taskLinks) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -125,6 +127,8 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         }
         Record.Submit(SubmissionValidator.Clean(Form, answers), clock.GetUtcNow());
         await sessionRecords.SyncActionsAsync(Record, Form, ct);
+        await taskLinks.CompleteAsync(Record.Id, _me.Id, ct);
+        await taskLinks.RequestSignaturesAsync(Record, Form, _parties, _me, ct);
         gate.Log("submit", Record, _me, Access);
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = "The record has been submitted.";
@@ -137,6 +141,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (!SignAs.Contains(role)) return Forbid();
         Record.Sign(_me.Id, role.ToString(), clock.GetUtcNow());
         if (SignOff.Outstanding(Form, Record, _parties).Count == 0) Record.MarkFullySigned(Form.Purpose == FormPurpose.Contract, clock.GetUtcNow());
+        await taskLinks.CompleteAsync(Record.Id, _me.Id, ct);
         gate.Log("sign", Record, _me, Access);
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = "You have signed the record.";
@@ -184,6 +189,8 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
 
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
+        // A verified email link opens the one record it was sent for, and nothing else.
+        if (!LinkAccess.MayOpen(User, Id)) return NotFound();
         var me = await users.GetUserAsync(User);
         if (me is null) return Challenge();
         _me = me;

@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Forms.Definitions;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Records;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Web.Workflows;
+using TaskStatus = SupervisionHub.Web.Workflows.TaskStatus;
+
+namespace SupervisionHub.Web.Links;
+
+/// <summary>
+/// Tasks that reach people by email link: issuing a link for a task, asking the people who still
+/// owe a signature to read and sign, and closing a person's tasks (and using up their links) when
+/// they have done what was asked, whichever way they came in.
+/// </summary>
+public sealed class TaskLinks(AppDbContext db, ITenantContext tenant, TimeProvider clock, IConfiguration config)
+{
+    /// <summary>The tenant's address as people outside reach it (App:BaseUrl), for links in emails.</summary>
+    public static string TenantRoot(IConfiguration config, string slug) =>
+        (config["App:BaseUrl"] ?? "http://localhost:5204").TrimEnd('/') + "/" + slug;
+
+    private string Root => TenantRoot(config, tenant.Tenant.Identifier);
+
+    /// <summary>A new link for the task, added to the unit of work; returns the address to put in the email.</summary>
+    public string Issue(WorkTask task, string staffId, string email)
+    {
+        var (link, token) = EmailLink.Create(task.Id, staffId, email, clock.GetUtcNow(), TimeSpan.FromDays(tenant.Tenant.Settings.Email.LinkExpiryDays));
+        db.EmailLinks.Add(link);
+        return $"{Root}/link/{token}";
+    }
+
+    public DateOnly ExpiryDate => tenant.Tenant.Today(clock).AddDays(tenant.Tenant.Settings.Email.LinkExpiryDays);
+
+    /// <summary>
+    /// Everyone who still owes a signature on a submitted record, except the person acting, gets a
+    /// task and an email link to read and sign it; someone already asked is not asked twice.
+    /// </summary>
+    public async Task RequestSignaturesAsync(Submission record, FormDefinition form, RecordParties parties, Staff.StaffMember actor, CancellationToken ct)
+    {
+        var owed = SignOff.Outstanding(form, record, parties).Where(id => id != actor.Id).ToHashSet();
+        if (owed.Count == 0) return;
+        var asked = await db.WorkTasks.Where(t => t.SubmissionId == record.Id && t.Status == TaskStatus.Open).Select(t => t.AssigneeId).ToListAsync(ct);
+        var today = tenant.Tenant.Today(clock);
+        var people = await db.Staff.AsNoTracking()
+            .Where(s => owed.Contains(s.Id) && !asked.Contains(s.Id) && s.Email != null && (s.LeftOn == null || s.LeftOn >= today))
+            .Select(s => new { s.Id, s.FullName, s.Email }).ToListAsync(ct);
+        var sessionDate = record.SessionId is { } sid
+            ? await db.Sessions.Where(s => s.Id == sid).Select(s => (DateOnly?)s.Date).FirstOrDefaultAsync(ct) : null;
+        var now = clock.GetUtcNow();
+        foreach (var person in people)
+        {
+            var task = new WorkTask(person.Id, $"Read and sign: {form.Title}", null, false, null, null, record.RelationshipId, now).About(record.Id, record.SessionId);
+            db.WorkTasks.Add(task);
+            var url = Issue(task, person.Id, person.Email!);
+            db.Outbox.Add(new OutboxMessage(person.Email!, $"Please read and sign: {form.Title}", LinkEmails.SignatureRequest(
+                person.FullName, actor.FullName, form.Title, sessionDate, url, ExpiryDate, tenant.Tenant.Name), now));
+        }
+    }
+
+    /// <summary>The person has signed or submitted the record: their open tasks on it are done and their links used up.</summary>
+    public async Task CompleteAsync(Guid submissionId, string staffId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var tasks = await db.WorkTasks.Where(t => t.SubmissionId == submissionId && t.AssigneeId == staffId && t.Status == TaskStatus.Open).ToListAsync(ct);
+        if (tasks.Count == 0) return;
+        var ids = tasks.Select(t => t.Id).ToList();
+        foreach (var task in tasks) task.Complete(now);
+        foreach (var link in await db.EmailLinks.Where(l => ids.Contains(l.TaskId) && l.UsedAt == null).ToListAsync(ct)) link.Use(now);
+    }
+}
