@@ -309,8 +309,8 @@ internal sealed class EmailLinkConfiguration : IEntityTypeConfiguration<Links.Em
         b.Property(l => l.CodeHash).HasMaxLength(64);
         b.Property(l => l.StaffId).HasMaxLength(450);
         b.Property(l => l.Email).HasMaxLength(320);
-        // Unique across tenants: a token names one link; the tenant filter then decides whether it is visible here.
-        b.HasIndex(l => l.TokenHash).IsUnique();
+        // Looked up by hash within the tenant whose address it was opened under (the filter adds TenantId).
+        b.HasIndex(l => new { l.TenantId, l.TokenHash }).IsUnique();
         b.HasIndex(l => new { l.TenantId, l.TaskId });
     }
 }

@@ -263,10 +263,10 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.HasIndex("TokenHash")
-                        .IsUnique();
-
                     b.HasIndex("TenantId", "TaskId");
+
+                    b.HasIndex("TenantId", "TokenHash")
+                        .IsUnique();
 
                     b.ToTable("EmailLinks");
                 });

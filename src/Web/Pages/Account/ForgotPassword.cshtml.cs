@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Staff;
@@ -10,7 +9,6 @@ using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Pages.Account;
 
-[EnableRateLimiting(ServiceSetup.SignInRateLimit)]
 public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbContext db, ITenantContext tenant, TimeProvider clock) : PageModel
 {
     [BindProperty]

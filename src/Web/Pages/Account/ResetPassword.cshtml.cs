@@ -2,13 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Pages.Account;
 
-[EnableRateLimiting(ServiceSetup.SignInRateLimit)]
 public sealed class ResetPasswordModel(UserManager<StaffMember> users, ITenantContext tenant) : PageModel
 {
     [BindProperty(SupportsGet = true, Name = "user")] public string UserId { get; set; } = "";

@@ -2,13 +2,11 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Pages.Account;
 
-[EnableRateLimiting(ServiceSetup.SignInRateLimit)]
 public sealed class SignInModel(SignInManager<StaffMember> signIn, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
 {
     [BindProperty] public SignInInput Input { get; set; } = new();

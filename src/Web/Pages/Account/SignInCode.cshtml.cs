@@ -2,14 +2,12 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Pages.Account;
 
 /// <summary>Second step of sign-in for people who turned on an authenticator app.</summary>
-[EnableRateLimiting(ServiceSetup.SignInRateLimit)]
 public sealed class SignInCodeModel(SignInManager<StaffMember> signIn, ITenantContext tenant) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Forms.Definitions;
 using SupervisionHub.Forms.Submissions;
@@ -23,9 +22,9 @@ namespace SupervisionHub.Web.Pages.Links;
 /// Where an emailed link lands. It shows that one task: a record to read and sign (after a
 /// one-time code sent to the same address: a link alone never shows what a record says), a form
 /// to fill in, or an anonymous questionnaire (answered here, stored without identity). An expired
-/// or used link says so and offers a fresh one. Every use is in the audit log.
+/// or used link says so and offers a fresh one. Every use is in the audit log; the page is rate
+/// limited (the attribute is in Open.cshtml, where Razor Pages read endpoint metadata).
 /// </summary>
-[EnableRateLimiting(ServiceSetup.LinkRateLimit)]
 public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvider clock, TaskLinks links, FormCatalog catalog,
     UserManager<StaffMember> users) : PageModel
 {
@@ -140,7 +139,7 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
         var now = clock.GetUtcNow();
         if (Link.State(now) == LinkState.Open) return Redirect(Here);
         var sentToday = await db.EmailLinks.CountAsync(l => l.TaskId == Task.Id && l.CreatedAt > now.AddDays(-1), ct);
-        if (sentToday > MaxFreshLinksPerDay) return await ShowAsync(Showing.FreshRefused, ct);
+        if (sentToday >= MaxFreshLinksPerDay) return await ShowAsync(Showing.FreshRefused, ct);
         var url = links.Issue(Task, Link.StaffId, Link.Email);
         db.Outbox.Add(new OutboxMessage(Link.Email, $"Your new SupervisionHub link for {tenant.Tenant.Name}",
             LinkEmails.FreshLink(await NameAsync(ct), Describe(Task), url, links.ExpiryDate), now));

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Identity;
@@ -12,7 +11,6 @@ using PlatformAdminAccount = SupervisionHub.Web.Platform.PlatformAdmin;
 
 namespace SupervisionHub.Web.Pages.Platform;
 
-[EnableRateLimiting(ServiceSetup.SignInRateLimit)]
 public sealed class SignInModel(AppDbContext db, IPasswordHasher<PlatformAdminAccount> hasher) : PageModel
 {
     [BindProperty, Required(ErrorMessage = "Enter your email address")] public string Email { get; set; } = "";

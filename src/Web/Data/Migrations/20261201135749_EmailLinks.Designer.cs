@@ -11,7 +11,7 @@ using SupervisionHub.Web.Data;
 namespace SupervisionHub.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201135426_EmailLinks")]
+    [Migration("20261201135749_EmailLinks")]
     partial class EmailLinks
     {
         /// <inheritdoc />
@@ -266,10 +266,10 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.HasIndex("TokenHash")
-                        .IsUnique();
-
                     b.HasIndex("TenantId", "TaskId");
+
+                    b.HasIndex("TenantId", "TokenHash")
+                        .IsUnique();
 
                     b.ToTable("EmailLinks");
                 });

@@ -63,9 +63,9 @@ namespace SupervisionHub.Web.Data.Migrations
                 columns: new[] { "TenantId", "TaskId" });
 
             migrationBuilder.CreateIndex(
-                name: "IX_EmailLinks_TokenHash",
+                name: "IX_EmailLinks_TenantId_TokenHash",
                 table: "EmailLinks",
-                column: "TokenHash",
+                columns: new[] { "TenantId", "TokenHash" },
                 unique: true);
         }
 
