@@ -16,15 +16,25 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     public AppFactory App { get; } = new BrowserAppFactory();
 
-    /// <summary>The app as people meet it, with the background workflow worker polling briskly so journeys see its work.</summary>
+    /// <summary>A real SMTP server the app sends to; journeys read their emails from it.</summary>
+    public SupervisionHub.Web.Tests.Email.Maildev Mail { get; private set; } = null!;
+
+    /// <summary>The app as people meet it, with the background workers polling briskly so journeys see their work, sending to maildev.</summary>
     private sealed class BrowserAppFactory : AppFactory
     {
+        public int SmtpPort { get; set; }
+
         protected override IDictionary<string, string?> Settings
         {
             get
             {
                 var s = base.Settings;
                 s["Workflows:PollSeconds"] = "2";
+                s["Smtp:Host"] = "127.0.0.1";
+                s["Smtp:Port"] = SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                s["Smtp:UseTls"] = "none";
+                s["Smtp:From"] = "noreply@supervisionhub.example";
+                s["Smtp:PollSeconds"] = "1";
                 return s;
             }
         }
@@ -37,6 +47,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Mail = await SupervisionHub.Web.Tests.Email.Maildev.StartNewAsync();
+        ((BrowserAppFactory)App).SmtpPort = Mail.SmtpPort;
         App.UseKestrel(0);
         App.StartServer();
         BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
@@ -62,6 +74,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Browser.CloseAsync();
         _playwright.Dispose();
         await App.DisposeAsync();
+        await Mail.DisposeAsync();
     }
 }
 

@@ -19,7 +19,9 @@ public sealed class EmailPageTests(BrowserFixture fx)
             var sent = new OutboxMessage("paul.hendry@ascent.example", "E2E sent email", "Hello.", now.AddMinutes(-30));
             sent.MarkSent(now.AddMinutes(-29));
             var retrying = new OutboxMessage("supervisor@ascent.example", "E2E retrying email", "Hello.", now.AddMinutes(-20));
-            retrying.RecordFailure("The mail server could not be reached (ConnectionRefused).", now.AddMinutes(-19));
+            // Two failures just now: the next try is minutes away, so the running sender leaves it waiting while we look.
+            retrying.RecordFailure("The mail server could not be reached (ConnectionRefused).", now);
+            retrying.RecordFailure("The mail server could not be reached (ConnectionRefused).", now);
             var failed = new OutboxMessage("lead@ascent.example", "E2E failed email", "Hello.", now.AddMinutes(-10));
             for (var i = 0; i < OutboxMessage.MaxAttempts; i++) failed.RecordFailure("The mail server refused a recipient (550).", now);
             db.Outbox.AddRange(sent, retrying, failed, new OutboxMessage("admin@ascent.example", "E2E queued email", "Hello.", now));

@@ -14,60 +14,22 @@ public sealed class SupervisionJourneyTests(BrowserFixture fx)
 {
     private const string Tenant = "ralph-thoresby";
 
-    private static async Task FillDateAsync(IPage page, string id, DateOnly date, string monthId = "-month", string yearId = "-year")
+    private static DateOnly Today => JourneySteps.Today;
+
+    private static Task FillDateAsync(IPage page, string id, DateOnly date) => JourneySteps.FillDateAsync(page, id, date);
+
+    /// <summary>The supervisee books; the first time, bad input first: an impossible time is named and the date typed stays.</summary>
+    private Task<string> BookAsync(string time) => JourneySteps.BookAsync(fx, Tenant, time, async page =>
     {
-        await page.Locator($"#{id}").FillAsync(date.Day.ToString());
-        await page.Locator($"#{id}{monthId}").FillAsync(date.Month.ToString());
-        await page.Locator($"#{id}{yearId}").FillAsync(date.Year.ToString());
-    }
-
-    private static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/London"));
-
-    /// <summary>The supervisee books a session today at the given time, from their home page.</summary>
-    private async Task<string> BookAsync(string time)
-    {
-        var page = await fx.NewPageAsync();
-        await page.SignInAsync(Tenant, $"supervisee@{Tenant}.example");
-        await page.GetByRole(AriaRole.Link, new() { NameRegex = new Regex("^Your supervision with") }).First.ClickAsync();
-        await page.AssertAccessibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Book a session" }).ClickAsync();
-        await page.AssertAccessibleAsync();
-
-        // Bad input first: an impossible time is named and the date typed stays.
-        await FillDateAsync(page, "Input_Date", Today, "_Month", "_Year");
+        await JourneySteps.FillDateAsync(page, "Input_Date", Today, "_Month", "_Year");
         await page.Locator("#Input_Time").FillAsync("25:99");
         await page.GetByRole(AriaRole.Button, new() { Name = "Book the session" }).ClickAsync();
         await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("Enter the start time as hours and minutes");
         await Assertions.Expect(page.Locator("#Input_Date")).ToHaveValueAsync(Today.Day.ToString());
         await page.AssertAccessibleAsync();
+    });
 
-        await page.Locator("#Input_Time").FillAsync(time);
-        await page.Locator("#Input_Location").FillAsync("Pastoral office");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Book the session" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
-        await Assertions.Expect(page.Locator("#session-status")).ToHaveTextAsync("Booked");
-        await page.AssertAccessibleAsync();
-        var ics = await page.Context.APIRequest.GetAsync(page.Url + "?handler=Ics");
-        Assert.Contains("BEGIN:VEVENT", await ics.TextAsync());
-        await page.Context.CloseAsync();
-        return new Uri(page.Url).AbsolutePath;
-    }
-
-    /// <summary>The supervisor marks the session attended and opens its record.</summary>
-    private async Task<IPage> AttendAndOpenRecordAsync(string sessionPath)
-    {
-        var page = await fx.NewPageAsync();
-        await page.SignInAsync(Tenant, $"supervisor@{Tenant}.example");
-        await Assertions.Expect(page.Locator("#to-record")).ToContainTextAsync("Record attendance");
-        await page.GotoAsync(sessionPath);
-        await page.GetByLabel("It took place and the supervisee attended").CheckAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save attendance" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#session-status")).ToHaveTextAsync("Attended");
-        await page.AssertAccessibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Write the record" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
-        return page;
-    }
+    private Task<IPage> AttendAndOpenRecordAsync(string sessionPath) => JourneySteps.AttendAndOpenRecordAsync(fx, Tenant, sessionPath);
 
     [Fact]
     public async Task Supervisee_books_supervisor_records_with_an_action_supervisee_signs_and_the_action_returns_next_time()

@@ -82,6 +82,23 @@ public sealed class Maildev : IAsyncDisposable
     public async Task<IReadOnlyList<JsonObject>> EmailsAsync() =>
         JsonNode.Parse(await _http.GetStringAsync(new Uri("/email", UriKind.Relative)))!.AsArray().OfType<JsonObject>().ToList();
 
+    /// <summary>An email to an address whose subject contains the words, not among those already seen, waiting for it to arrive.</summary>
+    public async Task<JsonObject> WaitForAsync(string to, string subjectContains, IReadOnlySet<string>? seen = null, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var found = (await EmailsAsync()).FirstOrDefault(e => seen?.Contains((string?)e["id"] ?? "") != true &&
+                ((string?)e["subject"] ?? "").Contains(subjectContains, StringComparison.Ordinal)
+                && (e["to"] as JsonArray ?? []).Any(a => string.Equals((string?)a?["address"], to, StringComparison.OrdinalIgnoreCase)));
+            if (found is not null) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No email to {to} about '{subjectContains}' arrived.");
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task<IReadOnlySet<string>> SeenAsync() => (await EmailsAsync()).Select(e => (string?)e["id"] ?? "").ToHashSet();
+
     public async Task<int> CountAsync(string subject) => (await EmailsAsync()).Count(e => (string?)e["subject"] == subject);
 
     public async ValueTask DisposeAsync()
