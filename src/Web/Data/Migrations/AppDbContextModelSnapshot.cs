@@ -61,7 +61,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "At");
 
-                    b.ToTable("AuditEntries");
+                    b.ToTable("AuditEntries", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Data.StaffClaim", b =>
@@ -204,71 +204,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "SentAt", "FailedAt", "NextAttemptAt");
 
-                    b.ToTable("Outbox");
-                });
-
-            modelBuilder.Entity("SupervisionHub.Web.Links.EmailLink", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("CodeExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("CodeFailures")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("CodeHash")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("CodeWindowStart")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<int>("CodesInWindow")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Email")
-                        .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("StaffId")
-                        .IsRequired()
-                        .HasMaxLength(450)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("TaskId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("TenantId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("TokenHash")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("UsedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
-
-                    b.HasIndex("TenantId", "TaskId");
-
-                    b.HasIndex("TenantId", "TokenHash")
-                        .IsUnique();
-
-                    b.ToTable("EmailLinks");
+                    b.ToTable("Outbox", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Platform.PlatformAdmin", b =>
@@ -296,7 +232,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("NormalizedEmail")
                         .IsUnique();
 
-                    b.ToTable("PlatformAdmins");
+                    b.ToTable("PlatformAdmins", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Records.FormVersion", b =>
@@ -340,7 +276,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("TenantId", "FormId", "Version")
                         .IsUnique();
 
-                    b.ToTable("FormVersions");
+                    b.ToTable("FormVersions", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Records.Signature", b =>
@@ -381,7 +317,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("Signatures");
+                    b.ToTable("Signatures", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Records.Submission", b =>
@@ -446,7 +382,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "SessionId");
 
-                    b.ToTable("Submissions");
+                    b.ToTable("Submissions", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Staff.LineManagerChange", b =>
@@ -477,7 +413,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("LineManagerChanges");
+                    b.ToTable("LineManagerChanges", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Staff.StaffMember", b =>
@@ -607,7 +543,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("TrainingRecords");
+                    b.ToTable("TrainingRecords", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.ActionItem", b =>
@@ -660,7 +596,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "RelationshipId", "Status");
 
-                    b.ToTable("Actions");
+                    b.ToTable("Actions", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.DomainEvent", b =>
@@ -722,7 +658,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("TenantId", "DedupeKey")
                         .IsUnique();
 
-                    b.ToTable("Events");
+                    b.ToTable("Events", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.Relationship", b =>
@@ -768,7 +704,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "SupervisorId");
 
-                    b.ToTable("Relationships");
+                    b.ToTable("Relationships", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.RelationshipMember", b =>
@@ -803,7 +739,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "StaffId");
 
-                    b.ToTable("RelationshipMembers");
+                    b.ToTable("RelationshipMembers", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.Session", b =>
@@ -875,7 +811,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "RelationshipId", "Date");
 
-                    b.ToTable("Sessions");
+                    b.ToTable("Sessions", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.SessionAttendance", b =>
@@ -923,7 +859,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "Attendance", "TypeId", "StaffId", "Date", "Minutes");
 
-                    b.ToTable("SessionAttendance");
+                    b.ToTable("SessionAttendance", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Tenancy.Tenant", b =>
@@ -957,7 +893,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("Identifier")
                         .IsUnique();
 
-                    b.ToTable("Tenants");
+                    b.ToTable("Tenants", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.Incident", b =>
@@ -998,7 +934,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "ResolvedAt");
 
-                    b.ToTable("Incidents");
+                    b.ToTable("Incidents", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.JournalEntry", b =>
@@ -1037,7 +973,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "InstanceId");
 
-                    b.ToTable("JournalEntries");
+                    b.ToTable("JournalEntries", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.WorkTask", b =>
@@ -1072,15 +1008,9 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.Property<Guid?>("RelationshipId")
                         .HasColumnType("TEXT");
 
-                    b.Property<Guid?>("SessionId")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid?>("SubmissionId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")
@@ -1095,11 +1025,9 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.HasIndex("TenantId", "SubmissionId");
-
                     b.HasIndex("TenantId", "AssigneeId", "Status");
 
-                    b.ToTable("WorkTasks");
+                    b.ToTable("WorkTasks", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.WorkflowInstance", b =>
@@ -1178,7 +1106,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "Status", "WaitEvent", "WaitCorrelation");
 
-                    b.ToTable("WorkflowInstances");
+                    b.ToTable("WorkflowInstances", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.WorkflowVersion", b =>
@@ -1237,7 +1165,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("TenantId", "WorkflowId", "Version")
                         .IsUnique();
 
-                    b.ToTable("WorkflowVersions");
+                    b.ToTable("WorkflowVersions", (string)null);
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Data.StaffClaim", b =>
