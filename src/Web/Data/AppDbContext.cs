@@ -79,8 +79,11 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
         builder.Entity<T>().HasIndex(e => e.TenantId);
     }
 
-    /// <summary>How many times a save retries after another save took the audit chain's next number.</summary>
-    private const int AuditChainAttempts = 5;
+    /// <summary>How many times a save tries when other saves keep taking the audit chain's next number.</summary>
+    private const int AuditChainAttempts = 10;
+
+    /// <summary>A short random pause before trying again, so savers that collided do not collide again in step.</summary>
+    private static TimeSpan AuditChainBackoff(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt));
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
@@ -97,6 +100,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
             {
                 // Another save appended to this tenant's chain meanwhile: the unique (TenantId, Sequence)
                 // index refused ours and nothing was written. Chain again after the new head.
+                Thread.Sleep(AuditChainBackoff(attempt));
             }
         }
     }
@@ -115,22 +119,24 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
             {
                 // As above, when the head moved; otherwise the failure was something else.
                 if ((await AuditHeadAsync(cancellationToken))?.Sequence == head.Sequence) throw;
+                await Task.Delay(AuditChainBackoff(attempt), cancellationToken);
             }
         }
     }
 
-    /// <summary>The last chained entry of the current tenant (sequence 0 when there is none yet), or null when this save adds no audit entry.</summary>
+    /// <summary>The last chained audit entry of the current tenant; sequence 0 when there is none yet.</summary>
     private sealed record ChainHead(long Sequence, string? Hash);
+
+    /// <summary>The head, read only when this save adds audit entries (null otherwise: no query).</summary>
+    private ChainHead? AuditHead() => AddsAuditEntries() ? HeadQuery().FirstOrDefault() ?? new ChainHead(0, null) : null;
+
+    private async Task<ChainHead?> AuditHeadAsync(CancellationToken ct) =>
+        AddsAuditEntries() ? await HeadQuery().FirstOrDefaultAsync(ct) ?? new ChainHead(0, null) : null;
 
     private bool AddsAuditEntries() => ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added);
 
     private IQueryable<ChainHead> HeadQuery() => AuditEntries.AsNoTracking().Where(a => a.Sequence > 0)
         .OrderByDescending(a => a.Sequence).Select(a => new ChainHead(a.Sequence, a.Hash));
-
-    private ChainHead? AuditHead() => AddsAuditEntries() ? HeadQuery().FirstOrDefault() ?? new ChainHead(0, null) : null;
-
-    private async Task<ChainHead?> AuditHeadAsync(CancellationToken ct) =>
-        AddsAuditEntries() ? await HeadQuery().FirstOrDefaultAsync(ct) ?? new ChainHead(0, null) : null;
 
     /// <summary>
     /// Numbers and hashes this save's new audit entries after <paramref name="head"/>, in time order.
