@@ -7,7 +7,9 @@ using SupervisionHub.Web.Identity;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
-var builder = WebApplication.CreateBuilder(args);
+// `audit verify` runs instead of the web server (see AuditCommand); any other argument is configuration.
+var (command, hostArgs) = SupervisionHub.Web.Audit.AuditCommand.Split(args);
+var builder = WebApplication.CreateBuilder(hostArgs);
 var tenantsRoot = ServiceSetup.TenantsRoot(builder.Configuration, builder.Environment);
 
 builder.Services.AddSingleton(TimeProvider.System);
@@ -20,7 +22,11 @@ builder.Services.AddScoped<StaffDirectory>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.FormCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
+<<<<<<< HEAD
 builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();
+=======
+builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditChain>();
+>>>>>>> auditchain
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Allocation>();
@@ -65,6 +71,12 @@ builder.Services.AddAntiforgery(o =>
 });
 
 var app = builder.Build();
+
+if (command is not null)
+{
+    Environment.ExitCode = await SupervisionHub.Web.Audit.AuditCommand.RunAsync(app.Services, command, Console.Out);
+    return;
+}
 
 await ServiceSetup.PrepareDatabaseAsync(app.Services, tenantsRoot, app.Lifetime.ApplicationStopping);
 

@@ -80,16 +80,79 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
         builder.Entity<T>().HasIndex(e => e.TenantId);
     }
 
+    /// <summary>How many times a save tries when other saves keep taking the audit chain's next number.</summary>
+    private const int AuditChainAttempts = 10;
+
+    /// <summary>A short random pause before trying again, so savers that collided do not collide again in step.</summary>
+    private static TimeSpan AuditChainBackoff(int attempt) => TimeSpan.FromMilliseconds(Random.Shared.Next(1, 10 * attempt));
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         EnforceTenant();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        for (var attempt = 1; ; attempt++)
+        {
+            var head = ChainAuditEntries(AuditHead());
+            try
+            {
+                return base.SaveChanges(acceptAllChangesOnSuccess);
+            }
+            catch (DbUpdateException) when (head is not null && attempt < AuditChainAttempts && Database.CurrentTransaction is null
+                                             && AuditHead()?.Sequence != head.Sequence)
+            {
+                // Another save appended to this tenant's chain meanwhile: the unique (TenantId, Sequence)
+                // index refused ours and nothing was written. Chain again after the new head.
+                Thread.Sleep(AuditChainBackoff(attempt));
+            }
+        }
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         EnforceTenant();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            var head = ChainAuditEntries(await AuditHeadAsync(cancellationToken));
+            try
+            {
+                return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            }
+            catch (DbUpdateException) when (head is not null && attempt < AuditChainAttempts && Database.CurrentTransaction is null)
+            {
+                // As above, when the head moved; otherwise the failure was something else.
+                if ((await AuditHeadAsync(cancellationToken))?.Sequence == head.Sequence) throw;
+                await Task.Delay(AuditChainBackoff(attempt), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The last chained audit entry of the current tenant; sequence 0 when there is none yet.</summary>
+    private sealed record ChainHead(long Sequence, string? Hash);
+
+    /// <summary>The head, read only when this save adds audit entries (null otherwise: no query).</summary>
+    private ChainHead? AuditHead() => AddsAuditEntries() ? HeadQuery().FirstOrDefault() ?? new ChainHead(0, null) : null;
+
+    private async Task<ChainHead?> AuditHeadAsync(CancellationToken ct) =>
+        AddsAuditEntries() ? await HeadQuery().FirstOrDefaultAsync(ct) ?? new ChainHead(0, null) : null;
+
+    private bool AddsAuditEntries() => ChangeTracker.Entries<AuditEntry>().Any(e => e.State == EntityState.Added);
+
+    private IQueryable<ChainHead> HeadQuery() => AuditEntries.AsNoTracking().Where(a => a.Sequence > 0)
+        .OrderByDescending(a => a.Sequence).Select(a => new ChainHead(a.Sequence, a.Hash));
+
+    /// <summary>
+    /// Numbers and hashes this save's new audit entries after <paramref name="head"/>, in time order.
+    /// The one place entries are chained, so no caller can forget (docs/adr/0008-audit-chain.md).
+    /// </summary>
+    private ChainHead? ChainAuditEntries(ChainHead? head)
+    {
+        if (head is null) return null;
+        var (sequence, previous) = (head.Sequence, head.Hash);
+        foreach (var entry in ChangeTracker.Entries<AuditEntry>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).OrderBy(e => e.At).ToList())
+        {
+            entry.Chain(++sequence, previous);
+            previous = entry.Hash;
+        }
+        return head;
     }
 
     /// <summary>
@@ -124,6 +187,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
             }
             if (property.CurrentValue != current || (entry.State != EntityState.Added && property.OriginalValue != current))
                 throw new CrossTenantWriteException(entry.Metadata.ClrType.Name, property.CurrentValue, current);
+            if (entry.Entity is AuditEntry && entry.State != EntityState.Added)
+                throw new InvalidOperationException("Audit entries are append-only: they are never changed or deleted.");
         }
     }
 }

@@ -228,6 +228,10 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(e => e.EntityId).HasMaxLength(64);
         b.Property(e => e.From).HasMaxLength(64);
         b.HasIndex(e => new { e.TenantId, e.At });
+        // The chain: one entry per number per tenant, so two concurrent appends cannot both succeed.
+        b.HasIndex(e => new { e.TenantId, e.Sequence }).IsUnique();
+        b.Property(e => e.Hash).HasMaxLength(64);
+        b.Property(e => e.PreviousHash).HasMaxLength(64);
     }
 }
 

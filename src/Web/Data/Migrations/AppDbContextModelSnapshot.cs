@@ -52,6 +52,17 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PreviousHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("TenantId")
                         .HasColumnType("TEXT");
 
@@ -61,7 +72,14 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "At");
 
+<<<<<<< HEAD
                     b.ToTable("AuditEntries", (string)null);
+=======
+                    b.HasIndex("TenantId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("AuditEntries");
+>>>>>>> auditchain
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Data.StaffClaim", b =>

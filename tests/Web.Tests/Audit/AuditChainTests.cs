@@ -1,0 +1,400 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Audit;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Tests.Supervision;
+
+namespace SupervisionHub.Web.Tests.Audit;
+
+/// <summary>
+/// Runs <see cref="Race"/> once, just before the watched context sends its INSERT into
+/// AuditEntries: another save can then take the chain's next number in between the watched
+/// save reading the head and writing its row.
+/// </summary>
+public sealed class AuditInsertRace : DbCommandInterceptor
+{
+    private Func<Task>? _race;
+    public DbContext? Watching { get; set; }
+    public bool Ran { get; private set; }
+
+    public void Arm(DbContext watching, Func<Task> race) => (Watching, _race, Ran) = (watching, race, false);
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        ReaderExecutingAsync(command, eventData, result).AsTask().GetAwaiter().GetResult(); // the sync SaveChanges path, same race
+
+    public override async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (Watching is not null && ReferenceEquals(eventData.Context, Watching) && command.CommandText.Contains("INSERT INTO \"AuditEntries\"", StringComparison.Ordinal)
+            && Interlocked.Exchange(ref _race, null) is { } race)
+        {
+            await race();
+            Ran = true;
+        }
+        return result;
+    }
+}
+
+/// <summary>
+/// The real service with its demo tenants. Each tenant plays one part so the tests can run in any
+/// order: ralph-thoresby is never tampered with; river-tees gets an altered row, ascent a deleted
+/// one, mse-icb an inserted one, devon-torbay is the command's.
+/// </summary>
+public sealed class AuditChainFactory : AppFactory
+{
+    public AuditInsertRace Race { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(Race)));
+    }
+
+    private int _n;
+
+    /// <summary>Appends <paramref name="count"/> entries to <paramref name="tenant"/>'s log, one save each, and returns them as stored.</summary>
+    public async Task<List<AuditEntry>> AppendAsync(string tenant, int count, string action = "read")
+    {
+        var made = new List<long>();
+        for (var i = 0; i < count; i++) // a fresh unit of work per save, as requests have
+            made.Add(await InTenant(tenant, async sp =>
+            {
+                var entry = NewEntry(action);
+                var db = sp.GetRequiredService<AppDbContext>();
+                db.AuditEntries.Add(entry);
+                await db.SaveChangesAsync();
+                return entry.Id;
+            }));
+        return await InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().AuditEntries.AsNoTracking()
+            .Where(a => made.Contains(a.Id)).OrderBy(a => a.Sequence).ToListAsync());
+    }
+
+    public AuditEntry NewEntry(string action = "read") =>
+        new($"actor-{Interlocked.Increment(ref _n)}", action, "record", Guid.NewGuid().ToString(), false, "127.0.0.1", DateTimeOffset.UtcNow);
+
+    public Task<AuditChainReport> VerifyAsync(string tenant) => InTenant(tenant, sp => sp.GetRequiredService<AuditChain>().VerifyAsync());
+
+    public Task<int> SqlAsync(string tenant, string sql, params object[] values) =>
+        InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync(sql, values));
+
+    public async Task<(int Code, string Output)> CommandAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        var code = await AuditCommand.RunAsync(Services, args, output);
+        return (code, output.ToString());
+    }
+}
+
+public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<AuditChainFactory>
+{
+    [Fact]
+    public async Task Entries_are_numbered_per_tenant_and_each_carries_the_hash_of_the_one_before()
+    {
+        var entries = await app.AppendAsync("ralph-thoresby", 3);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var e = entries[i];
+            Assert.Matches("^[0-9a-f]{64}$", e.Hash);
+            Assert.Equal(AuditChain.ComputeHash(e), e.Hash); // as stored, read back
+            if (i > 0)
+            {
+                Assert.Equal(entries[i - 1].Sequence + 1, e.Sequence);
+                Assert.Equal(entries[i - 1].Hash, e.PreviousHash);
+            }
+        }
+        var report = await app.VerifyAsync("ralph-thoresby");
+        Assert.True(report.Intact, report.Break?.Problem);
+        Assert.Equal(entries[^1].Sequence, report.HeadSequence);
+        Assert.Equal(entries[^1].Hash, report.HeadHash);
+    }
+
+    [Fact]
+    public async Task Several_entries_in_one_save_are_chained_in_time_order()
+    {
+        var ids = await app.InTenant("ralph-thoresby", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var later = app.NewEntry("save");
+            var earlier = new AuditEntry("actor-x", "read", "record", "r", true, null, later.At.AddSeconds(-1));
+            db.AuditEntries.AddRange(later, earlier);
+            await db.SaveChangesAsync();
+            return (Earlier: earlier.Id, Later: later.Id);
+        });
+        await app.InTenant("ralph-thoresby", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var earlier = await db.AuditEntries.SingleAsync(a => a.Id == ids.Earlier);
+            var later = await db.AuditEntries.SingleAsync(a => a.Id == ids.Later);
+            Assert.Equal(earlier.Sequence + 1, later.Sequence);
+            Assert.Equal(earlier.Hash, later.PreviousHash);
+        });
+        Assert.True((await app.VerifyAsync("ralph-thoresby")).Intact);
+    }
+
+    [Fact]
+    public async Task Each_tenant_has_its_own_chain_and_tampering_with_one_leaves_the_other_intact()
+    {
+        var a = await app.AppendAsync("ralph-thoresby", 2);
+        var b = await app.AppendAsync("river-tees", 2);
+        Assert.NotEqual(a[0].TenantId, b[0].TenantId);
+        Assert.Equal(a[0].Sequence + 1, a[1].Sequence); // river-tees's saves in between took no numbers here
+        Assert.Equal(b[0].Hash, b[1].PreviousHash);
+
+        // Breaking river-tees (see below) is river-tees's problem only.
+        await app.SqlAsync("river-tees", "UPDATE AuditEntries SET ActorId = 'someone-else' WHERE Id = {0}", b[0].Id);
+        Assert.False((await app.VerifyAsync("river-tees")).Intact);
+        Assert.True((await app.VerifyAsync("ralph-thoresby")).Intact);
+        await app.SqlAsync("river-tees", "UPDATE AuditEntries SET ActorId = {0} WHERE Id = {1}", b[0].ActorId, b[0].Id);
+        Assert.True((await app.VerifyAsync("river-tees")).Intact);
+    }
+
+    [Theory]
+    [InlineData("ActorId = 'someone-else'")]
+    [InlineData("Action = 'print'")]
+    [InlineData("EntityId = 'another-record'")]
+    [InlineData("ByAuditor = 1")]
+    [InlineData("\"From\" = '10.0.0.1'")]
+    [InlineData("\"From\" = NULL")]
+    [InlineData("At = At + 20480000")] // one second later, in the stored form ((ticks / 1000) << 11)
+    public async Task An_altered_row_is_reported_at_that_entry(string change)
+    {
+        const string T = "river-tees";
+        var entries = await app.AppendAsync(T, 3);
+        var target = entries[1];
+        var original = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Database
+            .SqlQueryRaw<string>("SELECT ActorId || '|' || Action || '|' || EntityId || '|' || ByAuditor || '|' || IFNULL(\"From\", '~') || '|' || At AS Value FROM AuditEntries WHERE Id = {0}", target.Id)
+            .SingleAsync());
+        Assert.Equal(1, await app.SqlAsync(T, $"UPDATE AuditEntries SET {change} WHERE Id = {{0}}", target.Id));
+
+        var report = await app.VerifyAsync(T);
+        Assert.False(report.Intact);
+        Assert.Equal(target.Sequence, report.Break!.Sequence);
+        Assert.Equal(target.Id, report.Break.RowId);
+        Assert.Contains("altered", report.Break.Problem, StringComparison.Ordinal);
+        Assert.Equal(target.Sequence - 1, report.HeadSequence); // intact up to the entry before
+
+        // Put back exactly as it was: intact again (so the other tests on this tenant are unaffected).
+        var v = original.Split('|');
+        await app.SqlAsync(T, "UPDATE AuditEntries SET ActorId = {0}, Action = {1}, EntityId = {2}, ByAuditor = {3}, \"From\" = {4}, At = {5} WHERE Id = {6}",
+            v[0], v[1], v[2], long.Parse(v[3]), v[4] == "~" ? DBNull.Value : v[4], long.Parse(v[5]), target.Id);
+        Assert.True((await app.VerifyAsync(T)).Intact);
+    }
+
+    [Fact]
+    public async Task A_row_whose_hash_was_recomputed_after_altering_it_breaks_the_link_to_the_next()
+    {
+        const string T = "river-tees";
+        var entries = await app.AppendAsync(T, 3);
+        var target = entries[1];
+        var forged = await app.InTenant(T, async sp =>
+        {
+            await sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET Action = 'nothing' WHERE Id = {0}", target.Id);
+            var row = await sp.GetRequiredService<AppDbContext>().AuditEntries.AsNoTracking().SingleAsync(a => a.Id == target.Id);
+            return AuditChain.ComputeHash(row);
+        });
+        await app.SqlAsync(T, "UPDATE AuditEntries SET Hash = {0} WHERE Id = {1}", forged, target.Id);
+
+        var report = await app.VerifyAsync(T);
+        Assert.Equal(entries[2].Sequence, report.Break?.Sequence);
+        Assert.Contains("does not follow", report.Break!.Problem, StringComparison.Ordinal);
+
+        await app.SqlAsync(T, "UPDATE AuditEntries SET Action = {0}, Hash = {1} WHERE Id = {2}", target.Action, target.Hash!, target.Id);
+        Assert.True((await app.VerifyAsync(T)).Intact);
+    }
+
+    [Fact]
+    public async Task A_deleted_row_is_reported_as_a_gap_at_its_number()
+    {
+        const string T = "ascent";
+        var entries = await app.AppendAsync(T, 4);
+        var target = entries[2];
+        Assert.Equal(1, await app.SqlAsync(T, "DELETE FROM AuditEntries WHERE Id = {0}", target.Id));
+
+        var report = await app.VerifyAsync(T);
+        Assert.False(report.Intact);
+        Assert.Equal(target.Sequence, report.Break!.Sequence);
+        Assert.Null(report.Break.RowId);
+        Assert.Contains("missing", report.Break.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_row_inserted_by_hand_is_reported()
+    {
+        const string T = "mse-icb";
+        var entries = await app.AppendAsync(T, 2);
+        var last = entries[^1];
+        var tenantId = last.TenantId.ToString().ToUpperInvariant(); // as EF Core stores a Guid in SQLite
+        // Slipped in between entry 1 and 2 by renumbering the last one: its hash no longer fits.
+        await app.SqlAsync(T, "UPDATE AuditEntries SET Sequence = Sequence + 1 WHERE Id = {0}", last.Id);
+        await app.SqlAsync(T, "INSERT INTO AuditEntries (TenantId, At, ActorId, Action, Entity, EntityId, ByAuditor, Sequence, PreviousHash, Hash) " +
+                              "VALUES ({0}, 0, 'intruder', 'read', 'record', 'x', 0, {1}, {2}, {3})",
+            tenantId, last.Sequence, entries[0].Hash!, new string('0', 64));
+        var report = await app.VerifyAsync(T);
+        Assert.Equal(last.Sequence, report.Break?.Sequence);
+        Assert.Contains("altered", report.Break!.Problem, StringComparison.Ordinal);
+
+        // Even with a correctly computed hash, the renumbered entry after it no longer follows.
+        var intruder = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().AuditEntries.AsNoTracking().SingleAsync(a => a.ActorId == "intruder"));
+        await app.SqlAsync(T, "UPDATE AuditEntries SET Hash = {0} WHERE Id = {1}", AuditChain.ComputeHash(intruder), intruder.Id);
+        report = await app.VerifyAsync(T);
+        Assert.Equal(last.Sequence + 1, report.Break?.Sequence);
+        Assert.Equal(last.Id, report.Break!.RowId);
+        Assert.Contains("does not follow", report.Break.Problem, StringComparison.Ordinal);
+
+        // Without a number at all (the column's default), after the chain began: reported too.
+        await app.SqlAsync(T, "DELETE FROM AuditEntries WHERE ActorId = 'intruder'");
+        await app.SqlAsync(T, "UPDATE AuditEntries SET Sequence = Sequence - 1 WHERE Id = {0}", last.Id);
+        Assert.True((await app.VerifyAsync(T)).Intact);
+        await app.SqlAsync(T, "INSERT INTO AuditEntries (TenantId, At, ActorId, Action, Entity, EntityId, ByAuditor) VALUES ({0}, 0, 'intruder', 'read', 'record', 'x', 0)", tenantId);
+        report = await app.VerifyAsync(T);
+        Assert.False(report.Intact);
+        Assert.Contains("inserted", report.Break!.Problem, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_save_that_loses_the_race_for_the_next_number_chains_after_the_winner(bool synchronous)
+    {
+        const string T = "ralph-thoresby";
+        var (mine, theirs) = await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            AuditEntry? other = null;
+            // Between this save reading the head and inserting, another request appends and commits.
+            app.Race.Arm(db, () => app.InTenant(T, async sp2 =>
+            {
+                var db2 = sp2.GetRequiredService<AppDbContext>();
+                other = app.NewEntry("theirs");
+                db2.AuditEntries.Add(other);
+                await db2.SaveChangesAsync();
+            }));
+            var entry = app.NewEntry("mine");
+            db.AuditEntries.Add(entry);
+            if (synchronous) db.SaveChanges();
+            else await db.SaveChangesAsync();
+            return (entry, other!);
+        });
+        Assert.True(app.Race.Ran);
+        app.Race.Watching = null;
+        Assert.Equal(theirs.Sequence + 1, mine.Sequence);
+        Assert.Equal(theirs.Hash, mine.PreviousHash);
+        Assert.True((await app.VerifyAsync(T)).Intact);
+    }
+
+    [Fact]
+    public async Task Many_concurrent_saves_make_one_unbroken_chain()
+    {
+        var writers = int.TryParse(Environment.GetEnvironmentVariable("AUDIT_CHAIN_WRITERS"), out var w) ? w : 8;
+        const string T = "ralph-thoresby";
+        var before = (await app.VerifyAsync(T)).Entries;
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(() => app.AppendAsync(T, 3))));
+        var report = await app.VerifyAsync(T);
+        Assert.True(report.Intact, report.Break?.Problem);
+        Assert.Equal(before + writers * 3, report.Entries);
+    }
+
+    [Fact]
+    public async Task Audit_entries_cannot_be_changed_or_deleted_through_the_application()
+    {
+        const string T = "ralph-thoresby";
+        var id = (await app.AppendAsync(T, 1))[0].Id;
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            db.AuditEntries.Remove(await db.AuditEntries.SingleAsync(a => a.Id == id));
+            await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+        });
+        Assert.True((await app.VerifyAsync(T)).Intact);
+    }
+
+    [Fact]
+    public async Task The_verify_command_exits_zero_when_intact_one_when_broken_and_names_the_entry()
+    {
+        const string T = "devon-torbay";
+        var entries = await app.AppendAsync(T, 3);
+        var (code, output) = await app.CommandAsync("audit", "verify", "--tenant", T);
+        Assert.Equal(AuditCommand.Intact, code);
+        Assert.Contains($"{T}: intact", output, StringComparison.Ordinal);
+
+        await app.SqlAsync(T, "UPDATE AuditEntries SET EntityId = 'changed' WHERE Id = {0}", entries[1].Id);
+        (code, output) = await app.CommandAsync("audit", "verify", "--tenant", T);
+        Assert.Equal(AuditCommand.Broken, code);
+        Assert.Contains($"{T}: BROKEN at entry {entries[1].Sequence} (row {entries[1].Id})", output, StringComparison.Ordinal);
+
+        (code, output) = await app.CommandAsync("audit", "verify");
+        Assert.Equal(AuditCommand.Broken, code);
+        Assert.Contains($"{T}: BROKEN", output, StringComparison.Ordinal);
+        Assert.Contains("ralph-thoresby: intact", output, StringComparison.Ordinal);
+
+        Assert.Equal(AuditCommand.Intact, (await app.CommandAsync("audit", "verify", "--tenant", "ralph-thoresby")).Code);
+        Assert.Equal(AuditCommand.Usage, (await app.CommandAsync("audit", "verify", "--tenant", "nowhere")).Code);
+        Assert.Equal(AuditCommand.Usage, (await app.CommandAsync("audit", "check")).Code);
+    }
+
+    [Fact]
+    public void The_command_takes_its_own_arguments_and_leaves_the_rest_to_configuration()
+    {
+        var (command, rest) = AuditCommand.Split(["audit", "verify", "--tenant", "ascent", "--ConnectionStrings:Sqlite=Data Source=x.db"]);
+        Assert.Equal("audit verify --tenant ascent", string.Join(' ', command!));
+        Assert.Equal("--ConnectionStrings:Sqlite=Data Source=x.db", Assert.Single(rest));
+        Assert.Null(AuditCommand.Split(["--urls", "http://localhost:1"]).Command);
+    }
+
+    [Fact]
+    public async Task The_built_program_runs_the_command_instead_of_the_server_and_sets_its_exit_code()
+    {
+        const string T = "ralph-thoresby";
+        await app.AppendAsync(T, 1);
+        var connection = await app.InTenant(T, sp => Task.FromResult(sp.GetRequiredService<AppDbContext>().Database.GetConnectionString()!));
+        var dll = Path.Combine(AppContext.BaseDirectory, "SupervisionHub.Web.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { dll, "audit", "verify", "--tenant", T, $"--ConnectionStrings:Sqlite={connection}", $"--Tenants:Root={AppFactory.RepoPath("tenants")}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Testing", ["DOTNET_ENVIRONMENT"] = "Testing" },
+        };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{await stdout}\n{await stderr}");
+        Assert.Contains($"{T}: intact", await stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Now listening", await stdout, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The real writer: record reads over HTTP land in the chain.</summary>
+public sealed class AuditChainRecordTests(RecordAccessFactory app) : IClassFixture<RecordAccessFactory>
+{
+    [Fact]
+    public async Task Reading_a_record_appends_chained_entries_and_the_chain_verifies()
+    {
+        const string T = "ralph-thoresby";
+        var record = await app.Record(T);
+        var client = app.Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignIn(T, $"supervisor@{T}.example", AppFactory.DemoPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/{T}/records/{record}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/{T}/records/{record}/print")).StatusCode);
+
+        await app.InTenant(T, async sp =>
+        {
+            var entries = await sp.GetRequiredService<AppDbContext>().AuditEntries.Where(a => a.EntityId == record.ToString()).OrderBy(a => a.Sequence).ToListAsync();
+            Assert.Contains(entries, e => e.Action == "read");
+            Assert.Contains(entries, e => e.Action == "print");
+            Assert.All(entries, e => Assert.True(e.Sequence > 0 && e.Hash is not null));
+            var report = await sp.GetRequiredService<AuditChain>().VerifyAsync();
+            Assert.True(report.Intact, report.Break?.Problem);
+            Assert.Equal(entries[^1].Sequence, report.HeadSequence);
+        });
+    }
+}
