@@ -22,11 +22,8 @@ builder.Services.AddScoped<StaffDirectory>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.FormCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
-<<<<<<< HEAD
 builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();
-=======
 builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditChain>();
->>>>>>> auditchain
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Allocation>();
