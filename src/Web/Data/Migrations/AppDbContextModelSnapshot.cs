@@ -72,14 +72,10 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "At");
 
-<<<<<<< HEAD
-                    b.ToTable("AuditEntries", (string)null);
-=======
                     b.HasIndex("TenantId", "Sequence")
                         .IsUnique();
 
                     b.ToTable("AuditEntries");
->>>>>>> auditchain
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Data.StaffClaim", b =>
@@ -222,7 +218,71 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "SentAt", "FailedAt", "NextAttemptAt");
 
-                    b.ToTable("Outbox", (string)null);
+                    b.ToTable("Outbox");
+                });
+
+            modelBuilder.Entity("SupervisionHub.Web.Links.EmailLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CodeExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CodeFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CodeHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("CodeWindowStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("CodesInWindow")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StaffId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UsedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "TaskId");
+
+                    b.HasIndex("TenantId", "TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("EmailLinks");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Platform.PlatformAdmin", b =>
@@ -250,7 +310,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("NormalizedEmail")
                         .IsUnique();
 
-                    b.ToTable("PlatformAdmins", (string)null);
+                    b.ToTable("PlatformAdmins");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Records.FormVersion", b =>
@@ -294,7 +354,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("TenantId", "FormId", "Version")
                         .IsUnique();
 
-                    b.ToTable("FormVersions", (string)null);
+                    b.ToTable("FormVersions");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Records.Signature", b =>
@@ -335,7 +395,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("Signatures", (string)null);
+                    b.ToTable("Signatures");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Records.Submission", b =>
@@ -400,7 +460,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "SessionId");
 
-                    b.ToTable("Submissions", (string)null);
+                    b.ToTable("Submissions");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Staff.LineManagerChange", b =>
@@ -431,7 +491,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("LineManagerChanges", (string)null);
+                    b.ToTable("LineManagerChanges");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Staff.StaffMember", b =>
@@ -561,7 +621,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.ToTable("TrainingRecords", (string)null);
+                    b.ToTable("TrainingRecords");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.ActionItem", b =>
@@ -614,7 +674,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "RelationshipId", "Status");
 
-                    b.ToTable("Actions", (string)null);
+                    b.ToTable("Actions");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.DomainEvent", b =>
@@ -676,7 +736,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("TenantId", "DedupeKey")
                         .IsUnique();
 
-                    b.ToTable("Events", (string)null);
+                    b.ToTable("Events");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.Relationship", b =>
@@ -722,7 +782,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "SupervisorId");
 
-                    b.ToTable("Relationships", (string)null);
+                    b.ToTable("Relationships");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.RelationshipMember", b =>
@@ -757,7 +817,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "StaffId");
 
-                    b.ToTable("RelationshipMembers", (string)null);
+                    b.ToTable("RelationshipMembers");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.Session", b =>
@@ -829,7 +889,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "RelationshipId", "Date");
 
-                    b.ToTable("Sessions", (string)null);
+                    b.ToTable("Sessions");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Supervision.SessionAttendance", b =>
@@ -877,7 +937,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "Attendance", "TypeId", "StaffId", "Date", "Minutes");
 
-                    b.ToTable("SessionAttendance", (string)null);
+                    b.ToTable("SessionAttendance");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Tenancy.Tenant", b =>
@@ -911,7 +971,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("Identifier")
                         .IsUnique();
 
-                    b.ToTable("Tenants", (string)null);
+                    b.ToTable("Tenants");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.Incident", b =>
@@ -952,7 +1012,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "ResolvedAt");
 
-                    b.ToTable("Incidents", (string)null);
+                    b.ToTable("Incidents");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.JournalEntry", b =>
@@ -991,7 +1051,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "InstanceId");
 
-                    b.ToTable("JournalEntries", (string)null);
+                    b.ToTable("JournalEntries");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.WorkTask", b =>
@@ -1026,9 +1086,15 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.Property<Guid?>("RelationshipId")
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("SessionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SubmissionId")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("TenantId")
@@ -1043,9 +1109,11 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
+                    b.HasIndex("TenantId", "SubmissionId");
+
                     b.HasIndex("TenantId", "AssigneeId", "Status");
 
-                    b.ToTable("WorkTasks", (string)null);
+                    b.ToTable("WorkTasks");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.WorkflowInstance", b =>
@@ -1124,7 +1192,7 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "Status", "WaitEvent", "WaitCorrelation");
 
-                    b.ToTable("WorkflowInstances", (string)null);
+                    b.ToTable("WorkflowInstances");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Workflows.WorkflowVersion", b =>
@@ -1183,7 +1251,7 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("TenantId", "WorkflowId", "Version")
                         .IsUnique();
 
-                    b.ToTable("WorkflowVersions", (string)null);
+                    b.ToTable("WorkflowVersions");
                 });
 
             modelBuilder.Entity("SupervisionHub.Web.Data.StaffClaim", b =>
