@@ -20,6 +20,7 @@ internal static class Program
         ["compliance"] = ComplianceBenchmark.Run,
         ["dashboard"] = DashboardBenchmark.Run,
         ["workflows"] = WorkflowBenchmark.Run,
+        ["outbox"] = OutboxBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -47,26 +47,35 @@ public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOption
             {
                 var message = await ClaimAsync(id, workerId, ct);
                 if (message is null) continue; // another sender has it, or has sent it
-                if (connectError is null && !client.IsConnected) connectError = await ConnectAsync(client, smtp, ct);
-                if (connectError is not null)
-                {
-                    // The server cannot be reached: every message of the round waits its backoff.
-                    await FailAsync(message, connectError, ct);
-                    continue;
-                }
                 try
                 {
-                    await client.SendAsync(Build(message, smtp), ct);
+                    if (connectError is null && !client.IsConnected) connectError = await ConnectAsync(client, smtp, ct);
+                    if (connectError is not null)
+                    {
+                        // The server cannot be reached: every message of the round waits its backoff.
+                        await FailAsync(message, connectError, ct);
+                        continue;
+                    }
+                    try
+                    {
+                        await client.SendAsync(Build(message, smtp), ct);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        await FailAsync(message, Describe(ex), ct);
+                        continue;
+                    }
+                    // The server has it. Save SentAt now, and not cancellably: this is the at-most-once window.
+                    message.MarkSent(clock.GetUtcNow());
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    sent++;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                finally
                 {
-                    await FailAsync(message, Describe(ex), ct);
-                    continue;
+                    // Saved (or the round is ending): stop tracking it, so that each save in a large batch
+                    // does not scan every message sent before it (quadratic in Smtp:BatchSize).
+                    db.Entry(message).State = EntityState.Detached;
                 }
-                // The server has it. Save SentAt now, and not cancellably: this is the at-most-once window.
-                message.MarkSent(clock.GetUtcNow());
-                await db.SaveChangesAsync(CancellationToken.None);
-                sent++;
             }
         }
         finally
