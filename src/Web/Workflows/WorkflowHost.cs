@@ -60,14 +60,14 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             var context = await contexts.ForEventAsync(e, ct);
             // Waits first: an instance waiting for this event goes on before new ones start.
             foreach (var waiting in waitingFor)
-                Apply(waiting, Runner.Resume(WorkflowCatalog.Definition(waiting.Version), waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
+                await ApplyAsync(waiting, Runner.Resume(WorkflowCatalog.Definition(waiting.Version), waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
             foreach (var version in versions)
             {
                 var result = Runner.Start(WorkflowCatalog.Definition(version), context, now);
                 if (result.Status == RunStatus.Skipped) continue; // its condition was false: nothing to keep
                 var instance = new WorkflowInstance(version, e.Id, e.RelationshipId, e.SessionId, e.StaffId, now);
                 db.WorkflowInstances.Add(instance);
-                Apply(instance, result, context, now);
+                await ApplyAsync(instance, result, context, now);
             }
             e.MarkDispatched(now);
             await db.SaveChangesAsync(ct);
@@ -108,7 +108,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             var instance = await db.WorkflowInstances.Include(i => i.Version).FirstAsync(i => i.Id == id, ct);
             var trigger = instance.TriggerEventId is { } t ? await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == t, ct) : null;
             var context = trigger is null ? await contexts.ForScheduleAsync(now, ct) : await contexts.ForEventAsync(trigger, ct);
-            Apply(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new TimedOut(), context, clock.GetUtcNow()), context, clock.GetUtcNow());
+            await ApplyAsync(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new TimedOut(), context, clock.GetUtcNow()), context, clock.GetUtcNow());
             await db.SaveChangesAsync(ct);
             ran++;
         }
@@ -143,7 +143,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             {
                 var instance = new WorkflowInstance(tracked, null, null, null, null, now);
                 db.WorkflowInstances.Add(instance);
-                Apply(instance, result, context, now);
+                await ApplyAsync(instance, result, context, now);
                 await db.SaveChangesAsync(ct);
             }
             started++;
@@ -157,12 +157,18 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var trigger = instance.TriggerEventId is { } t ? await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == t, ct) : null;
         var context = trigger is null ? await contexts.ForScheduleAsync(clock.GetUtcNow(), ct) : await contexts.ForEventAsync(trigger, ct);
         var now = clock.GetUtcNow();
-        Apply(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new Retry(), context, now), context, now);
+        await ApplyAsync(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new Retry(), context, now), context, now);
     }
 
     /// <summary>Records the run's outcome on the instance and turns its effects into outbox emails, tasks, journal lines and incidents.</summary>
-    private void Apply(WorkflowInstance instance, RunResult result, WorkflowContext context, DateTimeOffset now)
+    private async Task ApplyAsync(WorkflowInstance instance, RunResult result, WorkflowContext context, DateTimeOffset now)
     {
+        // A reminder about a session goes with each person's own link to what they still have to do
+        // there (sign the record, complete the evaluation), so it opens that task, not a sign-in page.
+        var openTasks = instance.SessionId is { } sid && result.Effects.OfType<EmailEffect>().Any()
+            ? (await db.WorkTasks.Where(t => t.SessionId == sid && t.Status == TaskStatus.Open).ToListAsync())
+                .GroupBy(t => t.AssigneeId).ToDictionary(g => g.Key, g => g.OrderBy(t => t.CreatedAt).First())
+            : [];
         foreach (var line in result.Journal)
             db.JournalEntries.Add(new JournalEntry(instance.Id, line.At, line.StepId, Clip(line.What, 500), Clip(line.Decision, 1000)));
         foreach (var effect in result.Effects)
@@ -170,7 +176,11 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             switch (effect)
             {
                 case EmailEffect email:
-                    foreach (var to in email.To) Send(to, email.Cc, email.Template, email.Model, context, instance);
+                    foreach (var to in email.To)
+                    {
+                        var own = to.StaffId is { } id && openTasks.TryGetValue(id, out var open) ? links.Issue(open, id, to.Email) : null;
+                        Send(to, email.Cc, email.Template, email.Model, context, instance, own);
+                    }
                     break;
                 case TaskEffect task:
                     string? link = null;

@@ -125,6 +125,28 @@ public sealed partial class EmailLinkTests(LinkAppFixture fx) : IClassFixture<Li
     }
 
     [Fact]
+    public async Task A_rules_reminder_to_sign_carries_the_persons_own_link()
+    {
+        var (_, _, email) = await SignRequestAsync("ralph-thoresby");
+        await App.RoundAsync("ralph-thoresby"); // record.submitted starts R3's wait for signatures
+        var start = fx.Clock.Now;
+        try
+        {
+            fx.Clock.Now = start.AddDays(10); // past five working days
+            await App.RoundAsync("ralph-thoresby");
+            var reminder = await App.InTenant("ralph-thoresby", async sp =>
+                await sp.GetRequiredService<AppDbContext>().Outbox.Where(m => m.To == email && !m.Subject.StartsWith("Please read and sign")).SingleAsync());
+            var token = LinkPattern().Match(reminder.TextBody).Groups[1].Value;
+            Assert.NotEmpty(token);
+            Assert.Contains("Confirm it is you", await App.Browser().GetStringAsync($"/ralph-thoresby/link/{token}"));
+        }
+        finally
+        {
+            fx.Clock.Now = start;
+        }
+    }
+
+    [Fact]
     public async Task A_link_of_one_tenant_is_not_recognised_under_another_tenants_address()
     {
         var (_, token, _) = await SignRequestAsync("ascent");
