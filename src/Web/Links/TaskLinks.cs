@@ -59,10 +59,17 @@ public sealed class TaskLinks(AppDbContext db, ITenantContext tenant, TimeProvid
     }
 
     /// <summary>The person has signed or submitted the record: their open tasks on it are done and their links used up.</summary>
-    public async Task CompleteAsync(Guid submissionId, string staffId, CancellationToken ct)
+    public Task CompleteAsync(Guid submissionId, string staffId, CancellationToken ct) =>
+        CompleteAsync(db.WorkTasks.Where(t => t.SubmissionId == submissionId && t.AssigneeId == staffId && t.Status == TaskStatus.Open), ct);
+
+    /// <summary>The person has booked a session of this supervision: their requests to book are done.</summary>
+    public Task CompleteBookingAsync(Guid relationshipId, string staffId, CancellationToken ct) =>
+        CompleteAsync(db.WorkTasks.Where(t => t.IsBooking && t.RelationshipId == relationshipId && t.AssigneeId == staffId && t.Status == TaskStatus.Open), ct);
+
+    private async Task CompleteAsync(IQueryable<WorkTask> open, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var tasks = await db.WorkTasks.Where(t => t.SubmissionId == submissionId && t.AssigneeId == staffId && t.Status == TaskStatus.Open).ToListAsync(ct);
+        var tasks = await open.ToListAsync(ct);
         if (tasks.Count == 0) return;
         var ids = tasks.Select(t => t.Id).ToList();
         foreach (var task in tasks) task.Complete(now);

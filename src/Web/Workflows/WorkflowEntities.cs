@@ -202,6 +202,9 @@ public sealed class WorkTask : ITenantOwned
     /// <summary>The record to sign, or the one started for a requested form; the session a requested form belongs to.</summary>
     public Guid? SubmissionId { get; private set; }
     public Guid? SessionId { get; private set; }
+
+    /// <summary>Book the next session of the task's supervision: done when the person books one.</summary>
+    public bool IsBooking { get; private set; }
     public TaskStatus Status { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? DoneAt { get; private set; }
@@ -210,6 +213,12 @@ public sealed class WorkTask : ITenantOwned
     {
         SubmissionId = submissionId;
         SessionId = sessionId;
+        return this;
+    }
+
+    public WorkTask ForBooking()
+    {
+        IsBooking = true;
         return this;
     }
 

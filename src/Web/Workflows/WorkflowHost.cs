@@ -188,9 +188,16 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                     {
                         var work = new WorkTask(assignee, Clip(task.Title, 300), task.Due, task.Escalation, task.FormId, instance.Id, instance.RelationshipId, now)
                             .About(null, instance.SessionId);
+                        if (task.Booking && !await MayBookAsync(instance.RelationshipId, assignee)) // their type of supervision is booked by others
+                        {
+                            if (task is { Template: { } t, Model: { } m }) Send(task.For, [], t, m, context, instance);
+                            break;
+                        }
+                        if (task.Booking) work.ForBooking();
                         db.WorkTasks.Add(work);
-                        // A requested form is completed from its own email link (Links/TaskLinks).
-                        if (task.FormId is not null && task.For.Email.Length > 0) link = links.Issue(work, assignee, task.For.Email);
+                        // A requested form or booking is done from its own email link (Links/TaskLinks).
+                        if ((task.FormId is not null || task.Booking && instance.RelationshipId is not null) && task.For.Email.Length > 0)
+                            link = links.Issue(work, assignee, task.For.Email);
                     }
                     else if (task.Template is null) // a shared mailbox has no home page: the task comes by email
                         db.Outbox.Add(new OutboxMessage(task.For.Email, $"{(task.Escalation ? "Escalation" : "A task")} from SupervisionHub: {Clip(task.Title, 200)}",
@@ -214,6 +221,15 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 instance.Finished(InstanceStatus.Completed, result.StateJson, now);
                 break;
         }
+    }
+
+    /// <summary>Whether a person asked to book may book this supervision themselves (SupervisionAccess.CanBook's rule for them).</summary>
+    private async Task<bool> MayBookAsync(Guid? relationshipId, string staffId)
+    {
+        if (relationshipId is not { } id) return false;
+        var r = await db.Relationships.AsNoTracking().Include(x => x.Members).FirstOrDefaultAsync(x => x.Id == id);
+        var me = await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == staffId);
+        return r is not null && me is not null && tenant.Tenant.Settings.Supervision.Type(r.TypeId) is { } type && SupervisionAccess.CanBook(r, type, me);
     }
 
     /// <summary>One email per recipient, rendered from the tenant's template; names, dates and a link only.</summary>

@@ -58,6 +58,12 @@ public sealed record RequestFormStep(string Id, IReadOnlyList<string> To, string
     public override string Kind => "request-form";
 }
 
+/// <summary>Asks each recipient to book their next session, by an email carrying a link to the booking page of their supervision.</summary>
+public sealed record RequestBookingStep(string Id, IReadOnlyList<string> To, string Template) : WorkflowStep(Id)
+{
+    public override string Kind => "request-booking";
+}
+
 public sealed record CreateTaskStep(string Id, IReadOnlyList<string> For, string Title, int? DueInDays, bool WorkingDays) : WorkflowStep(Id)
 {
     public override string Kind => "create-task";

@@ -24,6 +24,8 @@ public static class StepCatalogue
             ["to", "cc", "template"], ["to", "template"], [], ["to", "cc"], []),
         ["request-form"] = new("request-form", "asks each recipient to complete a form by email link; creates a task for each",
             ["to", "form", "template", "expiresInDays"], ["to", "form", "template"], [], ["to"], []),
+        ["request-booking"] = new("request-booking", "asks each recipient to book their next session by email link (to the booking page of that supervision); creates a task for each",
+            ["to", "template"], ["to", "template"], [], ["to"], []),
         ["create-task"] = new("create-task", "a task on each recipient's home page",
             ["for", "title", "dueInDays", "workingDays"], ["for", "title"], [], ["for"], []),
         ["escalate"] = new("escalate", "an email and a task marked as an escalation, with the reason in the journal",

@@ -90,7 +90,7 @@ public sealed record EmailEffect(string StepId, IReadOnlyList<Recipient> To, IRe
 /// no other); a requested form's task also carries that email's Model: the host sends it, with the
 /// task's own link. An escalation's email goes as its own EmailEffect.
 /// </summary>
-public sealed record TaskEffect(string StepId, Recipient For, string Title, DateOnly? Due, bool Escalation, string? FormId, string? Template, JsonObject? Model = null) : WorkflowEffect(StepId);
+public sealed record TaskEffect(string StepId, Recipient For, string Title, DateOnly? Due, bool Escalation, string? FormId, string? Template, JsonObject? Model = null, bool Booking = false) : WorkflowEffect(StepId);
 
 /// <summary>
 /// A paused run: resume it when an event of EventType arrives whose session, relationship or

@@ -207,6 +207,7 @@ public sealed partial class WorkflowLoader
         {
             "send-email" => new SendEmailStep(id, Recipients(s, "to"), Recipients(s, "cc"), Str("template")),
             "request-form" => new RequestFormStep(id, Recipients(s, "to"), Str("form"), Str("template"), Int(s, "expiresInDays")),
+            "request-booking" => new RequestBookingStep(id, Recipients(s, "to"), Str("template")),
             "create-task" => new CreateTaskStep(id, Recipients(s, "for"), Str("title"), Int(s, "dueInDays"), Bool(s, "workingDays")),
             "escalate" => new EscalateStep(id, Recipients(s, "to"), Str("template"), Str("reason")),
             "wait" => new WaitStep(id, Str("for"), Match(s), Timeout(s), Steps("onEvent"), Steps("onTimeout")),

@@ -254,6 +254,14 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                     Log(s.Id, $"request-form {s.Form}", $"asked {Names(to)}" + (due is { } dd ? $", by {dd:yyyy-MM-dd}" : ""));
                     return new Next();
                 }
+                case RequestBookingStep s:
+                {
+                    var (to, missing) = Resolve(s.To, item);
+                    if (to.Count == 0) return new Fail($"Nobody to ask: no one is recorded as {missing}.");
+                    foreach (var r in to) _effects.Add(new TaskEffect(s.Id, r, "Book your next supervision session", null, false, null, s.Template, Model(item), Booking: true));
+                    Log(s.Id, "request-booking", $"asked {Names(to)}");
+                    return new Next();
+                }
                 case CreateTaskStep s:
                 {
                     var (to, missing) = Resolve(s.For, item);

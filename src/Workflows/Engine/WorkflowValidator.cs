@@ -95,6 +95,7 @@ public static class WorkflowValidator
                         Template($"{id}.template", s.Template);
                         if (!env.FormIds.Contains(s.Form)) Error($"{id}.form", $"There is no form '{s.Form}' in this tenant.");
                         break;
+                    case RequestBookingStep s: Recipients($"{id}.to", s.To, inForEach); Template($"{id}.template", s.Template); break;
                     case CreateTaskStep s: Recipients($"{id}.for", s.For, inForEach); break;
                     case EscalateStep s: Recipients($"{id}.to", s.To, inForEach); Template($"{id}.template", s.Template); break;
                     case WaitStep s:

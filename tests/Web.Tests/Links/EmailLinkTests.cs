@@ -268,6 +268,51 @@ public sealed partial class RequestedFormLinkTests(LinkAppFixture fx) : IClassFi
     }
 
     [Fact]
+    public async Task An_overdue_supervisee_books_their_next_session_from_the_link_and_nothing_else_opens()
+    {
+        var (relationship, other, email) = await App.InTenant("ralph-thoresby", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var address = $"bo.{Guid.NewGuid():N}@ralph-thoresby.example";
+            var supervisee = await sp.NewPersonAsync("Bo Booker", address, Staff.StaffRoles.Supervisee);
+            var lead = await db.StaffIdAsync("lead@ralph-thoresby.example");
+            var mine = await sp.StartAsync("one-to-one", lead, supervisee.Id, sp.Today().AddDays(-60));
+            var someoneElse = await sp.StartAsync("one-to-one", lead, (await sp.NewPersonAsync("Cy Other", $"cy.{Guid.NewGuid():N}@ralph-thoresby.example", Staff.StaffRoles.Supervisee)).Id, sp.Today().AddDays(-60));
+            db.Events.Add(new DomainEvent(EventTypes.SupervisionOverdue, fx.Clock.GetUtcNow(), mine.Id, null, supervisee.Id));
+            await db.SaveChangesAsync();
+            return (mine.Id, someoneElse.Id, address);
+        });
+        await App.RoundAsync("ralph-thoresby");
+        var message = await App.InTenant("ralph-thoresby", sp => sp.GetRequiredService<AppDbContext>().Outbox.SingleAsync(m => m.To == email));
+        var token = LinkPattern().Match(message.TextBody).Groups[1].Value;
+
+        var client = App.Browser();
+        var open = await client.GetAsync($"/ralph-thoresby/link/{token}");
+        Assert.Equal($"/ralph-thoresby/supervision/{relationship}/book", open.Headers.Location?.OriginalString);
+        var book = $"/ralph-thoresby/supervision/{relationship}/book";
+        Assert.Contains("Book a session", await client.GetStringAsync(book));
+        // The link opens this booking page only: not the supervision, not another one's booking, not ad hoc records.
+        Assert.NotEqual(HttpStatusCode.OK, (await client.GetAsync($"/ralph-thoresby/supervision/{relationship}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/ralph-thoresby/supervision/{other}/book")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/ralph-thoresby/supervision/{relationship}/ad-hoc")).StatusCode);
+
+        var day = DateOnly.FromDateTime(fx.Clock.Now.UtcDateTime).AddDays(7);
+        var booked = await client.PostForm(book, new Dictionary<string, string>
+        {
+            ["Input.Date.Day"] = day.Day.ToString(), ["Input.Date.Month"] = day.Month.ToString(), ["Input.Date.Year"] = day.Year.ToString(),
+            ["Input.Time"] = "10:00", ["Input.Minutes"] = "60",
+        });
+        Assert.Contains("Session booked", await booked.Content.ReadAsStringAsync());
+        await App.InTenant("ralph-thoresby", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            Assert.True(await db.Sessions.AnyAsync(s => s.RelationshipId == relationship && s.Date == day));
+            Assert.Equal(SupervisionHub.Web.Workflows.TaskStatus.Done, (await db.WorkTasks.SingleAsync(t => t.RelationshipId == relationship && t.IsBooking)).Status);
+        });
+        Assert.Contains("This link has already been used", await client.GetStringAsync($"/ralph-thoresby/link/{token}"));
+    }
+
+    [Fact]
     public async Task An_anonymous_audit_is_answered_from_its_link_and_stored_with_no_identity()
     {
         var (token, staffId) = await App.InTenant("river-tees", async sp =>

@@ -1083,6 +1083,9 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.Property<Guid?>("InstanceId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("IsBooking")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("RelationshipId")
                         .HasColumnType("TEXT");
 

@@ -54,6 +54,12 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
         }
         if (await SignedInAsync() is { } someone && someone != Link.StaffId) return await ShowAsync(Showing.SignedInAsSomeoneElse, ct);
 
+        if (Task.IsBooking && Task.RelationshipId is { } supervision)
+        {
+            // Booking shows who the session is with and nothing of any record: the link alone opens it.
+            if (await SignedInAsync() == Link.StaffId) return await RedirectSavedAsync($"/{tenant.Tenant.Identifier}/supervision/{supervision}/book");
+            return await SignInLinkAsync(LinkAccess.BookClaim, supervision, $"/{tenant.Tenant.Identifier}/supervision/{supervision}/book");
+        }
         if (Task.FormId is { } formId && Task.SubmissionId is null)
         {
             var version = await catalog.LatestVersionAsync(formId, ct);
@@ -74,11 +80,7 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
         }
         if (Task.SubmissionId is not { } record) return NotRecognised();
         // Someone already signed in as this person needs no code.
-        if (await SignedInAsync() == Link.StaffId)
-        {
-            await db.SaveChangesAsync(ct);
-            return Redirect($"/{tenant.Tenant.Identifier}/records/{record}");
-        }
+        if (await SignedInAsync() == Link.StaffId) return await RedirectSavedAsync($"/{tenant.Tenant.Identifier}/records/{record}");
         return await ShowAsync(Showing.AskCode, ct);
     }
 
@@ -213,13 +215,23 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
         return Page();
     }
 
-    private async Task<IActionResult> OpenRecordAsync(Guid record)
+    private Task<IActionResult> OpenRecordAsync(Guid record) =>
+        SignInLinkAsync(LinkAccess.RecordClaim, record, $"/{tenant.Tenant.Identifier}/records/{record}");
+
+    /// <summary>Gives this browser the link's half-hour, one-page scope (LinkAccess) and goes there.</summary>
+    private async Task<IActionResult> SignInLinkAsync(string scope, Guid id, string target)
     {
         await db.SaveChangesAsync();
         var name = await NameAsync(CancellationToken.None);
-        await HttpContext.SignInAsync(LinkAccess.Scheme, LinkAccess.Principal(Link, tenant.Tenant.Id, record, name),
+        await HttpContext.SignInAsync(LinkAccess.Scheme, LinkAccess.Principal(Link, tenant.Tenant.Id, scope, id, name),
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = false, ExpiresUtc = clock.GetUtcNow() + LinkAccess.Lifetime });
-        return Redirect($"/{tenant.Tenant.Identifier}/records/{record}");
+        return Redirect(target);
+    }
+
+    private async Task<IActionResult> RedirectSavedAsync(string target)
+    {
+        await db.SaveChangesAsync();
+        return Redirect(target);
     }
 
     private async Task<string?> SignedInAsync()
@@ -239,7 +251,8 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
         new(form, new JsonObject(), new Dictionary<string, string>(), form.Sections.Select(s => s.Id).ToHashSet(), [], [], new Dictionary<string, string>());
 
     public static string Describe(WorkTask task) =>
-        task.SubmissionId is not null && task.FormId is null ? "read and sign a record" : "complete a form";
+        task.IsBooking ? "book your next supervision session"
+        : task.SubmissionId is not null && task.FormId is null ? "read and sign a record" : "complete a form";
 
     /// <summary>"s•••@school.example": enough to recognise one's own address, not to learn someone else's.</summary>
     public static string Mask(string email) =>

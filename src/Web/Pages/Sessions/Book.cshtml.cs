@@ -14,7 +14,9 @@ namespace SupervisionHub.Web.Pages.Sessions;
 /// Books a session, or records one that has already happened (ad hoc, open door). One page for
 /// both: the same details, a different rule about the date.
 /// </summary>
-public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+[Microsoft.AspNetCore.Authorization.Authorize(AuthenticationSchemes = SupervisionHub.Web.Links.LinkAccess.RecordSchemes)]
+public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
+    SupervisionHub.Web.Links.TaskLinks taskLinks) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public string Mode { get; set; } = "book";
@@ -32,6 +34,9 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
     public SupervisionTypeSettings Type { get; private set; } = null!;
     public string Who { get; private set; } = "";
     public bool IsAdHoc => Mode == "ad-hoc";
+
+    /// <summary>Booked from an email link: the page confirms here, as the session page needs a sign-in.</summary>
+    public Session? BookedByLink { get; private set; }
     private StaffMember _me = null!;
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
@@ -64,7 +69,13 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
                 ? Session.RecordAdHoc(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today)
                 : Session.Book(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today);
             db.Sessions.Add(session);
+            if (!IsAdHoc) await taskLinks.CompleteBookingAsync(Relationship.Id, _me.Id, ct);
             await db.SaveChangesAsync(ct);
+            if (SupervisionHub.Web.Links.LinkAccess.OnlyLink(User))
+            {
+                BookedByLink = session;
+                return Page();
+            }
             TempData["Notice"] = IsAdHoc ? "The session has been recorded as attended. You can now write its record." : $"The session on {session.Date:d MMMM yyyy} is booked. Add it to your calendar from this page.";
             return Redirect($"/{tenant.Tenant.Identifier}/sessions/{session.Id}");
         }
@@ -78,6 +89,8 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
         if (Mode is not ("book" or "ad-hoc")) return NotFound();
+        // An email link to book opens this one supervision's booking page and nothing else.
+        if (!SupervisionHub.Web.Links.LinkAccess.MayBook(User, Id) || IsAdHoc && SupervisionHub.Web.Links.LinkAccess.OnlyLink(User)) return NotFound();
         var me = await users.GetUserAsync(User);
         if (me is null) return Challenge();
         _me = me;

@@ -11,6 +11,13 @@ namespace SupervisionHub.Web.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<bool>(
+                name: "IsBooking",
+                table: "WorkTasks",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
             migrationBuilder.AddColumn<Guid>(
                 name: "SessionId",
                 table: "WorkTasks",
@@ -77,6 +84,10 @@ namespace SupervisionHub.Web.Data.Migrations
 
             migrationBuilder.DropIndex(
                 name: "IX_WorkTasks_TenantId_SubmissionId",
+                table: "WorkTasks");
+
+            migrationBuilder.DropColumn(
+                name: "IsBooking",
                 table: "WorkTasks");
 
             migrationBuilder.DropColumn(

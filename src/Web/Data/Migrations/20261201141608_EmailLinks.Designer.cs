@@ -11,7 +11,7 @@ using SupervisionHub.Web.Data;
 namespace SupervisionHub.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261201140759_EmailLinks")]
+    [Migration("20261201141608_EmailLinks")]
     partial class EmailLinks
     {
         /// <inheritdoc />
@@ -1085,6 +1085,9 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.Property<Guid?>("InstanceId")
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsBooking")
+                        .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("RelationshipId")
                         .HasColumnType("TEXT");
