@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
@@ -20,10 +21,15 @@ public sealed class DemoOptions
 /// Fills each founding tenant with the fictional staff in tenants/&lt;slug&gt;/demo/staff.csv,
 /// through the same import admins use, and gives them the demo password. Runs per tenant through
 /// PerTenantRunner. Never in Production: demo passwords there would be an open door.
+/// The file's dates are moved from the day they were written (demo/written-on.txt) to the day of
+/// seeding, so the demo looks the same whenever it is seeded (docs/adr/0010-demo-dates.md).
 /// </summary>
 public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scopes, IHostEnvironment env, ILogger<DemoSeeder> log)
 {
     public static readonly string[] DemoAccounts = ["admin", "lead", "supervisor", "supervisee", "linemanager", "auditor"];
+
+    /// <summary>The staff file's date columns, every one of which moves with the seeding day.</summary>
+    public static readonly string[] DateColumns = ["training_date", "training_expiry", "start_date", "left_on"];
 
     public async Task SeedAsync(DemoOptions options, string tenantsRoot, CancellationToken ct)
     {
@@ -43,7 +49,13 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
             var file = Path.Combine(tenantsRoot, tenant.Identifier, "demo", "staff.csv");
             var db = services.GetRequiredService<AppDbContext>();
             if (!File.Exists(file) || await db.Staff.AnyAsync(token)) return;
-            var result = await services.GetRequiredService<StaffDirectory>().ImportAsync(await File.ReadAllTextAsync(file, token), token);
+            var csv = await File.ReadAllTextAsync(file, token);
+            var writtenOn = await WrittenOnAsync(Path.Combine(tenantsRoot, tenant.Identifier, "demo", "written-on.txt"), token);
+            if (writtenOn is { } written)
+                csv = ShiftDates(csv, ShiftDays(written, tenant.Today(services.GetRequiredService<TimeProvider>())));
+            else
+                log.LogWarning("{File} has no written-on.txt beside it; its dates are used as written and will age", file);
+            var result = await services.GetRequiredService<StaffDirectory>().ImportAsync(csv, token);
             if (!result.Succeeded)
                 throw new InvalidOperationException($"{file} does not import:\n{string.Join('\n', result.Errors)}");
             foreach (var member in await db.Staff.ToListAsync(token)) member.PasswordHash = hash;
@@ -64,6 +76,46 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
                 await db.SaveChangesAsync(ct);
             }
         }
+    }
+
+    /// <summary>
+    /// The day a demo folder's dates were written: the first line of written-on.txt that is not
+    /// blank or a # comment, as yyyy-MM-dd. Null when there is no such file.
+    /// </summary>
+    public static async Task<DateOnly?> WrittenOnAsync(string path, CancellationToken ct)
+    {
+        if (!File.Exists(path)) return null;
+        var line = (await File.ReadAllLinesAsync(path, ct)).Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0 && !l.StartsWith('#'));
+        return DateOnly.TryParseExact(line, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day
+            : throw new InvalidOperationException($"{path} must give the day the demo dates were written, as yyyy-MM-dd (found '{line}').");
+    }
+
+    /// <summary>
+    /// How far to move the demo dates: the days from writing to seeding, to the nearest whole week,
+    /// so every date keeps its weekday (people start on Mondays, not Saturdays) and lands within
+    /// three days of exactly where it was meant to be relative to today. Negative when seeding with
+    /// a clock before the day the dates were written.
+    /// </summary>
+    public static int ShiftDays(DateOnly writtenOn, DateOnly seedingDay) =>
+        (int)Math.Round((seedingDay.DayNumber - writtenOn.DayNumber) / 7.0, MidpointRounding.AwayFromZero) * 7;
+
+    /// <summary>
+    /// The staff CSV with every yyyy-MM-dd value in <see cref="DateColumns"/> moved by
+    /// <paramref name="days"/>; everything else, and any value that is not such a date, as it was
+    /// (rows are written back with Csv.Line, whose guard against a leading = + - @ the demo files never need).
+    /// </summary>
+    public static string ShiftDates(string csv, int days)
+    {
+        var rows = Csv.Read(csv);
+        if (days == 0 || rows.Count == 0) return csv;
+        var header = rows[0].Fields.Select(f => f.Trim().ToLowerInvariant()).ToList();
+        var columns = DateColumns.Select(c => header.IndexOf(c)).Where(i => i >= 0).ToHashSet();
+        string Moved(string value, int column) =>
+            columns.Contains(column) && DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                ? d.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                : value;
+        var lines = rows.Select((row, r) => Csv.Line(r == 0 ? row.Fields : row.Fields.Select(Moved)));
+        return string.Join('\n', lines) + "\n";
     }
 
     /// <summary>
