@@ -58,6 +58,23 @@ public sealed class TaskLinks(AppDbContext db, ITenantContext tenant, TimeProvid
         }
     }
 
+    /// <summary>
+    /// Starts the form a task asks for as the person's own draft, belonging to the task's supervision
+    /// and session, and remembers it on the task so coming back opens the same draft. Not for
+    /// anonymous questionnaires, which are answered in one go from their link.
+    /// </summary>
+    public async Task<Submission?> StartFormAsync(WorkTask task, FormCatalog catalog, CancellationToken ct)
+    {
+        if (task.FormId is not { } formId || task.SubmissionId is not null) return null;
+        var version = await catalog.LatestVersionAsync(formId, ct);
+        if (version is null || FormCatalog.Definition(version).Anonymous) return null;
+        var draft = new Submission(version, task.AssigneeId, clock.GetUtcNow());
+        if (task.RelationshipId is { } rel) draft.LinkTo(rel, task.SessionId);
+        db.Submissions.Add(draft);
+        task.About(draft.Id, task.SessionId);
+        return draft;
+    }
+
     /// <summary>The person has signed or submitted the record: their open tasks on it are done and their links used up.</summary>
     public Task CompleteAsync(Guid submissionId, string staffId, CancellationToken ct) =>
         CompleteAsync(db.WorkTasks.Where(t => t.SubmissionId == submissionId && t.AssigneeId == staffId && t.Status == TaskStatus.Open), ct);

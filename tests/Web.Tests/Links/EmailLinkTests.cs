@@ -313,6 +313,40 @@ public sealed partial class RequestedFormLinkTests(LinkAppFixture fx) : IClassFi
     }
 
     [Fact]
+    public async Task A_signed_in_person_starts_a_requested_form_from_their_home_page_but_an_anonymous_one_comes_by_link()
+    {
+        var address = $"hana.{Guid.NewGuid():N}@river-tees.example";
+        var (evaluation, audit) = await App.InTenant("river-tees", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var person = await sp.NewPersonAsync("Hana Home", address, Staff.StaffRoles.Supervisee, password: AppFactory.DemoPassword);
+            var first = new WorkTask(person.Id, "Complete the form supervision-record", null, false, "supervision-record", null, null, fx.Clock.GetUtcNow());
+            var second = new WorkTask(person.Id, "Complete the form audit-tool", null, false, "audit-tool", null, null, fx.Clock.GetUtcNow());
+            db.WorkTasks.AddRange(first, second);
+            await db.SaveChangesAsync();
+            return (first.Id, second.Id);
+        });
+        var client = App.Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignIn("river-tees", address, AppFactory.DemoPassword)).StatusCode);
+        var home = await client.GetStringAsync("/river-tees");
+        Assert.Contains("Complete the form supervision-record", home);
+
+        var start = await client.PostForm("/river-tees?handler=StartTask", new Dictionary<string, string> { ["taskId"] = evaluation.ToString() }, "/river-tees");
+        Assert.StartsWith("/river-tees/records/", start.Headers.Location?.OriginalString);
+        var again = await client.PostForm("/river-tees?handler=StartTask", new Dictionary<string, string> { ["taskId"] = evaluation.ToString() }, "/river-tees");
+        Assert.Equal(start.Headers.Location, again.Headers.Location); // the same draft, not a second one
+
+        var anonymous = await client.PostForm("/river-tees?handler=StartTask", new Dictionary<string, string> { ["taskId"] = audit.ToString() }, "/river-tees");
+        Assert.Equal("/river-tees", anonymous.Headers.Location?.OriginalString);
+        await App.InTenant("river-tees", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            Assert.False(await db.Submissions.AnyAsync(s => s.FormId == "audit-tool" && s.CreatedById != null));
+            Assert.Contains("/link/", (await db.Outbox.SingleAsync(m => m.To == address)).TextBody);
+        });
+    }
+
+    [Fact]
     public async Task An_anonymous_audit_is_answered_from_its_link_and_stored_with_no_identity()
     {
         var (token, staffId) = await App.InTenant("river-tees", async sp =>

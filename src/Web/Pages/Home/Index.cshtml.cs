@@ -72,6 +72,31 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
         return Page();
     }
 
+    /// <summary>
+    /// Opens the form one of the person's own tasks asks for. An anonymous questionnaire cannot be
+    /// started here (answers must not meet the sign-in): its link is sent again instead.
+    /// </summary>
+    public async Task<IActionResult> OnPostStartTaskAsync(Guid taskId, [FromServices] SupervisionHub.Web.Links.TaskLinks links,
+        [FromServices] SupervisionHub.Web.Records.FormCatalog catalog, CancellationToken ct)
+    {
+        var me = await users.GetUserAsync(User);
+        var task = me is null ? null : await db.WorkTasks.FirstOrDefaultAsync(t => t.Id == taskId && t.AssigneeId == me.Id && t.FormId != null, ct);
+        if (task is null || me is null) return NotFound();
+        if (task.SubmissionId is { } started) return Redirect($"/{tenant.Tenant.Identifier}/records/{started}");
+        var draft = await links.StartFormAsync(task, catalog, ct);
+        if (draft is null)
+        {
+            var url = links.Issue(task, me.Id, me.Email!);
+            db.Outbox.Add(new SupervisionHub.Web.Email.OutboxMessage(me.Email!, $"Your link for {tenant.Tenant.Name}: {task.Title}",
+                SupervisionHub.Web.Links.LinkEmails.FreshLink(me.FullName, "answer the questionnaire (your answers are kept without your name)", url, links.ExpiryDate), clock.GetUtcNow()));
+            await db.SaveChangesAsync(ct);
+            TempData["Notice"] = "This questionnaire keeps no record of who answered, so it is answered from a link: we have emailed you one.";
+            return Redirect("/" + tenant.Tenant.Identifier);
+        }
+        await db.SaveChangesAsync(ct);
+        return Redirect($"/{tenant.Tenant.Identifier}/records/{draft.Id}");
+    }
+
     /// <summary>Marks one of the person's own tasks done; someone else's task is not theirs to close.</summary>
     public async Task<IActionResult> OnPostTaskDoneAsync(Guid taskId, CancellationToken ct)
     {

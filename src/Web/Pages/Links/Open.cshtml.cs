@@ -71,10 +71,8 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
                 return await ShowAsync(Showing.Questionnaire, ct);
             }
             // A new form holds nothing yet but what this person will type: it opens on the link alone.
-            var draft = new Submission(version, Link.StaffId, clock.GetUtcNow());
-            if (Task.RelationshipId is { } rel) draft.LinkTo(rel, Task.SessionId);
-            db.Submissions.Add(draft);
-            Task.About(draft.Id, Task.SessionId);
+            var draft = await links.StartFormAsync(Task, catalog, ct);
+            if (draft is null) return NotRecognised();
             await db.SaveChangesAsync(ct);
             return await OpenRecordAsync(draft.Id);
         }
