@@ -24,6 +24,8 @@ builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
 builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();
 builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditChain>();
+builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditLog>();
+builder.Services.AddScoped<SupervisionHub.Web.Audit.SubjectAccess>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Allocation>();
@@ -60,6 +62,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
     o.Conventions.AuthorizeFolder("/Email", Policies.TenantAdmin);
+    o.Conventions.AuthorizeFolder("/Audit", Policies.TenantAdmin);
 }).AddMvcOptions(o => o.ModelMetadataDetailsProviders.Add(new SupervisionHub.Web.Pages.EmptyStringsStayEmpty()));
 builder.Services.AddAntiforgery(o =>
 {

@@ -20,6 +20,8 @@ public static class Navigation
             yield return (root + "/workflows", "Rules");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))
             yield return (root + "/email", "Emails");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))
+            yield return (root + "/audit", "Audit log");
         yield return (root + "/forms", "Forms and records");
         yield return (root + "/account/security", "Account security");
     }

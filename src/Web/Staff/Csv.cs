@@ -57,8 +57,9 @@ public static class Csv
     private static string Quote(string? v)
     {
         v ??= "";
-        // A leading = + - @ would run as a formula when the file is opened in a spreadsheet.
-        if (v.Length > 0 && "=+-@".Contains(v[0], StringComparison.Ordinal)) v = "'" + v;
+        // A leading = + - @ (or a tab or carriage return before one) would run as a formula when the
+        // file is opened in a spreadsheet (OWASP "CSV injection").
+        if (v.Length > 0 && "=+-@\t\r".Contains(v[0], StringComparison.Ordinal)) v = "'" + v;
         return v.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v;
     }
 }
