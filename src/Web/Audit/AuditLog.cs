@@ -23,8 +23,8 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
     public static readonly IReadOnlyList<(string Action, string Label)> Actions =
     [
         ("read", "Read"), ("print", "Printed"), ("submit", "Submitted"), ("sign", "Signed"), ("export", "Exported"),
-        ("link-open", "Opened an email link"), ("link-code-sent", "Was sent a code"), ("link-fresh-sent", "Was sent a fresh link"),
-        ("link-used", "Used an email link"),
+        ("link-open", "Opened an email link"), ("link-code-sent", "Was sent a code"), ("link-code-failed", "Typed a wrong code"),
+        ("link-verified", "Confirmed a code"), ("link-fresh-sent", "Was sent a fresh link"), ("link-used", "Used an email link"),
     ];
 
     /// <summary>The kinds of thing an entry is about.</summary>
