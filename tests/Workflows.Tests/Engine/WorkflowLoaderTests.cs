@@ -113,7 +113,7 @@ public sealed class WorkflowLoaderTests
     [Fact]
     public void The_step_catalogue_describes_every_kind_the_loader_reads()
     {
-        Assert.Equal(["send-email", "request-form", "create-task", "escalate", "wait", "if", "switch", "set", "note", "for-each"], StepCatalogue.Kinds.Keys);
+        Assert.Equal(["send-email", "request-form", "request-booking", "create-task", "escalate", "wait", "if", "switch", "set", "note", "for-each"], StepCatalogue.Kinds.Keys);
         Assert.Equal(["to", "cc"], StepCatalogue.Kinds["send-email"].Recipients);
         Assert.Equal(["then", "else"], StepCatalogue.Kinds["if"].StepLists);
         Assert.Equal(["where"], StepCatalogue.Kinds["for-each"].JavaScript);
