@@ -47,6 +47,8 @@ builder.Services.AddDbContext<AppDbContext>(o => o.UseSqlite(ServiceSetup.Sqlite
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddTenantIdentity(builder.Environment);
 builder.Services.AddAppRateLimits(builder.Configuration);
+// Load balancers ask /health/live (the process answers) and /health/ready (it can work: database up, schema current).
+builder.Services.AddHealthChecks().AddCheck<SupervisionHub.Web.Health.DatabaseHealthCheck>("database", tags: ["ready"]);
 builder.Services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
 builder.Services.AddRazorPages(o =>
 {
@@ -92,6 +94,8 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();
+app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapGet("/{tenant:slug}/theme.css", ThemeStylesheet.Serve).AllowAnonymous();
 app.MapGet("/{tenant:slug}/logo", TenantLogo.Serve).AllowAnonymous();
 
