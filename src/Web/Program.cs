@@ -10,6 +10,13 @@ using SupervisionHub.Web.Tenancy;
 // `audit verify` runs instead of the web server (see AuditCommand); any other argument is configuration.
 var (command, hostArgs) = SupervisionHub.Web.Audit.AuditCommand.Split(args);
 var builder = WebApplication.CreateBuilder(hostArgs);
+// Outside development, one JSON object per log line for the log collector. Messages carry ids
+// (tenant, record, instance), never names, addresses or answers (see LogPrivacyTests).
+if (!builder.Environment.IsDevelopment())
+{
+    builder.Logging.ClearProviders();
+    builder.Logging.AddJsonConsole(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; });
+}
 var tenantsRoot = ServiceSetup.TenantsRoot(builder.Configuration, builder.Environment);
 
 builder.Services.AddSingleton(TimeProvider.System);
