@@ -393,6 +393,11 @@ public sealed partial class RequestedFormLinkTests(LinkAppFixture fx) : IClassFi
             Assert.Null(task.SubmissionId); // the task does not point at the answers
             Assert.DoesNotContain(await db.AuditEntries.Where(a => a.ActorId == staffId).Select(a => a.EntityId).ToListAsync(), id => id == mine.Id.ToString());
         });
-        Assert.Contains("This link has already been used", await client.GetStringAsync(url));
+        var used = await client.GetStringAsync(url);
+        Assert.Contains("This link has already been used", used);
+        // Answered is answered: no fresh link that would let the questionnaire be answered twice.
+        Assert.DoesNotContain("Send me a fresh link", used);
+        await client.PostForm($"{url}?handler=Fresh", new Dictionary<string, string>(), "/river-tees/account/sign-in"); // the page offers no form: post anyway
+        Assert.Equal(0, await App.InTenant("river-tees", sp => sp.GetRequiredService<AppDbContext>().Outbox.CountAsync(m => m.Subject.Contains("new SupervisionHub link"))));
     }
 }

@@ -52,6 +52,8 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
             case LinkState.Expired: return await ShowAsync(Showing.Expired, ct);
             case LinkState.Used: return await ShowAsync(Showing.Used, ct);
         }
+        // A fresh link to finished work opens nothing, except a record, which can be read again.
+        if (!CanRenew) return await ShowAsync(Showing.Used, ct);
         if (await SignedInAsync() is { } someone && someone != Link.StaffId) return await ShowAsync(Showing.SignedInAsSomeoneElse, ct);
 
         if (Task.IsBooking && Task.RelationshipId is { } supervision)
@@ -138,6 +140,7 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
         if (!await LoadAsync(ct)) return NotRecognised();
         var now = clock.GetUtcNow();
         if (Link.State(now) == LinkState.Open) return Redirect(Here);
+        if (!CanRenew) return await ShowAsync(Showing.Used, ct);
         var sentToday = await db.EmailLinks.CountAsync(l => l.TaskId == Task.Id && l.CreatedAt > now.AddDays(-1), ct);
         if (sentToday >= MaxFreshLinksPerDay) return await ShowAsync(Showing.FreshRefused, ct);
         var url = links.Issue(Task, Link.StaffId, Link.Email);
@@ -156,7 +159,7 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
     public async Task<IActionResult> OnPostAnswerAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct)) return NotRecognised();
-        if (Link.State(clock.GetUtcNow()) != LinkState.Open || Task.FormId is not { } formId) return Redirect(Here);
+        if (Link.State(clock.GetUtcNow()) != LinkState.Open || Task.Status != TaskStatus.Open || Task.FormId is not { } formId) return Redirect(Here);
         var version = await catalog.LatestVersionAsync(formId, ct);
         if (version is null || !FormCatalog.Definition(version).Anonymous) return Redirect(Here);
         var form = FormCatalog.Definition(version);
@@ -183,6 +186,9 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
     }
 
     private string Here => $"/{tenant.Tenant.Identifier}/link/{Token}";
+
+    /// <summary>Whether a fresh link would open anything: the task is still to do, or it is a record to sign, which can be read again.</summary>
+    public bool CanRenew => Task.Status == TaskStatus.Open || Task.SubmissionId is not null && Task.FormId is null;
 
     /// <summary>The link, found by its token's hash within this tenant only: another tenant's token is simply not here.</summary>
     private async Task<bool> LoadAsync(CancellationToken ct)
