@@ -26,6 +26,7 @@ builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();
 builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditChain>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
+builder.Services.AddScoped<SupervisionHub.Web.Reports.ComplianceReport>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Allocation>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Dashboard>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SupervisionSweep>();
