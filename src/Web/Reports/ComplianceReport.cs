@@ -57,7 +57,7 @@ public sealed record ComplianceReportResult(
     DateOnly Today, ReportFilter Filter, Tally Total,
     IReadOnlyList<Tally> BySite, IReadOnlyList<Tally> ByType, IReadOnlyList<Tally> BySupervisor,
     IReadOnlyList<OverdueLine> Overdue, IReadOnlyList<TrendPoint> Trend,
-    IReadOnlyList<(string Id, string Name)> Supervisors);
+    IReadOnlyList<(string Id, string Name)> Supervisors, IReadOnlyList<string> Sites);
 
 /// <summary>
 /// The compliance report: today's share of supervisees in date against their frequency rule, by site,
@@ -77,7 +77,8 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         var settings = tenant.Tenant.Settings;
         var today = tenant.Tenant.Today(clock);
 
-        var statuses = (await compliance.StatusesAsync(null, ct)).Where(s => filter.Matches(s.Site, s.TypeId, s.SupervisorId)).ToList();
+        var all = await compliance.StatusesAsync(null, ct);
+        var statuses = all.Where(s => filter.Matches(s.Site, s.TypeId, s.SupervisorId)).ToList();
         var (trend, supervisors) = await TrendAsync(filter, today, ct);
 
         var siteOrder = settings.Sites.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
@@ -99,8 +100,10 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
                 s.Compliance.NextDue!.Value, today.DayNumber - s.Compliance.NextDue!.Value.DayNumber, s.Compliance.Reason))
             .OrderByDescending(o => o.DaysOverdue).ThenBy(o => o.Name, StringComparer.CurrentCulture).ToList();
 
+        // Sites to filter by: the tenant's list, then any other a person's record names (an import may carry one).
+        var sites = settings.Sites.Concat(all.Select(s => s.Site).OfType<string>().Where(s => !siteOrder.ContainsKey(s)).Distinct().Order(StringComparer.Ordinal)).ToList();
         return new(today, filter, Tally.Of("all", "All supervisees", statuses.Select(s => s.Compliance.State)),
-            bySite, byType, bySupervisor, overdue, trend, supervisors);
+            bySite, byType, bySupervisor, overdue, trend, supervisors, sites);
     }
 
     /// <summary>The last day of each of the <see cref="TrendMonths"/> whole months before today's, oldest first.</summary>
