@@ -155,6 +155,8 @@ public sealed class ComplianceReportTests(ReportFixture app) : IClassFixture<Rep
         Assert.DoesNotContain("<script>", html);
         Assert.Contains("Priya Three", html);
         Assert.DoesNotContain("Paul Two", html); // Mid Essex
+        Assert.Contains($"href=\"/{A}/reports/compliance/print?Site=Thurrock%20Alliance\"", html);
+        Assert.Contains($"href=\"/{A}/reports/compliance?Site=Thurrock%20Alliance&amp;handler=Csv&amp;part=breakdown\"", html);
         Assert.Contains($"href=\"/{A}/reports/compliance\">Reports<", (await (await client.GetAsync($"/{A}")).Content.ReadAsStringAsync()));
 
         var print = await client.GetAsync($"/{A}/reports/compliance/print?Site={Uri.EscapeDataString(ReportFixture.Thurrock)}");
