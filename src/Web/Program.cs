@@ -35,6 +35,7 @@ builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditLog>();
 builder.Services.AddScoped<SupervisionHub.Web.Audit.SubjectAccess>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
+builder.Services.AddScoped<SupervisionHub.Web.Reports.ComplianceReport>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Allocation>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.Dashboard>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SupervisionSweep>();

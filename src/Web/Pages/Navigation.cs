@@ -16,6 +16,9 @@ public static class Navigation
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead))
             || user.IsInRole(StaffRoleNames.Name(StaffRoles.Auditor)))
             yield return (root + "/supervision", "Supervision");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead))
+            || user.IsInRole(StaffRoleNames.Name(StaffRoles.Auditor)))
+            yield return (root + "/reports/compliance", "Reports");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead)))
             yield return (root + "/workflows", "Rules");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))

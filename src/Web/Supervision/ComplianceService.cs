@@ -97,15 +97,24 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             if (settings.Supervision.Type(m.TypeId) is not { } type) continue;
             var from = firstJoined[(m.StaffId, m.TypeId)];
             if (m.StartDate is { } started && started > from) from = started;
-            var compliance = type.Frequency.Count == 0
-                ? new ComplianceStatus(ComplianceState.NotRequired, null, history[(m.StaffId, m.TypeId)].Where(h => h.Date <= today).Select(h => (DateOnly?)h.Date).Max(), "No set frequency: as needed")
-                : ComplianceCalculator.Evaluate(type.Policy(settings.Supervision.DueSoonDays), calendar, from, m.StaffLeft, history[(m.StaffId, m.TypeId)].ToList(), today);
+            var compliance = Evaluate(type, settings.Supervision, calendar, from, m.StaffLeft, history[(m.StaffId, m.TypeId)].ToList(), today);
             var (agreement, review) = Agreement(type, settings.Supervision, contractsOf[m.Id], today);
             result.Add(new SuperviseeStatus(m.StaffId, m.FullName, m.Site, m.LineManagerId, m.Id, m.TypeId, type.Name, m.SupervisorId, m.SupervisorName,
                 compliance, agreement, review, nextBooked.TryGetValue(m.Id, out var next) ? next : null));
         }
         return result.OrderBy(r => Rank(r.Compliance.State)).ThenBy(r => r.Compliance.NextDue).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
     }
+
+    /// <summary>
+    /// One person's status in one type on <paramref name="day"/>: the type's frequency rule through
+    /// <see cref="ComplianceCalculator"/>, or "not required" for a type with no set frequency. The
+    /// dashboards (today) and the compliance report (today and past month ends) both call this.
+    /// </summary>
+    public static ComplianceStatus Evaluate(SupervisionTypeSettings type, SupervisionSettings settings, SchoolCalendar calendar,
+        DateOnly requiredFrom, DateOnly? requiredUntil, IReadOnlyList<AttendedSession> history, DateOnly day) =>
+        type.Frequency.Count == 0
+            ? new ComplianceStatus(ComplianceState.NotRequired, null, history.Where(h => h.Date <= day).Select(h => (DateOnly?)h.Date).Max(), "No set frequency: as needed")
+            : ComplianceCalculator.Evaluate(type.Policy(settings.DueSoonDays), calendar, requiredFrom, requiredUntil, history, day);
 
     /// <summary>An agreement is in force from its last signature until the review date (yearly unless the tenant says otherwise).</summary>
     public static (AgreementState, DateOnly?) Agreement(SupervisionTypeSettings type, SupervisionSettings settings,

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using SupervisionHub.Web.Reports;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+
+namespace SupervisionHub.Web.Pages.Reports;
+
+/// <summary>
+/// The compliance report for tenant admins, safeguarding leads and auditors (read-only): the share of
+/// supervisees in date, by site, type and supervisor, the overdue list and the trend, filtered by a
+/// GET form; the same figures as CSV (?handler=Csv&amp;part=breakdown|overdue|trend) and as a print view.
+/// </summary>
+public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport report) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string? Site { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Type { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Supervisor { get; set; }
+
+    public ComplianceReportResult Report { get; private set; } = null!;
+
+    public ReportFilter Filter => new(Site, Type, Supervisor);
+
+    /// <summary>The filters as a query string (empty ones left out), for the CSV and print links.</summary>
+    public string Query(params (string Key, string Value)[] extra) =>
+        QueryString.Create(new Dictionary<string, string?> { ["Site"] = Site, ["Type"] = Type, ["Supervisor"] = Supervisor }
+            .Where(kv => !string.IsNullOrEmpty(kv.Value)).Concat(extra.Select(e => new KeyValuePair<string, string?>(e.Key, e.Value)))).ToString();
+
+    private async Task<IActionResult?> LoadAsync(CancellationToken ct)
+    {
+        var me = await users.GetUserAsync(User);
+        if (me is null) return Challenge();
+        if (!SupervisionAccess.CanSeeEveryone(me)) return StatusCode(StatusCodes.Status403Forbidden);
+        Report = await report.BuildAsync(Filter, ct);
+        return null;
+    }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
+
+    public async Task<IActionResult> OnGetCsvAsync(string? part, CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } refused) return refused;
+        var (name, text) = part switch
+        {
+            "overdue" => ("overdue", OverdueCsv(Report)),
+            "trend" => ("trend", TrendCsv(Report)),
+            _ => ("breakdown", BreakdownCsv(Report)),
+        };
+        var file = $"compliance-{name}-{Report.Today:yyyy-MM-dd}.csv";
+        return File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(text)).ToArray(), "text/csv", file);
+    }
+
+    private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string Percent(Tally t) => t.Share is { } s ? Math.Round(s * 100, 1, MidpointRounding.AwayFromZero).ToString("0.0", CultureInfo.InvariantCulture) : "";
+
+    private static string Date(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>Every breakdown in one table: which breakdown, the group, and its figures. Cells are guarded against spreadsheet formulas (Csv.Line).</summary>
+    public static string BreakdownCsv(ComplianceReportResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append(Csv.Line(["Breakdown", "Group", "Supervisees", "In date", "Overdue", "Unknown", "Share in date (%)", "As at"])).Append("\r\n");
+        void Add(string breakdown, Tally t) =>
+            sb.Append(Csv.Line([breakdown, t.Label, Number(t.Supervisees), Number(t.InDate), Number(t.Overdue), Number(t.Unknown), Percent(t), Date(r.Today)])).Append("\r\n");
+        Add("All", r.Total);
+        foreach (var t in r.BySite) Add("Site", t);
+        foreach (var t in r.ByType) Add("Type", t);
+        foreach (var t in r.BySupervisor) Add("Supervisor", t);
+        return sb.ToString();
+    }
+
+    public static string OverdueCsv(ComplianceReportResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append(Csv.Line(["Supervisee", "Site", "Type", "Supervisor", "Last session", "Due date", "Days overdue", "Reason"])).Append("\r\n");
+        foreach (var o in r.Overdue)
+            sb.Append(Csv.Line([o.Name, o.Site, o.TypeName, o.SupervisorName, Date(o.LastSession), Date(o.DueDate), Number(o.DaysOverdue), o.Reason])).Append("\r\n");
+        return sb.ToString();
+    }
+
+    public static string TrendCsv(ComplianceReportResult r)
+    {
+        var sb = new StringBuilder();
+        sb.Append(Csv.Line(["Month end", "Supervisees", "In date", "Overdue", "Unknown", "Share in date (%)"])).Append("\r\n");
+        foreach (var p in r.Trend)
+            sb.Append(Csv.Line([Date(p.Day), Number(p.Tally.Supervisees), Number(p.Tally.InDate), Number(p.Tally.Overdue), Number(p.Tally.Unknown), Percent(p.Tally)])).Append("\r\n");
+        return sb.ToString();
+    }
+}
+
+/// <summary>The same report laid out for printing (committee packs): no form, every table open.</summary>
+public sealed class CompliancePrintModel(UserManager<StaffMember> users, ComplianceReport report) : ComplianceModel(users, report);
