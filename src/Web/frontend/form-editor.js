@@ -77,11 +77,13 @@ if (form && textarea && form.dataset.validate) {
         syntaxHighlighting(defaultHighlightStyle),
         lintGutter(),
         linter(check, { delay: 700 }),
+        // Long lines wrap and the editor grows with the text: no inner scrolling region that only a mouse could scroll.
+        EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': (label?.textContent ?? 'The form in YAML') + '. Problems are listed after the editor.', spellcheck: 'false' }),
         EditorView.updateListener.of((update) => { if (update.docChanged) textarea.value = update.state.doc.toString() }),
         EditorView.theme({
-          '&': { fontSize: '16px', maxHeight: '36em', backgroundColor: '#fff' },
-          '.cm-scroller': { fontFamily: 'monospace', lineHeight: '1.4', overflow: 'auto' },
+          '&': { fontSize: '16px', backgroundColor: '#fff' },
+          '.cm-scroller': { fontFamily: 'monospace', lineHeight: '1.4' },
           '&.cm-focused': { outline: '3px solid #fd0', boxShadow: 'inset 0 0 0 2px #0b0c0c' },
           '.cm-gutters': { backgroundColor: '#f3f2f1', color: '#505a5f', borderRight: '1px solid #b1b4b6' },
           '.cm-activeLine': { backgroundColor: '#f8f8f8' },
