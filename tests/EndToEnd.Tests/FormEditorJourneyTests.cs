@@ -65,6 +65,9 @@ public sealed class FormEditorJourneyTests(BrowserFixture fx)
         await Assertions.Expect(page.Locator("#Add_Section")).ToHaveValueAsync("case");
         await Assertions.Expect(page.Locator("#Add_Required")).ToBeCheckedAsync();
         await PressAsync(page.Locator("#add-question-button"));
+        await Assertions.Expect(page.Locator("#edit-done")).ToContainTextAsync("Added 'has-the-dsl-been-told-about-this-case' at line");
+        await Assertions.Expect(page.Locator("#yaml-editor")).ToContainTextAsync($"label: {Question}"); // scrolled to it
+        await page.ScreenshotAsync("form-editor-question-added");
         // The text box CodeMirror keeps in step (the editor draws only the lines in view).
         await Assertions.Expect(page.Locator("#yaml")).ToHaveValueAsync(new Regex(Regex.Escape($"label: {Question}")));
         var preview = page.Locator("#check-preview");

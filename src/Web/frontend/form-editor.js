@@ -107,6 +107,13 @@ if (form && textarea && form.dataset.validate) {
     view.focus()
   })
 
+  // After a change from the question list, show its line in the editor.
+  const focusLine = parseInt(form.dataset.focusLine, 10)
+  if (focusLine >= 1 && focusLine <= view.state.doc.lines) {
+    const line = view.state.doc.line(focusLine)
+    view.dispatch({ selection: { anchor: line.from }, effects: EditorView.scrollIntoView(line.from, { y: 'center' }) })
+  }
+
   // After "Update the YAML", "Add" or a refused "Publish", mark the problems straight away.
   forceLinting(view)
 }

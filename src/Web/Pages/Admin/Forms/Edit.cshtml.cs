@@ -37,6 +37,10 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     /// <summary>Why a structured change could not be made, shown beside the question list.</summary>
     public string? EditError { get; private set; }
 
+    /// <summary>What a structured change did, and the YAML line of the question it touched.</summary>
+    public string? Done { get; private set; }
+    public int? DoneLine { get; private set; }
+
     /// <summary>Set when Publish was refused, for the error summary.</summary>
     public bool PublishRefused { get; private set; }
 
@@ -110,11 +114,16 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     {
         if (!await LoadCurrentAsync(ct)) return NotFound();
         var text = Normalise(Yaml);
+        var changed = new List<string>();
         foreach (var row in Rows)
         {
+            var before = text;
             if (row.Label.Trim() != row.OriginalLabel.Trim()) text = Apply(FormYamlEdits.Reword(text, row.Id, row.Label), text);
             if (row.Required != row.WasRequired) text = Apply(FormYamlEdits.SetRequired(text, row.Id, row.Required), text);
+            if (text != before) changed.Add(row.Id);
         }
+        if (changed.Count > 0) Said(text, changed[0], changed.Count == 1 ? "Changed 1 question" : $"Changed {changed.Count} questions");
+        else if (EditError is null) Done = "Nothing was changed.";
         return await ShowEditedAsync(text, ct);
     }
 
@@ -124,7 +133,11 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
         var text = Normalise(Yaml);
         var cut = move.LastIndexOf(':');
         if (cut > 0 && int.TryParse(move[(cut + 1)..], out var delta) && delta is -1 or 1)
-            text = Apply(FormYamlEdits.Move(text, move[..cut], delta), text);
+        {
+            var edit = FormYamlEdits.Move(text, move[..cut], delta);
+            text = Apply(edit, text);
+            if (edit.Ok) Said(text, edit.FieldId!, $"Moved '{move[..cut]}' {(delta < 0 ? "up" : "down")}");
+        }
         return await ShowEditedAsync(text, ct);
     }
 
@@ -134,7 +147,11 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
         var text = Normalise(Yaml);
         var edit = FormYamlEdits.Add(text, Add.Section, Add.Label, Add.Type, Add.Required == "yes");
         text = Apply(edit, text);
-        if (edit.Ok) Add = new NewQuestion { Section = Add.Section };
+        if (edit.Ok)
+        {
+            Said(text, edit.FieldId!, $"Added '{edit.FieldId}'");
+            Add = new NewQuestion { Section = Add.Section };
+        }
         return await ShowEditedAsync(text, ct);
     }
 
@@ -143,6 +160,14 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
         if (edit.Ok) return edit.Text;
         EditError ??= edit.Error;
         return text;
+    }
+
+    private void Said(string text, string fieldId, string what)
+    {
+        var lines = text.Split('\n');
+        var i = Array.FindIndex(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"(^|[\s{{,-])id:\s*{System.Text.RegularExpressions.Regex.Escape(fieldId)}\s*([,}}]|$)"));
+        DoneLine = i < 0 ? null : i + 1;
+        Done = DoneLine is { } line ? $"{what} at line {line} of the YAML. Nothing is published until you publish." : $"{what}. Nothing is published until you publish.";
     }
 
     private async Task<IActionResult> ShowEditedAsync(string text, CancellationToken ct)

@@ -23,6 +23,29 @@ public sealed class VersionsModel(FormCatalog catalog, AuditLog audit, AppDbCont
     public FormVersion? New { get; private set; }
     public IReadOnlyList<DiffLine> Diff { get; private set; } = [];
 
+    /// <summary>Lines kept either side of a change; longer runs of unchanged lines are folded into one row.</summary>
+    public const int Context = 3;
+
+    /// <summary>The diff as shown: changes with their context, and null for each fold (with how many lines it hides).</summary>
+    public IEnumerable<(DiffLine? Line, int Hidden)> Shown()
+    {
+        var changed = Diff.Select((d, i) => (d, i)).Where(x => x.d.Kind != DiffKind.Same).Select(x => x.i).ToList();
+        var keep = new bool[Diff.Count];
+        foreach (var i in changed)
+            for (var k = Math.Max(0, i - Context); k <= Math.Min(Diff.Count - 1, i + Context); k++) keep[k] = true;
+        var hidden = 0;
+        for (var i = 0; i < Diff.Count; i++)
+        {
+            if (keep[i])
+            {
+                if (hidden > 0) { yield return (null, hidden); hidden = 0; }
+                yield return (Diff[i], 0);
+            }
+            else hidden++;
+        }
+        if (hidden > 0) yield return (null, hidden);
+    }
+
     public string Root => $"/{tenant.Tenant.Identifier}/admin/forms";
 
     public string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, tenant.Tenant.TimeZone).ToString("d MMM yyyy HH:mm");
