@@ -182,6 +182,27 @@ public sealed partial class FormEditorTests(AppFactory app) : IClassFixture<AppF
         Assert.DoesNotContain("Self-care plan", list);
     }
 
+    [Fact]
+    public async Task Without_javascript_check_lists_problems_with_their_line_and_moving_rewrites_the_yaml()
+    {
+        var admin = await AdminAsync();
+        var url = $"/{T}/admin/forms/four-functions/edit";
+        var current = (await VersionsAsync(T, "four-functions"))[^1].DefinitionText;
+        var checkedPage = await (await admin.PostForm(url + "?handler=Check", new Dictionary<string, string> { ["Yaml"] = "id: four-functions\ntitle: Four\nsections: []\n" }, url)).Content.ReadAsStringAsync();
+        Assert.Contains("Line 3, column 11</a>: A form needs at least one section with fields.", checkedPage);
+        Assert.Contains("sections: []</code>", checkedPage); // the line itself, for people without line numbers
+        Assert.Contains("The preview shows again when the problems are fixed.", checkedPage);
+
+        var self = "/" + T + "/admin/forms/" + Form + "/edit";
+        var text = (await VersionsAsync())[^1].DefinitionText;
+        var moved = await admin.PostForm(self + "?handler=Move", new Dictionary<string, string> { ["Yaml"] = text.Replace("\n", "\r\n", StringComparison.Ordinal), ["move"] = "supervisor:-1" }, self);
+        var yaml = await YamlOnPageAsync(moved);
+        Assert.True(yaml.IndexOf("id: supervisor", StringComparison.Ordinal) < yaml.IndexOf("id: supervisee", StringComparison.Ordinal));
+        Assert.DoesNotContain("\r", yaml);
+        Assert.Contains("Moved &#x27;supervisor&#x27; up at line", await moved.Content.ReadAsStringAsync());
+        Assert.NotEmpty(current);
+    }
+
     private static bool Published(HttpResponseMessage r) =>
         r.StatusCode == HttpStatusCode.Redirect && r.Headers.Location?.ToString().Contains("/versions", StringComparison.Ordinal) == true;
 
