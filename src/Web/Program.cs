@@ -73,6 +73,7 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
     o.Conventions.AuthorizeFolder("/Email", Policies.TenantAdmin);
     o.Conventions.AuthorizeFolder("/Audit", Policies.TenantAdmin);
+    o.Conventions.AuthorizeFolder("/Admin", Policies.TenantAdmin);
 }).AddMvcOptions(o => o.ModelMetadataDetailsProviders.Add(new SupervisionHub.Web.Pages.EmptyStringsStayEmpty()));
 builder.Services.AddAntiforgery(o =>
 {

@@ -60,13 +60,18 @@ public sealed partial class FormLoader
     private static partial Regex DateBound();
 
     private readonly string _file;
+    private readonly Func<string, bool>? _guidanceExists;
     private readonly List<FormError> _errors = [];
 
-    private FormLoader(string file) => _file = file;
+    private FormLoader(string file, Func<string, bool>? guidanceExists) => (_file, _guidanceExists) = (file, guidanceExists);
 
-    public static FormLoadResult Load(string text, string file)
+    /// <summary>
+    /// Reads and checks one definition. With <paramref name="guidanceExists"/>, a <c>guidance:</c>
+    /// naming no guidance form of the tenant is an error at its line (the one place that rule lives).
+    /// </summary>
+    public static FormLoadResult Load(string text, string file, Func<string, bool>? guidanceExists = null)
     {
-        var loader = new FormLoader(file);
+        var loader = new FormLoader(file, guidanceExists);
         var definition = loader.Read(text);
         return new(file, definition, loader._errors);
     }
@@ -76,20 +81,18 @@ public sealed partial class FormLoader
     {
         var results = new List<FormLoadResult>();
         if (!Directory.Exists(folder)) return results;
-        foreach (var path in Directory.GetFiles(folder).Where(IsDefinitionFile).Order(StringComparer.Ordinal))
+        var files = Directory.GetFiles(folder).Where(IsDefinitionFile).Order(StringComparer.Ordinal)
+            .Select(path => (Path: path, Text: File.ReadAllText(path))).ToList();
+        // First the guidance forms, so every form's guidance: is checked against them as it loads.
+        var guidanceIds = files.Select(f => Load(f.Text, f.Path).Definition).Where(d => d?.Purpose == FormPurpose.Guidance).Select(d => d!.Id).ToHashSet();
+        foreach (var (path, text) in files)
         {
             var file = Path.GetRelativePath(displayRoot, path);
-            var result = Load(File.ReadAllText(path), file);
+            var result = Load(text, file, guidanceIds.Contains);
             var expected = Path.GetFileNameWithoutExtension(path);
             if (result.Definition is { } d && d.Id != expected)
                 result = result with { Errors = [.. result.Errors, new FormError(file, 1, 1, $"The form id '{d.Id}' must match the file name '{expected}'.")] };
             results.Add(result);
-        }
-        var guidanceIds = results.Select(r => r.Definition).Where(d => d?.Purpose == FormPurpose.Guidance).Select(d => d!.Id).ToHashSet();
-        for (var i = 0; i < results.Count; i++)
-        {
-            if (results[i].Definition is { Guidance: { } g } def && !guidanceIds.Contains(g))
-                results[i] = results[i] with { Errors = [.. results[i].Errors, new FormError(results[i].File, 1, 1, $"guidance: there is no guidance form '{g}' in this tenant.")] };
         }
         return results;
     }
@@ -313,6 +316,8 @@ public sealed partial class FormLoader
             Error(Get(root, "purpose"), "A guidance form only shows text: every field must be of type guidance.");
         if (form.Guidance is not null && form.Purpose == FormPurpose.Guidance)
             Error(Get(root, "guidance"), "A guidance form cannot itself have guidance beside it.");
+        else if (form.Guidance is { } g && _guidanceExists is not null && !_guidanceExists(g))
+            Error(Get(root, "guidance"), $"guidance: there is no guidance form '{g}' in this tenant.");
     }
 
     private SessionLinks? ReadSessionLinks(YamlNode? node)

@@ -25,6 +25,8 @@ public static class Navigation
             yield return (root + "/email", "Emails");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))
             yield return (root + "/audit", "Audit log");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))
+            yield return (root + "/admin/forms", "Edit forms");
         yield return (root + "/forms", "Forms and records");
         yield return (root + "/account/security", "Account security");
     }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds GOV.UK Frontend (without GDS Transport font and without the crown/crest)
 # into ../wwwroot so the app runs with plain `dotnet run` and no npm.
-# The outputs are committed; re-run this only when changing app.scss, init.js
-# or the package versions.
+# The outputs are committed; re-run this only when changing app.scss, init.js,
+# form-editor.js or the package versions.
 #
 # Writes:
 #   wwwroot/lib/govuk/govuk-frontend.min.css   (compressed, no source map)
 #   wwwroot/lib/govuk/govuk-frontend.min.js    (package's ES module build)
 #   wwwroot/lib/govuk/assets/images/*          (only images the CSS references; currently none)
 #   wwwroot/js/init.js                         (copied from ./init.js)
+#   wwwroot/lib/codemirror/form-editor.js      (CodeMirror 6 and ./form-editor.js, bundled by esbuild)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -76,5 +77,11 @@ if [[ -n "$(ls -A "$tmp/assets/images")" ]]; then
 fi
 cp init.js "$wwwroot/js/init.js"
 
+# --- Form editor: CodeMirror 6 bundled into one ES module -------------------
+rm -rf "$wwwroot/lib/codemirror"
+mkdir -p "$wwwroot/lib/codemirror"
+./node_modules/.bin/esbuild form-editor.js --bundle --format=esm --minify --target=es2020 \
+  --legal-comments=eof --outfile="$wwwroot/lib/codemirror/form-editor.js" --log-level=warning
+
 echo "GOV.UK Frontend $(node -p 'require("govuk-frontend/package.json").version') built:"
-(cd "$wwwroot" && find lib/govuk js/init.js -type f -exec ls -l {} + | awk '{print "  " $5 "\t" $NF}')
+(cd "$wwwroot" && find lib/govuk lib/codemirror js/init.js -type f -exec ls -l {} + | awk '{print "  " $5 "\t" $NF}')
