@@ -51,7 +51,7 @@ builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowHost>();
 builder.Services.AddHostedService<SupervisionHub.Web.Workflows.WorkflowWorker>();
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
-builder.Services.AddDbContext<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(builder.Configuration, builder.Environment)));
+builder.Services.AddAppDbContext(builder.Configuration, builder.Environment);
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddTenantIdentity(builder.Environment);
 builder.Services.AddAppRateLimits(builder.Configuration);

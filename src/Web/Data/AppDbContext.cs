@@ -19,9 +19,21 @@ namespace SupervisionHub.Web.Data;
 /// filter that reads the current tenant on each query, and SaveChanges stamps new rows and
 /// refuses any row of another tenant. Nothing else filters by tenant.
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext tenantContext)
-    : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>(options)
+/// <remarks>
+/// This type is the SQLite context (its migrations are in Data/Migrations);
+/// <see cref="PostgresAppDbContext"/> is the same model on PostgreSQL with its own migrations.
+/// Everything else asks for <see cref="AppDbContext"/> and gets whichever the configuration chose
+/// (<see cref="Databases"/>; docs/adr/0011-postgresql.md).
+/// </remarks>
+public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>
 {
+    private readonly ITenantContext tenantContext;
+
+    public AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext tenantContext) : this((DbContextOptions)options, tenantContext) { }
+
+    /// <summary>For a provider's own context type (its own migrations), with options built for that type.</summary>
+    protected AppDbContext(DbContextOptions options, ITenantContext tenantContext) : base(options) => this.tenantContext = tenantContext;
+
     /// <summary>Entity types that deliberately belong to no tenant. Anything else must be <see cref="ITenantOwned"/>.</summary>
     public static readonly IReadOnlySet<Type> SharedEntityTypes = new HashSet<Type>
     {
