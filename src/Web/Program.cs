@@ -52,6 +52,7 @@ builder.Services.AddHostedService<SupervisionHub.Web.Workflows.WorkflowWorker>()
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddAppDbContext(builder.Configuration, builder.Environment);
+builder.Services.AddAppDataProtection();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddTenantIdentity(builder.Environment);
 builder.Services.AddAppRateLimits(builder.Configuration);

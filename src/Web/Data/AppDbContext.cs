@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,7 @@ namespace SupervisionHub.Web.Data;
 /// Everything else asks for <see cref="AppDbContext"/> and gets whichever the configuration chose
 /// (<see cref="Databases"/>; docs/adr/0011-postgresql.md).
 /// </remarks>
-public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>
+public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>, IDataProtectionKeyContext
 {
     private readonly ITenantContext tenantContext;
 
@@ -39,6 +40,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     {
         typeof(Tenant),        // resolved before any tenant is known
         typeof(PlatformAdmin), // the operator, outside every tenant
+        typeof(DataProtectionKey), // the keys of sign-in cookies and tokens, shared by every node (Databases.AddAppDataProtection)
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -63,6 +65,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     public DbSet<Workflows.Incident> Incidents => Set<Workflows.Incident>();
     public DbSet<Workflows.WorkTask> WorkTasks => Set<Workflows.WorkTask>();
     public DbSet<Links.EmailLink> EmailLinks => Set<Links.EmailLink>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Tenancy;
 
@@ -35,6 +36,13 @@ public static class Databases
                 break;
         }
     }
+
+    /// <summary>
+    /// The keys that protect sign-in cookies, antiforgery and Identity tokens live in the database,
+    /// so every node reads and writes one key ring: a cookie made by one node opens on another.
+    /// </summary>
+    public static void AddAppDataProtection(this IServiceCollection services) =>
+        services.AddDataProtection().SetApplicationName("SupervisionHub").PersistKeysToDbContext<AppDbContext>();
 
     public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder o, string connectionString) => o.UseNpgsql(connectionString);
 }
