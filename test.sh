@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of SupervisionHub: unit, integration (real SQLite files, email through maildev,
-# a real SMTP server) and end-to-end (real Kestrel server, Debian's headless Chromium). On a fresh
+# Runs every test of SupervisionHub: unit, integration (real SQLite files, then again on a real
+# PostgreSQL server; email through maildev, a real SMTP server) and end-to-end (real Kestrel server, Debian's headless Chromium). On a fresh
 # Debian machine it first installs what the tests need. Prints "N passed, N failed, N skipped" from the test results themselves.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -28,6 +28,37 @@ if [[ ! -x tools/maildev/node_modules/.bin/maildev ]]; then
   npm ci --prefix tools/maildev --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+# The integration tests run a second time on PostgreSQL (docs/adr/0011-postgresql.md), on a
+# throwaway server of their own: a data folder under /tmp, a free port, the socket in that folder.
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+if [[ -z $(pg_bin) ]]; then
+  echo "Installing PostgreSQL for the integration tests' second run..."
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+fi
+pg=$(pg_bin)
+if [[ ! -x $pg/initdb || ! -x $pg/pg_ctl ]]; then
+  echo "PostgreSQL is needed for the second run of the integration tests and could not be installed." >&2
+  exit 1
+fi
+# initdb refuses to run as root: as root the server runs as the postgres user, otherwise as us.
+as_pg() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+pg_dir=$(mktemp -d /tmp/shub-pg.XXXXXX)
+chmod 755 "$pg_dir"
+[[ $(id -u) -ne 0 ]] || chown postgres "$pg_dir"
+pg_port=55432
+while (echo >"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; do pg_port=$((pg_port + 1)); done
+stop_pg() {
+  as_pg "$pg/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$pg_dir"
+}
+trap stop_pg EXIT
+as_pg "$pg/initdb" -D "$pg_dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+# Durability is not what is tested: fsync off makes creating a database per test class quick.
+as_pg "$pg/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w start \
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+echo "PostgreSQL $("$pg/postgres" --version | grep -o '[0-9][0-9.]*' | head -n 1) for the tests on 127.0.0.1:$pg_port"
+
 results="$PWD/TestResults"
 rm -rf "$results"
 dotnet tool restore >/dev/null
@@ -39,6 +70,10 @@ for project in $(find tests -name '*.Tests.csproj' | sort); do
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
 done
+# The integration tests again, each app on a fresh database of that server.
+SHUB_TEST_DB=postgres SHUB_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres" \
+  dotnet test tests/Web.Tests/SupervisionHub.Web.Tests.csproj -c Release --no-build -nologo \
+  --logger "trx;LogFileName=SupervisionHub.Web.Tests.Postgres.trx" --results-directory "$results" "$@" || status=$?
 
 passed=0; failed=0; skipped=0; files=0
 shopt -s nullglob
@@ -50,9 +85,9 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   skipped=$((skipped + $(get notExecuted)))
 done
-projects=$(find tests -name '*.Tests.csproj' | wc -l)
+projects=$(($(find tests -name '*.Tests.csproj' | wc -l) + 1)) # + the integration tests on PostgreSQL
 if ((files < projects)); then
-  echo "Only $files of $projects test projects wrote results: a test host crashed or a project did not run." >&2
+  echo "Only $files of $projects test runs wrote results: a test host crashed or a run did not happen." >&2
   failed=$((failed + projects - files))
 fi
 if ((status != 0 && failed == 0)); then

@@ -8,8 +8,9 @@ using SupervisionHub.Web.Tenancy;
 namespace SupervisionHub.Web.Tests;
 
 /// <summary>
-/// The real service on a real SQLite file of its own, with the repository's tenants/ folder and
-/// demo data, as a newcomer's `dotnet run` has it. One per test class (xunit class fixture).
+/// The real service on a real SQLite file of its own (or a PostgreSQL database of its own, see
+/// <see cref="TestDatabase"/>), with the repository's tenants/ folder and demo data, as a newcomer's
+/// `dotnet run` has it. One per test class (xunit class fixture).
 /// </summary>
 public class AppFactory : WebApplicationFactory<Program>
 {
@@ -18,9 +19,11 @@ public class AppFactory : WebApplicationFactory<Program>
 
     protected virtual string Environment => "Testing";
 
-    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    /// <summary>The database "file" (a SQLite file, or the PostgreSQL database named after it); override to share one.</summary>
+    protected virtual string DatabaseFile => Path.Combine(_dir, "test.db");
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>(TestDatabase.Settings(DatabaseFile))
     {
-        ["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(_dir, "test.db")}",
         ["Tenants:Root"] = RepoPath("tenants"),
         ["Demo:Seed"] = "true",
         ["Demo:Password"] = DemoPassword,
@@ -70,7 +73,8 @@ public class AppFactory : WebApplicationFactory<Program>
         base.Dispose(disposing);
         if (disposing)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (DatabaseFile.StartsWith(_dir, StringComparison.Ordinal)) TestDatabase.Drop(DatabaseFile); // a shared one is its owner's to drop
+            else TestDatabase.ReleaseConnections();
             try { Directory.Delete(_dir, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
         }
     }

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Reflection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -19,14 +20,27 @@ namespace SupervisionHub.Web.Data;
 /// filter that reads the current tenant on each query, and SaveChanges stamps new rows and
 /// refuses any row of another tenant. Nothing else filters by tenant.
 /// </summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext tenantContext)
-    : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>(options)
+/// <remarks>
+/// This type is the SQLite context (its migrations are in Data/Migrations);
+/// <see cref="PostgresAppDbContext"/> is the same model on PostgreSQL with its own migrations.
+/// Everything else asks for <see cref="AppDbContext"/> and gets whichever the configuration chose
+/// (<see cref="Databases"/>; docs/adr/0011-postgresql.md).
+/// </remarks>
+public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>, IDataProtectionKeyContext
 {
+    private readonly ITenantContext tenantContext;
+
+    public AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext tenantContext) : this((DbContextOptions)options, tenantContext) { }
+
+    /// <summary>For a provider's own context type (its own migrations), with options built for that type.</summary>
+    protected AppDbContext(DbContextOptions options, ITenantContext tenantContext) : base(options) => this.tenantContext = tenantContext;
+
     /// <summary>Entity types that deliberately belong to no tenant. Anything else must be <see cref="ITenantOwned"/>.</summary>
     public static readonly IReadOnlySet<Type> SharedEntityTypes = new HashSet<Type>
     {
         typeof(Tenant),        // resolved before any tenant is known
         typeof(PlatformAdmin), // the operator, outside every tenant
+        typeof(DataProtectionKey), // the keys of sign-in cookies and tokens, shared by every node (Databases.AddAppDataProtection)
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -51,6 +65,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
     public DbSet<Workflows.Incident> Incidents => Set<Workflows.Incident>();
     public DbSet<Workflows.WorkTask> WorkTasks => Set<Workflows.WorkTask>();
     public DbSet<Links.EmailLink> EmailLinks => Set<Links.EmailLink>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;

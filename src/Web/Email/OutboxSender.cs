@@ -89,7 +89,7 @@ public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOption
         return sent;
     }
 
-    private async Task<OutboxMessage?> ClaimAsync(Guid id, string workerId, CancellationToken ct)
+    internal async Task<OutboxMessage?> ClaimAsync(Guid id, string workerId, CancellationToken ct)
     {
         var claimedAt = clock.GetUtcNow();
         var until = claimedAt + ClaimFor;

@@ -53,7 +53,7 @@ public sealed class AuditChainFactory : AppFactory
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(Race)));
+        builder.ConfigureTestServices(services => services.ConfigureAppDbContext(o => o.AddInterceptors(Race)));
     }
 
     private int _n;
@@ -80,8 +80,26 @@ public sealed class AuditChainFactory : AppFactory
 
     public Task<AuditChainReport> VerifyAsync(string tenant) => InTenant(tenant, sp => sp.GetRequiredService<AuditChain>().VerifyAsync());
 
+    /// <summary>Tampering by hand, behind the service's back, in either database's SQL (<see cref="Dialect"/>).</summary>
     public Task<int> SqlAsync(string tenant, string sql, params object[] values) =>
-        InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync(sql, values));
+        InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync(Dialect(sql), values));
+
+    /// <summary>
+    /// The tests' SQL as written runs on SQLite; on PostgreSQL the names must be quoted (they are
+    /// case-sensitive there) and a time moves by an interval rather than by the stored ticks.
+    /// </summary>
+    public static string Dialect(string sql)
+    {
+        sql = System.Text.RegularExpressions.Regex.Replace(sql,
+            @"(?<![""\w])(AuditEntries|ActorId|Action|EntityId|Entity|ByAuditor|Sequence|PreviousHash|Hash|TenantId|At|Id)(?![""\w])", "\"$1\"");
+        return TestDatabase.IsPostgres ? sql.Replace("+ 20480000", "+ interval '1 second'", StringComparison.Ordinal) : sql;
+    }
+
+    /// <summary>A stored time of zero in the database's own form (ticks on SQLite, a timestamp on PostgreSQL).</summary>
+    public static object TimeZero => TestDatabase.IsPostgres ? DateTimeOffset.UnixEpoch : 0L;
+
+    /// <summary>A tenant id as stored: upper-case text on SQLite (EF Core's form there), a uuid on PostgreSQL.</summary>
+    public static object StoredTenantId(Guid id) => TestDatabase.IsPostgres ? id : id.ToString().ToUpperInvariant();
 
     public async Task<(int Code, string Output)> CommandAsync(params string[] args)
     {
@@ -158,18 +176,16 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
     [InlineData("ActorId = 'someone-else'")]
     [InlineData("Action = 'print'")]
     [InlineData("EntityId = 'another-record'")]
-    [InlineData("ByAuditor = 1")]
+    [InlineData("ByAuditor = NOT ByAuditor")]
     [InlineData("\"From\" = '10.0.0.1'")]
     [InlineData("\"From\" = NULL")]
-    [InlineData("At = At + 20480000")] // one second later, in the stored form ((ticks / 1000) << 11)
+    [InlineData("At = At + 20480000")] // one second later, in SQLite's stored form ((ticks / 1000) << 11); an interval on PostgreSQL
     public async Task An_altered_row_is_reported_at_that_entry(string change)
     {
         const string T = "river-tees";
         var entries = await app.AppendAsync(T, 3);
         var target = entries[1];
-        var original = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Database
-            .SqlQueryRaw<string>("SELECT ActorId || '|' || Action || '|' || EntityId || '|' || ByAuditor || '|' || IFNULL(\"From\", '~') || '|' || At AS Value FROM AuditEntries WHERE Id = {0}", target.Id)
-            .SingleAsync());
+        var original = target; // as stored (read back after its save)
         Assert.Equal(1, await app.SqlAsync(T, $"UPDATE AuditEntries SET {change} WHERE Id = {{0}}", target.Id));
 
         var report = await app.VerifyAsync(T);
@@ -180,9 +196,11 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
         Assert.Equal(target.Sequence - 1, report.HeadSequence); // intact up to the entry before
 
         // Put back exactly as it was: intact again (so the other tests on this tenant are unaffected).
-        var v = original.Split('|');
-        await app.SqlAsync(T, "UPDATE AuditEntries SET ActorId = {0}, Action = {1}, EntityId = {2}, ByAuditor = {3}, \"From\" = {4}, At = {5} WHERE Id = {6}",
-            v[0], v[1], v[2], long.Parse(v[3]), v[4] == "~" ? DBNull.Value : v[4], long.Parse(v[5]), target.Id);
+        // (A bulk update goes behind SaveChanges, which refuses to change an audit entry, as the SQL above did.)
+        await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().AuditEntries.Where(a => a.Id == target.Id)
+            .ExecuteUpdateAsync(u => u.SetProperty(a => a.ActorId, original.ActorId).SetProperty(a => a.Action, original.Action)
+                .SetProperty(a => a.EntityId, original.EntityId).SetProperty(a => a.ByAuditor, original.ByAuditor)
+                .SetProperty(a => a.From, original.From).SetProperty(a => a.At, original.At)));
         Assert.True((await app.VerifyAsync(T)).Intact);
     }
 
@@ -194,7 +212,7 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
         var target = entries[1];
         var forged = await app.InTenant(T, async sp =>
         {
-            await sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync("UPDATE AuditEntries SET Action = 'nothing' WHERE Id = {0}", target.Id);
+            await sp.GetRequiredService<AppDbContext>().Database.ExecuteSqlRawAsync(AuditChainFactory.Dialect("UPDATE AuditEntries SET Action = 'nothing' WHERE Id = {0}"), target.Id);
             var row = await sp.GetRequiredService<AppDbContext>().AuditEntries.AsNoTracking().SingleAsync(a => a.Id == target.Id);
             return AuditChain.ComputeHash(row);
         });
@@ -229,12 +247,12 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
         const string T = "mse-icb";
         var entries = await app.AppendAsync(T, 2);
         var last = entries[^1];
-        var tenantId = last.TenantId.ToString().ToUpperInvariant(); // as EF Core stores a Guid in SQLite
+        var tenantId = AuditChainFactory.StoredTenantId(last.TenantId);
         // Slipped in between entry 1 and 2 by renumbering the last one: its hash no longer fits.
         await app.SqlAsync(T, "UPDATE AuditEntries SET Sequence = Sequence + 1 WHERE Id = {0}", last.Id);
         await app.SqlAsync(T, "INSERT INTO AuditEntries (TenantId, At, ActorId, Action, Entity, EntityId, ByAuditor, Sequence, PreviousHash, Hash) " +
-                              "VALUES ({0}, 0, 'intruder', 'read', 'record', 'x', 0, {1}, {2}, {3})",
-            tenantId, last.Sequence, entries[0].Hash!, new string('0', 64));
+                              "VALUES ({0}, {4}, 'intruder', 'read', 'record', 'x', {5}, {1}, {2}, {3})",
+            tenantId, last.Sequence, entries[0].Hash!, new string('0', 64), AuditChainFactory.TimeZero, false);
         var report = await app.VerifyAsync(T);
         Assert.Equal(last.Sequence, report.Break?.Sequence);
         Assert.Contains("altered", report.Break!.Problem, StringComparison.Ordinal);
@@ -247,11 +265,12 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
         Assert.Equal(last.Id, report.Break!.RowId);
         Assert.Contains("does not follow", report.Break.Problem, StringComparison.Ordinal);
 
-        // Without a number at all (the column's default), after the chain began: reported too.
+        // Without a number (0, SQLite's column default from before the chain), after the chain began: reported too.
         await app.SqlAsync(T, "DELETE FROM AuditEntries WHERE ActorId = 'intruder'");
         await app.SqlAsync(T, "UPDATE AuditEntries SET Sequence = Sequence - 1 WHERE Id = {0}", last.Id);
         Assert.True((await app.VerifyAsync(T)).Intact);
-        await app.SqlAsync(T, "INSERT INTO AuditEntries (TenantId, At, ActorId, Action, Entity, EntityId, ByAuditor) VALUES ({0}, 0, 'intruder', 'read', 'record', 'x', 0)", tenantId);
+        await app.SqlAsync(T, "INSERT INTO AuditEntries (TenantId, At, ActorId, Action, Entity, EntityId, ByAuditor, Sequence) VALUES ({0}, {1}, 'intruder', 'read', 'record', 'x', {2}, 0)",
+            tenantId, AuditChainFactory.TimeZero, false);
         report = await app.VerifyAsync(T);
         Assert.False(report.Intact);
         Assert.Contains("inserted", report.Break!.Problem, StringComparison.Ordinal);
@@ -356,7 +375,7 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
         var dll = Path.Combine(AppContext.BaseDirectory, "SupervisionHub.Web.dll");
         var start = new ProcessStartInfo("dotnet")
         {
-            ArgumentList = { dll, "audit", "verify", "--tenant", T, $"--ConnectionStrings:Sqlite={connection}", $"--Tenants:Root={AppFactory.RepoPath("tenants")}" },
+            ArgumentList = { dll, "audit", "verify", "--tenant", T, $"--Database:Provider={TestDatabase.Provider}", $"--ConnectionStrings:{TestDatabase.Provider}={connection}", $"--Tenants:Root={AppFactory.RepoPath("tenants")}" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,

@@ -18,12 +18,13 @@ public sealed class EmailAppFactory(string dataDir, string tenantsRoot, Settable
 {
     public const string From = "noreply@supervisionhub.example";
 
+    protected override string DatabaseFile => SharedFolders.DatabaseFile(dataDir);
+
     protected override IDictionary<string, string?> Settings
     {
         get
         {
             var s = base.Settings;
-            s["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(dataDir, "shared.db")}";
             s["Tenants:Root"] = tenantsRoot;
             s["Smtp:Host"] = "127.0.0.1";
             s["Smtp:Port"] = smtpPort.ToString();

@@ -55,7 +55,7 @@ public sealed class QueryCountFactory : AppFactory
         base.ConfigureWebHost(builder);
         builder.ConfigureTestServices(services =>
         {
-            services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(Counter));
+            services.ConfigureAppDbContext(o => o.AddInterceptors(Counter));
             // Counting a whole request counts every context: no background sweep may run meanwhile.
             services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionSweepService)));
             services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionHub.Web.Workflows.WorkflowWorker)));

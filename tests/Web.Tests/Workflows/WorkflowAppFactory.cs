@@ -21,12 +21,13 @@ public sealed class SettableClock(DateTimeOffset start) : TimeProvider
 /// </summary>
 public sealed class WorkflowAppFactory(string dataDir, string tenantsRoot, SettableClock clock) : AppFactory
 {
+    protected override string DatabaseFile => SharedFolders.DatabaseFile(dataDir);
+
     protected override IDictionary<string, string?> Settings
     {
         get
         {
             var s = base.Settings;
-            s["ConnectionStrings:Sqlite"] = $"Data Source={Path.Combine(dataDir, "shared.db")}";
             s["Tenants:Root"] = tenantsRoot;
             return s;
         }
@@ -67,9 +68,12 @@ public sealed class SharedFolders : IDisposable
 
     public void AddWorkflow(string tenant, string id, string yaml) => File.WriteAllText(Path.Combine(Tenants, tenant, "workflows", id + ".yaml"), yaml);
 
+    /// <summary>The database every app instance given this folder shares (a SQLite file, or a PostgreSQL database named after it).</summary>
+    public static string DatabaseFile(string dataDir) => Path.Combine(dataDir, "shared.db");
+
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        TestDatabase.Drop(DatabaseFile(Data));
         try { Directory.Delete(Data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
     }
 }
