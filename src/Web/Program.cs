@@ -33,6 +33,8 @@ builder.Services.AddScoped<SupervisionHub.Web.Supervision.Dashboard>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SupervisionSweep>();
 builder.Services.AddHostedService<SupervisionHub.Web.Supervision.SupervisionSweepService>();
 builder.Services.AddSingleton<SupervisionHub.Web.Email.EmailTemplates>();
+builder.Services.AddScoped<SupervisionHub.Web.Email.EmailTemplateCatalog>();
+builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowTryIt>();
 builder.Services.AddOptions<SupervisionHub.Web.Email.SmtpOptions>().Bind(builder.Configuration.GetSection(SupervisionHub.Web.Email.SmtpOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SupervisionHub.Web.Email.SmtpOptions>, SupervisionHub.Web.Email.SmtpOptionsValidator>();
 builder.Services.AddScoped<SupervisionHub.Web.Email.OutboxSender>();
@@ -63,6 +65,8 @@ builder.Services.AddRazorPages(o =>
     o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
     o.Conventions.AuthorizeFolder("/Email", Policies.TenantAdmin);
     o.Conventions.AuthorizeFolder("/Audit", Policies.TenantAdmin);
+    o.Conventions.AuthorizeFolder("/Admin/Workflows", Policies.TenantAdmin);
+    o.Conventions.AuthorizeFolder("/Admin/Emails", Policies.TenantAdmin);
 }).AddMvcOptions(o => o.ModelMetadataDetailsProviders.Add(new SupervisionHub.Web.Pages.EmptyStringsStayEmpty()));
 builder.Services.AddAntiforgery(o =>
 {

@@ -51,6 +51,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options, ITenant
     public DbSet<Workflows.Incident> Incidents => Set<Workflows.Incident>();
     public DbSet<Workflows.WorkTask> WorkTasks => Set<Workflows.WorkTask>();
     public DbSet<Links.EmailLink> EmailLinks => Set<Links.EmailLink>();
+    public DbSet<EmailTemplateVersion> EmailTemplateVersions => Set<EmailTemplateVersion>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;
