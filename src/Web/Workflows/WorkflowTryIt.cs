@@ -56,8 +56,12 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
     /// <summary>Supervisees in a current supervision, to replay one's real history.</summary>
     public async Task<IReadOnlyList<TryItPerson>> PeopleAsync(CancellationToken ct)
     {
-        var rows = await db.Relationships.AsNoTracking().Where(r => r.EndedOn == null)
-            .SelectMany(r => r.Members.Where(m => m.LeftOn == null).Select(m => new { m.StaffId, m.Staff.FullName, r.TypeId })).ToListAsync(ct);
+        var rows = await (from r in db.Relationships.AsNoTracking()
+                          where r.EndedOn == null
+                          join m in db.RelationshipMembers.AsNoTracking() on r.Id equals m.RelationshipId
+                          where m.LeftOn == null
+                          join s in db.Staff.AsNoTracking() on m.StaffId equals s.Id
+                          select new { m.StaffId, s.FullName, r.TypeId }).ToListAsync(ct);
         return [.. rows.GroupBy(r => r.StaffId).Select(g => g.First())
             .Select(r => new TryItPerson(r.StaffId, r.FullName, tenant.Tenant.Settings.Supervision.Type(r.TypeId)?.Name ?? r.TypeId))
             .OrderBy(p => p.Name, StringComparer.CurrentCulture)];
