@@ -101,6 +101,40 @@ public sealed class WorkflowEditorJourneyTests(BrowserFixture fx)
         await page.ScreenshotAsync("workflow-run-version-2");
     }
 
+    [Fact]
+    public async Task An_admin_changes_an_email_template_previews_it_on_sample_names_and_publishes_it()
+    {
+        const string tenant = "devon-torbay"; // the body changes, the subject stays: other journeys wait for emails by subject
+        var page = await fx.NewPageAsync();
+        await page.SignInAsync(tenant, $"admin@{tenant}.example");
+        await page.GotoAsync($"/{tenant}/workflows");
+        await PressAsync(page, page.Locator("#email-templates-link"));
+        await page.WaitForURLAsync($"**/{tenant}/admin/emails");
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("email-templates");
+        await PressAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Change the template rebook-reminder" }));
+        await Assertions.Expect(page.Locator("#preview-subject")).ToHaveTextAsync("Please agree a new supervision date");
+        await Assertions.Expect(page.Locator("#preview-body")).ToContainTextAsync("Sam Supervisor and Pat Supervisee");
+
+        // A broken first line is named, and nothing is published.
+        var text = await page.Locator("#Text").InputValueAsync();
+        await TypeInto(page, page.Locator("#Text"), "Dear {{ recipient.name }}");
+        await PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Preview" }));
+        await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync("the first line must be 'subject: ...'");
+        await page.AssertAccessibleAsync();
+
+        var changed = text.Replace("The agreement asks", "**Your supervision agreement** asks", StringComparison.Ordinal);
+        await TypeInto(page, page.Locator("#Text"), changed);
+        await PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Preview" }));
+        await Assertions.Expect(page.Locator("#preview-body strong")).ToHaveTextAsync("Your supervision agreement");
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("email-template-preview");
+        await PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Publish this version" }));
+        await page.WaitForURLAsync($"**/{tenant}/admin/emails");
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Version 1 of the email template rebook-reminder is published");
+        await Assertions.Expect(page.Locator("#templates")).ToContainTextAsync("Version 1, published");
+    }
+
     /// <summary>A new supervisee, line-managed by the demo line manager, misses three sessions today (as the supervisor records them).</summary>
     private async Task<string> ThreeMissesAsync()
     {

@@ -261,4 +261,47 @@ public sealed class WorkflowEditorTests(AppFactory shared) : IClassFixture<AppFa
         Assert.Equal($"Test template@{T}.example has missed two sessions", sent.Subject);
         Assert.Contains("**Test template@", sent.TextBody);
     }
+
+    [Fact]
+    public async Task A_waiting_run_is_cancelled_from_its_page_and_sends_nothing_more()
+    {
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-wait", """
+            id: test-wait
+            title: Test - wait a week for a record, then remind
+            trigger: { event: session.missed }
+            steps:
+              - id: wait-for-record
+                wait:
+                  for: record.submitted
+                  timeout: { days: 7 }
+                  onTimeout:
+                    - id: remind
+                      send-email: { to: [supervisor], template: missed-sessions }
+            """);
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        await MissesAsync(app, clock, $"cancel@{T}.example", 1);
+        await app.RoundAsync(T);
+        var run = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.WorkflowId == "test-wait"));
+        Assert.Equal(InstanceStatus.Waiting, run.Status);
+
+        var admin = await AdminAsync(app);
+        var url = $"/{T}/workflows/runs/{run.Id}";
+        var page = await admin.GetStringAsync(url);
+        Assert.Contains("Cancel this run", page);
+        var cancelled = await PostAsync(admin, url, "Cancel", []);
+        Assert.Equal(HttpStatusCode.Redirect, cancelled.StatusCode);
+        Assert.Equal(InstanceStatus.Cancelled, (await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == run.Id))).Status);
+        Assert.Equal(1, await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().AuditEntries.CountAsync(a => a.Action == "cancel" && a.Entity == "workflow-run" && a.EntityId == run.Id.ToString())));
+        Assert.DoesNotContain("Cancel this run", await admin.GetStringAsync(url));
+
+        clock.Now = Start.AddDays(8);
+        await app.RoundAsync(T);
+        Assert.Equal(0, await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().JournalEntries.CountAsync(j => j.InstanceId == run.Id && j.StepId == "remind")));
+
+        // Another tenant's admin cannot cancel it, nor see it.
+        var ascent = await AdminAsync(app, "ascent");
+        Assert.Equal(HttpStatusCode.NotFound, (await ascent.GetAsync($"/ascent/workflows/runs/{run.Id}")).StatusCode);
+    }
 }
