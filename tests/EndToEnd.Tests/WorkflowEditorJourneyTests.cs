@@ -70,6 +70,7 @@ public sealed class WorkflowEditorJourneyTests(BrowserFixture fx)
         var broken = changed.Replace("template: missed-sessions", "template: missed-session", StringComparison.Ordinal);
         var line = Array.FindIndex(broken.Split('\n'), l => l.Contains("template: missed-session }", StringComparison.Ordinal)) + 1;
         await TypeInto(page, page.Locator("#Text"), broken);
+        await Assertions.Expect(page.Locator("#live-check")).ToContainTextAsync($"1 problem. Line {line}: There is no email template 'missed-session'"); // checked as typed
         await PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Publish this version" }));
         await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync($"Line {line}:");
         await Assertions.Expect(page.Locator($"#line-{line}")).ToContainTextAsync("missed-session");
