@@ -41,6 +41,8 @@ builder.Services.AddScoped<SupervisionHub.Web.Supervision.Dashboard>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SupervisionSweep>();
 builder.Services.AddHostedService<SupervisionHub.Web.Supervision.SupervisionSweepService>();
 builder.Services.AddSingleton<SupervisionHub.Web.Email.EmailTemplates>();
+builder.Services.AddScoped<SupervisionHub.Web.Email.EmailTemplateCatalog>();
+builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowTryIt>();
 builder.Services.AddOptions<SupervisionHub.Web.Email.SmtpOptions>().Bind(builder.Configuration.GetSection(SupervisionHub.Web.Email.SmtpOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SupervisionHub.Web.Email.SmtpOptions>, SupervisionHub.Web.Email.SmtpOptionsValidator>();
 builder.Services.AddScoped<SupervisionHub.Web.Email.OutboxSender>();

@@ -25,13 +25,14 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
         ("read", "Read"), ("print", "Printed"), ("submit", "Submitted"), ("sign", "Signed"), ("export", "Exported"),
         ("link-open", "Opened an email link"), ("link-code-sent", "Was sent a code"), ("link-code-failed", "Typed a wrong code"),
         ("link-verified", "Confirmed a code"), ("link-fresh-sent", "Was sent a fresh link"), ("link-used", "Used an email link"),
-        ("publish", "Published a form version"), ("rollback", "Published an earlier form version again"),
+        ("publish", "Published"), ("rollback", "Published an earlier form version again"), ("cancel", "Cancelled"),
     ];
 
     /// <summary>The kinds of thing an entry is about.</summary>
     public static readonly IReadOnlyList<(string Entity, string Label)> Entities =
     [
         ("record", "Record or agreement"), ("link", "Email link"), ("person", "Person (subject access)"), ("audit-log", "Audit log"), ("form", "Form definition"),
+        ("workflow", "Rule (workflow)"), ("email-template", "Email template"), ("workflow-run", "Run of a rule"),
     ];
 
     public static string ActionLabel(string action) => Actions.FirstOrDefault(a => a.Action == action).Label ?? action;
@@ -98,6 +99,9 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
                 "person" => $"Everything held about {names.GetValueOrDefault(e.EntityId) ?? "a person no longer in the directory"} ({e.EntityId})",
                 "audit-log" => "The audit log (CSV export)",
                 "form" => $"Form {e.EntityId}",
+                "workflow" => $"Rule {e.EntityId}",
+                "email-template" => $"Email template {e.EntityId}",
+                "workflow-run" => $"Run {e.EntityId} of a rule",
                 _ => $"{e.Entity} {e.EntityId}",
             };
         }

@@ -66,6 +66,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     public DbSet<Workflows.WorkTask> WorkTasks => Set<Workflows.WorkTask>();
     public DbSet<Links.EmailLink> EmailLinks => Set<Links.EmailLink>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<EmailTemplateVersion> EmailTemplateVersions => Set<EmailTemplateVersion>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;

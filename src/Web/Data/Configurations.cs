@@ -318,3 +318,14 @@ internal sealed class EmailLinkConfiguration : IEntityTypeConfiguration<Links.Em
         b.HasIndex(l => new { l.TenantId, l.TaskId });
     }
 }
+
+internal sealed class EmailTemplateVersionConfiguration : IEntityTypeConfiguration<EmailTemplateVersion>
+{
+    public void Configure(EntityTypeBuilder<EmailTemplateVersion> b)
+    {
+        b.HasKey(v => v.Id);
+        b.Property(v => v.Name).HasMaxLength(64);
+        b.Property(v => v.PublishedBy).HasMaxLength(450);
+        b.HasIndex(v => new { v.TenantId, v.Name, v.Version }).IsUnique();
+    }
+}

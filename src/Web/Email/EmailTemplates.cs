@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Fluid;
 using Fluid.Values;
+using Microsoft.EntityFrameworkCore;
 
 namespace SupervisionHub.Web.Email;
 
@@ -11,13 +12,38 @@ public sealed record EmailTemplate(string Name, string Subject, IFluidTemplate S
 public sealed record RenderedEmail(string Subject, string Text);
 
 /// <summary>
-/// Reads tenants/&lt;slug&gt;/emails/*.md and renders them with Liquid (Fluid). The model holds
-/// names, dates and links only; the templates never see answers or case details.
+/// Reads a tenant's email templates and renders them with Liquid (Fluid): the newest version an admin
+/// published in the browser (<see cref="EmailTemplateVersion"/>), else tenants/&lt;slug&gt;/emails/*.md.
+/// The model holds names, dates and links only; the templates never see answers or case details.
 /// </summary>
 public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
 {
     private static readonly FluidParser Parser = new();
     private readonly ConcurrentDictionary<(string Tenant, string Name), (DateTime Stamp, EmailTemplate? Template, string? Error)> _cache = new();
+    private static readonly ConcurrentDictionary<string, (EmailTemplate? Template, string? Error)> Published = new();
+
+    /// <summary>
+    /// The template as it is sent now: the newest published version for the current tenant (the
+    /// context's query filter keeps it to that tenant), else the file.
+    /// </summary>
+    public async Task<EmailTemplate> GetAsync(Data.AppDbContext db, string tenantIdentifier, string name, CancellationToken ct = default)
+    {
+        var text = await PublishedTextAsync(db, name, ct);
+        if (text is null) return Get(tenantIdentifier, name);
+        var parsed = Published.GetOrAdd(Records.FormVersion.Hash(name + "\n" + text), _ => Parse(name, text));
+        return parsed.Template ?? throw new InvalidOperationException(parsed.Error);
+    }
+
+    /// <summary>The newest text published in the browser, or null when the file is still the template.</summary>
+    public static Task<string?> PublishedTextAsync(Data.AppDbContext db, string name, CancellationToken ct = default) =>
+        db.EmailTemplateVersions.AsNoTracking().Where(v => v.Name == name).OrderByDescending(v => v.Version).Select(v => v.Text).FirstOrDefaultAsync(ct);
+
+    /// <summary>The file's text, or null when the tenant has no such template file.</summary>
+    public string? FileText(string tenantIdentifier, string name)
+    {
+        if (!Names(tenantIdentifier).Contains(name)) return null; // also keeps a name from walking out of the folder
+        return File.ReadAllText(Path.Combine(files.Root, tenantIdentifier, "emails", name + ".md"));
+    }
 
     public static (EmailTemplate? Template, string? Error) Parse(string name, string text)
     {

@@ -10,10 +10,11 @@ namespace SupervisionHub.Web.Workflows;
 
 /// <summary>
 /// The tenant's published workflows. Publishing loads and validates a definition against what the
-/// tenant has (events, email templates, roles, forms) and freezes it as the next version; an
-/// unchanged file publishes nothing; only the newest version starts new runs.
+/// tenant has (events, email templates, roles, forms) and freezes it as the next version; only the
+/// newest version starts new runs. Files publish at start-up when their text is new; the editor
+/// publishes through the same <see cref="PublishAsync(string, string, string?, string?, CancellationToken)"/>.
 /// </summary>
-public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, TimeProvider clock, EmailTemplates templates, TenantFiles files)
+public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, TimeProvider clock, EmailTemplates templates, TenantFiles files, Audit.AuditLog audit)
 {
     private static readonly ConcurrentDictionary<string, WorkflowDefinition> Parsed = new();
 
@@ -36,26 +37,48 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
 
     public sealed record PublishResult(WorkflowVersion? Version, IReadOnlyList<WorkflowError> Errors, bool Changed);
 
-    /// <summary>Checks a definition in full; publishes it as a new version only if it has no errors and differs from the current one.</summary>
-    public async Task<PublishResult> PublishAsync(string workflowId, string text, string file, CancellationToken ct)
+    /// <summary>
+    /// Loads and validates a definition against what the tenant has, as publishing would: the
+    /// definition (null when it does not load) and every error with its line and column.
+    /// </summary>
+    public (WorkflowDefinition? Definition, IReadOnlyList<WorkflowError> Errors) Check(string text, string file, string? workflowId = null)
     {
-        var loaded = WorkflowLoader.Load(text, file);
+        var loaded = WorkflowLoader.Load(text ?? "", file);
         var errors = loaded.Errors.ToList();
         if (loaded.Definition is { } d)
         {
-            if (d.Id != workflowId) errors.Add(new WorkflowError(file, 1, 1, $"The workflow id '{d.Id}' must be '{workflowId}' (the file name)."));
+            if (workflowId is not null && d.Id != workflowId)
+                errors.Add(new WorkflowError(file, d.PositionOf("id").Line, d.PositionOf("id").Column, $"The workflow id '{d.Id}' must be '{workflowId}'."));
             errors.AddRange(WorkflowValidator.Validate(d, Environment(), file));
         }
-        if (errors.Count > 0) return new(null, errors, false);
-        var definition = loaded.Definition!;
-        var current = await db.WorkflowVersions.Where(v => v.WorkflowId == workflowId).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct);
+        return (loaded.Definition, errors);
+    }
+
+    /// <summary>
+    /// The one way a workflow is published, from a file at start-up or from the editor: checks the
+    /// definition in full, and freezes it as the next version only if it has no errors and differs
+    /// from the current one. The current version is superseded (it finishes the runs it started);
+    /// only the new one starts runs. From the editor (an <paramref name="actorId"/>), the publication
+    /// is written to the audit log in the same save.
+    /// </summary>
+    public async Task<PublishResult> PublishAsync(string text, string file, string? workflowId, string? actorId, CancellationToken ct)
+    {
+        text = (text ?? "").Replace("\r\n", "\n", StringComparison.Ordinal);
+        var (definition, errors) = Check(text, file, workflowId);
+        if (errors.Count > 0 || definition is null) return new(null, errors, false);
+        var id = definition.Id;
+        var current = await db.WorkflowVersions.Where(v => v.WorkflowId == id).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct);
         if (current is not null && current.ContentHash == Records.FormVersion.Hash(text)) return new(current, [], false);
         current?.Supersede();
-        var version = new WorkflowVersion(workflowId, (current?.Version ?? 0) + 1, text, definition.Title, definition.Trigger.Event, definition.Trigger.Schedule, clock.GetUtcNow());
+        var version = new WorkflowVersion(id, (current?.Version ?? 0) + 1, text, definition.Title, definition.Trigger.Event, definition.Trigger.Schedule, clock.GetUtcNow());
         db.WorkflowVersions.Add(version);
+        if (actorId is not null) audit.Log(actorId, "publish", "workflow", $"{id} v{version.Version}");
         await db.SaveChangesAsync(ct);
         return new(version, [], true);
     }
+
+    /// <summary>The file's id is its name: a start-up publication of one file.</summary>
+    public Task<PublishResult> PublishAsync(string workflowId, string text, string file, CancellationToken ct) => PublishAsync(text, file, workflowId, null, ct);
 
     /// <summary>Publishes every changed workflow in tenants/&lt;slug&gt;/workflows; refuses the folder if any has errors.</summary>
     public async Task SyncFolderAsync(string displayRoot, CancellationToken ct)
@@ -78,6 +101,12 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
                 errors.Add(new WorkflowError(Path.Combine(tenant.Tenant.Identifier, "emails", name + ".md"), 1, 1, bad));
         if (errors.Count > 0)
             throw new InvalidOperationException($"The workflows of {tenant.Tenant.Identifier} have errors:\n{string.Join('\n', errors)}");
-        foreach (var (id, text, file) in texts) await PublishAsync(id, text, file, ct);
+        // A file publishes only when its text is new to the workflow's history: a version published
+        // in the editor stays in force over restarts until the file itself is changed (ADR 0013).
+        var known = (await db.WorkflowVersions.AsNoTracking().Select(v => new { v.WorkflowId, v.ContentHash }).ToListAsync(ct))
+            .Select(v => (v.WorkflowId, v.ContentHash)).ToHashSet();
+        foreach (var (id, text, file) in texts)
+            if (!known.Contains((id, Records.FormVersion.Hash(text.Replace("\r\n", "\n", StringComparison.Ordinal)))))
+                await PublishAsync(id, text, file, ct);
     }
 }

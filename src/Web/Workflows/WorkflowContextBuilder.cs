@@ -87,7 +87,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     }
 
     /// <summary>A session's outcome for one person: the session's own, refined by their attendance in a group.</summary>
-    private static SessionOutcome Outcome(SessionStatus status, MemberAttendance? mine) => status switch
+    internal static SessionOutcome Outcome(SessionStatus status, MemberAttendance? mine) => status switch
     {
         SessionStatus.CancelledBySupervisee => SessionOutcome.CancelledBySupervisee,
         SessionStatus.CancelledBySupervisor => SessionOutcome.CancelledBySupervisor,
@@ -107,7 +107,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         TenantName = tenant.Tenant.Name,
     };
 
-    private async Task<PeopleDirectory> PeopleAsync(Relationship? relationship, IReadOnlyList<string> supervisees, string? personId, CancellationToken ct)
+    internal async Task<PeopleDirectory> PeopleAsync(Relationship? relationship, IReadOnlyList<string> supervisees, string? personId, CancellationToken ct)
     {
         var today = tenant.Tenant.Today(clock);
         // The directory is small (hundreds per tenant): one query for everyone active.
@@ -138,7 +138,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     /// Cohorts for for-each, with each member's latest training expiry (reminder ladders read it).
     /// Loaded on first use: most runs have no for-each, and the directory is not read for them.
     /// </summary>
-    private Func<string, IReadOnlyList<CohortMember>> Cohorts()
+    internal Func<string, IReadOnlyList<CohortMember>> Cohorts()
     {
         List<(StaffRoles Roles, CohortMember Member)>? members = null;
         var roles = tenant.Tenant.Settings.Roles;

@@ -179,7 +179,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                     foreach (var to in email.To)
                     {
                         var own = to.StaffId is { } id && openTasks.TryGetValue(id, out var open) ? links.Issue(open, id, to.Email) : null;
-                        Send(to, email.Cc, email.Template, email.Model, context, instance, own);
+                        await SendAsync(to, email.Cc, email.Template, email.Model, context, instance, own);
                     }
                     break;
                 case TaskEffect task:
@@ -190,7 +190,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                             .About(null, instance.SessionId);
                         if (task.Booking && !await MayBookAsync(instance.RelationshipId, assignee)) // their type of supervision is booked by others
                         {
-                            if (task is { Template: { } t, Model: { } m }) Send(task.For, [], t, m, context, instance);
+                            if (task is { Template: { } t, Model: { } m }) await SendAsync(task.For, [], t, m, context, instance);
                             break;
                         }
                         if (task.Booking) work.ForBooking();
@@ -202,7 +202,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                     else if (task.Template is null) // a shared mailbox has no home page: the task comes by email
                         db.Outbox.Add(new OutboxMessage(task.For.Email, $"{(task.Escalation ? "Escalation" : "A task")} from SupervisionHub: {Clip(task.Title, 200)}",
                             $"{task.Title}.{(task.Due is { } due ? $" Please do this by {due:d MMMM yyyy}." : "")}\n\n[Open SupervisionHub]({BaseUrl})\n", now));
-                    if (task is { Template: { } template, Model: { } model }) Send(task.For, [], template, model, context, instance, link);
+                    if (task is { Template: { } template, Model: { } model }) await SendAsync(task.For, [], template, model, context, instance, link);
                     break;
             }
         }
@@ -232,14 +232,14 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         return r is not null && me is not null && tenant.Tenant.Settings.Supervision.Type(r.TypeId) is { } type && SupervisionAccess.CanBook(r, type, me);
     }
 
-    /// <summary>One email per recipient, rendered from the tenant's template; names, dates and a link only.</summary>
-    private void Send(Recipient to, IReadOnlyList<Recipient> cc, string templateName, JsonObject model, WorkflowContext context, WorkflowInstance instance, string? link = null)
+    /// <summary>One email per recipient, rendered from the tenant's template (the newest published version, else the file); names, dates and a link only.</summary>
+    private async Task SendAsync(Recipient to, IReadOnlyList<Recipient> cc, string templateName, JsonObject model, WorkflowContext context, WorkflowInstance instance, string? link = null)
     {
         var full = (JsonObject)model.DeepClone();
         full["recipient"] = new JsonObject { ["name"] = to.Name };
         full["tenant"] = new JsonObject { ["name"] = context.TenantName };
         full["link"] = link ?? (instance.SessionId is { } s ? $"{BaseUrl}/sessions/{s}" : instance.RelationshipId is { } r ? $"{BaseUrl}/supervision/{r}" : BaseUrl);
-        var rendered = EmailTemplates.Render(templates.Get(tenant.Tenant.Identifier, templateName), full);
+        var rendered = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, templateName), full);
         db.Outbox.Add(new OutboxMessage(to.Email, rendered.Subject, rendered.Text, clock.GetUtcNow(), string.Join(", ", cc.Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase))));
     }
 

@@ -1,0 +1,166 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Web.Workflows;
+using SupervisionHub.Workflows.Engine;
+
+namespace SupervisionHub.Web.Pages.Admin.Workflows;
+
+/// <summary>
+/// A tenant admin changes one rule: the definition's YAML in a text box, "Check" (every error at its
+/// line, and an outline of the steps), "Try it" (the simulator over a made-up history or one real
+/// supervisee's last 90 days: the journal, emails and tasks it would give), and "Publish" (a new
+/// version: new runs use it, runs under way keep theirs). Works without JavaScript.
+/// </summary>
+public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, WorkflowTryIt tryIt, ITenantContext tenant, UserManager<StaffMember> users) : PageModel
+{
+    [BindProperty(SupportsGet = true)] public string Id { get; set; } = "";
+    [BindProperty] public string Text { get; set; } = "";
+    [BindProperty] public string Script { get; set; } = "";
+    /// <summary>"script" (the text box) or "real" (a real supervisee's last 90 days).</summary>
+    [BindProperty] public string History { get; set; } = "script";
+    [BindProperty] public string? PersonId { get; set; }
+
+    public WorkflowVersion Current { get; private set; } = null!;
+    public WorkflowDefinition? Definition { get; private set; }
+    public IReadOnlyList<WorkflowError> Errors { get; private set; } = [];
+    public IReadOnlyList<WorkflowError> ScriptErrors { get; private set; } = [];
+    public string? TryProblem { get; private set; }
+    public bool Checked { get; private set; }
+    public TryItResult? Tried { get; private set; }
+    public IReadOnlyList<TryItPerson> People { get; private set; } = [];
+
+    /// <summary>How errors name the definition (the line is what matters).</summary>
+    public string FileName => Id + ".yaml";
+
+    public string[] Lines => Text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+
+    private async Task<bool> LoadAsync(CancellationToken ct)
+    {
+        var current = await db.WorkflowVersions.AsNoTracking().Where(v => v.WorkflowId == Id).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct);
+        if (current is null) return false;
+        Current = current;
+        People = await tryIt.PeopleAsync(ct);
+        return true;
+    }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        Text = Current.DefinitionText;
+        Script = tryIt.SampleScript();
+        Definition = catalog.Check(Text, FileName, Id).Definition;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        Check();
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostTryAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        if (!Check() || Definition is null) return Page();
+        if (History == "real")
+        {
+            if (string.IsNullOrEmpty(PersonId) || !People.Any(p => p.StaffId == PersonId))
+            {
+                TryProblem = "Choose whose history to use.";
+                return Page();
+            }
+            var real = await tryIt.RealHistoryAsync(PersonId, Definition, ct);
+            if (real is not { } r)
+            {
+                TryProblem = "That person is not in a current supervision.";
+                return Page();
+            }
+            Tried = await tryIt.RunAsync(Definition, r.Script, r.Settings,
+                $"The last {WorkflowTryIt.HistoryDays} days of {r.Name}'s sessions ({r.Script.Sessions.Count}), with the real people around their supervision. Nothing is sent.", ct);
+            return Page();
+        }
+        var loaded = SimulationScript.Load(Script ?? "", "script");
+        if (loaded.Script is null)
+        {
+            ScriptErrors = loaded.Errors;
+            return Page();
+        }
+        Tried = await tryIt.RunAsync(Definition, loaded.Script, tryIt.SampleSettings(),
+            "The history in the box, with made-up people (Sam Supervisor, Pat Supervisee, Lee Manager). Nothing is sent.", ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPublishAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        var me = await users.GetUserAsync(User);
+        if (me is null) return Challenge();
+        var result = await catalog.PublishAsync(Text, FileName, Id, me.Id, ct);
+        if (result.Errors.Count > 0)
+        {
+            Checked = true;
+            Errors = result.Errors;
+            Definition = catalog.Check(Text, FileName, Id).Definition;
+            return Page();
+        }
+        TempData["Notice"] = result.Changed
+            ? $"Version {result.Version!.Version} of \"{result.Version.Title}\" is published. New runs follow it; runs already under way finish under the version they started with."
+            : "Nothing has changed, so nothing was published.";
+        return Redirect($"/{tenant.Tenant.Identifier}/workflows");
+    }
+
+    /// <summary>For the page's script: the errors of the text as typed, checked as "Check" does, without a page load.</summary>
+    public async Task<IActionResult> OnPostValidateAsync(CancellationToken ct)
+    {
+        if (!await LoadAsync(ct)) return NotFound();
+        Check();
+        return new JsonResult(new { errors = Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }) });
+    }
+
+    private bool Check()
+    {
+        Checked = true;
+        (Definition, Errors) = catalog.Check(Text, FileName, Id);
+        return Errors.Count == 0;
+    }
+
+    /// <summary>The errors written on one line (1-based).</summary>
+    public IEnumerable<WorkflowError> ErrorsOn(int line) => Errors.Where(e => e.Line == line || e.Line > Lines.Length && line == Lines.Length);
+
+    /// <summary>One step in words: what it does and to whom, for the outline.</summary>
+    public static string Describe(WorkflowStep step) => step switch
+    {
+        SendEmailStep s => $"Send the email \"{s.Template}\" to {string.Join(", ", s.To)}{(s.Cc.Count > 0 ? ", copied to " + string.Join(", ", s.Cc) : "")}",
+        RequestFormStep s => $"Ask {string.Join(", ", s.To)} to complete the form \"{s.Form}\" by email link (email \"{s.Template}\"{(s.ExpiresInDays is { } d ? $", link good for {d} days" : "")})",
+        RequestBookingStep s => $"Ask {string.Join(", ", s.To)} to book their next session (email \"{s.Template}\")",
+        CreateTaskStep s => $"A task for {string.Join(", ", s.For)}: \"{s.Title}\"{(s.DueInDays is { } d ? $", due in {d} {(s.WorkingDays ? "working " : "")}days" : "")}",
+        EscalateStep s => $"Escalate to {string.Join(", ", s.To)} (email \"{s.Template}\"): {s.Reason}",
+        WaitStep s => $"Wait for {s.For} on the same {s.Match.ToString().ToLowerInvariant()}{(s.Timeout is { } t ? $", for up to {t.Days} {(t.WorkingDays ? "working " : "")}days" : ", with no time limit")}",
+        IfStep s => $"If {s.Condition}",
+        SwitchStep s => $"Depending on the value of {s.Value}",
+        SetStep s => $"Set vars.{s.Name} to {s.Value}",
+        NoteStep s => $"Note in the journal: \"{s.Text}\"",
+        ForEachStep s => $"For each of {s.Cohort}{(s.Where is { } w ? " where " + w : "")}",
+        _ => step.Kind,
+    };
+
+    public static string ListName(string name) => name switch
+    {
+        "then" => "Then",
+        "else" => "Otherwise",
+        "onEvent" => "When it happens",
+        "onTimeout" => "When the time runs out",
+        "default" => "Any other value",
+        "steps" => "Steps for each",
+        _ when name.StartsWith("cases/", StringComparison.Ordinal) => $"When it is {name[6..]}",
+        _ => name,
+    };
+
+    public string When(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, tenant.Tenant.TimeZone).ToString("d MMM yyyy HH:mm");
+}
