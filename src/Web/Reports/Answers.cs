@@ -48,7 +48,7 @@ internal static class Answers
 
     public static IEnumerable<ReportTable> CommentTables(IReadOnlyList<(string Question, IReadOnlyList<string> Answers)> comments) =>
         comments.Select((c, i) => new ReportTable($"comments-{i + 1}", c.Question, ["Comment"], [.. c.Answers.Select(a => (IReadOnlyList<string>)[a])],
-            c.Answers.Count == 0 ? "No comments." : "In alphabetical order, not the order they were written.") { NumericFrom = 1 });
+            c.Answers.Count == 0 ? null : "In alphabetical order, not the order they were written.") { NumericFrom = 1 });
 
     public static string Number(decimal d) => d.ToString("0.##", CultureInfo.InvariantCulture);
 }
