@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace SupervisionHub.EndToEnd.Tests;
 
 /// <summary>
-/// mse-icb's tenant admin opens Reports from the menu, then the quarterly attendance report for
+/// mse-icb's tenant admin opens Periodic reports from the menu, then the quarterly attendance report for
 /// the Quality Assurance Committee over the demo year's last complete quarter, chooses another
 /// quarter by keyboard, and finds the CSV link. The page passes axe and is photographed.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class PeriodicReportPageTests(BrowserFixture fx)
     {
         var page = await fx.NewPageAsync();
         await page.SignInAsync(Tenant, $"admin@{Tenant}.example");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Reports", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Periodic reports", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Periodic reports");
         await Assertions.Expect(page.Locator("#reports")).ToContainTextAsync("Quality Assurance Committee");
         await page.AssertAccessibleAsync();
