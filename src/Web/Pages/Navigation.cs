@@ -19,6 +19,9 @@ public static class Navigation
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead))
             || user.IsInRole(StaffRoleNames.Name(StaffRoles.Auditor)))
             yield return (root + "/reports/compliance", "Reports");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead))
+            || user.IsInRole(StaffRoleNames.Name(StaffRoles.Auditor)))
+            yield return (root + "/reports/periodic", "Periodic reports");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)) || user.IsInRole(StaffRoleNames.Name(StaffRoles.SafeguardingLead)))
             yield return (root + "/workflows", "Rules");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))

@@ -99,6 +99,7 @@ public static partial class TenantConfigLoader
         if (s.Email.LinkExpiryDays is < 1 or > 90)
             Error($"email.linkExpiryDays: {s.Email.LinkExpiryDays} must be between 1 and 90 days.");
         foreach (var problem in s.Supervision.Check(s.Roles.Select(r => r.Id).ToList())) Error(problem);
+        foreach (var problem in Reports.ReportSettings.CheckAll(s.Reports, s.Roles.Select(r => r.Id).ToList())) Error(problem);
         return errors;
     }
 
@@ -169,6 +170,9 @@ public static partial class TenantConfigLoader
                     foreach (var (key, form) in new[] { ("contractForm", type.ContractForm), ("recordForm", type.RecordForm) })
                         if (form is not null && !File.Exists(Path.Combine(dir, "forms", form + ".yaml")))
                             result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, $"supervision.types.{type.Id}.{key}: there is no form '{form}' in forms/.")] };
+            if (result.Settings is { } sr)
+                foreach (var report in sr.Reports.Where(r => r.Form is not null && !File.Exists(Path.Combine(dir, "forms", r.Form + ".yaml"))))
+                    result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, $"reports.{report.Id}.form: there is no form '{report.Form}' in forms/.")] };
             list.Add((dir, yaml, result));
         }
         return list;

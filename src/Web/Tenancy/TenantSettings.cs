@@ -25,6 +25,9 @@ public sealed record TenantSettings
     public Supervision.SupervisionSettings Supervision { get; init; } = new();
     public TenantEmailSettings Email { get; init; } = new();
 
+    /// <summary>The periodic reports the organisation runs for its committees (docs/reports.md).</summary>
+    public List<Reports.ReportSettings> Reports { get; init; } = [];
+
     /// <summary>The term dates as the compliance calculator reads them.</summary>
     public global::SupervisionHub.Workflows.Supervision.SchoolCalendar Calendar() =>
         new(TermDates.SelectMany(y => y.Terms.Select(t => new global::SupervisionHub.Workflows.Supervision.SchoolTerm(
