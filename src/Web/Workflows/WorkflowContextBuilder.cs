@@ -159,9 +159,14 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         List<(StaffRoles, CohortMember)> Members()
         {
             var today = tenant.Tenant.Today(clock);
+            // Forms each person has been asked for and not completed, in one query, for reminders (item.openForms).
+            var open = db.WorkTasks.AsNoTracking().Where(t => t.Status == TaskStatus.Open && t.FormId != null)
+                .Select(t => new { t.AssigneeId, t.FormId }).AsEnumerable()
+                .GroupBy(t => t.AssigneeId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(t => t.FormId!).Distinct().ToList());
             return db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
                 .Select(s => new { s.Id, s.FullName, s.Email, s.Site, s.Roles, Expires = s.Training.Max(t => t.ExpiresOn) }).AsEnumerable()
-                .Select(s => (s.Roles, new CohortMember(s.Id, s.FullName, s.Email, StaffRoleNames.Split(s.Roles).Select(StaffRoleNames.Name).ToList(), s.Site, s.Expires)))
+                .Select(s => (s.Roles, new CohortMember(s.Id, s.FullName, s.Email, StaffRoleNames.Split(s.Roles).Select(StaffRoleNames.Name).ToList(), s.Site, s.Expires,
+                    open.GetValueOrDefault(s.Id))))
                 .ToList();
         }
     }

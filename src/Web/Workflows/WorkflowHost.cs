@@ -169,6 +169,11 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             ? (await db.WorkTasks.Where(t => t.SessionId == sid && t.Status == TaskStatus.Open).ToListAsync())
                 .GroupBy(t => t.AssigneeId).ToDictionary(g => g.Key, g => g.OrderBy(t => t.CreatedAt).First())
             : [];
+        // Asking again for a form someone has not completed reminds them of the same task with a fresh
+        // link, rather than giving them a second task (a campaign's reminder, a repeated request).
+        var asked = result.Effects.OfType<TaskEffect>().Where(t => t.FormId is not null && t.For.StaffId is not null).Select(t => t.For.StaffId!).Distinct().ToList();
+        var openForms = asked.Count == 0 ? []
+            : await db.WorkTasks.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId)).ToListAsync();
         foreach (var line in result.Journal)
             db.JournalEntries.Add(new JournalEntry(instance.Id, line.At, line.StepId, Clip(line.What, 500), Clip(line.Decision, 1000)));
         foreach (var effect in result.Effects)
@@ -186,6 +191,12 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                     string? link = null;
                     if (task.For.StaffId is { } assignee)
                     {
+                        if (task.FormId is { } form && openForms.FirstOrDefault(t => t.AssigneeId == assignee && t.FormId == form) is { } already)
+                        {
+                            if (task is { Template: { } again, Model: { } againModel })
+                                await SendAsync(task.For, [], again, againModel, context, instance, task.For.Email.Length > 0 ? links.Issue(already, assignee, task.For.Email) : null);
+                            break;
+                        }
                         var work = new WorkTask(assignee, Clip(task.Title, 300), task.Due, task.Escalation, task.FormId, instance.Id, instance.RelationshipId, now)
                             .About(null, instance.SessionId);
                         if (task.Booking && !await MayBookAsync(instance.RelationshipId, assignee)) // their type of supervision is booked by others

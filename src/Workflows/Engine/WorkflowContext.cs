@@ -15,7 +15,9 @@ public sealed record RelationshipInfo(string Type, string Format, string Supervi
 public sealed record Recipient(string? StaffId, string Name, string Email);
 
 /// <summary>A member of a for-each cohort, as conditions read it through <c>item</c>.</summary>
-public sealed record CohortMember(string Id, string Name, string? Email, IReadOnlyList<string> Roles, string? Site = null, DateOnly? TrainingExpiresOn = null)
+/// <remarks>OpenForms: the forms the person has been asked for and not yet completed, so a reminder can go to them alone.</remarks>
+public sealed record CohortMember(string Id, string Name, string? Email, IReadOnlyList<string> Roles, string? Site = null, DateOnly? TrainingExpiresOn = null,
+    IReadOnlyList<string>? OpenForms = null)
 {
     public Recipient AsRecipient() => new(Id, Name, Email ?? "");
 }

@@ -181,6 +181,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 {
                     ["id"] = item.Id, ["name"] = item.Name, ["roles"] = new JsonArray([.. item.Roles.Select(x => (JsonNode?)x)]),
                     ["site"] = item.Site, ["trainingExpiresOn"] = item.TrainingExpiresOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["openForms"] = new JsonArray([.. (item.OpenForms ?? []).Select(x => (JsonNode?)x)]),
                 },
                 ["today"] = ctx.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             };

@@ -265,6 +265,25 @@ public sealed partial class RequestedFormLinkTests(LinkAppFixture fx) : IClassFi
         });
         // Opened again, the draft now holds what the person typed: it needs the code like any record.
         Assert.Contains("Confirm it is you", await App.Browser().GetStringAsync($"/mse-icb/link/{token}"));
+
+        // Asked again while it is still to do: the same task, with a fresh link, not a second task.
+        await App.InTenant("mse-icb", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var s = await db.Sessions.SingleAsync(x => x.Id == session);
+            db.Events.Add(new DomainEvent(EventTypes.SessionAttended, fx.Clock.GetUtcNow(), s.RelationshipId, s.Id));
+            await db.SaveChangesAsync();
+        });
+        await App.RoundAsync("mse-icb");
+        await App.InTenant("mse-icb", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var staffId = await db.StaffIdAsync(email);
+            Assert.Single(await db.WorkTasks.Where(t => t.AssigneeId == staffId && t.FormId == "evaluation").ToListAsync());
+            var messages = await db.Outbox.Where(m => m.To == email && m.Subject == request.Subject).ToListAsync();
+            Assert.Equal(2, messages.Count);
+            Assert.Equal(2, messages.Select(m => LinkPattern().Match(m.TextBody).Groups[1].Value).Distinct().Count());
+        });
     }
 
     [Fact]

@@ -261,6 +261,22 @@ public sealed class RiverTeesRuleScenarioTests
     }
 
     [Fact]
+    public void River_tees_R5_on_15_June_only_those_who_have_not_answered_are_reminded()
+    {
+        // ava and cat still have the audit to do; ben has answered (his task is closed), and dee was never asked.
+        var settings = Cohort(Tenant, "supervisees", Member("ava") with { OpenForms = ["audit-tool"] }, Member("ben"),
+            Member("cat") with { OpenForms = ["evaluation", "audit-tool"] }, Member("dee") with { OpenForms = ["evaluation"] });
+        var result = Run(Tenant, "annual-satisfaction-audit-reminder", settings, """
+            start: 2026-01-01
+            until: 2026-12-31
+            """);
+        var run = Assert.Single(result.Runs);
+        Assert.Equal(new DateTimeOffset(2026, 6, 15, 8, 0, 0, TimeSpan.FromHours(1)), run.StartedAt);
+        Assert.Equal(["ava@example.org", "cat@example.org"], result.Emails.SelectMany(e => Addresses(e.To)));
+        Assert.All(result.Emails, e => Assert.Equal("annual-audit-reminder", e.Template));
+    }
+
+    [Fact]
     public void River_tees_R5_the_satisfaction_audit_does_not_run_on_any_other_day()
     {
         var settings = Cohort(Tenant, "supervisees", Member("ava"));
