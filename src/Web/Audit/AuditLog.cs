@@ -22,7 +22,7 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
     /// <summary>The actions the service writes, with how the page names them. An action not listed shows as written.</summary>
     public static readonly IReadOnlyList<(string Action, string Label)> Actions =
     [
-        ("read", "Read"), ("print", "Printed"), ("submit", "Submitted"), ("sign", "Signed"), ("export", "Exported"),
+        ("read", "Read"), ("create", "Started"), ("save", "Saved a draft"), ("print", "Printed"), ("submit", "Submitted"), ("sign", "Signed"), ("export", "Exported"),
         ("link-open", "Opened an email link"), ("link-code-sent", "Was sent a code"), ("link-code-failed", "Typed a wrong code"),
         ("link-verified", "Confirmed a code"), ("link-fresh-sent", "Was sent a fresh link"), ("link-used", "Used an email link"),
         ("publish", "Published"), ("rollback", "Published an earlier form version again"), ("cancel", "Cancelled"),

@@ -50,6 +50,11 @@ public sealed class RecordGate(AppDbContext db, ITenantContext tenant, TimeProvi
         return result;
     }
 
+    /// <summary>A record started by someone (its author), written with the new record.</summary>
+    public void LogCreated(Submission s, string actorId) =>
+        db.AuditEntries.Add(new AuditEntry(actorId, "create", "record", s.Id.ToString(), false,
+            http.HttpContext?.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow()));
+
     /// <summary>Adds an audit entry to the unit of work; the caller's SaveChanges writes it with the change (or alone for a read).</summary>
     public void Log(string action, Submission s, StaffMember me, ReadDecision read) =>
         db.AuditEntries.Add(new AuditEntry(me.Id, action, "record", s.Id.ToString(), read == ReadDecision.ReadAsAuditor,

@@ -77,7 +77,7 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
     /// started here (answers must not meet the sign-in): its link is sent again instead.
     /// </summary>
     public async Task<IActionResult> OnPostStartTaskAsync(Guid taskId, [FromServices] SupervisionHub.Web.Links.TaskLinks links,
-        [FromServices] SupervisionHub.Web.Records.FormCatalog catalog, CancellationToken ct)
+        [FromServices] SupervisionHub.Web.Records.FormCatalog catalog, [FromServices] SupervisionHub.Web.Records.RecordGate gate, CancellationToken ct)
     {
         var me = await users.GetUserAsync(User);
         var task = me is null ? null : await db.WorkTasks.FirstOrDefaultAsync(t => t.Id == taskId && t.AssigneeId == me.Id && t.FormId != null, ct);
@@ -93,6 +93,7 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
             TempData["Notice"] = "This questionnaire keeps no record of who answered, so it is answered from a link: we have emailed you one.";
             return Redirect("/" + tenant.Tenant.Identifier);
         }
+        gate.LogCreated(draft, me.Id);
         await db.SaveChangesAsync(ct);
         return Redirect($"/{tenant.Tenant.Identifier}/records/{draft.Id}");
     }

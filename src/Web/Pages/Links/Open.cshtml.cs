@@ -26,7 +26,7 @@ namespace SupervisionHub.Web.Pages.Links;
 /// limited (the attribute is in Open.cshtml, where Razor Pages read endpoint metadata).
 /// </summary>
 public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvider clock, TaskLinks links, FormCatalog catalog,
-    UserManager<StaffMember> users) : PageModel
+    UserManager<StaffMember> users, RecordGate gate) : PageModel
 {
     /// <summary>Fresh links for one task in a day: enough for a lost email, not enough to flood a mailbox.</summary>
     public const int MaxFreshLinksPerDay = 3;
@@ -75,6 +75,7 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
             // A new form holds nothing yet but what this person will type: it opens on the link alone.
             var draft = await links.StartFormAsync(Task, catalog, ct);
             if (draft is null) return NotRecognised();
+            gate.LogCreated(draft, Link.StaffId);
             await db.SaveChangesAsync(ct);
             return await OpenRecordAsync(draft.Id);
         }

@@ -11,7 +11,7 @@ using SupervisionHub.Web.Tenancy;
 namespace SupervisionHub.Web.Pages.Records;
 
 /// <summary>The tenant's forms, to start one; and the person's own records.</summary>
-public sealed class FormsModel(AppDbContext db, FormCatalog catalog, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+public sealed class FormsModel(AppDbContext db, FormCatalog catalog, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, RecordGate gate) : PageModel
 {
     public IReadOnlyList<(FormVersion Version, FormDefinition Definition)> Forms { get; private set; } = [];
     public IReadOnlyList<Submission> Mine { get; private set; } = [];
@@ -33,6 +33,7 @@ public sealed class FormsModel(AppDbContext db, FormCatalog catalog, UserManager
         if (FormCatalog.Definition(version).Anonymous) return BadRequest();
         var submission = new Submission(version, users.GetUserId(User), clock.GetUtcNow());
         db.Submissions.Add(submission);
+        gate.LogCreated(submission, submission.CreatedById!);
         await db.SaveChangesAsync(ct);
         return Redirect($"/{tenant.Tenant.Identifier}/records/{submission.Id}");
     }

@@ -59,6 +59,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         var answers = Merge(out var problems);
         if (row is not null) answers = ChangeRows(answers, row);
         Record.SaveDraft(answers, clock.GetUtcNow());
+        if (row is null) gate.Log("save", Record, _me, Access);
         await db.SaveChangesAsync(ct);
         if (row is not null)
         {
@@ -75,7 +76,10 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     {
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!CanEdit) return Forbid();
+        // Autosave runs as the person types: one "save" entry per sitting (after ten quiet minutes), not per pause.
+        var quiet = clock.GetUtcNow() - Record.UpdatedAt > TimeSpan.FromMinutes(10);
         Record.SaveDraft(Merge(out _), clock.GetUtcNow());
+        if (quiet) gate.Log("save", Record, _me, Access);
         await db.SaveChangesAsync(ct);
         return new NoContentResult();
     }
@@ -84,6 +88,8 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public async Task<IActionResult> OnGetJsonAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
+        gate.Log("export", Record, _me, Access);
+        await db.SaveChangesAsync(ct);
         var export = new JsonObject
         {
             ["record"] = Record.Id.ToString(),

@@ -10,7 +10,8 @@ using SupervisionHub.Web.Tenancy;
 namespace SupervisionHub.Web.Pages.Sessions;
 
 /// <summary>One session: add it to a calendar, take attendance, cancel it with a reason, write its record.</summary>
-public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, SessionRecords records) : PageModel
+public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, SessionRecords records,
+    SupervisionHub.Web.Records.RecordGate gate) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -96,6 +97,7 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!CanWriteRecord) return StatusCode(StatusCodes.Status403Forbidden);
         var record = await records.StartRecordAsync(Session, Type, Me.Id, ct);
+        if (db.Entry(record).State == Microsoft.EntityFrameworkCore.EntityState.Added) gate.LogCreated(record, Me.Id);
         await db.SaveChangesAsync(ct);
         return Redirect($"/{tenant.Tenant.Identifier}/records/{record.Id}");
     }

@@ -15,7 +15,7 @@ namespace SupervisionHub.Web.Pages.Supervision;
 /// managers of a member see this page (attendance), but no record links open for them.
 /// </summary>
 public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
-    Allocation allocation, SessionRecords records, ComplianceService compliance) : PageModel
+    Allocation allocation, SessionRecords records, ComplianceService compliance, SupervisionHub.Web.Records.RecordGate gate) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -50,6 +50,7 @@ public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> 
         return await Attempt(async () =>
         {
             var agreement = await records.StartAgreementAsync(Relationship, Type, Me.Id, ct);
+            gate.LogCreated(agreement, Me.Id);
             await db.SaveChangesAsync(ct);
             return Redirect($"/{tenant.Tenant.Identifier}/records/{agreement.Id}");
         }, ct);
