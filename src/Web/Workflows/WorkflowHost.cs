@@ -172,6 +172,11 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // Asking again for a form someone has not completed reminds them of the same task with a fresh
         // link, rather than giving them a second task (a campaign's reminder, a repeated request).
         var asked = result.Effects.OfType<TaskEffect>().Where(t => t.FormId is not null && t.For.StaffId is not null).Select(t => t.For.StaffId!).Distinct().ToList();
+        // People see the form's title on their task, not its id.
+        var formIds = result.Effects.OfType<TaskEffect>().Select(t => t.FormId).OfType<string>().Distinct().ToList();
+        var titles = formIds.Count == 0 ? new Dictionary<string, string>()
+            : (await db.FormVersions.Where(v => formIds.Contains(v.FormId)).Select(v => new { v.FormId, v.Version, v.Title }).ToListAsync())
+                .GroupBy(v => v.FormId).ToDictionary(g => g.Key, g => g.MaxBy(v => v.Version)!.Title);
         var openForms = asked.Count == 0 ? []
             : await db.WorkTasks.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId)).ToListAsync();
         foreach (var line in result.Journal)
@@ -197,7 +202,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                                 await SendAsync(task.For, [], again, againModel, context, instance, task.For.Email.Length > 0 ? links.Issue(already, assignee, task.For.Email) : null);
                             break;
                         }
-                        var work = new WorkTask(assignee, Clip(task.Title, 300), task.Due, task.Escalation, task.FormId, instance.Id, instance.RelationshipId, now)
+                        var title = task.FormId is { } f && titles.TryGetValue(f, out var formTitle) ? $"Complete: {formTitle}" : task.Title;
+                        var work = new WorkTask(assignee, Clip(title, 300), task.Due, task.Escalation, task.FormId, instance.Id, instance.RelationshipId, now)
                             .About(null, instance.SessionId);
                         if (task.Booking && !await MayBookAsync(instance.RelationshipId, assignee)) // their type of supervision is booked by others
                         {

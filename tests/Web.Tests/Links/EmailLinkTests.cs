@@ -279,7 +279,10 @@ public sealed partial class RequestedFormLinkTests(LinkAppFixture fx) : IClassFi
         {
             var db = sp.GetRequiredService<AppDbContext>();
             var staffId = await db.StaffIdAsync(email);
-            Assert.Single(await db.WorkTasks.Where(t => t.AssigneeId == staffId && t.FormId == "evaluation").ToListAsync());
+            var task = Assert.Single(await db.WorkTasks.Where(t => t.AssigneeId == staffId && t.FormId == "evaluation").ToListAsync());
+            // The task names the form as people know it, not by its id.
+            var title = await db.FormVersions.Where(v => v.FormId == "evaluation").OrderByDescending(v => v.Version).Select(v => v.Title).FirstAsync();
+            Assert.Equal($"Complete: {title}", task.Title);
             var messages = await db.Outbox.Where(m => m.To == email && m.Subject == request.Subject).ToListAsync();
             Assert.Equal(2, messages.Count);
             Assert.Equal(2, messages.Select(m => LinkPattern().Match(m.TextBody).Groups[1].Value).Distinct().Count());
