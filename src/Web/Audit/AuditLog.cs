@@ -33,6 +33,7 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
     [
         ("record", "Record or agreement"), ("link", "Email link"), ("person", "Person (subject access)"), ("audit-log", "Audit log"), ("form", "Form definition"),
         ("workflow", "Rule (workflow)"), ("email-template", "Email template"), ("workflow-run", "Run of a rule"),
+        ("configuration", "The organisation's configuration"),
     ];
 
     public static string ActionLabel(string action) => Actions.FirstOrDefault(a => a.Action == action).Label ?? action;

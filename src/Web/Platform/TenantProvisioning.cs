@@ -23,16 +23,21 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
         .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull)
         .Build();
 
-    public async Task<Dictionary<string, string>> CreateAsync(NewTenant request, string baseUrl, CancellationToken ct)
+    /// <summary>What is wrong with the request itself (name, web address, first admin), before anything is made.</summary>
+    public async Task<Dictionary<string, string>> CheckAsync(NewTenant request, CancellationToken ct) =>
+        await CheckAsync(request, Blank(request), ct);
+
+    private static TenantSettings Blank(NewTenant request) => new()
     {
-        var settings = new TenantSettings
-        {
-            Id = Guid.NewGuid(),
-            Identifier = request.Identifier.Trim().ToLowerInvariant(),
-            Name = request.Name.Trim(),
-            KindName = request.Kind.ToString().ToLowerInvariant(),
-            Sites = ["Main site"],
-        };
+        Id = Guid.NewGuid(),
+        Identifier = request.Identifier.Trim().ToLowerInvariant(),
+        Name = request.Name.Trim(),
+        KindName = request.Kind.ToString().ToLowerInvariant(),
+        Sites = ["Main site"],
+    };
+
+    private async Task<Dictionary<string, string>> CheckAsync(NewTenant request, TenantSettings settings, CancellationToken ct)
+    {
         var errors = new Dictionary<string, string>();
         foreach (var e in TenantConfigLoader.Check(settings, "new tenant"))
         {
@@ -43,9 +48,23 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
             errors.TryAdd(nameof(NewTenant.Identifier), $"The web address '{settings.Identifier}' is already taken");
         if (string.IsNullOrWhiteSpace(request.AdminName)) errors[nameof(NewTenant.AdminName)] = "Enter the first administrator's name";
         if (!StaffDirectory.IsEmail(request.AdminEmail.Trim())) errors[nameof(NewTenant.AdminEmail)] = "Enter the first administrator's email address, like name@example.org";
-        if (errors.Count > 0) return errors;
+        return errors;
+    }
 
-        db.Tenants.Add(new Tenant(settings, Yaml.Serialize(settings), clock.GetUtcNow()));
+    /// <summary>
+    /// Creates the tenant row (its tenant.yaml kept in the database, as every browser-made tenant's is) and its
+    /// first admin. <paramref name="configured"/> is a whole configuration already checked by the importer
+    /// (<see cref="Configuration.ConfigurationTransfer"/>); without it the tenant is blank.
+    /// </summary>
+    public async Task<Dictionary<string, string>> CreateAsync(NewTenant request, string baseUrl, CancellationToken ct, (TenantSettings Settings, string Yaml)? configured = null)
+    {
+        var settings = configured?.Settings ?? Blank(request);
+        var errors = await CheckAsync(request, settings, ct);
+        if (errors.Count > 0) return errors;
+        var yaml = configured?.Yaml ?? Yaml.Serialize(settings);
+        var site = settings.Sites.FirstOrDefault() ?? "Main site";
+
+        db.Tenants.Add(new Tenant(settings, yaml, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await registry.ReloadAsync(ct);
 
@@ -55,7 +74,7 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
             var tdb = services.GetRequiredService<AppDbContext>();
             var users = services.GetRequiredService<UserManager<StaffMember>>();
             var admin = new StaffMember();
-            admin.Apply(new StaffDetails(request.AdminName.Trim(), request.AdminEmail.Trim(), "Administrator", "Main site", null, StaffRoles.TenantAdmin, null, null),
+            admin.Apply(new StaffDetails(request.AdminName.Trim(), request.AdminEmail.Trim(), "Administrator", site, null, StaffRoles.TenantAdmin, null, null),
                 services.GetRequiredService<ILookupNormalizer>());
             tdb.Staff.Add(admin);
             await tdb.SaveChangesAsync(token);

@@ -149,6 +149,19 @@ public static partial class TenantConfigLoader
         return new FileInfo(path).Length > MaxLogoBytes ? $"'{logo}' is larger than {MaxLogoBytes / 1024} KB." : null;
     }
 
+    /// <summary>The forms tenant.yaml names (supervision types' contract and record forms, reports' forms) must be among the tenant's forms.</summary>
+    public static IReadOnlyList<ConfigError> CheckFormReferences(TenantSettings s, string file, Func<string, bool> formExists)
+    {
+        var errors = new List<ConfigError>();
+        foreach (var type in s.Supervision.Types)
+            foreach (var (key, form) in new[] { ("contractForm", type.ContractForm), ("recordForm", type.RecordForm) })
+                if (form is not null && !formExists(form))
+                    errors.Add(new ConfigError(file, 0, 0, $"supervision.types.{type.Id}.{key}: there is no form '{form}' in forms/."));
+        foreach (var report in s.Reports.Where(r => r.Form is not null && !formExists(r.Form)))
+            errors.Add(new ConfigError(file, 0, 0, $"reports.{report.Id}.form: there is no form '{report.Form}' in forms/."));
+        return errors;
+    }
+
     /// <summary>Every tenants/&lt;slug&gt;/tenant.yaml below <paramref name="root"/>, with the folder name checked against the identifier.</summary>
     public static IReadOnlyList<(string Folder, string Yaml, TenantLoadResult Result)> LoadFolder(string root)
     {
@@ -166,13 +179,7 @@ public static partial class TenantConfigLoader
             if (result.Settings?.Theme.Logo is { } logo && LogoProblem(dir, logo) is { } problem)
                 result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, "theme.logo: " + problem)] };
             if (result.Settings is { } st)
-                foreach (var type in st.Supervision.Types)
-                    foreach (var (key, form) in new[] { ("contractForm", type.ContractForm), ("recordForm", type.RecordForm) })
-                        if (form is not null && !File.Exists(Path.Combine(dir, "forms", form + ".yaml")))
-                            result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, $"supervision.types.{type.Id}.{key}: there is no form '{form}' in forms/.")] };
-            if (result.Settings is { } sr)
-                foreach (var report in sr.Reports.Where(r => r.Form is not null && !File.Exists(Path.Combine(dir, "forms", r.Form + ".yaml"))))
-                    result = result with { Errors = [.. result.Errors, new ConfigError(file, 0, 0, $"reports.{report.Id}.form: there is no form '{report.Form}' in forms/.")] };
+                result = result with { Errors = [.. result.Errors, .. CheckFormReferences(st, file, form => File.Exists(Path.Combine(dir, "forms", form + ".yaml")))] };
             list.Add((dir, yaml, result));
         }
         return list;

@@ -26,12 +26,15 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
     {
         var identifier = tenant.Tenant.Identifier;
         var forms = Path.Combine(files.Root, identifier, "forms");
+        // The forms folder and the published forms: a tenant made in the browser has only the latter.
+        var formIds = Directory.Exists(forms) ? Directory.GetFiles(forms, "*.yaml").Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.Ordinal) : new HashSet<string>(StringComparer.Ordinal);
+        formIds.UnionWith(db.FormVersions.AsNoTracking().Select(v => v.FormId).Distinct().ToList());
         return new WorkflowEnvironment
         {
             EventTypes = EventTypes.All.ToHashSet(StringComparer.Ordinal),
-            TemplateNames = templates.Names(identifier),
+            TemplateNames = EmailTemplateCatalog.NameSet(db, templates, identifier),
             TenantRoleIds = tenant.Tenant.Settings.Roles.Select(r => r.Id).ToHashSet(StringComparer.Ordinal),
-            FormIds = Directory.Exists(forms) ? Directory.GetFiles(forms, "*.yaml").Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.Ordinal) : new HashSet<string>(),
+            FormIds = formIds,
         };
     }
 
@@ -41,7 +44,11 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
     /// Loads and validates a definition against what the tenant has, as publishing would: the
     /// definition (null when it does not load) and every error with its line and column.
     /// </summary>
-    public (WorkflowDefinition? Definition, IReadOnlyList<WorkflowError> Errors) Check(string text, string file, string? workflowId = null)
+    public (WorkflowDefinition? Definition, IReadOnlyList<WorkflowError> Errors) Check(string text, string file, string? workflowId = null) =>
+        Check(text, file, workflowId, Environment());
+
+    /// <summary>The same check against a given environment (an import checks against the forms and templates it brings).</summary>
+    public static (WorkflowDefinition? Definition, IReadOnlyList<WorkflowError> Errors) Check(string text, string file, string? workflowId, WorkflowEnvironment environment)
     {
         var loaded = WorkflowLoader.Load(text ?? "", file);
         var errors = loaded.Errors.ToList();
@@ -49,7 +56,7 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
         {
             if (workflowId is not null && d.Id != workflowId)
                 errors.Add(new WorkflowError(file, d.PositionOf("id").Line, d.PositionOf("id").Column, $"The workflow id '{d.Id}' must be '{workflowId}'."));
-            errors.AddRange(WorkflowValidator.Validate(d, Environment(), file));
+            errors.AddRange(WorkflowValidator.Validate(d, environment, file));
         }
         return (loaded.Definition, errors);
     }

@@ -39,7 +39,9 @@ internal static class Scenario
         return loaded.Settings!;
     });
 
-    public static PeopleDirectory People(string tenant, bool group) => new()
+    public static PeopleDirectory People(string tenant, bool group) => People(Tenant(tenant), group);
+
+    public static PeopleDirectory People(TenantSettings tenant, bool group) => new()
     {
         Supervisor = Supervisor,
         Supervisees = group ? [Supervisee, SecondSupervisee] : [Supervisee],
@@ -47,21 +49,24 @@ internal static class Scenario
         LineManagerOfSupervisor = SupervisorsLineManager,
         Person = Person,
         LineManagerOfPerson = PersonsLineManager,
-        RoleHolders = Tenant(tenant).Roles.ToDictionary(r => r.Id, r => (IReadOnlyList<Recipient>)[RoleHolder(r.Id)]),
+        RoleHolders = tenant.Roles.ToDictionary(r => r.Id, r => (IReadOnlyList<Recipient>)[RoleHolder(r.Id)]),
         StaffRoleHolders = new Dictionary<string, IReadOnlyList<Recipient>> { ["safeguarding-lead"] = [SafeguardingLead] },
     };
 
     /// <summary>A relationship of the tenant's supervision type <paramref name="typeId"/>, with its real frequency policy, term dates and closure days.</summary>
-    public static SimulationSettings Settings(string tenant, string typeId)
+    public static SimulationSettings Settings(string tenant, string typeId) => Settings(Tenant(tenant), typeId);
+
+    /// <summary>The same, from settings as a tenant has them (one made in the browser has no file).</summary>
+    public static SimulationSettings Settings(TenantSettings t, string typeId)
     {
-        var t = Tenant(tenant);
+        var tenant = t.Identifier;
         var type = t.Supervision.Type(typeId);
         Assert.True(type is not null, $"{tenant} has no supervision type {typeId}");
         var group = type!.IsGroup;
         Assert.Equal("Europe/London", t.TimeZone);
         return new SimulationSettings
         {
-            People = People(tenant, group),
+            People = People(t, group),
             Zone = London,
             ClosureDays = [.. t.ClosureDays.Select(c => c.Date)],
             Calendar = t.Calendar(),
