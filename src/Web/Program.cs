@@ -31,6 +31,7 @@ builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
 builder.Services.AddScoped<SupervisionHub.Web.Configuration.ConfigurationTransfer>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
 builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();
+builder.Services.AddScoped<TenantSettingsEditor>();
 builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditChain>();
 builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditLog>();
 builder.Services.AddScoped<SupervisionHub.Web.Audit.SubjectAccess>();

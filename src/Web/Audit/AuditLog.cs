@@ -31,7 +31,7 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
     /// <summary>The kinds of thing an entry is about.</summary>
     public static readonly IReadOnlyList<(string Entity, string Label)> Entities =
     [
-        ("record", "Record or agreement"), ("link", "Email link"), ("person", "Person (subject access)"), ("audit-log", "Audit log"), ("form", "Form definition"),
+        ("record", "Record or agreement"), ("link", "Email link"), ("person", "Person (subject access)"), ("audit-log", "Audit log"), ("form", "Form definition"), ("tenant-settings", "Organisation settings"),
         ("workflow", "Rule (workflow)"), ("email-template", "Email template"), ("workflow-run", "Run of a rule"),
         ("configuration", "The organisation's configuration"),
     ];

@@ -18,6 +18,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.Property(t => t.Identifier).HasMaxLength(63);
         b.HasIndex(t => t.Identifier).IsUnique();
         b.Property(t => t.Name).HasMaxLength(200);
+        b.Property(t => t.ImportedFileHash).HasMaxLength(64);
     }
 }
 

@@ -30,6 +30,8 @@ public static class Navigation
             yield return (root + "/audit", "Audit log");
         if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))
             yield return (root + "/admin/forms", "Edit forms");
+        if (user.IsInRole(StaffRoleNames.Name(StaffRoles.TenantAdmin)))
+            yield return (root + "/admin/settings", "Settings");
         yield return (root + "/forms", "Forms and records");
         yield return (root + "/account/security", "Account security");
     }

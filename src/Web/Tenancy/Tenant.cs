@@ -25,6 +25,15 @@ public sealed class Tenant
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>
+    /// The hash of the tenant.yaml file text last imported. Start-up re-imports the file only when
+    /// its text has changed since, so settings an admin changed in the browser are not undone by a
+    /// restart (ADR 0013), and a changed file still wins.
+    /// </summary>
+    public string? ImportedFileHash { get; private set; }
+
+    public void ImportedFromFile(string fileHash) => ImportedFileHash = fileHash;
+
     public void Reconfigure(TenantSettings settings, string yaml, DateTimeOffset now)
     {
         if (settings.Id != Id)

@@ -21,15 +21,22 @@ public sealed class TenantCatalogSync(AppDbContext db, TimeProvider clock, ILogg
         foreach (var (_, yaml, result) in loaded)
         {
             var settings = result.Settings!;
+            var fileHash = Records.FormVersion.Hash(yaml);
             if (!stored.TryGetValue(settings.Id, out var tenant))
             {
-                db.Tenants.Add(new Tenant(settings, yaml, clock.GetUtcNow()));
+                var added = new Tenant(settings, yaml, clock.GetUtcNow());
+                added.ImportedFromFile(fileHash);
+                db.Tenants.Add(added);
                 log.LogInformation("Added tenant {Identifier} from the tenants folder", settings.Identifier);
             }
-            else if (tenant.ConfigurationYaml != yaml)
+            else if (tenant.ImportedFileHash != fileHash) // the file changed since it was last imported
             {
-                tenant.Reconfigure(settings, yaml, clock.GetUtcNow());
-                log.LogInformation("Updated tenant {Identifier} from the tenants folder", settings.Identifier);
+                if (tenant.ConfigurationYaml != yaml)
+                {
+                    tenant.Reconfigure(settings, yaml, clock.GetUtcNow());
+                    log.LogInformation("Updated tenant {Identifier} from the tenants folder", settings.Identifier);
+                }
+                tenant.ImportedFromFile(fileHash);
             }
         }
         await db.SaveChangesAsync(ct);
