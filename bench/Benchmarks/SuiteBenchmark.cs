@@ -193,7 +193,7 @@ internal static class SuiteBenchmark
         table.AppendLine(CultureInfo.InvariantCulture, $"Machine load (load averages 1/5/15 min, /proc/loadavg) {loadBefore} at the start and {loadAfter} at the end: on 2 shared cores, anything over 2 means other work competed for the CPU.");
         table.AppendLine(CultureInfo.InvariantCulture, $"Data: {generatedNote}.");
         table.AppendLine(CultureInfo.InvariantCulture, $"Pages: the app on Kestrel (`WebApplicationFactory.UseKestrel`, a real socket on 127.0.0.1), signed in as lead@{PageTenant}.example (safeguarding lead of a tenant with {SuperviseesPerTenant:N0} supervisees); "
-                                                       + $"{Workers} concurrent workers sharing one HttpClient, each sending GETs back to back for {SecondsPerPage} s per page after two warm-up requests; pages measured one after another, the baseline first and again last; "vs baseline" is a page's throughput over the mean of the two baseline runs' throughput.");
+                                                       + $"{Workers} concurrent workers sharing one HttpClient, each sending GETs back to back for {SecondsPerPage} s per page after two warm-up requests; pages measured one after another, the baseline first and again last; \"vs baseline\" is a page's throughput over the mean of the two baseline runs' throughput.");
         table.AppendLine();
         table.AppendLine("| Page | Requests | p50 | p95 | p99 | Max | Throughput | vs baseline | HTML |");
         table.AppendLine("|---|---|---|---|---|---|---|---|---|");
