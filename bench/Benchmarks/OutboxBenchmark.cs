@@ -30,11 +30,12 @@ internal static class OutboxBenchmark
     private const int Emails = 1_000;
     private const string From = "noreply@supervisionhub.example";
 
-    private sealed record Row(string Name, string Time, string Rate, string Latency, string Memory, string Note);
+    internal sealed record Row(string Name, string Time, string Rate, string Latency, string Memory, string Note);
 
     public static void Run() => RunAsync().GetAwaiter().GetResult();
 
-    private static async Task RunAsync()
+    /// <summary>Runs the three rows, writes the OUTBOX section and returns the rows (the suite benchmark reports them too).</summary>
+    internal static async Task<List<Row>> RunAsync()
     {
         var root = Bench.FindRoot();
         var loadBefore = LoadAverage();
@@ -139,6 +140,7 @@ internal static class OutboxBenchmark
         Console.WriteLine(table);
         Bench.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), "OUTBOX", table.ToString());
         try { Directory.Delete(data, recursive: true); } catch (IOException) { /* a file still open; it is in the temp folder */ }
+        return rows;
     }
 
     private static async Task<(double Seconds, int Rounds, long Allocated)> TimeAsync(Func<Task<int>> work)

@@ -21,6 +21,7 @@ internal static class Program
         ["dashboard"] = DashboardBenchmark.Run,
         ["workflows"] = WorkflowBenchmark.Run,
         ["outbox"] = OutboxBenchmark.Run,
+        ["suite"] = SuiteBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -44,7 +44,7 @@ internal static partial class WorkflowBenchmark
     private const int Batch = 500;
     private const int ScheduleDays = 3;
 
-    private sealed record Row(string Name, string Runs, string Time, string Rate, string Note);
+    internal sealed record Row(string Name, string Runs, string Time, string Rate, string Note);
 
     public static void Run() => RunAsync().GetAwaiter().GetResult();
 
@@ -78,7 +78,7 @@ internal static partial class WorkflowBenchmark
 
     private sealed record EngineEvent(string Tenant, WorkflowContext Context);
 
-    private static List<Row> EnginePath(string root, List<string> notes)
+    internal static List<Row> EnginePath(string root, List<string> notes)
     {
         var files = Directory.GetFiles(Path.Combine(root, "tenants"), "*.yaml", SearchOption.AllDirectories)
             .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == "workflows").Order(StringComparer.Ordinal).ToList();
