@@ -24,8 +24,8 @@ namespace SupervisionHub.Web.Email;
 /// </summary>
 public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOptions<SmtpOptions> options, TimeProvider clock, ILogger<OutboxSender> log)
 {
-    /// <summary>Far longer than one send may take (the SMTP timeout is 30 s), so a claim never lapses under a live sender.</summary>
-    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
+    /// <summary>Far longer than one send may take (Smtp:ClaimSeconds, five minutes by default; the SMTP timeout is 30 s), so a claim never lapses under a live sender.</summary>
+    public TimeSpan ClaimFor => TimeSpan.FromSeconds(options.Value.ClaimSeconds);
 
     /// <returns>How many messages the server accepted.</returns>
     public async Task<int> SendDueAsync(string workerId, CancellationToken ct)

@@ -19,6 +19,9 @@ public sealed class SmtpOptions
     public int PollSeconds { get; set; } = 5;
     public int BatchSize { get; set; } = 50;
     public int TimeoutSeconds { get; set; } = 30;
+    /// <summary>How long a claimed message stays this node's (ADR 0007): a node that dies mid-send leaves its one
+    /// message to the others after this. Must outlast a connect and a send (twice the timeout) and the save after.</summary>
+    public int ClaimSeconds { get; set; } = 300;
 
     public bool IsConfigured => Enabled && !string.IsNullOrWhiteSpace(Host);
 
@@ -30,6 +33,8 @@ public sealed class SmtpOptions
             yield return "Smtp:From must be the service's sending address when Smtp:Host is set.";
         if (Port is <= 0 or > 65535) yield return "Smtp:Port must be a port number.";
         if (string.IsNullOrEmpty(User) != string.IsNullOrEmpty(Password)) yield return "Smtp:User and Smtp:Password go together.";
+        if (ClaimSeconds <= 2 * Math.Max(1, TimeoutSeconds))
+            yield return "Smtp:ClaimSeconds must be more than twice Smtp:TimeoutSeconds, or a claim could lapse under a live sender and the email go twice.";
     }
 }
 

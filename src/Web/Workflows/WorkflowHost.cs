@@ -22,8 +22,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
 {
     private static readonly WorkflowRunner Runner = new();
 
-    /// <summary>How long a claimed timer stays ours: a worker that dies mid-run releases it by expiry.</summary>
-    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(5);
+    /// <summary>How long a claimed event or timer stays ours (Workflows:ClaimSeconds, five minutes by default): a worker that dies mid-run releases it by expiry.</summary>
+    public TimeSpan ClaimFor => TimeSpan.FromSeconds(Math.Max(30, config.GetValue("Workflows:ClaimSeconds", 300)));
 
     private string BaseUrl => TaskLinks.TenantRoot(config, tenant.Tenant.Identifier);
 

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SupervisionHub.Web.Tests.Operations;
+
+/// <summary>
+/// The built service as a real process of its own (`dotnet SupervisionHub.Web.dll`), as a node of
+/// a deployment runs it: its own port, its background workers, killed like a crashed machine.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+    private readonly HttpClient _http;
+
+    public int Port { get; } = FreePort();
+    public int Id => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public AppProcess(IDictionary<string, string?> settings)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "SupervisionHub.Web.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Testing", ["DOTNET_ENVIRONMENT"] = "Testing" },
+        };
+        start.ArgumentList.Add(dll);
+        start.ArgumentList.Add($"--urls=http://127.0.0.1:{Port}");
+        foreach (var (key, value) in settings) start.ArgumentList.Add($"--{key}={value}");
+        _process = Process.Start(start) ?? throw new InvalidOperationException("The app did not start.");
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{Port}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        _output.Enqueue(line);
+        while (_output.Count > 300) _output.TryDequeue(out _);
+    }
+
+    /// <summary>The last lines the process wrote, for a failure message.</summary>
+    public string Output => string.Join('\n', _output);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits until /health/ready answers (migrated, seeded, serving).</summary>
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
+        while (true)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                using var response = await _http.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (response.IsSuccessStatusCode) return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { /* not up yet */ }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The app was not ready within {timeout ?? TimeSpan.FromMinutes(2)}:\n{Output}");
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>As a power cut: no shutdown, no finally blocks, no last save.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        _http.Dispose();
+    }
+}
