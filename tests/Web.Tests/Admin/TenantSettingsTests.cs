@@ -7,22 +7,8 @@ using SupervisionHub.Web.Tests.Workflows;
 
 namespace SupervisionHub.Web.Tests.Admin;
 
-public sealed class SettingsFixture : IDisposable
-{
-    public SharedFolders Folders { get; } = new();
-    public SettableClock Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 9, 0, 0, TimeSpan.Zero));
-    public WorkflowAppFactory App { get; }
-    public SettingsFixture() => App = new WorkflowAppFactory(Folders.Data, Folders.Tenants, Clock);
-
-    public void Dispose()
-    {
-        App.Dispose();
-        Folders.Dispose();
-    }
-}
-
 /// <summary>A tenant admin changes the organisation's settings in the browser: checked in full, in force at once, audited, kept over a restart until the file changes.</summary>
-public sealed class TenantSettingsTests(SettingsFixture fx) : IClassFixture<SettingsFixture>
+public sealed class TenantSettingsTests(ClockedAppFixture fx) : IClassFixture<ClockedAppFixture>
 {
     private const string Tenant = "devon-torbay";
 

@@ -12,28 +12,12 @@ using SupervisionHub.Web.Workflows;
 
 namespace SupervisionHub.Web.Tests.Links;
 
-/// <summary>One app with a settable clock over a copy of the founding tenants; emails are read from the outbox.</summary>
-public sealed class LinkAppFixture : IDisposable
-{
-    public SharedFolders Folders { get; } = new();
-    public SettableClock Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 9, 0, 0, TimeSpan.Zero));
-    public WorkflowAppFactory App { get; }
-
-    public LinkAppFixture() => App = new WorkflowAppFactory(Folders.Data, Folders.Tenants, Clock);
-
-    public void Dispose()
-    {
-        App.Dispose();
-        Folders.Dispose();
-    }
-}
-
 /// <summary>
 /// Email links from the attacker's side as well as the person's: a link opens one task, and a
 /// record only after a code sent to the same address; links of one tenant mean nothing in another;
 /// used and expired links stop working; guessing tokens and codes fails and is slowed.
 /// </summary>
-public sealed partial class EmailLinkTests(LinkAppFixture fx) : IClassFixture<LinkAppFixture>
+public sealed partial class EmailLinkTests(ClockedAppFixture fx) : IClassFixture<ClockedAppFixture>
 {
     private WorkflowAppFactory App => fx.App;
 
@@ -224,7 +208,7 @@ public sealed partial class EmailLinkTests(LinkAppFixture fx) : IClassFixture<Li
 }
 
 /// <summary>Forms asked for by a rule arrive with their own link: an evaluation opens as the person's own draft; an anonymous audit keeps no identity.</summary>
-public sealed partial class RequestedFormLinkTests(LinkAppFixture fx) : IClassFixture<LinkAppFixture>
+public sealed partial class RequestedFormLinkTests(ClockedAppFixture fx) : IClassFixture<ClockedAppFixture>
 {
     private WorkflowAppFactory App => fx.App;
 

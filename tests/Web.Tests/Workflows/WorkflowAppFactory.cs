@@ -77,3 +77,19 @@ public sealed class SharedFolders : IDisposable
         try { Directory.Delete(Data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
     }
 }
+
+/// <summary>One app with a settable clock over a copy of the founding tenants; for a test class (emails are read from the outbox; nothing runs in the background).</summary>
+public sealed class ClockedAppFixture : IDisposable
+{
+    public SharedFolders Folders { get; } = new();
+    public SettableClock Clock { get; } = new(new DateTimeOffset(2026, 11, 18, 9, 0, 0, TimeSpan.Zero));
+    public WorkflowAppFactory App { get; }
+
+    public ClockedAppFixture() => App = new WorkflowAppFactory(Folders.Data, Folders.Tenants, Clock);
+
+    public void Dispose()
+    {
+        App.Dispose();
+        Folders.Dispose();
+    }
+}
