@@ -8,9 +8,16 @@ if (form && text && status) {
   let latest = 0
   const check = async () => {
     const mine = ++latest
+    // A check that cannot run says so, rather than leaving an old "no problems" in place.
+    const unchecked = () => {
+      if (mine !== latest) return
+      status.textContent = 'This could not be checked as you typed (offline or signed out?). Use "Check" before publishing.'
+      status.classList.remove('govuk-error-message')
+    }
     try {
       const response = await fetch(form.dataset.validate, { method: 'POST', body: new FormData(form), credentials: 'same-origin' })
-      if (!response.ok || mine !== latest) return
+      if (mine !== latest) return
+      if (!response.ok) return unchecked()
       const { errors } = await response.json()
       status.textContent = errors.length === 0
         ? 'Checked as you typed: no problems found.'
@@ -18,7 +25,7 @@ if (form && text && status) {
           errors.slice(0, 5).map(e => `Line ${e.line}: ${e.message}`).join(' ') + (errors.length > 5 ? ' Use "Check" to see them all.' : '')
       status.classList.toggle('govuk-error-message', errors.length > 0)
     } catch {
-      // Offline or signed out: the "Check" button still works.
+      unchecked()
     }
   }
   text.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(check, 800) })
