@@ -31,6 +31,9 @@ public sealed class ReportJourneyTests(BrowserFixture fx)
         var page = await fx.NewPageAsync();
         await page.SignInAsync(Tenant, $"lead@{Tenant}.example");
 
+        await TabToAsync(page, $"a[href='/{Tenant}/reports']");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync($"**/{Tenant}/reports");
         await TabToAsync(page, $"a[href='/{Tenant}/reports/compliance']");
         await page.Keyboard.PressAsync("Enter");
         await page.WaitForURLAsync($"**/{Tenant}/reports/compliance");

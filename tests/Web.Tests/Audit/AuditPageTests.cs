@@ -131,7 +131,8 @@ public sealed class AuditPageTests(AuditPageFactory app) : IClassFixture<AuditPa
         Assert.Equal(HttpStatusCode.OK, (await supervisor.GetAsync($"/{T}/records/{seed.Record}")).StatusCode);
 
         var admin = await As(T, $"admin@{T}.example");
-        Assert.Contains($"href=\"/{T}/audit\"", await admin.GetStringAsync($"/{T}"));
+        Assert.Contains($"href=\"/{T}/admin\">Administration<", await admin.GetStringAsync($"/{T}"));
+        Assert.Contains($"href=\"/{T}/audit\"", await admin.GetStringAsync($"/{T}/admin"));
         var html = await admin.GetStringAsync($"/{T}/audit?person={seed.Auditor}");
         Assert.True(Rows(html) >= 1);
         Assert.Contains("Auditor read", html);

@@ -157,7 +157,8 @@ public sealed class ComplianceReportTests(ReportFixture app) : IClassFixture<Rep
         Assert.DoesNotContain("Paul Two", html); // Mid Essex
         Assert.Contains($"href=\"/{A}/reports/compliance/print?Site=Thurrock%20Alliance\"", html);
         Assert.Contains($"href=\"/{A}/reports/compliance?Site=Thurrock%20Alliance&amp;handler=Csv&amp;part=breakdown\"", html);
-        Assert.Contains($"href=\"/{A}/reports/compliance\">Reports<", (await (await client.GetAsync($"/{A}")).Content.ReadAsStringAsync()));
+        Assert.Contains($"href=\"/{A}/reports\">Reports<", (await (await client.GetAsync($"/{A}")).Content.ReadAsStringAsync()));
+        Assert.Contains($"href=\"/{A}/reports/compliance\"", await client.GetStringAsync($"/{A}/reports"));
 
         var print = await client.GetAsync($"/{A}/reports/compliance/print?Site={Uri.EscapeDataString(ReportFixture.Thurrock)}");
         Assert.Equal(HttpStatusCode.OK, print.StatusCode);
@@ -206,7 +207,7 @@ public sealed class ComplianceReportTests(ReportFixture app) : IClassFixture<Rep
         Assert.Equal(HttpStatusCode.Forbidden, (await supervisee.GetAsync($"/{A}/reports/compliance")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await supervisee.GetAsync($"/{A}/reports/compliance?handler=Csv")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await supervisee.GetAsync($"/{A}/reports/compliance/print")).StatusCode);
-        Assert.DoesNotContain("/reports/compliance", await (await supervisee.GetAsync($"/{A}")).Content.ReadAsStringAsync());
+        Assert.DoesNotContain("/reports", await (await supervisee.GetAsync($"/{A}")).Content.ReadAsStringAsync());
 
         var supervisor = await app.SignedInAsync(A, "sam@mse-icb.example");
         Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.GetAsync($"/{A}/reports/compliance")).StatusCode);
