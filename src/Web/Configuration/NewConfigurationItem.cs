@@ -30,7 +30,7 @@ public static partial class NewConfigurationItem
                 ? $"The id must be lower-case letters, digits and hyphens, with no spaces or capitals, like 'wellbeing-check'."
                 : $"The id must be lower-case letters, digits and hyphens, starting and ending with a letter or digit, like 'wellbeing-check'.";
         if (Reserved.Contains(id)) return $"'{id}' cannot be used as an id. Choose another.";
-        if (exists(id)) return $"This organisation already has a {kind} with the id '{id}'. Choose another id, or change that {kind}.";
+        if (exists(id)) return $"This organisation already has {("aeiou".Contains(kind[0], StringComparison.Ordinal) ? "an" : "a")} {kind} with the id '{id}'. Choose another id, or change that {kind}.";
         return null;
     }
 
