@@ -104,6 +104,14 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
     public async Task Bad_or_taken_ids_and_missing_titles_are_refused_with_a_message_at_the_field_keeping_what_was_typed()
     {
         var admin = await AdminAsync();
+        // Each create page's own form carries the antiforgery token (a browser posts only that form's fields).
+        foreach (var kind in new[] { "forms", "workflows", "emails" })
+        {
+            var html = await admin.GetStringAsync($"/{T}/admin/{kind}/new");
+            var form = Regex.Match(html, $"<form method=\"post\" action=\"/{T}/admin/{kind}/new\"[^>]*>(.*?)</form>", RegexOptions.Singleline);
+            Assert.True(form.Success, kind);
+            Assert.Contains("name=\"__RequestVerificationToken\"", form.Groups[1].Value);
+        }
         foreach (var (kind, id, title, message) in new[]
         {
             ("forms", "", "A title", "Enter an id for the form."),
