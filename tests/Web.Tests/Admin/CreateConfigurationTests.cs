@@ -45,6 +45,26 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
     private Task<string> StaffIdAsync(string email, string tenant = T) =>
         app.InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().Staff.Where(s => s.Email == email).Select(s => s.Id).SingleAsync());
 
+    [Theory]
+    [InlineData("Wellbeing check")]
+    [InlineData("Check: how are you? #1")]
+    [InlineData("Yes")]
+    [InlineData("The \"four functions\" \\ model, revised")]
+    [InlineData("  Spaces around  ")]
+    public void Skeletons_check_as_they_are_and_keep_any_title_exactly(string title)
+    {
+        var form = SupervisionHub.Forms.Definitions.FormLoader.Load(NewConfigurationItem.BlankForm("a-form", title), "a-form.yaml");
+        Assert.Empty(form.Errors);
+        Assert.Equal(title.Trim(), form.Definition!.Title);
+        var rule = SupervisionHub.Workflows.Engine.WorkflowLoader.Load(NewConfigurationItem.BlankRule("a-rule", title), "a-rule.yaml");
+        Assert.Empty(rule.Errors);
+        Assert.Equal(title.Trim(), rule.Definition!.Title);
+        var copy = SupervisionHub.Forms.Definitions.FormLoader.Load(NewConfigurationItem.Copy("id: old\ntitle: >\n  An old title\n  on two lines\nsections:\n  - id: s\n    title: S\n    fields:\n      - { id: q, type: text, label: Q }\n", "b-form", title), "b-form.yaml");
+        Assert.Empty(copy.Errors);
+        Assert.Equal(("b-form", title.Trim()), (copy.Definition!.Id, copy.Definition.Title));
+        Assert.Null(EmailTemplateCatalog.Preview("t", NewConfigurationItem.BlankTemplate("Hello {{ supervisee.name }}"), EmailTemplateCatalog.SampleModel("x", "X", new DateOnly(2026, 1, 1))).Error);
+    }
+
     [Fact]
     public async Task A_form_made_from_blank_is_edited_as_a_draft_and_publishing_makes_version_1_listed_and_audited()
     {
