@@ -101,6 +101,7 @@ if (command is not null)
 
 await ServiceSetup.PrepareDatabaseAsync(app.Services, tenantsRoot, app.Lifetime.ApplicationStopping);
 
+app.UseTrustedProxies(app.Configuration); // first: every later part (rate limits, HSTS, cookies) sees the client, not the proxy
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/errors/{0}");

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -77,6 +78,30 @@ public static class ServiceSetup
                 $"{ctx.Connection.RemoteIpAddress}|{ctx.GetRouteValue("tenant")}",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = linkPermits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+    }
+
+    /// <summary>
+    /// Behind a load balancer every request comes from the balancer's address, so the per-address
+    /// rate limits would throttle a whole organisation as one client, and HTTPS would look like
+    /// HTTP. X-Forwarded-For/-Proto are believed only from the proxies named in configuration
+    /// (ReverseProxy:KnownProxies, addresses; ReverseProxy:KnownNetworks, CIDR ranges): from
+    /// anyone else they are ignored, or a password guesser would rotate the header to dodge the limit.
+    /// </summary>
+    public static void UseTrustedProxies(this IApplicationBuilder app, IConfiguration config)
+    {
+        var proxies = config.GetSection("ReverseProxy:KnownProxies").Get<string[]>() ?? [];
+        var networks = config.GetSection("ReverseProxy:KnownNetworks").Get<string[]>() ?? [];
+        if (proxies.Length == 0 && networks.Length == 0) return;
+        var options = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+            ForwardLimit = config.GetValue("ReverseProxy:ForwardLimit", 1),
+        };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var p in proxies) options.KnownProxies.Add(System.Net.IPAddress.Parse(p.Trim()));
+        foreach (var n in networks) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(n.Trim()));
+        app.UseForwardedHeaders(options);
     }
 
     /// <summary>Headers every response carries: no inline script or style, no framing, no referrer leaks of paths.</summary>

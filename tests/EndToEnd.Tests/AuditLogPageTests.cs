@@ -39,6 +39,7 @@ public sealed class AuditLogPageTests(BrowserFixture fx)
 
         var page = await fx.NewPageAsync();
         await page.SignInAsync(Tenant, $"admin@{Tenant}.example");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Audit log" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Audit log");
         await page.GetByRole(AriaRole.Link, new() { NameRegex = new System.Text.RegularExpressions.Regex("^Check that no entry") }).ClickAsync();

@@ -30,7 +30,11 @@ public sealed class EmailPageTests(BrowserFixture fx)
 
         var page = await fx.NewPageAsync();
         await page.SignInAsync("ascent", "admin@ascent.example");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Emails" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Administration" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Administration");
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("administration");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Emails", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Emails");
         await Assertions.Expect(page.Locator("#failed")).ToContainTextAsync("E2E failed email");
         await Assertions.Expect(page.Locator("#failed")).ToContainTextAsync("The mail server refused a recipient (550).");

@@ -47,6 +47,7 @@ public sealed class FormEditorJourneyTests(BrowserFixture fx)
 
         // The editor, reached from the menu.
         await page.GotoAsync($"/{Tenant}");
+        await PressAsync(page.GetByRole(AriaRole.Link, new() { Name = "Administration" }));
         await PressAsync(page.GetByRole(AriaRole.Link, new() { Name = "Edit forms" }));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Edit forms");
         await page.AssertAccessibleAsync();

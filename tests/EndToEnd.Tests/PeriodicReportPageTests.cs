@@ -17,8 +17,9 @@ public sealed class PeriodicReportPageTests(BrowserFixture fx)
     {
         var page = await fx.NewPageAsync();
         await page.SignInAsync(Tenant, $"admin@{Tenant}.example");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Periodic reports", Exact = true }).ClickAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Periodic reports");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Reports", Exact = true }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Reports");
+        await Assertions.Expect(page.Locator("#compliance-link")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#reports")).ToContainTextAsync("Quality Assurance Committee");
         await page.AssertAccessibleAsync();
 

@@ -59,7 +59,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             }
             var context = await contexts.ForEventAsync(e, ct);
             // Waits first: an instance waiting for this event goes on before new ones start.
-            foreach (var waiting in waitingFor)
+            // The columns found the waits for this event and subject; the wait itself decides (e.g. only a record of its form).
+            foreach (var waiting in waitingFor.Where(w => WorkflowRunner.WaitingStep(WorkflowCatalog.Definition(w.Version), w.StateJson)?.Accepts(context.Event) != false))
                 await ApplyAsync(waiting, Runner.Resume(WorkflowCatalog.Definition(waiting.Version), waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
             foreach (var version in versions)
             {

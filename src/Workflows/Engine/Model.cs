@@ -78,9 +78,13 @@ public enum WaitMatch { Session, Relationship, Person }
 
 public sealed record WaitTimeout(int Days, bool WorkingDays);
 
-public sealed record WaitStep(string Id, string For, WaitMatch Match, WaitTimeout? Timeout, IReadOnlyList<WorkflowStep> OnEvent, IReadOnlyList<WorkflowStep> OnTimeout) : WorkflowStep(Id)
+/// <param name="Form">For record.* events, only a record of this form ends the wait (a session's own record must not end the wait for its evaluation).</param>
+public sealed record WaitStep(string Id, string For, WaitMatch Match, WaitTimeout? Timeout, IReadOnlyList<WorkflowStep> OnEvent, IReadOnlyList<WorkflowStep> OnTimeout, string? Form = null) : WorkflowStep(Id)
 {
     public override string Kind => "wait";
+
+    /// <summary>Whether this event, already known to be about the same session, relationship or person, ends the wait.</summary>
+    public bool Accepts(EventInfo e) => e.Type == For && (Form is null || e.Form == Form);
     public override IEnumerable<(string, IReadOnlyList<WorkflowStep>)> StepLists() => [("onEvent", OnEvent), ("onTimeout", OnTimeout)];
 }
 

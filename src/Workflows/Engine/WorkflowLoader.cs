@@ -210,7 +210,7 @@ public sealed partial class WorkflowLoader
             "request-booking" => new RequestBookingStep(id, Recipients(s, "to"), Str("template")),
             "create-task" => new CreateTaskStep(id, Recipients(s, "for"), Str("title"), Int(s, "dueInDays"), Bool(s, "workingDays")),
             "escalate" => new EscalateStep(id, Recipients(s, "to"), Str("template"), Str("reason")),
-            "wait" => new WaitStep(id, Str("for"), Match(s), Timeout(s), Steps("onEvent"), Steps("onTimeout")),
+            "wait" => new WaitStep(id, Str("for"), Match(s), Timeout(s), Steps("onEvent"), Steps("onTimeout"), OptionalString(s, "form")),
             "if" => new IfStep(id, Str("condition"), Steps("then"), Steps("else")),
             "switch" => new SwitchStep(id, Str("value"), Cases(Get(s, "cases")), Steps("default")),
             "set" => new SetStep(id, Str("name"), Str("value")),

@@ -75,6 +75,13 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         return run.Continue();
     }
 
+    /// <summary>The wait a stored run is paused at, if it is paused at one this definition has: hosts ask it whether an event ends the wait.</summary>
+    public static WaitStep? WaitingStep(WorkflowDefinition definition, string stateJson)
+    {
+        try { return JsonSerializer.Deserialize<State>(stateJson, Json)?.WaitingAt is { } id ? definition.AllSteps().OfType<WaitStep>().FirstOrDefault(w => w.Id == id) : null; }
+        catch (JsonException) { return null; }
+    }
+
     private static string Describe(EventInfo e) =>
         string.Join(", ", new[] { e.Type, e.Detail is null ? null : "detail " + e.Detail, "at " + e.OccurredAt.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture),
             e.SessionId is null ? null : "session " + e.SessionId, e.RelationshipId is null ? null : "relationship " + e.RelationshipId, e.StaffId is null ? null : "person " + e.StaffId }.Where(s => s is not null));

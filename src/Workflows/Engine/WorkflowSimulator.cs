@@ -170,7 +170,8 @@ public static class WorkflowSimulator
             var ctx = Context(h.Event, h.At, h.Answers);
             if (!h.Scheduled)
             {
-                foreach (var waiting in instances.Where(i => i.Last is { Status: RunStatus.Waiting } && Matches(i.Last.Waiting!, h.Event)).ToList())
+                foreach (var waiting in instances.Where(i => i.Last is { Status: RunStatus.Waiting } && Matches(i.Last.Waiting!, h.Event)
+                                                             && WorkflowRunner.WaitingStep(def, i.Last.StateJson)?.Accepts(h.Event) != false).ToList())
                     Record(waiting, runner.Resume(def, waiting.Last!.StateJson, new EventArrived(h.Event), ctx, h.At));
             }
             if (h.Scheduled || def.Trigger.Event == h.Event.Type)

@@ -100,6 +100,11 @@ public static class WorkflowValidator
                     case EscalateStep s: Recipients($"{id}.to", s.To, inForEach); Template($"{id}.template", s.Template); break;
                     case WaitStep s:
                         Event($"{id}.for", s.For, "to wait for");
+                        if (s.Form is { } waitForm)
+                        {
+                            if (!s.For.StartsWith("record.", StringComparison.Ordinal)) Error($"{id}.form", $"Only a record event has a form: '{s.For}' has none, so this wait would never end.");
+                            else if (!env.FormIds.Contains(waitForm)) Error($"{id}.form", $"There is no form '{waitForm}' in this tenant.");
+                        }
                         if (inForEach) Error(id, "A wait cannot be inside a for-each: a for-each runs every member at once and cannot pause.");
                         break;
                     case IfStep s:

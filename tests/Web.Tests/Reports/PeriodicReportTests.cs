@@ -218,7 +218,7 @@ public sealed class PeriodicReportTests(PeriodicReportFactory f) : IClassFixture
         var page = await admin.GetStringAsync("/mse-icb/reports/periodic/quarterly-attendance?Period=2031-05-17");
         Assert.Contains("April to June 2031", page);
         Assert.Contains("66.7%", page);
-        var index = await admin.GetStringAsync("/mse-icb/reports/periodic");
+        var index = await admin.GetStringAsync("/mse-icb/reports");
         Assert.Contains("Quarterly attendance report", index);
         Assert.Contains("Quarterly audit of evaluation forms", index);
         Assert.Contains("Quality Assurance Committee", index);
@@ -540,7 +540,7 @@ public sealed class PeriodicReportTests(PeriodicReportFactory f) : IClassFixture
 
         // And at the door: a river-tees admin's cookie does not open mse-icb's reports; a guessed report id is not there.
         var riverTees = await SignedIn("river-tees", "admin");
-        foreach (var url in new[] { "/mse-icb/reports/periodic", "/mse-icb/reports/periodic/quarterly-attendance", "/mse-icb/reports/periodic/quarterly-attendance?handler=Csv" })
+        foreach (var url in new[] { "/mse-icb/reports", "/mse-icb/reports/periodic/quarterly-attendance", "/mse-icb/reports/periodic/quarterly-attendance?handler=Csv" })
         {
             var response = await riverTees.GetAsync(url);
             Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -549,7 +549,7 @@ public sealed class PeriodicReportTests(PeriodicReportFactory f) : IClassFixture
         Assert.Equal(HttpStatusCode.NotFound, (await riverTees.GetAsync("/river-tees/reports/periodic/quarterly-attendance")).StatusCode);
         // Tenants without reports say so.
         var ascent = await SignedIn("ascent", "admin");
-        Assert.Contains("No periodic reports are set up", await ascent.GetStringAsync("/ascent/reports/periodic"));
+        Assert.Contains("No periodic reports are set up", await ascent.GetStringAsync("/ascent/reports"));
     }
 
     // ---------- configuration ----------

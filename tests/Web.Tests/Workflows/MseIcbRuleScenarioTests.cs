@@ -106,6 +106,20 @@ public sealed class MseIcbRuleScenarioTests
     }
 
     [Fact]
+    public void Mse_icb_R4_the_sessions_own_record_does_not_stop_the_evaluation_reminder()
+    {
+        var result = Run(Tenant, "evaluation-after-session", OneToOne, """
+            until: 2026-03-31
+            sessions:
+              - { date: 2026-03-02, outcome: attended, id: s1 }
+            events:
+              - { at: 2026-03-03T12:00+00:00, event: record.submitted, form: one-to-one-record, session: s1, person: pat }
+            """);
+        Assert.Equal(["evaluation-request", "evaluation-reminder"], result.Emails.Select(e => e.Template));
+        Assert.Equal([D(2026, 3, 11)], DaysOf(result, "remind"));
+    }
+
+    [Fact]
     public void Mse_icb_R4_a_record_of_another_session_does_not_stop_the_reminder()
     {
         var result = Run(Tenant, "evaluation-after-session", OneToOne, """

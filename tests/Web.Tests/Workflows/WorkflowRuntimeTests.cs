@@ -141,6 +141,53 @@ public sealed class WorkflowRuntimeTests
         Assert.Equal(0, await CountAsync(app, db => db.Events.CountAsync(e => e.DispatchedAt == null)));
     }
 
+    private const string WaitForAudit = """
+        id: test-wait-for-audit
+        title: Test - wait for the audit tool of the session, not any record
+        trigger: { event: session.attended }
+        steps:
+          - id: wait-for-audit
+            wait:
+              for: record.submitted
+              form: audit-tool
+              match: session
+              timeout: { days: 7 }
+              onEvent:
+                - id: audited
+                  note: "Audit tool in"
+        """;
+
+    [Fact]
+    public async Task A_wait_for_one_form_is_not_ended_by_another_record_of_the_same_session()
+    {
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-wait-for-audit", WaitForAudit);
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        var session = await AttendedSessionAsync(app, "audit-wait@river-tees.example");
+        await app.RoundAsync(T);
+        Task SubmitAsync(string formId) => app.InTenant(T, async sp =>
+        {
+            var version = await sp.GetRequiredService<Records.FormCatalog>().LatestVersionAsync(formId, CancellationToken.None);
+            var record = new Records.Submission(version!, session.Relationship.SupervisorId, clock.GetUtcNow());
+            record.LinkTo(session.RelationshipId, session.Id);
+            record.Submit(new System.Text.Json.Nodes.JsonObject(), clock.GetUtcNow());
+            var db = sp.GetRequiredService<AppDbContext>();
+            db.Submissions.Add(record);
+            await db.SaveChangesAsync();
+        });
+        Task<InstanceStatus> StatusAsync() => app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances
+            .Where(i => i.WorkflowId == "test-wait-for-audit").Select(i => i.Status).SingleAsync());
+
+        await SubmitAsync("supervision-record"); // the session's own record
+        await app.RoundAsync(T);
+        Assert.Equal(InstanceStatus.Waiting, await StatusAsync());
+
+        await SubmitAsync("audit-tool");
+        await app.RoundAsync(T);
+        Assert.Equal(InstanceStatus.Completed, await StatusAsync());
+    }
+
     [Fact]
     public async Task River_tees_R2_two_missed_sessions_email_the_line_manager_once_with_the_supervisee_copied()
     {

@@ -34,6 +34,8 @@ public sealed class WorkflowValidatorTests
         { "unknown tenant role", "role:safeguarding-team", "role:safeguarding-group", 15, "no role 'safeguarding-group'" },
         { "unknown trigger event", "event: session.missed", "event: session.mised", 5, "Did you mean 'session.missed'?" },
         { "wait for something that is not an event", "for: session.attended", "for: session.happened", 18, "not an event to wait for" },
+        { "a form on a wait for an event that has none", "for: session.attended", "for: session.attended\n      form: evaluation", 19, "has none, so this wait would never end" },
+        { "a wait for a form the tenant does not have", "for: session.attended", "for: record.submitted\n      form: evaluaton", 19, "no form 'evaluaton'" },
         { "unknown recipient word", "cc: [supervisee]", "cc: [supervisee-manager]", 9, "not a recipient" },
         { "unknown staff role", "for: [supervisor]", "for: [staff-role:head]", 22, "no staff role 'head'" },
         { "item outside a for-each", "for: [supervisor]", "for: [item]", 22, "only someone inside a for-each" },

@@ -6,9 +6,9 @@ using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 
-namespace SupervisionHub.Web.Pages.Reports.Periodic;
+namespace SupervisionHub.Web.Pages.Reports;
 
-/// <summary>The organisation's periodic reports, as its tenant.yaml names them, for admins, safeguarding leads and auditors.</summary>
+/// <summary>Every report in one place for admins, safeguarding leads and auditors: today's compliance, then the periodic reports its tenant.yaml names.</summary>
 public sealed class IndexModel(UserManager<StaffMember> users, PeriodicReports reports, ITenantContext tenant, TimeProvider clock) : PageModel
 {
     public IReadOnlyList<(ReportSettings Report, string? Audience, ReportPeriod Latest)> Reports { get; private set; } = [];
