@@ -94,13 +94,13 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
         {
             ["Creating"] = "true", ["Yaml"] = yaml, ["Add.Label"] = "How many hours did you rest this week?", ["Add.Type"] = "number",
             ["Add.Required"] = "yes", ["Add.Section"] = "main",
-        }, edit);
+        }, $"/{T}/admin/forms");
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         yaml = await TextOnPageAsync(added);
         Assert.Contains("label: How many hours did you rest this week?", yaml);
         Assert.Contains("name=\"Creating\" value=\"true\"", await added.Content.ReadAsStringAsync());
 
-        var published = await admin.PostForm(edit + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Yaml"] = yaml }, edit);
+        var published = await admin.PostForm(edit + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Yaml"] = yaml }, $"/{T}/admin/forms");
         Assert.Equal(HttpStatusCode.Redirect, published.StatusCode);
         var versions = await FormVersionsAsync("wellbeing-check");
         var v1 = Assert.Single(versions);
@@ -158,10 +158,17 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
         }
         Assert.Empty(await FormVersionsAsync("fine-id"));
 
-        // The editor of an id no form could have is not a way round the check.
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/forms/Bad_Id/edit")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/workflows/Bad_Id")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/emails/Bad_Id")).StatusCode);
+        // The editor of an id no form could have is not a way round the check; nor is a missing item without "create".
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/forms/Bad_Id/edit?title=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/workflows/Bad_Id?title=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/emails/Bad_Id?subject=x")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/forms/no-such-form/edit")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/workflows/no-such-rule")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/{T}/admin/workflows/no-such-rule?title=x")).StatusCode);
+        var noCreating = await admin.PostForm($"/{T}/admin/forms/no-such-form/edit?handler=Publish",
+            new Dictionary<string, string> { ["Yaml"] = NewConfigurationItem.BlankForm("no-such-form", "x") }, $"/{T}/admin/forms");
+        Assert.Equal(HttpStatusCode.NotFound, noCreating.StatusCode);
+        Assert.Empty(await FormVersionsAsync("no-such-form"));
     }
 
     [Fact]
@@ -176,14 +183,14 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
         Assert.Contains("# The framework asks for self-care plans", yaml); // comments are kept
 
         var edit = $"/{T}/admin/forms/staff-self-care/edit";
-        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostForm(edit + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Yaml"] = yaml }, edit)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await admin.PostForm(edit + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Yaml"] = yaml }, $"/{T}/admin/forms")).StatusCode);
         Assert.Equal(1, Assert.Single(await FormVersionsAsync("staff-self-care")).Version);
         Assert.Equal(source.Version, (await FormVersionsAsync("self-care-plan")).Max(v => v.Version)); // the original is untouched
 
         // A copy of a form the tenant does not have is refused, on the page and in the editor's address.
         var missing = await NewAsync(admin, T, "forms", "other-copy", "Other", "no-such-form");
         Assert.Contains("Choose a blank form or one of your forms to copy.", await missing.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/forms/other-copy/edit?from=no-such-form")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/{T}/admin/forms/other-copy/edit?title=Other&from=no-such-form")).StatusCode);
     }
 
     [Fact]
@@ -194,7 +201,7 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
         var yaml = await TextOnPageAsync(await admin.GetAsync(edit + "?title=Mine"));
         await app.InTenant(T, sp => sp.GetRequiredService<FormCatalog>().PublishAsync("race-form", NewConfigurationItem.BlankForm("race-form", "Theirs"), "race-form.yaml", null, CancellationToken.None));
 
-        var published = await admin.PostForm(edit + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Yaml"] = yaml }, edit);
+        var published = await admin.PostForm(edit + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Yaml"] = yaml }, $"/{T}/admin/forms");
         Assert.Equal(HttpStatusCode.OK, published.StatusCode);
         Assert.Contains("since you started this one", WebUtility.HtmlDecode(await published.Content.ReadAsStringAsync()));
         Assert.Equal("Theirs", Assert.Single(await FormVersionsAsync("race-form")).Title);
@@ -219,7 +226,7 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
         {
             ["Creating"] = "true", ["Text"] = text, ["History"] = "script",
             ["Script"] = "until: 2026-02-28\nsessions:\n  - { date: 2026-01-12, outcome: attended }\n  - { date: 2026-02-09, outcome: missed }\n",
-        }, url);
+        }, $"/{T}/workflows");
         var triedHtml = WebUtility.HtmlDecode(await tried.Content.ReadAsStringAsync());
         Assert.Contains("What would happen", triedHtml);
         Assert.Contains("A session was missed (1 in a row)", triedHtml);
@@ -228,7 +235,7 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
         var withEmail = text.Replace("  # - id: tell-supervisor\n  #   send-email: { to: [supervisor], template: supervision-overdue }",
             "  - id: remind\n    send-email: { to: [supervisee], template: second-reminder }", StringComparison.Ordinal);
         Assert.Contains("template: second-reminder", withEmail);
-        var refused = await admin.PostForm(url + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Text"] = withEmail }, url);
+        var refused = await admin.PostForm(url + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Text"] = withEmail }, $"/{T}/workflows");
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("second-reminder", WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync()));
         Assert.Null(await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowVersions.AsNoTracking().FirstOrDefaultAsync(v => v.WorkflowId == "second-miss")));
@@ -241,12 +248,12 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
         Assert.StartsWith("subject: Your supervision with {{ supervisor.name }}\n", templateText);
         Assert.Contains("Your supervision with Sam Supervisor", await templatePage.Content.ReadAsStringAsync()); // the preview
         var emailUrl = $"/{T}/admin/emails/second-reminder";
-        var publishedTemplate = await admin.PostForm(emailUrl + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Text"] = templateText }, emailUrl);
+        var publishedTemplate = await admin.PostForm(emailUrl + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Text"] = templateText }, $"/{T}/admin/emails");
         Assert.Equal(HttpStatusCode.Redirect, publishedTemplate.StatusCode);
         Assert.Contains("second-reminder", await admin.GetStringAsync($"/{T}/admin/emails"));
         Assert.Equal("create", (await AuditAsync("email-template", "second-reminder v1"))!.Action);
 
-        var published = await admin.PostForm(url + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Text"] = withEmail }, url);
+        var published = await admin.PostForm(url + "?handler=Publish", new Dictionary<string, string> { ["Creating"] = "true", ["Text"] = withEmail }, $"/{T}/workflows");
         Assert.Equal(HttpStatusCode.Redirect, published.StatusCode);
         var rule = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowVersions.AsNoTracking().SingleAsync(v => v.WorkflowId == "second-miss"));
         Assert.Equal((1, true, "session.missed"), (rule.Version, rule.IsCurrent, rule.TriggerEvent));
@@ -316,9 +323,10 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
             Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
             Assert.Contains("to copy", await refused.Content.ReadAsStringAsync());
         }
-        Assert.Equal(HttpStatusCode.NotFound, (await ascent.GetAsync("/ascent/admin/forms/my-functions/edit?from=four-functions")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await ascent.GetAsync("/ascent/admin/workflows/my-difficulties?from=difficulties")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await ascent.GetAsync("/ascent/admin/emails/my-third-party?from=difficulty-third-party")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ascent.GetAsync("/ascent/admin/forms/my-functions/edit?title=Mine&from=four-functions")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ascent.GetAsync("/ascent/admin/workflows/my-difficulties?title=Mine&from=difficulties")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ascent.GetAsync("/ascent/admin/emails/my-third-party?subject=Mine&from=difficulty-third-party")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ascent.GetAsync("/ascent/admin/forms/my-functions/edit?title=Mine")).StatusCode); // the same without the copy
 
         // Ids are per tenant: ascent may use an id Ralph Thoresby has, and gets its own blank form, not theirs.
         var own = await NewAsync(ascent, "ascent", "forms", "four-functions", "Our four functions");

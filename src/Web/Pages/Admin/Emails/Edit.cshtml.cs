@@ -36,8 +36,9 @@ public sealed class EditModel(EmailTemplateCatalog catalog, ITenantContext tenan
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
         Current = await catalog.CurrentAsync(Name, ct);
-        // A template being created: any name that could name one (no path is built from it).
-        return Current is not null || NewConfigurationItem.IdProblem(Name, "email template", _ => false) is null;
+        // A template being created (from "Create an email template", which gives a subject, or posted back by its page)
+        // under a name that could name one; any other missing template is not found. No path is built from the name.
+        return Current is not null || (Creating || NewSubject is not null) && NewConfigurationItem.IdProblem(Name, "email template", _ => false) is null;
     }
 
     /// <summary>A new template's first text: the skeleton with the subject typed, or a copy of one of this tenant's templates.</summary>

@@ -205,11 +205,14 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
         return Page();
     }
 
-    /// <summary>The form in force, or a form being created under an id that could name one.</summary>
+    /// <summary>
+    /// The form in force, or a form being created (from "Create a form", which gives a title, or posted back by its page)
+    /// under an id that could name one. Any other missing form is not found.
+    /// </summary>
     private async Task<bool> LoadCurrentAsync(CancellationToken ct)
     {
         Current = await catalog.LatestVersionAsync(FormId, ct);
-        return Current is not null || NewConfigurationItem.IdProblem(FormId, "form", _ => false) is null;
+        return Current is not null || (Creating || NewTitle is not null) && NewConfigurationItem.IdProblem(FormId, "form", _ => false) is null;
     }
 
     /// <summary>A new form's first text: the skeleton, or a copy of one of this tenant's forms (the query filter keeps it to this tenant).</summary>

@@ -56,8 +56,9 @@ public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, Workflow
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
         Current = await db.WorkflowVersions.AsNoTracking().Where(v => v.WorkflowId == Id).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct);
-        // A rule being created: any id that could name one (the query filter keeps the lookup to this tenant).
-        if (Current is null && NewConfigurationItem.IdProblem(Id, "rule", _ => false) is not null) return false;
+        // A rule being created (from "Create a rule", which gives a title, or posted back by its page) under an id that
+        // could name one; any other missing rule is not found. The query filter keeps the lookup to this tenant.
+        if (Current is null && !((Creating || NewTitle is not null) && NewConfigurationItem.IdProblem(Id, "rule", _ => false) is null)) return false;
         People = await tryIt.PeopleAsync(ct);
         return true;
     }
