@@ -67,6 +67,12 @@ public sealed class CreateFormJourneyTests(BrowserFixture fx)
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("create-form-editor");
 
+        // The code editor checks the unpublished text as it is typed.
+        await page.Locator("#yaml-editor .cm-content").FocusAsync();
+        await page.Keyboard.PressAsync("Control+End");
+        await page.Keyboard.TypeAsync("# Asked of every member of staff once a term.");
+        await Assertions.Expect(page.Locator("#check-status")).ToHaveTextAsync("No problems. Preview updated.");
+
         // Add a question by keyboard.
         await page.Locator("#Add_Label").FocusAsync();
         await page.Keyboard.TypeAsync(Question);

@@ -85,6 +85,11 @@ public sealed partial class CreateConfigurationTests(AppFactory app) : IClassFix
         var yaml = await TextOnPageAsync(page);
         Assert.StartsWith("id: wellbeing-check\ntitle: \"Wellbeing check: how are you?\"\n", yaml);
 
+        // The code editor's check as the admin types posts only the text: a form being created is checked too.
+        var validated = await admin.PostForm(edit + "?handler=Validate", new Dictionary<string, string> { ["Yaml"] = yaml + "colour: blue\n" }, $"/{T}/admin/forms");
+        Assert.Equal(HttpStatusCode.OK, validated.StatusCode);
+        Assert.Contains("&#x27;colour&#x27; is not a setting of a form", await validated.Content.ReadAsStringAsync());
+
         // The draft is the page: nothing is stored, listed or known to rules before it is published.
         Assert.Empty(await FormVersionsAsync("wellbeing-check"));
         Assert.DoesNotContain("wellbeing-check", await admin.GetStringAsync($"/{T}/admin/forms"));

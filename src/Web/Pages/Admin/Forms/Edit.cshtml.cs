@@ -102,7 +102,8 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     /// <summary>For the code editor as the admin types: the problems and the preview, as the page draws them.</summary>
     public async Task<IActionResult> OnPostValidateAsync(CancellationToken ct)
     {
-        if (!await LoadCurrentAsync(ct)) return NotFound();
+        // The code editor posts only the text: a form being created is checked too (nothing is read or saved).
+        if (!await LoadCurrentAsync(ct, creating: true)) return NotFound();
         await CheckAsync(ct);
         return Partial("_Check", this);
     }
@@ -209,10 +210,10 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     /// The form in force, or a form being created (from "Create a form", which gives a title, or posted back by its page)
     /// under an id that could name one. Any other missing form is not found.
     /// </summary>
-    private async Task<bool> LoadCurrentAsync(CancellationToken ct)
+    private async Task<bool> LoadCurrentAsync(CancellationToken ct, bool creating = false)
     {
         Current = await catalog.LatestVersionAsync(FormId, ct);
-        return Current is not null || (Creating || NewTitle is not null) && NewConfigurationItem.IdProblem(FormId, "form", _ => false) is null;
+        return Current is not null || (creating || Creating || NewTitle is not null) && NewConfigurationItem.IdProblem(FormId, "form", _ => false) is null;
     }
 
     /// <summary>A new form's first text: the skeleton, or a copy of one of this tenant's forms (the query filter keeps it to this tenant).</summary>
