@@ -74,20 +74,20 @@ public sealed class EmailTemplateCatalog(AppDbContext db, ITenantContext tenant,
 
     /// <summary>
     /// Publishes the text as the template's next version, if it is good and differs from the one in force.
-    /// An admin (<paramref name="actorId"/>) changes templates the tenant has; only an import (no actor, <paramref name="adding"/>)
-    /// adds a template the tenant has not had, as version 1.
+    /// Only with <paramref name="adding"/> (an import, or an admin's "Create an email template") is a template the tenant
+    /// has not had published, as version 1, under a name of lower-case letters, digits and hyphens.
     /// </summary>
     public async Task<PublishResult> PublishAsync(string name, string text, string? actorId, CancellationToken ct, bool adding = false)
     {
         text = (text ?? "").Replace("\r\n", "\n", StringComparison.Ordinal);
         var current = await CurrentAsync(name, ct);
-        if (current is null && !(adding && actorId is null && TenantConfigLoader.SlugPattern().IsMatch(name)))
+        if (current is null && !(adding && TenantConfigLoader.SlugPattern().IsMatch(name)))
             return new(null, $"There is no email template called {name}.", false);
         if (Preview(name, text).Error is { } error) return new(null, error, false);
         if (current is not null && current.Text.Replace("\r\n", "\n", StringComparison.Ordinal) == text) return new(null, null, false);
         var version = new EmailTemplateVersion(name, (current?.Version ?? 0) + 1, text, actorId ?? "import", clock.GetUtcNow());
         db.EmailTemplateVersions.Add(version);
-        if (actorId is not null) audit.Log(actorId, "publish", "email-template", $"{name} v{version.Version}");
+        if (actorId is not null) audit.Log(actorId, current is null ? "create" : "publish", "email-template", $"{name} v{version.Version}");
         await db.SaveChangesAsync(ct);
         return new(version, null, true);
     }

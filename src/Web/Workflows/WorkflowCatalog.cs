@@ -79,7 +79,8 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
         current?.Supersede();
         var version = new WorkflowVersion(id, (current?.Version ?? 0) + 1, text, definition.Title, definition.Trigger.Event, definition.Trigger.Schedule, clock.GetUtcNow());
         db.WorkflowVersions.Add(version);
-        if (actorId is not null) audit.Log(actorId, "publish", "workflow", $"{id} v{version.Version}");
+        // A rule's first version published by a person is a rule made in the browser (files and imports have no actor).
+        if (actorId is not null) audit.Log(actorId, current is null ? "create" : "publish", "workflow", $"{id} v{version.Version}");
         await db.SaveChangesAsync(ct);
         return new(version, [], true);
     }

@@ -237,6 +237,58 @@ public sealed class ConfigurationTests(AppFactory app) : IClassFixture<AppFactor
         await AssertBehavesAsAsync("ralph-copy-two");
     }
 
+    /// <summary>Creates an item in the browser as an admin does: "create", the editor's starting text, then Publish (version 1).</summary>
+    private static async Task CreateInBrowserAsync(HttpClient admin, string tenant, string kind, string id, string title, Func<string, string>? change = null)
+    {
+        var started = await admin.PostForm($"/{tenant}/admin/{kind}/new", new Dictionary<string, string> { ["Id"] = id, ["Title"] = title, ["From"] = "" });
+        Assert.Equal(HttpStatusCode.Redirect, started.StatusCode);
+        var editor = started.Headers.Location!.OriginalString;
+        var html = await admin.GetStringAsync(editor);
+        var field = kind == "forms" ? "Yaml" : "Text";
+        var text = WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, $"<textarea[^>]*name=\"{field}\"[^>]*>([^<]*)</textarea>").Groups[1].Value).TrimStart('\n');
+        var url = editor[..editor.IndexOf('?', StringComparison.Ordinal)];
+        var published = await admin.PostForm(url + "?handler=Publish", new Dictionary<string, string> { [field] = change?.Invoke(text) ?? text, ["Creating"] = "true" }, editor);
+        Assert.True(published.StatusCode == HttpStatusCode.Redirect, await published.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_form_rule_and_template_made_in_the_browser_are_exported_and_an_import_of_the_export_recreates_them()
+    {
+        const string D = "devon-torbay";
+        var admin = await SignedInAsync(D, "admin");
+        await CreateInBrowserAsync(admin, D, "forms", "reflection-log", "Reflection log");
+        await CreateInBrowserAsync(admin, D, "emails", "missed-once", "A session was missed");
+        await CreateInBrowserAsync(admin, D, "workflows", "tell-on-miss", "Tell the supervisee after a miss",
+            t => t.Replace("  # - id: tell-supervisor\n  #   send-email: { to: [supervisor], template: supervision-overdue }",
+                "  - id: tell\n    send-email: { to: [supervisee], template: missed-once }", StringComparison.Ordinal));
+
+        var entries = Entries(await ExportAsync(D));
+        var original = await PublishedAsync(D);
+        Assert.Contains("id: reflection-log", entries[$"{D}/forms/reflection-log.yaml"]);
+        Assert.StartsWith("subject: A session was missed\n", entries[$"{D}/emails/missed-once.md"]);
+        Assert.Contains("template: missed-once", entries[$"{D}/workflows/tell-on-miss.yaml"]);
+
+        var op = await OperatorAsync();
+        var created = await CreateAsync(op, "devon-copy", "upload", Zip(entries));
+        Assert.True(created.StatusCode == HttpStatusCode.Redirect, await created.Content.ReadAsStringAsync());
+        var copy = await PublishedAsync("devon-copy");
+        Assert.Equal(original.FormHashes["reflection-log"], copy.FormHashes["reflection-log"]);
+        Assert.Equal(original.Workflows["tell-on-miss"].ContentHash, copy.Workflows["tell-on-miss"].ContentHash);
+        Assert.Equal(original.Emails["missed-once"], copy.Emails["missed-once"]);
+        Assert.Equal(original.FormHashes.Keys.Order(), copy.FormHashes.Keys.Order());
+        Assert.Equal(original.Workflows.Keys.Order(), copy.Workflows.Keys.Order());
+        Assert.Equal(original.Emails.Keys.Order(), copy.Emails.Keys.Order());
+
+        // The copy's rule sends the copy's template, rendered from its database (it has no folder).
+        var (result, rendered) = await SimulateAsync("devon-copy", "tell-on-miss", "one-to-one", """
+            until: 2026-03-31
+            sessions:
+              - { date: 2026-03-02, outcome: missed }
+            """);
+        Assert.Equal("missed-once", Assert.Single(result.Emails).Template);
+        Assert.StartsWith("A session was missed\nDear ", Assert.Single(rendered));
+    }
+
     [Fact]
     public void The_copy_s_tenant_yaml_keeps_every_line_and_drops_host_names_and_the_logo()
     {

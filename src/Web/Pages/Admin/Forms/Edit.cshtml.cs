@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using SupervisionHub.Forms.Definitions;
 using SupervisionHub.Forms.Editing;
 using SupervisionHub.Web.Audit;
+using SupervisionHub.Web.Configuration;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Staff;
@@ -17,6 +18,8 @@ namespace SupervisionHub.Web.Pages.Admin.Forms;
 /// its questions for the everyday changes, problems at their lines, a preview drawn by the renderer
 /// staff see, and Publish. Every handler works without JavaScript; Validate answers the editor's
 /// checks as the admin types with the same problems-and-preview fragment the page shows.
+/// A form not yet published (from "Create a form") is edited the same way; its text lives in the page
+/// until Publish makes version 1 (docs/adr/0014-creating-configuration.md).
 /// </summary>
 public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant) : PageModel
 {
@@ -29,7 +32,22 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
 
     [BindProperty] public NewQuestion Add { get; set; } = new();
 
-    public FormVersion Current { get; private set; } = null!;
+    /// <summary>The version in force; null while the form is being created.</summary>
+    public FormVersion? Current { get; private set; }
+
+    /// <summary>Posted back by the page of a form being created, so that a form someone else published meanwhile under the same id is not overwritten.</summary>
+    [BindProperty] public bool Creating { get; set; }
+
+    /// <summary>A new form's title and starting point, from "Create a form".</summary>
+    [FromQuery(Name = "title")] public string? NewTitle { get; set; }
+    [FromQuery(Name = "from")] public string? From { get; set; }
+
+    public bool IsNew => Current is null || Creating;
+    public int NextVersion => (Current?.Version ?? 0) + 1;
+    public string Title => Definition?.Title ?? (IsNew ? NewTitle ?? FormId : Current!.Title);
+
+    /// <summary>Why Publish was refused besides the problems in the text.</summary>
+    public string? PublishProblem { get; private set; }
     public IReadOnlyList<FormError> Problems { get; private set; } = [];
     public FormDefinition? Definition { get; private set; }
     public IReadOnlyList<QuestionRow> Questions { get; private set; } = [];
@@ -67,7 +85,9 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await LoadCurrentAsync(ct)) return NotFound();
-        Yaml = Current.DefinitionText;
+        if (Current is not null) Yaml = Current.DefinitionText;
+        else if (await StartingTextAsync(ct) is { } start) Yaml = start;
+        else return NotFound();
         await CheckAsync(ct);
         return Page();
     }
@@ -82,7 +102,8 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     /// <summary>For the code editor as the admin types: the problems and the preview, as the page draws them.</summary>
     public async Task<IActionResult> OnPostValidateAsync(CancellationToken ct)
     {
-        if (!await LoadCurrentAsync(ct)) return NotFound();
+        // The code editor posts only the text: a form being created is checked too (nothing is read or saved).
+        if (!await LoadCurrentAsync(ct, creating: true)) return NotFound();
         await CheckAsync(ct);
         return Partial("_Check", this);
     }
@@ -91,6 +112,13 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     {
         if (!await LoadCurrentAsync(ct)) return NotFound();
         Yaml = Normalise(Yaml);
+        if (Creating && Current is not null)
+        {
+            PublishRefused = true;
+            PublishProblem = $"Someone has published a form with the id '{FormId}' since you started this one. Copy your text, then create the form again with another id.";
+            await CheckAsync(ct);
+            return Page();
+        }
         var result = await catalog.PublishAsync(FormId, Yaml, FileName, null, ct);
         if (result.Errors.Count > 0)
         {
@@ -103,7 +131,7 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
             TempData["Notice"] = $"Nothing was published: the text is the same as version {result.Version!.Version}.";
             return Redirect($"{Root}/{FormId}/edit");
         }
-        audit.Log(users.GetUserId(User)!, "publish", "form", FormAudit.EntityId(FormId, result.Version!.Version));
+        audit.Log(users.GetUserId(User)!, Current is null ? "create" : "publish", "form", FormAudit.EntityId(FormId, result.Version!.Version));
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = $"Version {result.Version.Version} of {result.Version.Title} is published. New records use it; records already started keep their version.";
         return Redirect($"{Root}/{FormId}/versions");
@@ -178,10 +206,23 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
         return Page();
     }
 
-    private async Task<bool> LoadCurrentAsync(CancellationToken ct)
+    /// <summary>
+    /// The form in force, or a form being created (from "Create a form", which gives a title, or posted back by its page)
+    /// under an id that could name one. Any other missing form is not found.
+    /// </summary>
+    private async Task<bool> LoadCurrentAsync(CancellationToken ct, bool creating = false)
     {
-        Current = (await catalog.LatestVersionAsync(FormId, ct))!;
-        return Current is not null;
+        Current = await catalog.LatestVersionAsync(FormId, ct);
+        return Current is not null || (creating || Creating || NewTitle is not null) && NewConfigurationItem.IdProblem(FormId, "form", _ => false) is null;
+    }
+
+    /// <summary>A new form's first text: the skeleton, or a copy of one of this tenant's forms (the query filter keeps it to this tenant).</summary>
+    private async Task<string?> StartingTextAsync(CancellationToken ct)
+    {
+        var title = NewConfigurationItem.TitleProblem(NewTitle, "form") is null ? NewTitle!.Trim() : null;
+        if (string.IsNullOrEmpty(From)) return NewConfigurationItem.BlankForm(FormId, title ?? FormId);
+        var source = await catalog.LatestVersionAsync(From, ct);
+        return source is null ? null : NewConfigurationItem.Copy(source.DefinitionText, FormId, title);
     }
 
     private async Task CheckAsync(CancellationToken ct)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Configuration;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
@@ -14,7 +15,9 @@ namespace SupervisionHub.Web.Pages.Admin.Workflows;
 /// A tenant admin changes one rule: the definition's YAML in a text box, "Check" (every error at its
 /// line, and an outline of the steps), "Try it" (the simulator over a made-up history or one real
 /// supervisee's last 90 days: the journal, emails and tasks it would give), and "Publish" (a new
-/// version: new runs use it, runs under way keep theirs). Works without JavaScript.
+/// version: new runs use it, runs under way keep theirs). Works without JavaScript. A rule not yet
+/// published (from "Create a rule") is edited the same way; its text lives in the page until Publish
+/// makes version 1 (docs/adr/0014-creating-configuration.md).
 /// </summary>
 public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, WorkflowTryIt tryIt, ITenantContext tenant, UserManager<StaffMember> users) : PageModel
 {
@@ -25,7 +28,18 @@ public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, Workflow
     [BindProperty] public string History { get; set; } = "script";
     [BindProperty] public string? PersonId { get; set; }
 
-    public WorkflowVersion Current { get; private set; } = null!;
+    /// <summary>The version in force; null while the rule is being created.</summary>
+    public WorkflowVersion? Current { get; private set; }
+
+    /// <summary>Posted back by the page of a rule being created, so that a rule someone else published meanwhile under the same id is not overwritten.</summary>
+    [BindProperty] public bool Creating { get; set; }
+
+    /// <summary>A new rule's title and starting point, from "Create a rule".</summary>
+    [FromQuery(Name = "title")] public string? NewTitle { get; set; }
+    [FromQuery(Name = "from")] public string? From { get; set; }
+
+    public bool IsNew => Current is null || Creating;
+    public string Title => Definition?.Title ?? Current?.Title ?? NewTitle ?? Id;
     public WorkflowDefinition? Definition { get; private set; }
     public IReadOnlyList<WorkflowError> Errors { get; private set; } = [];
     public IReadOnlyList<WorkflowError> ScriptErrors { get; private set; } = [];
@@ -41,17 +55,29 @@ public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, Workflow
 
     private async Task<bool> LoadAsync(CancellationToken ct)
     {
-        var current = await db.WorkflowVersions.AsNoTracking().Where(v => v.WorkflowId == Id).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct);
-        if (current is null) return false;
-        Current = current;
+        Current = await db.WorkflowVersions.AsNoTracking().Where(v => v.WorkflowId == Id).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct);
+        // A rule being created (from "Create a rule", which gives a title, or posted back by its page) under an id that
+        // could name one; any other missing rule is not found. The query filter keeps the lookup to this tenant.
+        if (Current is null && !((Creating || NewTitle is not null) && NewConfigurationItem.IdProblem(Id, "rule", _ => false) is null)) return false;
         People = await tryIt.PeopleAsync(ct);
         return true;
+    }
+
+    /// <summary>A new rule's first text: the skeleton, or a copy of one of this tenant's rules in force.</summary>
+    private async Task<string?> StartingTextAsync(CancellationToken ct)
+    {
+        var title = NewConfigurationItem.TitleProblem(NewTitle, "rule") is null ? NewTitle!.Trim() : null;
+        if (string.IsNullOrEmpty(From)) return NewConfigurationItem.BlankRule(Id, title ?? Id);
+        var source = await db.WorkflowVersions.AsNoTracking().Where(v => v.WorkflowId == From && v.IsCurrent).FirstOrDefaultAsync(ct);
+        return source is null ? null : NewConfigurationItem.Copy(source.DefinitionText, Id, title);
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (!await LoadAsync(ct)) return NotFound();
-        Text = Current.DefinitionText;
+        if (Current is not null) Text = Current.DefinitionText;
+        else if (await StartingTextAsync(ct) is { } start) Text = start;
+        else return NotFound();
         Script = tryIt.SampleScript();
         Definition = catalog.Check(Text, FileName, Id).Definition;
         return Page();
@@ -101,6 +127,13 @@ public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, Workflow
         if (!await LoadAsync(ct)) return NotFound();
         var me = await users.GetUserAsync(User);
         if (me is null) return Challenge();
+        if (Creating && Current is not null)
+        {
+            Checked = true;
+            Errors = [new WorkflowError(FileName, 1, 1, $"Someone has published a rule with the id '{Id}' since you started this one. Copy your text, then create the rule again with another id.")];
+            Definition = catalog.Check(Text, FileName, Id).Definition;
+            return Page();
+        }
         var result = await catalog.PublishAsync(Text, FileName, Id, me.Id, ct);
         if (result.Errors.Count > 0)
         {
