@@ -80,6 +80,8 @@ public static partial class TenantConfigLoader
         {
             if (!SlugPattern().IsMatch(role.Id)) Error($"roles: id '{role.Id}' must be lower-case letters, digits and hyphens.");
             if (string.IsNullOrWhiteSpace(role.Name)) Error($"roles.{role.Id}: a name is required.");
+            foreach (var holder in role.Holders.Where(h => !IsPlainEmail(h)))
+                Error($"roles.{role.Id}: '{holder}' is not an email address; list each holder by the address they sign in or get email with.");
         }
         foreach (var dup in s.Roles.GroupBy(r => r.Id).Where(g => g.Count() > 1))
             Error($"roles: id '{dup.Key}' is used more than once.");
