@@ -15,7 +15,7 @@ namespace SupervisionHub.Web.Tenancy;
 /// is rewritten; a list that changed is rewritten whole (comments inside it go). Nothing here checks
 /// the settings: the result goes through <see cref="TenantSettingsEditor.SaveAsync"/>, the one check.
 /// </summary>
-public static class TenantYamlEdits
+public static partial class TenantYamlEdits
 {
     /// <summary>Sets a scalar at a path of mapping keys (one or two deep), adding the key, or its parent, when absent.</summary>
     public static string SetScalar(string text, string[] path, string yamlValue)
@@ -46,7 +46,7 @@ public static class TenantYamlEdits
     {
         var role = Items(Get(Parse(text), "roles")).FirstOrDefault(r => Scalar(Get(r, "id")) == roleId)
                    ?? throw new InvalidOperationException($"There is no role '{roleId}'.");
-        var flow = "[" + string.Join(", ", holders.Select(FormYamlEdits.Scalar)) + "]";
+        var flow = "[" + string.Join(", ", holders.Select(h => PlainAddress().IsMatch(h) ? h : FormYamlEdits.Scalar(h))) + "]";
         return Get(role, "holders") is { } node ? ReplaceValue(text, KeyOf(role, "holders"), node, flow) : InsertKey(text, role, "holders", flow);
     }
 
@@ -86,6 +86,9 @@ public static class TenantYamlEdits
     public static string Quoted(string value) =>
         "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9.-]+$")]
+    private static partial System.Text.RegularExpressions.Regex PlainAddress();
+
     private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     // ---- finding things ----
@@ -121,7 +124,7 @@ public static class TenantYamlEdits
         var start = (int)key.End.Index;
         var block = value is YamlSequenceNode { Style: not YamlDotNet.Core.Events.SequenceStyle.Flow } or YamlMappingNode { Style: not YamlDotNet.Core.Events.MappingStyle.Flow };
         int end;
-        if (!block) end = (int)value.End.Index;
+        if (!block) end = EndOf(text, value);
         else
         {
             var keyIndent = (int)key.Start.Column - 1;
@@ -146,6 +149,24 @@ public static class TenantYamlEdits
         // A value that was written flush after the colon keeps whatever came after it on the line (a comment).
         var colon = text.IndexOf(':', start);
         return text[..Math.Min(colon, end)] + replacement + text[end..];
+    }
+
+    /// <summary>
+    /// Where a scalar or flow collection ends. YamlDotNet reports a flow collection's end at its start, so
+    /// look for the closing bracket after its last item instead.
+    /// </summary>
+    private static int EndOf(string text, YamlNode node)
+    {
+        var (children, close) = node switch
+        {
+            YamlSequenceNode seq => (seq.Children.ToList(), ']'),
+            YamlMappingNode map => (map.Children.Select(kv => kv.Value).ToList(), '}'),
+            _ => ((List<YamlNode>?)null, ' '),
+        };
+        if (children is null) return (int)node.End.Index;
+        var from = children.Count > 0 ? EndOf(text, children[^1]) : (int)node.Start.Index + 1;
+        var at = text.IndexOf(close, from);
+        return at < 0 ? (int)node.End.Index : at + 1;
     }
 
     /// <summary>Adds key: value to a mapping: inside { } for a flow mapping, else as a line before its first key.</summary>
