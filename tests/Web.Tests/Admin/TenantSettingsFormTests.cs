@@ -54,6 +54,45 @@ public sealed class TenantSettingsFormTests(AppFactory app) : IClassFixture<AppF
     private Task<int> AuditCountAsync(string entity) =>
         app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().AuditEntries.CountAsync(a => a.Entity == entity));
 
+    /// <summary>The fields a browser would post from one of the page's forms, as rendered.</summary>
+    private static Dictionary<string, string> FormAsRendered(string html, string handler)
+    {
+        var start = html.IndexOf($"?handler={handler}\"", StringComparison.Ordinal);
+        var form = html[start..html.IndexOf("</form>", start, StringComparison.Ordinal)];
+        var fields = new Dictionary<string, string>();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(form, "<input ([^>]*)>"))
+        {
+            string? Attr(string name) => System.Text.RegularExpressions.Regex.Match(m.Groups[1].Value, $"\\b{name}=\"([^\"]*)\"") is { Success: true } a ? WebUtility.HtmlDecode(a.Groups[1].Value) : null;
+            if (Attr("name") is not { } n || n == "__RequestVerificationToken") continue;
+            if (Attr("type") == "checkbox" && !m.Groups[1].Value.Contains("checked", StringComparison.Ordinal)) continue;
+            fields[n] = Attr("value") ?? "";
+        }
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(form, "<textarea [^>]*name=\"([^\"]+)\"[^>]*>([^<]*)</textarea>"))
+            fields[m.Groups[1].Value] = WebUtility.HtmlDecode(m.Groups[2].Value).TrimStart('\n');
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(form, "<select [^>]*name=\"([^\"]+)\"[^>]*>(.*?)</select>", System.Text.RegularExpressions.RegexOptions.Singleline))
+            fields[m.Groups[1].Value] = System.Text.RegularExpressions.Regex.Match(m.Groups[2].Value, "<option value=\"([^\"]*)\" selected").Groups[1].Value;
+        return fields;
+    }
+
+    [Fact]
+    public async Task Saving_each_part_as_the_page_shows_it_changes_nothing_and_audits_nothing()
+    {
+        var admin = await AdminAsync(T);
+        const string page = Page;
+        var before = await StoredYamlAsync(T);
+        var audits = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().AuditEntries.CountAsync(a => a.Entity == "tenant-settings"));
+        var html = await admin.GetStringAsync(page);
+        foreach (var handler in new[] { "Organisation", "Links", "Terms", "Closures", "Roles", "Supervision" })
+        {
+            var fields = FormAsRendered(html, handler);
+            Assert.NotEmpty(fields);
+            var response = await admin.PostForm($"{page}?handler={handler}", fields, page);
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, handler + ": " + await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(before, await StoredYamlAsync(T));
+        Assert.Equal(audits, await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().AuditEntries.CountAsync(a => a.Entity == "tenant-settings")));
+    }
+
     [Fact]
     public async Task Name_and_colour_are_written_into_the_yaml_leaving_its_comments_and_are_in_force_and_audited()
     {

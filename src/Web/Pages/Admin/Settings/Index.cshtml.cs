@@ -14,8 +14,9 @@ namespace SupervisionHub.Web.Pages.Admin.Settings;
 /// even a number or a date is refused here; every rule about the settings is the loader's. When a
 /// part is refused, what was typed in it is shown again with the problems.
 /// </summary>
-[RequestFormLimits(MultipartBodyLengthLimit = 2 * 1024 * 1024)]
-[RequestSizeLimit(2 * 1024 * 1024)]
+// Well above the logo limit, so a too-large logo gets the page's own message rather than a bare refusal.
+[RequestFormLimits(MultipartBodyLengthLimit = 10 * 1024 * 1024)]
+[RequestSizeLimit(10 * 1024 * 1024)]
 public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, ITenantContext tenant, UserManager<StaffMember> users) : PageModel
 {
     public sealed class TermRow
@@ -117,7 +118,7 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
         for (var i = 0; i < Terms.Count; i++)
         {
             var row = Terms[i];
-            if (row.Remove || IsBlank(row.Year, row.Name, row.Start, row.End, row.BreakStart, row.BreakEnd)) continue;
+            if (row.Remove || IsBlank(row.Name, row.Start, row.End, row.BreakStart, row.BreakEnd)) continue; // the year alone is pre-filled
             var field = $"Terms_{i}_";
             var what = $"term {i + 1}";
             if (string.IsNullOrWhiteSpace(row.Year)) Errors.Add((field + "_Year", $"Enter the academic year of {what}, like 2026-27."));
@@ -166,7 +167,7 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
         return await SaveAsync("closures", yaml =>
         {
             var lines = TenantYamlEdits.ClosureLines(days);
-            return lines.SequenceEqual(TenantYamlEdits.ClosureLines(TenantConfigLoader.Load(yaml, "tenant.yaml").Settings!.ClosureDays))
+            return lines.SequenceEqual(TenantYamlEdits.ClosureLines(TenantConfigLoader.Load(yaml, "tenant.yaml").Settings!.ClosureDays.OrderBy(d => d.Date)))
                 ? yaml : TenantYamlEdits.SetTopLevelList(yaml, "closureDays", lines);
         }, _ => Closures.Count > 0 ? "Closures_0__Date" : "closures", ct);
     }
@@ -292,7 +293,7 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
             }).ToList();
         }
         // One empty row to add another with; an empty row is ignored when saved.
-        if (Terms.Count == 0 || !IsBlank(Terms[^1].Year, Terms[^1].Name, Terms[^1].Start, Terms[^1].End)) Terms.Add(new TermRow { Year = Terms.LastOrDefault()?.Year });
+        if (Terms.Count == 0 || !IsBlank(Terms[^1].Name, Terms[^1].Start, Terms[^1].End)) Terms.Add(new TermRow { Year = Terms.LastOrDefault()?.Year });
         if (Closures.Count == 0 || !IsBlank(Closures[^1].Date, Closures[^1].Name)) Closures.Add(new ClosureRow());
         foreach (var t in Types)
             if (t.Frequency.Count == 0 || !string.IsNullOrWhiteSpace(t.Frequency[^1].Number)) t.Frequency.Add(new FrequencyRow { Unit = "weeks" });
