@@ -65,6 +65,7 @@ public static partial class TenantConfigLoader
         else if (ReservedIdentifiers.Contains(s.Identifier))
             Error($"identifier: '{s.Identifier}' is reserved by the service; choose another.");
         if (string.IsNullOrWhiteSpace(s.Name)) Error("name: the organisation's name is required.");
+        else if (s.Name.Length > 200) Error("name: the organisation's name must be 200 characters or fewer.");
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone, out _)) Error($"timeZone: '{s.TimeZone}' is not a known time zone (for example Europe/London).");
 
         if (!HexColour().IsMatch(s.Theme.Colour))
