@@ -23,6 +23,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(new TenantFiles(tenantsRoot));
 builder.Services.AddScoped<ITenantContext, TenantContext>();
 builder.Services.AddSingleton<TenantRegistry>();
+builder.Services.AddSingleton<TenantLogos>();
 builder.Services.AddSingleton<PerTenantRunner>();
 builder.Services.AddScoped<TenantCatalogSync>();
 builder.Services.AddScoped<StaffDirectory>();
@@ -117,7 +118,7 @@ app.MapRazorPages();
 app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapGet("/{tenant:slug}/theme.css", ThemeStylesheet.Serve).AllowAnonymous();
-app.MapGet("/{tenant:slug}/logo", TenantLogo.Serve).AllowAnonymous();
+app.MapGet("/{tenant:slug}/logo", TenantLogos.Serve).AllowAnonymous();
 
 await app.RunAsync();
 

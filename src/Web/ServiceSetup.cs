@@ -121,23 +121,6 @@ public static class ServiceSetup
 /// <summary>Where the tenants folder is, for the few files served from it (logos).</summary>
 public sealed record TenantFiles(string Root);
 
-/// <summary>
-/// The tenant's logo, from its folder. Served with a sandboxing policy: an SVG opened directly can
-/// then run nothing, whatever it contains.
-/// </summary>
-public static class TenantLogo
-{
-    public static IResult Serve(HttpContext ctx, [FromServices] ITenantContext tenant, [FromServices] TenantFiles files)
-    {
-        if (!tenant.HasTenant || tenant.Tenant.Settings.Theme.Logo is not { } logo) return Results.NotFound();
-        var folder = Path.Combine(files.Root, tenant.Tenant.Identifier);
-        if (TenantConfigLoader.LogoProblem(folder, logo) is not null) return Results.NotFound();
-        ctx.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
-        ctx.Response.Headers.CacheControl = "public, max-age=300";
-        return Results.File(Path.Combine(folder, logo), logo.EndsWith(".svg", StringComparison.OrdinalIgnoreCase) ? "image/svg+xml" : "image/png");
-    }
-}
-
 /// <summary>The tenant's colour as a stylesheet, so pages need no inline style (CSP forbids it).</summary>
 public static class ThemeStylesheet
 {

@@ -93,7 +93,8 @@ public sealed partial record ConfigurationPackage(
                 else if (kind == "workflows" && ext == "yaml") workflows[id] = text;
                 else errors.Add(new ConfigError(path, 0, 0, "Forms and workflows are .yaml files, email templates .md files."));
             }
-            else if (!path.Contains('/') && (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)))
+            else if (!path.Contains('/') && (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".svg", StringComparison.OrdinalIgnoreCase)
+                                              || path.EndsWith(".jpg", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".jpeg", StringComparison.OrdinalIgnoreCase)))
                 (logoName, logo) = (path, bytes);
             else
                 errors.Add(new ConfigError(path, 0, 0, "This file is not part of a tenant's configuration (tenant.yaml, a logo, forms/*.yaml, workflows/*.yaml, emails/*.md; names in lower-case letters, digits and hyphens)."));

@@ -41,7 +41,11 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
             if (await catalog.CurrentAsync(name, ct) is { } state) emails[name] = state.Text;
         string? logoName = null;
         byte[]? logo = null;
-        if (tenant.Settings.Theme.Logo is { } name2)
+        // An uploaded logo wins over the folder's file, as it does on the pages; an import takes it back as the uploaded logo.
+        var uploaded = await db.Tenants.AsNoTracking().Where(t => t.Id == tenant.Id).Select(t => t.LogoBytes).SingleAsync(ct);
+        if (uploaded is not null && LogoRules.Check(uploaded).Logo is { } checkedLogo)
+            (logoName, logo) = ("logo." + checkedLogo.Extension, uploaded);
+        else if (tenant.Settings.Theme.Logo is { } name2)
         {
             var folder = Path.Combine(services.GetRequiredService<TenantFiles>().Root, tenant.Identifier);
             if (TenantConfigLoader.LogoProblem(folder, name2) is null)
@@ -52,8 +56,9 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
 
     /// <summary>
     /// tenant.yaml for the new tenant: the template's text with its id, identifier and name replaced, line for
-    /// line, so an error is reported at the line of the file the admin has. Host names and the logo are not
-    /// carried over (a host belongs to one tenant; a tenant made in the browser has no folder for a logo).
+    /// line, so an error is reported at the line of the file the admin has. Host names and theme.logo are not
+    /// carried over (a host belongs to one tenant; a tenant made in the browser has no folder): the zip's
+    /// logo file itself is, as the new tenant's uploaded logo.
     /// </summary>
     public static string Substitute(string yaml, Guid id, string identifier, string name)
     {
@@ -98,6 +103,8 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
             if (settings.Hosts.Count > 0) errors.Add(new ConfigError("tenant.yaml", 0, 0, "hosts: a new tenant cannot take another's host names; write hosts: [] on one line."));
             if (settings.Theme.Logo is not null) errors.Add(new ConfigError("tenant.yaml", 0, 0, "theme.logo: a tenant made in the browser has no folder for a logo; remove it."));
         }
+        if (package.Logo is not null && LogoRules.Check(package.Logo).Error is { } logoError)
+            errors.Add(new ConfigError(package.LogoName ?? "logo", 0, 0, logoError));
 
         // Forms: the guidance forms first, so every form's guidance: is checked against them (as FormLoader.LoadFolder does).
         var guidance = package.Forms.Where(f => FormLoader.Load(f.Value, f.Key).Definition?.Purpose == FormPurpose.Guidance).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
@@ -145,6 +152,13 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
         if (fieldErrors.Count > 0) return new(fieldErrors, []);
 
         var tenant = (await services.GetRequiredService<TenantRegistry>().FindAsync(identifier, ct))!;
+        if (package.Logo is not null && LogoRules.Check(package.Logo).Logo is { } logo)
+        {
+            // The zip's logo file becomes the new tenant's uploaded logo: a tenant made here has no folder.
+            var row = await db.Tenants.SingleAsync(t => t.Id == tenant.Id, ct);
+            row.SetLogo(logo, clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+        }
         await services.GetRequiredService<PerTenantRunner>().RunForAsync(tenant, async (sp, token) =>
         {
             var guidance = package.Forms.Where(f => FormLoader.Load(f.Value, f.Key).Definition?.Purpose == FormPurpose.Guidance).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);

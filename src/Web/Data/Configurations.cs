@@ -19,6 +19,8 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         b.HasIndex(t => t.Identifier).IsUnique();
         b.Property(t => t.Name).HasMaxLength(200);
         b.Property(t => t.ImportedFileHash).HasMaxLength(64);
+        b.Property(t => t.LogoContentType).HasMaxLength(32);
+        b.Property(t => t.LogoHash).HasMaxLength(64);
     }
 }
 

@@ -34,6 +34,24 @@ public sealed class Tenant
 
     public void ImportedFromFile(string fileHash) => ImportedFileHash = fileHash;
 
+    /// <summary>
+    /// A logo an admin uploaded (checked by <see cref="LogoRules"/>), served in place of any file named by
+    /// theme.logo. Kept on the row so a tenant made in the browser, which has no folder, can have one.
+    /// </summary>
+    public byte[]? LogoBytes { get; private set; }
+    public string? LogoContentType { get; private set; }
+
+    /// <summary>SHA-256 of <see cref="LogoBytes"/> in hex: the logo's ETag and the version in its URL.</summary>
+    public string? LogoHash { get; private set; }
+
+    public void SetLogo(UploadedLogo? logo, DateTimeOffset now)
+    {
+        LogoBytes = logo?.Bytes;
+        LogoContentType = logo?.ContentType;
+        LogoHash = logo?.Hash;
+        UpdatedAt = now;
+    }
+
     public void Reconfigure(TenantSettings settings, string yaml, DateTimeOffset now)
     {
         if (settings.Id != Id)

@@ -65,6 +65,7 @@ public static partial class TenantConfigLoader
         else if (ReservedIdentifiers.Contains(s.Identifier))
             Error($"identifier: '{s.Identifier}' is reserved by the service; choose another.");
         if (string.IsNullOrWhiteSpace(s.Name)) Error("name: the organisation's name is required.");
+        else if (s.Name.Length > 200) Error("name: the organisation's name must be 200 characters or fewer.");
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone, out _)) Error($"timeZone: '{s.TimeZone}' is not a known time zone (for example Europe/London).");
 
         if (!HexColour().IsMatch(s.Theme.Colour))
@@ -80,6 +81,8 @@ public static partial class TenantConfigLoader
         {
             if (!SlugPattern().IsMatch(role.Id)) Error($"roles: id '{role.Id}' must be lower-case letters, digits and hyphens.");
             if (string.IsNullOrWhiteSpace(role.Name)) Error($"roles.{role.Id}: a name is required.");
+            foreach (var holder in role.Holders.Where(h => !IsPlainEmail(h)))
+                Error($"roles.{role.Id}: '{holder}' is not an email address; list each holder by the address they sign in or get email with.");
         }
         foreach (var dup in s.Roles.GroupBy(r => r.Id).Where(g => g.Count() > 1))
             Error($"roles: id '{dup.Key}' is used more than once.");

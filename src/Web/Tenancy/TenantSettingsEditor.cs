@@ -11,7 +11,7 @@ namespace SupervisionHub.Web.Tenancy;
 /// host names) and the logo file stay as the operator set them. Saved settings are in force at
 /// once and survive a restart until the file itself changes (ADR 0013).
 /// </summary>
-public sealed class TenantSettingsEditor(AppDbContext db, ITenantContext tenant, TenantRegistry registry, TimeProvider clock, IHttpContextAccessor http)
+public sealed class TenantSettingsEditor(AppDbContext db, ITenantContext tenant, TenantRegistry registry, TimeProvider clock, IHttpContextAccessor http, TenantLogos logos)
 {
     public async Task<string> CurrentAsync(CancellationToken ct) =>
         await db.Tenants.Where(t => t.Id == tenant.Tenant.Id).Select(t => t.ConfigurationYaml).SingleAsync(ct);
@@ -45,5 +45,28 @@ public sealed class TenantSettingsEditor(AppDbContext db, ITenantContext tenant,
         await db.SaveChangesAsync(ct);
         await registry.ReloadAsync(ct);
         return [];
+    }
+
+    /// <summary>The settings in force, as the loader reads what is stored.</summary>
+    public async Task<TenantSettings> SettingsAsync(CancellationToken ct) =>
+        TenantConfigLoader.Load(await CurrentAsync(ct), "tenant.yaml").Settings ?? tenant.Tenant.Settings;
+
+    /// <summary>
+    /// A structured change (the settings page's fields): <paramref name="edit"/> rewrites the stored text
+    /// (TenantYamlEdits), and the result goes through <see cref="SaveAsync"/> like any typed YAML.
+    /// </summary>
+    public async Task<IReadOnlyList<ConfigError>> EditAsync(Func<string, string> edit, string actorId, CancellationToken ct) =>
+        await SaveAsync(edit(await CurrentAsync(ct)), actorId, ct);
+
+    /// <summary>Puts an uploaded logo (checked by <see cref="LogoRules.Check"/>) in force, or removes it (null); audited.</summary>
+    public async Task SetLogoAsync(UploadedLogo? logo, string actorId, CancellationToken ct)
+    {
+        var row = await db.Tenants.SingleAsync(t => t.Id == tenant.Tenant.Id, ct);
+        if (row.LogoHash == logo?.Hash) return;
+        row.SetLogo(logo, clock.GetUtcNow());
+        db.AuditEntries.Add(new AuditEntry(actorId, logo is null ? "remove" : "publish", "tenant-logo", tenant.Tenant.Identifier, false,
+            http.HttpContext?.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+        logos.Forget(tenant.Tenant.Id);
     }
 }

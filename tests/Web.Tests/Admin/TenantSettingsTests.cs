@@ -21,7 +21,7 @@ public sealed class TenantSettingsTests(ClockedAppFixture fx) : IClassFixture<Cl
 
     private static async Task<(HttpResponseMessage Response, string Html)> Post(HttpClient client, string handler, string yaml)
     {
-        var response = await client.PostForm($"/{Tenant}/admin/settings?handler={handler}", new Dictionary<string, string> { ["Yaml"] = yaml }, $"/{Tenant}/admin/settings");
+        var response = await client.PostForm($"/{Tenant}/admin/settings/yaml?handler={handler}", new Dictionary<string, string> { ["Yaml"] = yaml }, $"/{Tenant}/admin/settings/yaml");
         return (response, await response.Content.ReadAsStringAsync());
     }
 
