@@ -11,7 +11,7 @@ public sealed record UploadedLogo(byte[] Bytes, string ContentType, string Hash)
 }
 
 /// <summary>
-/// What an organisation's logo may be (docs/adr/0014-tenant-logo.md): a PNG, JPEG or SVG of at most
+/// What an organisation's logo may be (docs/adr/0015-tenant-logo.md): a PNG, JPEG or SVG of at most
 /// <see cref="MaxBytes"/>, recognised by its content, not its name. An SVG may contain no script, event
 /// handler, javascript: link, embedded document or external reference; it is also served under a policy
 /// that runs nothing, so this check is the second lock, not the only one. One place for the rule: the

@@ -10,7 +10,7 @@ namespace SupervisionHub.Web.Tenancy;
 /// Where each tenant's logo is: the one an admin uploaded (on the tenant's row), else the file its
 /// tenant.yaml names (theme.logo, in tenants/&lt;slug&gt;/), else none. Pages ask for the URL on every
 /// request, so the uploaded logo's hash is remembered for a minute per tenant; this node forgets it at
-/// once on a change, another node within the minute (docs/adr/0014-tenant-logo.md).
+/// once on a change, another node within the minute (docs/adr/0015-tenant-logo.md).
 /// </summary>
 public sealed class TenantLogos(IServiceScopeFactory scopes, TimeProvider clock)
 {
