@@ -282,6 +282,51 @@ public sealed partial class StatusCacheTests(TwoNodeStatusFixture f) : IClassFix
         Assert.True(Cache(f.A).PartialComputations > partialBefore);
     }
 
+    /// <summary>
+    /// On PostgreSQL ids are handed out before commit, so a change can become visible after one with
+    /// a higher id that the cache has already read. Played out here by renumbering the change row.
+    /// </summary>
+    [Fact]
+    public async Task A_change_committed_late_with_a_lower_id_is_still_seen()
+    {
+        var (id, rel) = await NewSuperviseeAsync(f.A, "Cache Late-Commit", daysAgo: 70);
+        var (other, _) = await NewSuperviseeAsync(f.A, "Cache Early-Commit", daysAgo: 70);
+        await Cached(f.A);
+        var early = await f.B.InTenant(T, async sp =>
+        {
+            // A higher id committed first (another person's change), leaving room below it.
+            var db = sp.GetRequiredService<AppDbContext>();
+            var row = new StatusChange(DateTimeOffset.UtcNow, staffId: other);
+            db.Entry(row).Property(c => c.Id).CurrentValue = await db.StatusChanges.MaxAsync(c => c.Id) + 10;
+            db.StatusChanges.Add(row);
+            await db.SaveChangesAsync();
+            return row.Id;
+        });
+        var stamped = DateTimeOffset.UtcNow; // when the slow transaction below wrote its rows, before the cache's look
+        Assert.Equal(ComplianceState.Overdue, (await Cached(f.A)).Single(s => s.StaffId == id).Compliance.State); // the cache has read up to that id
+
+        await Attend(f.B, rel);
+        await f.B.InTenant(T, async sp =>
+        {
+            // The attendance's change rows, as if their transactions had taken ids below it and committed only now.
+            var db = sp.GetRequiredService<AppDbContext>();
+            var rows = await db.StatusChanges.AsNoTracking().Where(c => c.Id > early).OrderBy(c => c.Id).ToListAsync();
+            Assert.InRange(rows.Count, 1, 9);
+            await db.StatusChanges.Where(c => c.Id > early).ExecuteDeleteAsync();
+            var next = early - 9;
+            foreach (var row in rows)
+            {
+                var late = new StatusChange(stamped, row.StaffId, row.RelationshipId, row.SupervisorId);
+                db.Entry(late).Property(c => c.Id).CurrentValue = next++;
+                db.StatusChanges.Add(late);
+            }
+            await db.SaveChangesAsync();
+        });
+
+        Assert.Equal(ComplianceState.OnTrack, (await Cached(f.A)).Single(s => s.StaffId == id).Compliance.State);
+        Assert.Equal(await Computed(f.A), await Cached(f.A));
+    }
+
     [Fact]
     public async Task A_new_day_computes_everyone_again()
     {
