@@ -82,7 +82,7 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         // The trend reads everyone's memberships and two years of sessions and judges each person at
         // twelve month ends: as costly as today's statuses, so it is kept with them and computed again
         // only after a status change, a new day or new settings (StatusCache.DerivedAsync).
-        var (trend, supervisors) = await compliance.DerivedAsync($"compliance-trend|{filter.Site}|{filter.Type}|{filter.Supervisor}",
+        var (trend, supervisors) = await compliance.DerivedAsync(all, $"compliance-trend|{filter.Site}|{filter.Type}|{filter.Supervisor}",
             c => TrendAsync(filter, today, c), ct);
 
         var siteOrder = settings.Sites.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);

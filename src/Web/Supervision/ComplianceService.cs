@@ -29,9 +29,12 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
     public Task<IReadOnlyList<SuperviseeStatus>> EveryoneAsync(CancellationToken ct) =>
         cache.GetAsync(this, db, tenant.Tenant, tenant.Tenant.Today(clock), ct);
 
-    /// <summary>A figure computed from everyone's data, kept until the next status change, new day or new settings (<see cref="StatusCache.DerivedAsync"/>).</summary>
-    public Task<T> DerivedAsync<T>(string key, Func<CancellationToken, Task<T>> compute, CancellationToken ct) where T : class =>
-        cache.DerivedAsync(this, db, tenant.Tenant, tenant.Tenant.Today(clock), key, compute, ct);
+    /// <summary>
+    /// A figure computed from everyone's data, kept with the list <see cref="EveryoneAsync"/> gave
+    /// until the next status change, new day or new settings (<see cref="StatusCache.DerivedAsync"/>).
+    /// </summary>
+    public Task<T> DerivedAsync<T>(IReadOnlyList<SuperviseeStatus> everyone, string key, Func<CancellationToken, Task<T>> compute, CancellationToken ct) where T : class =>
+        cache.DerivedAsync(tenant.Tenant.Id, everyone, key, compute, ct);
 
     /// <param name="scope">Which supervisees (memberships) to include; null for everyone in the tenant.</param>
     public async Task<IReadOnlyList<SuperviseeStatus>> StatusesAsync(Expression<Func<RelationshipMember, bool>>? scope, CancellationToken ct)

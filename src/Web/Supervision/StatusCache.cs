@@ -59,13 +59,16 @@ public sealed class StatusCache
         (await SnapshotAsync(compliance, db, tenant, today, ct)).Statuses;
 
     /// <summary>
-    /// A figure derived from everyone's data (the report's trend), computed once per tenant, key and
-    /// state of the data: any status change, a new day or new settings computes it again.
+    /// A figure derived from everyone's data (the report's trend), kept with the statuses
+    /// <paramref name="statuses"/> came from (a list <see cref="GetAsync"/> returned): computed once
+    /// per tenant and key until a status change, a new day or new settings. If the tenant's list has
+    /// moved on since, it is computed without being kept.
     /// </summary>
-    public async Task<T> DerivedAsync<T>(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, string key,
+    public async Task<T> DerivedAsync<T>(Guid tenantId, IReadOnlyList<SuperviseeStatus> statuses, string key,
         Func<CancellationToken, Task<T>> compute, CancellationToken ct) where T : class
     {
-        var snapshot = await SnapshotAsync(compliance, db, tenant, today, ct);
+        if (!tenants.TryGetValue(tenantId, out var state) || state.Current is not { } snapshot || !ReferenceEquals(snapshot.Statuses, statuses))
+            return await compute(ct);
         for (var attempt = 0; ; attempt++)
         {
             var lazy = snapshot.Derived.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await compute(ct)));
@@ -79,6 +82,12 @@ public sealed class StatusCache
                 snapshot.Derived.TryRemove(new KeyValuePair<string, Lazy<Task<object>>>(key, lazy));
             }
         }
+    }
+
+    /// <summary>Drops what this node holds for a tenant: the next read computes everyone afresh.</summary>
+    public void Forget(Guid tenantId)
+    {
+        if (tenants.TryGetValue(tenantId, out var state)) state.Current = null;
     }
 
     private async Task<Snapshot> SnapshotAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, CancellationToken ct)
@@ -114,7 +123,13 @@ public sealed class StatusCache
                     .Where(m => relationships.Contains(m.RelationshipId) || supervised.Contains(m.RelationshipId))
                     .Select(m => m.StaffId).Distinct().ToListAsync(ct));
             }
-            if (people.Count > Math.Max(MaxPartial, current.Statuses.Count / 4)) return state.Current = await EveryoneAsync(compliance, db, tenant, today, now, ct);
+            if (people.Count > Math.Max(MaxPartial, current.Statuses.Count / 4))
+            {
+                // Everything just read was committed before the computation starts, so it is all in it.
+                Interlocked.Increment(ref full);
+                var everyone = await compliance.StatusesAsync(null, ct);
+                return state.Current = new Snapshot(everyone, today, tenant.Settings, now, newMax, applied, new());
+            }
 
             Interlocked.Increment(ref partial);
             var ids = people.ToList();
@@ -134,8 +149,9 @@ public sealed class StatusCache
         // Read before computing: whatever is already committed is in the computation; anything
         // committed later has a higher id or a recent time and is read on the next look.
         var since = now - Window;
-        var recent = await db.StatusChanges.AsNoTracking().Where(c => c.At >= since).Select(c => new ChangeRow(c.Id, c.At, null, null, null)).ToListAsync(ct);
-        var maxId = await db.StatusChanges.MaxAsync(c => (long?)c.Id, ct) ?? 0;
+        var recent = await db.StatusChanges.AsNoTracking().Where(c => c.At >= since || c.Id == db.StatusChanges.Max(x => x.Id))
+            .Select(c => new ChangeRow(c.Id, c.At, null, null, null)).ToListAsync(ct);
+        var maxId = recent.Count == 0 ? 0 : recent.Max(r => r.Id);
         var statuses = await compliance.StatusesAsync(null, ct);
         return new Snapshot(statuses, today, tenant.Settings, now, maxId, Remember(new Dictionary<long, DateTimeOffset>(), recent, now), new());
     }
