@@ -58,6 +58,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     public DbSet<SessionAttendance> SessionAttendance => Set<SessionAttendance>();
     public DbSet<ActionItem> Actions => Set<ActionItem>();
     public DbSet<DomainEvent> Events => Set<DomainEvent>();
+    public DbSet<StatusChange> StatusChanges => Set<StatusChange>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<Workflows.WorkflowVersion> WorkflowVersions => Set<Workflows.WorkflowVersion>();
     public DbSet<Workflows.WorkflowInstance> WorkflowInstances => Set<Workflows.WorkflowInstance>();
@@ -191,6 +192,8 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     {
         ChangeTracker.DetectChanges();
         CollectEvents();
+        // Every node's status cache learns what to recompute from these rows, committed with the change itself.
+        StatusChanges.AddRange(StatusChange.From(ChangeTracker, DateTimeOffset.UtcNow));
         foreach (var entry in ChangeTracker.Entries<ITenantOwned>())
         {
             if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;

@@ -207,6 +207,18 @@ internal sealed class ActionItemConfiguration : IEntityTypeConfiguration<ActionI
     }
 }
 
+internal sealed class StatusChangeConfiguration : IEntityTypeConfiguration<StatusChange>
+{
+    public void Configure(EntityTypeBuilder<StatusChange> b)
+    {
+        b.HasKey(c => c.Id);
+        b.Property(c => c.StaffId).HasMaxLength(450);
+        b.Property(c => c.SupervisorId).HasMaxLength(450);
+        // The caches' look-ups: newer ids, or recent rows (a lower id can commit after a higher one).
+        b.HasIndex(c => new { c.TenantId, c.At });
+    }
+}
+
 internal sealed class DomainEventConfiguration : IEntityTypeConfiguration<DomainEvent>
 {
     public void Configure(EntityTypeBuilder<DomainEvent> b)

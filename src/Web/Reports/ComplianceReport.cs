@@ -77,9 +77,13 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         var settings = tenant.Tenant.Settings;
         var today = tenant.Tenant.Today(clock);
 
-        var all = await compliance.StatusesAsync(null, ct);
+        var all = await compliance.EveryoneAsync(ct);
         var statuses = all.Where(s => filter.Matches(s.Site, s.TypeId, s.SupervisorId)).ToList();
-        var (trend, supervisors) = await TrendAsync(filter, today, ct);
+        // The trend reads everyone's memberships and two years of sessions and judges each person at
+        // twelve month ends: as costly as today's statuses, so it is kept with them and computed again
+        // only after a status change, a new day or new settings (StatusCache.DerivedAsync).
+        var (trend, supervisors) = await compliance.DerivedAsync(all, $"compliance-trend|{filter.Site}|{filter.Type}|{filter.Supervisor}",
+            c => TrendAsync(filter, today, c), ct);
 
         var siteOrder = settings.Sites.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
         var typeOrder = settings.Supervision.Types.Select((t, i) => (t.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
@@ -113,7 +117,9 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         return Enumerable.Range(0, TrendMonths).Select(i => first.AddMonths(i - TrendMonths + 1).AddDays(-1)).ToList();
     }
 
-    private async Task<(IReadOnlyList<TrendPoint>, IReadOnlyList<(string, string)>)> TrendAsync(ReportFilter filter, DateOnly today, CancellationToken ct)
+    private sealed record TrendResult(IReadOnlyList<TrendPoint> Points, IReadOnlyList<(string, string)> Supervisors);
+
+    private async Task<TrendResult> TrendAsync(ReportFilter filter, DateOnly today, CancellationToken ct)
     {
         var settings = tenant.Tenant.Settings;
         var calendar = ComplianceService.CalendarFor(tenant.Tenant);
@@ -171,6 +177,6 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
             }
             points.Add(new TrendPoint(day, Tally.Of(day.ToString("yyyy-MM-dd"), day.ToString("MMM yyyy"), states)));
         }
-        return (points, supervisors);
+        return new(points, supervisors);
     }
 }

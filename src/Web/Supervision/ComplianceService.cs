@@ -20,8 +20,22 @@ public sealed record SuperviseeStatus(
 /// people, their attended sessions, the agreements and the next bookings are each read once and
 /// joined in memory, then the rule in <see cref="ComplianceCalculator"/> decides.
 /// </summary>
-public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, TimeProvider clock)
+public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, TimeProvider clock, StatusCache cache)
 {
+    /// <summary>
+    /// Everyone's statuses in the tenant: the same list as <c>StatusesAsync(null)</c>, from this
+    /// node's <see cref="StatusCache"/>, which recomputes only the people changed since it last looked.
+    /// </summary>
+    public Task<IReadOnlyList<SuperviseeStatus>> EveryoneAsync(CancellationToken ct) =>
+        cache.GetAsync(this, db, tenant.Tenant, tenant.Tenant.Today(clock), ct);
+
+    /// <summary>
+    /// A figure computed from everyone's data, kept with the list <see cref="EveryoneAsync"/> gave
+    /// until the next status change, new day or new settings (<see cref="StatusCache.DerivedAsync"/>).
+    /// </summary>
+    public Task<T> DerivedAsync<T>(IReadOnlyList<SuperviseeStatus> everyone, string key, Func<CancellationToken, Task<T>> compute, CancellationToken ct) where T : class =>
+        cache.DerivedAsync(tenant.Tenant.Id, everyone, key, compute, ct);
+
     /// <param name="scope">Which supervisees (memberships) to include; null for everyone in the tenant.</param>
     public async Task<IReadOnlyList<SuperviseeStatus>> StatusesAsync(Expression<Func<RelationshipMember, bool>>? scope, CancellationToken ct)
     {
@@ -102,8 +116,23 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             result.Add(new SuperviseeStatus(m.StaffId, m.FullName, m.Site, m.LineManagerId, m.Id, m.TypeId, type.Name, m.SupervisorId, m.SupervisorName,
                 compliance, agreement, review, nextBooked.TryGetValue(m.Id, out var next) ? next : null));
         }
-        return result.OrderBy(r => Rank(r.Compliance.State)).ThenBy(r => r.Compliance.NextDue).ThenBy(r => r.Name, StringComparer.Ordinal).ToList();
+        result.Sort(Order);
+        return result;
     }
+
+    /// <summary>
+    /// Most pressing first (overdue, then due soon ...), soonest due, then by name; relationship and
+    /// person break the remaining ties so the order is total (the cache merges partial updates into it).
+    /// </summary>
+    public static readonly IComparer<SuperviseeStatus> Order = Comparer<SuperviseeStatus>.Create((a, b) =>
+    {
+        var c = Rank(a.Compliance.State).CompareTo(Rank(b.Compliance.State));
+        if (c == 0) c = Nullable.Compare(a.Compliance.NextDue, b.Compliance.NextDue);
+        if (c == 0) c = string.CompareOrdinal(a.Name, b.Name);
+        if (c == 0) c = a.RelationshipId.CompareTo(b.RelationshipId);
+        if (c == 0) c = string.CompareOrdinal(a.StaffId, b.StaffId);
+        return c;
+    });
 
     /// <summary>
     /// One person's status in one type on <paramref name="day"/>: the type's frequency rule through

@@ -23,6 +23,10 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         var now = clock.GetUtcNow();
         var candidates = new List<DomainEvent>();
 
+        // Status changes are read by the caches within minutes; a day's worth and more is history nobody reads.
+        var stale = DateTimeOffset.UtcNow - StatusChange.KeepFor;
+        await db.StatusChanges.Where(c => c.At < stale).ExecuteDeleteAsync(ct);
+
         var overdueActions = await db.Actions.AsNoTracking().Where(a => a.Status == ActionStatus.Open && a.DueOn < today)
             .Select(a => new { a.Id, a.RelationshipId, a.SourceRecordId }).ToListAsync(ct);
         candidates.AddRange(overdueActions.Select(a => new DomainEvent(EventTypes.ActionOverdue, now, a.RelationshipId, recordId: a.SourceRecordId, dedupeKey: $"action.overdue:{a.Id:N}")));
@@ -37,7 +41,7 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         candidates.AddRange(expiring.Where(t => (t.Roles & (StaffRoles.Supervisor | StaffRoles.SafeguardingLead)) != 0 && !renewed.Contains(t.StaffMemberId))
             .Select(t => new DomainEvent(EventTypes.TrainingExpiring, now, staffId: t.StaffMemberId, dedupeKey: $"training.expiring:{t.Id}")));
 
-        foreach (var s in await compliance.StatusesAsync(null, ct))
+        foreach (var s in await compliance.EveryoneAsync(ct))
         {
             if (s.Compliance.State == ComplianceState.Overdue && s.Compliance.NextDue is { } due)
                 candidates.Add(new DomainEvent(EventTypes.SupervisionOverdue, now, s.RelationshipId, staffId: s.StaffId,

@@ -135,6 +135,34 @@ public sealed class QueryCountTests(QueryCountFactory app) : IClassFixture<Query
         Assert.Equal(few.Queries, many.Queries);
     }
 
+    /// <summary>Everyone's statuses from a warm StatusCache: the queries of one look for changes, however many supervisees.</summary>
+    private Task<int> WarmCacheQueriesAsync() => app.InTenant(T, async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var compliance = sp.GetRequiredService<ComplianceService>();
+        await compliance.EveryoneAsync(CancellationToken.None); // warm: takes in whatever changed
+        app.Counter.Reset();
+        app.Counter.Watching = db;
+        try
+        {
+            await compliance.EveryoneAsync(CancellationToken.None);
+            return app.Counter.Count;
+        }
+        finally
+        {
+            app.Counter.Watching = null;
+        }
+    });
+
+    [Fact]
+    public async Task A_warm_status_cache_answers_in_one_query_for_5_supervisees_as_for_55()
+    {
+        await CreateSupervisionsAsync(200, 5);
+        Assert.Equal(1, await WarmCacheQueriesAsync());
+        await CreateSupervisionsAsync(205, 50);
+        Assert.Equal(1, await WarmCacheQueriesAsync());
+    }
+
     /// <summary>A whole page request, every query counted: the same for 5 more supervisees as for 55 more.</summary>
     private async Task<int> PageQueriesAsync(string email, string path)
     {

@@ -996,6 +996,38 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.ToTable("SessionAttendance");
                 });
 
+            modelBuilder.Entity("SupervisionHub.Web.Supervision.StatusChange", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("RelationshipId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StaffId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SupervisorId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "At");
+
+                    b.ToTable("StatusChanges");
+                });
+
             modelBuilder.Entity("SupervisionHub.Web.Tenancy.Tenant", b =>
                 {
                     b.Property<Guid>("Id")

@@ -52,7 +52,7 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
             AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct);
         if (SupervisionAccess.CanSeeEveryone(me))
         {
-            var all = await compliance.StatusesAsync(null, ct);
+            var all = await compliance.EveryoneAsync(ct);
             Organisation = (all.Count(s => s.Compliance.State == ComplianceState.Overdue), all.Count(s => s.Compliance.State == ComplianceState.DueSoon),
                 all.Count(s => s.Agreement != AgreementState.Signed), all.Count);
         }

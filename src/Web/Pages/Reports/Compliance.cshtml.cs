@@ -20,7 +20,14 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
     [BindProperty(SupportsGet = true)] public string? Type { get; set; }
     [BindProperty(SupportsGet = true)] public string? Supervisor { get; set; }
 
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+
     public ComplianceReportResult Report { get; private set; } = null!;
+
+    /// <summary>The overdue list on the page, a hundred at a time (the CSV and the print view have everyone).</summary>
+    public const int PageSize = 100;
+    public int Pages => Math.Max(1, (Report.Overdue.Count + PageSize - 1) / PageSize);
+    public IReadOnlyList<OverdueLine> OverduePage { get; private set; } = [];
 
     public ReportFilter Filter => new(Site, Type, Supervisor);
 
@@ -35,6 +42,8 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
         if (me is null) return Challenge();
         if (!SupervisionAccess.CanSeeEveryone(me)) return StatusCode(StatusCodes.Status403Forbidden);
         Report = await report.BuildAsync(Filter, ct);
+        PageNumber = Math.Clamp(PageNumber, 1, Pages);
+        OverduePage = Report.Overdue.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
         return null;
     }
 

@@ -30,7 +30,7 @@ public sealed class IndexModel(UserManager<StaffMember> users, ComplianceService
         if (me is null) return Challenge();
         if (!SupervisionAccess.CanSeeEveryone(me)) return StatusCode(StatusCodes.Status403Forbidden);
         CanManage = SupervisionAccess.CanManage(me);
-        All = await compliance.StatusesAsync(null, ct);
+        All = await compliance.EveryoneAsync(ct);
         Shown = All.Where(s => (string.IsNullOrEmpty(Site) || s.Site == Site)
                                && (string.IsNullOrEmpty(Type) || s.TypeId == Type)
                                && (string.IsNullOrEmpty(State) || s.Compliance.State.ToString() == State || State == "NoAgreement" && s.Agreement is AgreementState.None or AgreementState.AwaitingSignatures or AgreementState.ReviewDue))

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Web.Supervision;
+
+/// <summary>
+/// Everyone's supervision status, per tenant, kept on this node and brought up to date on each
+/// read from the <see cref="StatusChange"/> rows every node writes as it saves: one small query
+/// when nothing changed, a scoped <see cref="ComplianceService.StatusesAsync"/> for just the people
+/// touched when something did, everything again on a new day, new settings or a large change.
+/// The answer equals <c>StatusesAsync(null)</c> row for row (a test checks it after random edits).
+/// Why this design and its limits: docs/adr/0014-status-cache.md.
+/// </summary>
+public sealed class StatusCache
+{
+    /// <summary>
+    /// How late a change may become visible after it was stamped: a transaction still open, or
+    /// another node's clock a little behind. Rows this recent are read again on each look (their
+    /// ids may be lower than ones already seen: PostgreSQL hands out ids before commit).
+    /// </summary>
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+
+    /// <summary>A cache that has not looked for this long starts afresh rather than trust rows that may have been pruned.</summary>
+    public static readonly TimeSpan MaxGap = TimeSpan.FromHours(12);
+
+    /// <summary>More people touched than this (or a quarter of everyone) and recomputing everyone is cheaper than a long id list.</summary>
+    public const int MaxPartial = 2000;
+
+    // Real time, not the app's TimeProvider: the window is about commits and clocks, and tests move the app's clock by days.
+    private readonly TimeProvider wall = TimeProvider.System;
+    private readonly ConcurrentDictionary<Guid, TenantState> tenants = new();
+
+    /// <summary>How many times everyone was computed, and how many partial updates ran (for tests and the benchmark).</summary>
+    public int FullComputations => Volatile.Read(ref full);
+    public int PartialComputations => Volatile.Read(ref partial);
+    private int full, partial;
+
+    /// <summary>Lives as long as the node (the cache is a singleton), so its gate is never disposed early.</summary>
+    private sealed class TenantState : IDisposable
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public Snapshot? Current;
+        public void Dispose() => Gate.Dispose();
+    }
+
+    /// <summary>
+    /// One tenant's statuses as of <see cref="LookedAt"/>. <see cref="Derived"/> holds figures
+    /// computed from the same data (the compliance trend); it is dropped whenever a change arrives.
+    /// </summary>
+    private sealed record Snapshot(IReadOnlyList<SuperviseeStatus> Statuses, DateOnly Day, TenantSettings Settings,
+        DateTimeOffset LookedAt, long MaxId, Dictionary<long, DateTimeOffset> Applied, ConcurrentDictionary<string, Lazy<Task<object>>> Derived);
+
+    private sealed record ChangeRow(long Id, DateTimeOffset At, string? StaffId, Guid? RelationshipId, string? SupervisorId);
+
+    /// <summary>Everyone's statuses in the current tenant, as <c>compliance.StatusesAsync(null)</c> would return them now.</summary>
+    public async Task<IReadOnlyList<SuperviseeStatus>> GetAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, CancellationToken ct) =>
+        (await SnapshotAsync(compliance, db, tenant, today, ct)).Statuses;
+
+    /// <summary>
+    /// A figure derived from everyone's data (the report's trend), kept with the statuses
+    /// <paramref name="statuses"/> came from (a list <see cref="GetAsync"/> returned): computed once
+    /// per tenant and key until a status change, a new day or new settings. If the tenant's list has
+    /// moved on since, it is computed without being kept.
+    /// </summary>
+    public async Task<T> DerivedAsync<T>(Guid tenantId, IReadOnlyList<SuperviseeStatus> statuses, string key,
+        Func<CancellationToken, Task<T>> compute, CancellationToken ct) where T : class
+    {
+        if (!tenants.TryGetValue(tenantId, out var state) || state.Current is not { } snapshot || !ReferenceEquals(snapshot.Statuses, statuses))
+            return await compute(ct);
+        for (var attempt = 0; ; attempt++)
+        {
+            var lazy = snapshot.Derived.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await compute(ct)));
+            try
+            {
+                return (T)await lazy.Value;
+            }
+            catch (Exception) when (attempt == 0 && !ct.IsCancellationRequested)
+            {
+                // The request that started it failed or was cancelled: compute it here instead.
+                snapshot.Derived.TryRemove(new KeyValuePair<string, Lazy<Task<object>>>(key, lazy));
+            }
+        }
+    }
+
+    /// <summary>Drops what this node holds for a tenant: the next read computes everyone afresh.</summary>
+    public void Forget(Guid tenantId)
+    {
+        if (tenants.TryGetValue(tenantId, out var state)) state.Current = null;
+    }
+
+    private async Task<Snapshot> SnapshotAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, CancellationToken ct)
+    {
+        var state = tenants.GetOrAdd(tenant.Id, _ => new TenantState());
+        var arrived = wall.GetUtcNow();
+        await state.Gate.WaitAsync(ct);
+        try
+        {
+            var current = state.Current;
+            var valid = current is not null && current.Day == today && ReferenceEquals(current.Settings, tenant.Settings);
+            // Someone looked while this request waited for the gate: their answer is as fresh as ours would be.
+            if (valid && current!.LookedAt >= arrived) return current;
+            var now = wall.GetUtcNow();
+            if (!valid || now - current!.LookedAt > MaxGap) return state.Current = await EveryoneAsync(compliance, db, tenant, today, now, ct);
+
+            var since = current.LookedAt - Window;
+            var maxId = current.MaxId;
+            var rows = await db.StatusChanges.AsNoTracking().Where(c => c.Id > maxId || c.At >= since)
+                .Select(c => new ChangeRow(c.Id, c.At, c.StaffId, c.RelationshipId, c.SupervisorId)).ToListAsync(ct);
+            var fresh = rows.Where(r => !current.Applied.ContainsKey(r.Id)).ToList();
+            var applied = Remember(current.Applied, fresh, now);
+            var newMax = rows.Count == 0 ? maxId : Math.Max(maxId, rows.Max(r => r.Id));
+            if (fresh.Count == 0) return state.Current = current with { LookedAt = now, Applied = applied, MaxId = newMax };
+
+            var people = fresh.Select(r => r.StaffId).OfType<string>().ToHashSet();
+            var relationships = fresh.Select(r => r.RelationshipId).OfType<Guid>().Distinct().ToList();
+            var supervisors = fresh.Select(r => r.SupervisorId).OfType<string>().Distinct().ToList();
+            if (relationships.Count + supervisors.Count > 0)
+            {
+                var supervised = db.Relationships.Where(r => supervisors.Contains(r.SupervisorId)).Select(r => r.Id);
+                people.UnionWith(await db.RelationshipMembers.AsNoTracking()
+                    .Where(m => relationships.Contains(m.RelationshipId) || supervised.Contains(m.RelationshipId))
+                    .Select(m => m.StaffId).Distinct().ToListAsync(ct));
+            }
+            if (people.Count > Math.Max(MaxPartial, current.Statuses.Count / 4))
+            {
+                // Everything just read was committed before the computation starts, so it is all in it.
+                Interlocked.Increment(ref full);
+                var everyone = await compliance.StatusesAsync(null, ct);
+                return state.Current = new Snapshot(everyone, today, tenant.Settings, now, newMax, applied, new());
+            }
+
+            Interlocked.Increment(ref partial);
+            var ids = people.ToList();
+            var recomputed = await compliance.StatusesAsync(m => ids.Contains(m.StaffId), ct);
+            var merged = Merge(current.Statuses.Where(s => !people.Contains(s.StaffId)), recomputed);
+            return state.Current = new Snapshot(merged, today, tenant.Settings, now, newMax, applied, new());
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
+    private async Task<Snapshot> EveryoneAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, DateTimeOffset now, CancellationToken ct)
+    {
+        Interlocked.Increment(ref full);
+        // Read before computing: whatever is already committed is in the computation; anything
+        // committed later has a higher id or a recent time and is read on the next look.
+        var since = now - Window;
+        var recent = await db.StatusChanges.AsNoTracking().Where(c => c.At >= since || c.Id == db.StatusChanges.Max(x => x.Id))
+            .Select(c => new ChangeRow(c.Id, c.At, null, null, null)).ToListAsync(ct);
+        var maxId = recent.Count == 0 ? 0 : recent.Max(r => r.Id);
+        var statuses = await compliance.StatusesAsync(null, ct);
+        return new Snapshot(statuses, today, tenant.Settings, now, maxId, Remember(new Dictionary<long, DateTimeOffset>(), recent, now), new());
+    }
+
+    /// <summary>The ids the next look will read again (within the window), so it can skip them.</summary>
+    private static Dictionary<long, DateTimeOffset> Remember(IReadOnlyDictionary<long, DateTimeOffset> applied, IEnumerable<ChangeRow> fresh, DateTimeOffset now)
+    {
+        var keep = new Dictionary<long, DateTimeOffset>();
+        foreach (var (id, at) in applied.Concat(fresh.Select(r => KeyValuePair.Create(r.Id, r.At))))
+            if (at >= now - Window) keep[id] = at;
+        return keep;
+    }
+
+    /// <summary>Two lists each in <see cref="ComplianceService.Order"/>, merged in that order (a total order, so the same as sorting everyone).</summary>
+    private static List<SuperviseeStatus> Merge(IEnumerable<SuperviseeStatus> kept, IReadOnlyList<SuperviseeStatus> recomputed)
+    {
+        var result = new List<SuperviseeStatus>();
+        var j = 0;
+        foreach (var s in kept)
+        {
+            while (j < recomputed.Count && ComplianceService.Order.Compare(recomputed[j], s) < 0) result.Add(recomputed[j++]);
+            result.Add(s);
+        }
+        while (j < recomputed.Count) result.Add(recomputed[j++]);
+        return result;
+    }
+}

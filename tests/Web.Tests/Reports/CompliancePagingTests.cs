@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tests.Supervision;
+
+namespace SupervisionHub.Web.Tests.Reports;
+
+/// <summary>
+/// At thousands of supervisees the report's page lists the overdue a hundred at a time (the CSV
+/// keeps everyone), and its trend, kept between requests, still follows a change to the past.
+/// </summary>
+public sealed partial class CompliancePagingTests(AppFactory app) : IClassFixture<AppFactory>
+{
+    private const string T = "ralph-thoresby";
+
+    [GeneratedRegex("""<tr class="govuk-table__row" data-staff="([^"]+)">""")]
+    private static partial Regex OverdueRow();
+
+    private async Task<HttpClient> LeadAsync()
+    {
+        var client = app.Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignIn(T, $"lead@{T}.example", AppFactory.DemoPassword)).StatusCode);
+        return client;
+    }
+
+    /// <summary>Overdue people, saved in one go: one-to-ones started 100 days ago with no session.</summary>
+    private Task<List<(string Id, Guid Rel)>> OverdueAsync(string prefix, int count) => app.InTenant(T, async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var normalizer = sp.GetRequiredService<ILookupNormalizer>();
+        var supervisor = await db.StaffIdAsync($"supervisor@{T}.example");
+        var type = sp.GetRequiredService<Allocation>().Type("one-to-one");
+        var result = new List<(string, Guid)>();
+        for (var i = 0; i < count; i++)
+        {
+            var p = new StaffMember();
+            p.Apply(new StaffDetails($"{prefix} {i:D3}", $"{prefix.ToLowerInvariant()}{i:D3}@{T}.example", null, null, null, StaffRoles.Supervisee, null, null), normalizer);
+            db.Staff.Add(p);
+            var r = Relationship.Start(type, supervisor, [p.Id], sp.Today().AddDays(-100));
+            db.Relationships.Add(r);
+            result.Add((p.Id, r.Id));
+        }
+        await db.SaveChangesAsync();
+        return result;
+    });
+
+    [Fact]
+    public async Task The_overdue_list_is_paged_and_the_csv_has_everyone()
+    {
+        await OverdueAsync("Paged", 130);
+        var lead = await LeadAsync();
+        var csv = await lead.GetStringAsync($"/{T}/reports/compliance?handler=Csv&part=overdue");
+        var total = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        Assert.InRange(total, 131, 1000);
+
+        var first = await lead.GetStringAsync($"/{T}/reports/compliance");
+        Assert.Equal(100, OverdueRow().Count(first));
+        Assert.Contains($"Overdue ({total})", first);
+        Assert.Contains("id=\"overdue-pages\"", first);
+        var pages = (total + 99) / 100;
+        var last = await lead.GetStringAsync($"/{T}/reports/compliance?p={pages}");
+        Assert.Equal(total - (pages - 1) * 100, OverdueRow().Count(last));
+        var seen = Enumerable.Range(1, pages).Select(async p => OverdueRow().Matches(await lead.GetStringAsync($"/{T}/reports/compliance?p={p}")).Select(m => m.Groups[1].Value));
+        Assert.Equal(total, (await Task.WhenAll(seen)).SelectMany(x => x).Distinct().Count());
+        Assert.Equal(100, OverdueRow().Count(await lead.GetStringAsync($"/{T}/reports/compliance?p=0"))); // out of range: the nearest page
+    }
+
+    [Fact]
+    public async Task The_kept_trend_follows_a_session_recorded_afterwards_for_last_month()
+    {
+        var (id, rel) = (await OverdueAsync("Trend", 1))[0];
+        var lead = await LeadAsync();
+        async Task<int> InDateAtLastMonthEnd() =>
+            int.Parse((await lead.GetStringAsync($"/{T}/reports/compliance?handler=Csv&part=trend")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries)[^1].Split(',')[2]);
+        var before = await InDateAtLastMonthEnd();
+        Assert.Equal(before, await InDateAtLastMonthEnd()); // kept: the same figures
+
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var r = await db.Relationships.Include(x => x.Members).SingleAsync(x => x.Id == rel);
+            var lastMonthEnd = Web.Reports.ComplianceReport.MonthEnds(sp.Today())[^1];
+            db.Sessions.Add(Session.RecordAdHoc(r, lastMonthEnd.AddDays(-1), new TimeOnly(10, 0), 60, null, r.SupervisorId, sp.GetRequiredService<TimeProvider>().GetUtcNow(), sp.Today()));
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(before + 1, await InDateAtLastMonthEnd());
+    }
+}
