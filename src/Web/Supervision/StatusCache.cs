@@ -11,7 +11,7 @@ namespace SupervisionHub.Web.Supervision;
 /// when nothing changed, a scoped <see cref="ComplianceService.StatusesAsync"/> for just the people
 /// touched when something did, everything again on a new day, new settings or a large change.
 /// The answer equals <c>StatusesAsync(null)</c> row for row (a test checks it after random edits).
-/// Why this design and its limits: docs/adr/0014-status-cache.md.
+/// Why this design and its limits: docs/adr/0016-status-cache.md.
 /// </summary>
 public sealed class StatusCache
 {

@@ -11,7 +11,7 @@ namespace SupervisionHub.Web.Supervision;
 /// in a supervision (RelationshipId), or everyone a supervisor supervises (SupervisorId, when their
 /// name changes). Written by AppDbContext.SaveChanges in the same transaction as the change, and
 /// read by every node's <see cref="StatusCache"/> to recompute just those people
-/// (docs/adr/0014-status-cache.md). Ids only; pruned by the sweep after <see cref="KeepFor"/>.
+/// (docs/adr/0016-status-cache.md). Ids only; pruned by the sweep after <see cref="KeepFor"/>.
 /// </summary>
 public sealed class StatusChange : ITenantOwned
 {
