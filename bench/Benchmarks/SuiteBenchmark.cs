@@ -36,6 +36,14 @@ internal static class SuiteBenchmark
     private const string SmallTenant = "ascent";
     private static readonly int TotalSupervisees = EnvInt("SUITE_SUPERVISEES", 100_000);
     private static readonly int TenantCount = EnvInt("SUITE_TENANTS", 500);
+
+    /// <summary>SUITE_DATABASE=postgres with SUITE_PG (a server's connection string; bench/suite-postgres.sh starts a throwaway one), else a SQLite file.</summary>
+    private static readonly bool Postgres = (Environment.GetEnvironmentVariable("SUITE_DATABASE") ?? "sqlite").ToLowerInvariant() switch
+    {
+        "" or "sqlite" => false,
+        "postgres" or "postgresql" => true,
+        var other => throw new InvalidOperationException($"SUITE_DATABASE is \"{other}\"; use sqlite or postgres."),
+    };
     private static readonly int SuperviseesPerSupervisor = 40;
     private static readonly int Workers = EnvInt("SUITE_WORKERS", 8);
     private static readonly int SecondsPerPage = EnvInt("SUITE_SECONDS", 20);
@@ -64,16 +72,33 @@ internal static class SuiteBenchmark
         List<PageRow> pages;
         long peakAfterPages;
         int pageTenantSize;
+        string? pgDatabase = null;
+        string databaseName = "SQLite file";
         try
         {
+            if (Postgres)
+            {
+                pgDatabase = "shub_suite_" + Guid.NewGuid().ToString("N")[..12];
+                await PgExecuteAsync(PgServer, $"CREATE DATABASE \"{pgDatabase}\"");
+            }
             using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
             {
                 b.UseEnvironment("Testing");
-                b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={Path.Combine(data, "bench.db")}");
+                if (Postgres)
+                {
+                    b.UseSetting("Database:Provider", "Postgres");
+                    b.UseSetting("ConnectionStrings:Postgres", new Npgsql.NpgsqlConnectionStringBuilder(PgServer) { Database = pgDatabase, MaxPoolSize = 100 }.ConnectionString);
+                }
+                else
+                {
+                    b.UseSetting("Database:Provider", "Sqlite");
+                    b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={Path.Combine(data, "bench.db")}");
+                }
                 b.UseSetting("Tenants:Root", Path.Combine(root, "tenants"));
                 b.UseSetting("Demo:Seed", "true");
                 b.UseSetting("Demo:Password", Password);
                 b.UseSetting("RateLimits:SignInPerMinute", "100000");
+                b.UseSetting("urls", "http://127.0.0.1:0"); // any free port (else Kestrel's default 5000 clashes with a second run)
                 b.UseSetting("Logging:LogLevel:Default", "Error"); // the generated supervisees have no line manager: workflows that tell one fault, as warnings
                 b.ConfigureTestServices(services =>
                 {
@@ -138,8 +163,25 @@ internal static class SuiteBenchmark
                 }, CancellationToken.None);
                 if (sizes[tenant.Identifier] >= 1000) Console.WriteLine($"  {tenant.Identifier}: done at {generation.Elapsed.TotalSeconds:0} s");
             }
+            if (Postgres)
+                await runner.RunForAsync(tenants[0], async (sp, ct) =>
+                {
+                    // Fresh statistics for the planner, as autovacuum would give a real database soon after a load.
+                    var db = sp.GetRequiredService<AppDbContext>();
+                    db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
+                    await db.Database.ExecuteSqlRawAsync("ANALYZE", ct);
+                }, CancellationToken.None);
             var generated = generation.Elapsed;
-            var dbSize = new FileInfo(Path.Combine(data, "bench.db")).Length;
+            long dbSize;
+            if (Postgres)
+            {
+                using var scope = app.Services.CreateScope();
+                var connection = scope.ServiceProvider.GetRequiredService<AppDbContext>().Database.GetDbConnection();
+                await connection.OpenAsync();
+                dbSize = await ScalarAsync<long>(connection, null, "SELECT pg_database_size(current_database())");
+                databaseName = $"PostgreSQL {await ScalarAsync<string>(connection, null, "SHOW server_version")} (a throwaway server on 127.0.0.1, fsync, synchronous_commit and full_page_writes off: see bench/suite-postgres.sh)";
+            }
+            else dbSize = new FileInfo(Path.Combine(data, "bench.db")).Length;
             var bySize = sizes.Values.Order().ToList();
             generatedNote = $"{tenants.Count:N0} tenants: the {founding.Count} founding ones and {copies:N0} made in {created.TotalSeconds:0} s ({created.TotalMilliseconds / Math.Max(1, copies):0} ms each) through the platform admin's \"new tenant from a copy\" "
                             + $"(`ConfigurationTransfer.CreateTenantAsync`, each founding tenant copied in turn). "
@@ -148,7 +190,7 @@ internal static class SuiteBenchmark
                             + $"the copies from {sizes.Where(kv => kv.Key.StartsWith("bench-", StringComparison.Ordinal)).Select(kv => kv.Value).DefaultIfEmpty().Max():N0} down to {sizes.Where(kv => kv.Key.StartsWith("bench-", StringComparison.Ordinal)).Select(kv => kv.Value).DefaultIfEmpty().Min():N0} "
                             + $"(median tenant {bySize[bySize.Count / 2]:N0}); {counts.Relationships:N0} one-to-one relationships started five years ago, "
                             + $"{counts.Sessions:N0} sessions with {counts.Attendance:N0} attendance rows (five years for one supervisee in five, the last year for the rest), "
-                            + $"{counts.Records:N0} agreement records; generated in {generated.TotalSeconds:0} s by bulk SQL inserts; database file {dbSize / 1024.0 / 1024.0:0} MB";
+                            + $"{counts.Records:N0} agreement records; generated in {generated.TotalSeconds:0} s by bulk SQL inserts; database {(Postgres ? "size" : "file")} {dbSize / 1024.0 / 1024.0:0} MB";
             Console.WriteLine(generatedNote);
 
             // ---------------------------------------------------------------- the tenant registry over all tenants
@@ -239,11 +281,31 @@ internal static class SuiteBenchmark
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}\" WITH (FORCE)");
             try { Directory.Delete(data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
         }
 
         // ---------------------------------------------------------------- workflows and outbox (their own benchmarks' code)
-        if (Environment.GetEnvironmentVariable("SUITE_SKIP_EXTRAS") == "1") { Console.WriteLine(string.Join("\n", lines)); return; }
+        if (Environment.GetEnvironmentVariable("SUITE_SKIP_EXTRAS") != "1")
+            await ExtrasAsync(root, lines);
+        WriteTable(root, started, loadBefore, generatedNote, pages, peakAfterPages, pageTenantSize, databaseName, lines);
+    }
+
+    private static string PgServer => Environment.GetEnvironmentVariable("SUITE_PG") is { Length: > 0 } cs ? cs
+        : throw new InvalidOperationException("SUITE_DATABASE=postgres needs SUITE_PG, the connection string of a PostgreSQL server the suite may create a database on (bench/suite-postgres.sh starts one).");
+
+    private static async Task PgExecuteAsync(string server, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The workflow engine's and the outbox's own benchmarks (they use no generated data).</summary>
+    private static async Task ExtrasAsync(string root, List<string> lines)
+    {
         var workflowNotes = new List<string>();
         foreach (var r in WorkflowBenchmark.EnginePath(root, workflowNotes))
             lines.Add($"| Workflow events: {r.Name} | {r.Runs} | {r.Time} | {r.Rate} | | | {r.Note} |");
@@ -258,6 +320,11 @@ internal static class SuiteBenchmark
             lines.Add($"| Outbox | | | | | | not measured: {ex.Message.ReplaceLineEndings(" ")} (needs maildev: `npm ci --prefix tools/maildev`) |");
         }
 
+    }
+
+    private static void WriteTable(string root, Stopwatch started, string? loadBefore, string generatedNote, List<PageRow> pages, long peakAfterPages,
+        int pageTenantSize, string databaseName, List<string> lines)
+    {
         using var process = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
         var loadAfter = LoadAverage();
@@ -266,7 +333,7 @@ internal static class SuiteBenchmark
         var baselineRate = (Rate(pages[0]) + Rate(pages[^1])) / 2; // the baseline measured first and last: the machine's load drifts
         static string Ratio(double r) => r.ToString(r >= 0.1 ? "0.00" : r >= 0.001 ? "0.0000" : "0.000000", CultureInfo.InvariantCulture) + "x";
         var table = new StringBuilder();
-        table.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, Release build, SQLite file; whole run {started.Elapsed.TotalMinutes:0.0} min.");
+        table.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, Release build, **{databaseName}**; whole run {started.Elapsed.TotalMinutes:0.0} min.");
         table.AppendLine(CultureInfo.InvariantCulture, $"Machine load (load averages 1/5/15 min, /proc/loadavg) {loadBefore} at the start and {loadAfter} at the end: on 2 shared cores, anything over 2 means other work competed for the CPU.");
         table.AppendLine(CultureInfo.InvariantCulture, $"Data: {generatedNote}.");
         table.AppendLine(CultureInfo.InvariantCulture, $"Pages: the app on Kestrel (`WebApplicationFactory.UseKestrel`, a real socket on 127.0.0.1), signed in as lead@{PageTenant}.example (safeguarding lead of a tenant with {pageTenantSize:N0} supervisees), and for the small-tenant rows as lead@{SmallTenant}.example; "
@@ -284,7 +351,7 @@ internal static class SuiteBenchmark
         table.AppendLine(CultureInfo.InvariantCulture,
             $"| Memory, whole process | | | | | peak working set {peakAfterPages / 1024.0 / 1024.0:N0} MB after the pages, {process.PeakWorkingSet64 / 1024.0 / 1024.0:N0} MB at the end; {GC.GetTotalAllocatedBytes() / 1024.0 / 1024.0 / 1024.0:0.0} GB allocated in all; GC heap {gc.HeapSizeBytes / 1024.0 / 1024.0:N0} MB at the end | {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2 collections; includes the generator, the benchmark's HTTP client and the later outbox app |");
         Console.WriteLine(table);
-        Bench.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), "SUITE", table.ToString());
+        Bench.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), Postgres ? "SUITE-POSTGRES" : "SUITE", table.ToString());
     }
 
     // ---------------------------------------------------------------- tenants
@@ -490,26 +557,33 @@ internal static class SuiteBenchmark
     /// </summary>
     private static DbCommand Copier(DbConnection connection, DbTransaction tx, string table, string key, params string[] overrides)
     {
-        var columns = new List<(string Name, string Type, bool Pk)>();
+        var columns = new List<(string Name, string Type, bool Generated)>();
         using (var info = connection.CreateCommand())
         {
             info.Transaction = tx;
-            info.CommandText = $"PRAGMA table_info(\"{table}\")";
+            // An integer key (SQLite's rowid alias, PostgreSQL's identity column) is left to the database.
+            info.CommandText = Postgres
+                ? "SELECT column_name::text, udt_name::text, (is_identity = 'YES' OR coalesce(column_default, '') LIKE 'nextval%') FROM information_schema.columns "
+                  + $"WHERE table_schema = current_schema() AND table_name = '{table}' ORDER BY ordinal_position"
+                : $"SELECT name, type, pk > 0 AND upper(type) = 'INTEGER' FROM pragma_table_info('{table}')";
             using var reader = info.ExecuteReader();
-            while (reader.Read()) columns.Add((reader.GetString(1), reader.GetString(2), reader.GetInt32(5) > 0));
+            while (reader.Read()) columns.Add((reader.GetString(0), reader.GetString(1), reader.GetBoolean(2)));
         }
-        foreach (var o in overrides)
+        foreach (var o in overrides.Append(key))
             if (!columns.Any(c => c.Name == o)) throw new InvalidOperationException($"{table} has no column {o}");
-        var copied = columns.Where(c => !(c.Pk && c.Type.Equals("INTEGER", StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToList();
+        // Values are bound as text: PostgreSQL casts each to its column's type (uuid, date); SQLite stores them as they come.
+        string Value(string column) => Postgres ? $"CAST(@{column} AS {columns.First(c => c.Name == column).Type})" : "@" + column;
+        var copied = columns.Where(c => !c.Generated).Select(c => c.Name).ToList();
         var command = connection.CreateCommand();
         command.Transaction = tx;
         command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", copied.Select(c => $"\"{c}\""))}) SELECT "
-                              + string.Join(", ", copied.Select(c => overrides.Contains(c) ? "@" + c : $"\"{c}\""))
-                              + $" FROM \"{table}\" WHERE \"{key}\" = @template";
+                              + string.Join(", ", copied.Select(c => overrides.Contains(c) ? Value(c) : $"\"{c}\""))
+                              + $" FROM \"{table}\" WHERE \"{key}\" = " + (Postgres ? $"CAST(@template AS {columns.First(c => c.Name == key).Type})" : "@template");
         foreach (var o in overrides.Append("template"))
         {
             var p = command.CreateParameter();
             p.ParameterName = "@" + o;
+            p.DbType = System.Data.DbType.String;
             command.Parameters.Add(p);
         }
         command.Prepare();
@@ -542,15 +616,16 @@ internal static class SuiteBenchmark
         var random = new Random(20261201 ^ tenant.Identifier.GetHashCode(StringComparison.Ordinal) & 0xFFFF);
         var today = tenant.Today(TimeProvider.System);
         var start = today.AddYears(-5);
-        // Guids as the app stores them (EF's SQLite provider: upper-case text).
-        var upper = (await ScalarAsync<string>(connection, null, "SELECT \"Id\" FROM \"Relationships\" WHERE \"Id\" = @p0 COLLATE NOCASE", t.Relationship.ToString())).Any(char.IsUpper);
+        // Guids as the app stores them (EF's SQLite provider: upper-case text; PostgreSQL: uuid, given here as text).
+        var upper = !Postgres && (await ScalarAsync<string>(connection, null, "SELECT \"Id\" FROM \"Relationships\" WHERE \"Id\" = @p0 COLLATE NOCASE", t.Relationship.ToString())).Any(char.IsUpper);
         // Time-ordered (version 7) so that each insert lands at the end of the key's index rather than anywhere in it.
         string G() => upper ? Guid.CreateVersion7().ToString().ToUpperInvariant() : Guid.CreateVersion7().ToString();
-        using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA cache_size = -262144"; // this connection only: 256 MB of page cache while generating
-            await pragma.ExecuteNonQueryAsync(ct);
-        }
+        if (!Postgres)
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA cache_size = -262144"; // this connection only: 256 MB of page cache while generating
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
         static string D(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         string Key(Guid g) => upper ? g.ToString().ToUpperInvariant() : g.ToString();
 
@@ -626,10 +701,12 @@ internal static class SuiteBenchmark
             if (size >= 1000) Console.Write($" {Math.Min(first + Chunk, size)} ({clock.Elapsed.TotalSeconds:0.0} s)");
         }
         if (size >= 1000) Console.WriteLine();
-        using (var pragma = connection.CreateCommand())
-        {
-            pragma.CommandText = "PRAGMA cache_size = -2000"; // SQLite's default again: the connection goes back to the app's pool
-            await pragma.ExecuteNonQueryAsync(ct);
-        }
+        if (!Postgres)
+            using (var pragma = connection.CreateCommand())
+            {
+                pragma.CommandText = "PRAGMA cache_size = -2000"; // SQLite's default again: the connection goes back to the app's pool
+                await pragma.ExecuteNonQueryAsync(ct);
+            }
+
     }
 }
