@@ -61,5 +61,21 @@ public sealed record FormView(
         return wanted == StaffRoles.None ? People : People.Where(p => (p.Roles & wanted) != 0);
     }
 
+    /// <summary>A question whose answer is a person: a person field, or a table with a person column.</summary>
+    public static bool NamesPeople(FieldDefinition f) =>
+        f.Type == FieldType.Person || f.Type == FieldType.Table && f.Columns.Any(c => c.Type == FieldType.Person);
+
+    /// <summary>Everyone the answers name: person fields, person columns of tables, and group members who answered.</summary>
+    public static IEnumerable<string> PersonIds(FormDefinition form, JsonObject answers)
+    {
+        foreach (var f in form.Fields.Where(f => f.Type == FieldType.Person))
+            if (Text(answers[f.Id]) is { Length: > 0 } id) yield return id;
+        foreach (var table in form.Fields.Where(f => f.Type == FieldType.Table))
+            foreach (var column in table.Columns.Where(c => c.Type == FieldType.Person))
+                foreach (var row in answers[table.Id] as JsonArray ?? [])
+                    if (Text((row as JsonObject)?[column.Id]) is { Length: > 0 } member) yield return member;
+        foreach (var member in (answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key) ?? []) yield return member;
+    }
+
     public string PersonName(string? id) => People.FirstOrDefault(p => p.Id == id).Name ?? (id is null ? "" : "Unknown person");
 }

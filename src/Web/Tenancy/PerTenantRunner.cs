@@ -10,7 +10,7 @@ public sealed class PerTenantRunner(IServiceScopeFactory scopes, TenantRegistry 
     /// <param name="stopOnError">For start-up work whose failure must stop the service (bad configuration), rather than be logged and skipped.</param>
     public async Task RunForEachAsync(string jobName, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct, bool stopOnError = false)
     {
-        await registry.ReloadAsync(ct);
+        await registry.RefreshAsync(ct); // cheap when no tenant changed: the rounds poll every few seconds
         foreach (var tenant in registry.All)
         {
             ct.ThrowIfCancellationRequested();
