@@ -12,8 +12,10 @@ namespace SupervisionHub.Web.Workflows;
 
 /// <summary>
 /// Loads, before a run, everything it may read: the event, the supervision and its people, the
-/// supervisee's history, a submitted record's answers, and cohorts. The runner itself does no IO,
-/// so what it decided can be replayed from what it was given.
+/// supervisee's history and a submitted record's answers. The runner itself does no IO, so what
+/// it decided can be replayed from what it was given. The two lists that grow with the tenant
+/// (for-each cohorts, staff-role holders) are read on first use instead, once per context, from
+/// the same scope: most runs name neither.
 /// </summary>
 public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenant, TimeProvider clock, ComplianceService compliance, ILookupNormalizer normalizer)
 {
