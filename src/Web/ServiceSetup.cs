@@ -59,6 +59,8 @@ public static class ServiceSetup
             sp.GetRequiredService<Workflows.WorkflowCatalog>().SyncFolderAsync(Path.GetDirectoryName(tenantsRoot)!, token), ct, stopOnError: true);
         var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
         await services.GetRequiredService<DemoSeeder>().SeedAsync(demo, tenantsRoot, ct);
+        await using var last = services.CreateAsyncScope();
+        await DatabaseStatistics.RefreshAsync(last.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
     }
 
     public static void AddAppRateLimits(this IServiceCollection services, IConfiguration config)

@@ -54,3 +54,19 @@ public static class Databases
 /// </summary>
 public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, ITenantContext tenantContext)
     : AppDbContext(options, tenantContext);
+
+/// <summary>What keeps a database's query plans good as it grows.</summary>
+public static class DatabaseStatistics
+{
+    /// <summary>
+    /// SQLite plans without statistics unless ANALYZE has run: it then treats every index as
+    /// selective and often walks a whole tenant through the one-column TenantId index. Sampled
+    /// (analysis_limit), so it takes milliseconds even on gigabytes; run at start-up and after each
+    /// hourly sweep. PostgreSQL's autovacuum keeps its own statistics.
+    /// </summary>
+    public static async Task RefreshAsync(AppDbContext db, CancellationToken ct)
+    {
+        if (!db.Database.IsSqlite()) return;
+        await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; ANALYZE;", ct);
+    }
+}

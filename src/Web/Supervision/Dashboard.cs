@@ -31,7 +31,8 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
     {
         var statuses = await compliance.StatusesAsync(m => m.StaffId == me && m.LeftOn == null, ct);
         var mine = db.RelationshipMembers.Where(m => m.StaffId == me).Select(m => m.RelationshipId);
-        var sessions = await SessionsAsync(db.Sessions.Where(s => mine.Contains(s.RelationshipId)), ct);
+        var mineList = await mine.ToListAsync(ct); // a list, not a subquery: see SessionsAsync
+        var sessions = await SessionsAsync(db.Sessions.Where(s => mineList.Contains(s.RelationshipId)), ct);
         var actions = await db.Actions.AsNoTracking().Where(a => mine.Contains(a.RelationshipId) && a.Status == ActionStatus.Open)
             .OrderBy(a => a.DueOn == null).ThenBy(a => a.DueOn).Take(50).ToListAsync(ct);
         var toSign = await RecordsAsync(mine, ct);
@@ -46,7 +47,8 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
     {
         var mine = db.Relationships.Where(r => r.SupervisorId == me).Select(r => r.Id);
         var statuses = await compliance.StatusesAsync(m => mine.Contains(m.RelationshipId) && m.LeftOn == null, ct);
-        var sessions = await SessionsAsync(db.Sessions.Where(s => mine.Contains(s.RelationshipId)
+        var mineList = await mine.ToListAsync(ct); // a list, not a subquery: see SessionsAsync
+        var sessions = await SessionsAsync(db.Sessions.Where(s => mineList.Contains(s.RelationshipId)
             && (s.Status == SessionStatus.Booked || s.Status == SessionStatus.Attended && s.Date >= Today.AddDays(-90))), ct);
         var records = await RecordsAsync(mine, ct);
         var drafts = records.Where(r => r.Record.Status == SubmissionStatus.Draft).Select(r => r.Record.Id).ToHashSet();
@@ -82,16 +84,24 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
         return new(statuses, attendance);
     }
 
+    /// <remarks>
+    /// Sorted here, not in SQL, and the members' names read by a second query: ordered by date in
+    /// SQL, SQLite chose the (tenant, date) index to avoid a sort and walked every session of the
+    /// tenant newest first looking for this person's, and the names as a nested collection joined
+    /// every membership of the tenant (seconds at 20,000 supervisees). The callers' filters (one
+    /// person's sessions; a supervisor's booked ones and last 90 days) keep the rows few.
+    /// </remarks>
     private async Task<List<SessionLine>> SessionsAsync(IQueryable<Session> query, CancellationToken ct)
     {
-        var rows = await query.AsNoTracking()
-            .Select(s => new
-            {
-                s.Id, s.RelationshipId, s.Date, s.StartTime, s.Status, s.RecordId, s.Relationship.TypeId, Supervisor = s.Relationship.Supervisor.FullName,
-                Members = s.Relationship.Members.Where(m => m.LeftOn == null).Select(m => m.Staff.FullName).ToList(),
-            })
-            .OrderByDescending(s => s.Date).Take(200).ToListAsync(ct);
-        return rows.Select(s => new SessionLine(s.Id, s.RelationshipId, s.TypeId, s.Date, s.StartTime, s.Status, $"{s.Supervisor} with {string.Join(", ", s.Members)}", s.RecordId,
+        var rows = (await query.AsNoTracking()
+                .Select(s => new { s.Id, s.RelationshipId, s.Date, s.StartTime, s.Status, s.RecordId, s.Relationship.TypeId, Supervisor = s.Relationship.Supervisor.FullName })
+                .ToListAsync(ct))
+            .OrderByDescending(s => s.Date).Take(200).ToList();
+        var relationships = rows.Select(s => s.RelationshipId).Distinct().ToList();
+        var members = (await db.RelationshipMembers.AsNoTracking().Where(m => relationships.Contains(m.RelationshipId) && m.LeftOn == null)
+                .Select(m => new { m.RelationshipId, m.Staff.FullName }).ToListAsync(ct))
+            .ToLookup(m => m.RelationshipId, m => m.FullName);
+        return rows.Select(s => new SessionLine(s.Id, s.RelationshipId, s.TypeId, s.Date, s.StartTime, s.Status, $"{s.Supervisor} with {string.Join(", ", members[s.RelationshipId])}", s.RecordId,
             s.Status == SessionStatus.Booked && s.Date <= Today ? "Record attendance" : s.RecordId is null ? "Write the record" : "Finish the record")).ToList();
     }
 
@@ -102,9 +112,11 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
         var open = await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Include(s => s.Signatures)
             .Where(s => ids.Contains(s.RelationshipId) && s.FullySignedAt == null).OrderByDescending(s => s.CreatedAt).Take(100).ToListAsync(ct);
         var relIds = open.Select(s => s.RelationshipId!.Value).Distinct().ToList();
-        var parties = (await db.Relationships.AsNoTracking().Where(r => relIds.Contains(r.Id))
-                .Select(r => new { r.Id, r.SupervisorId, Members = r.Members.Select(m => m.StaffId).ToList() }).ToListAsync(ct))
-            .ToDictionary(r => r.Id, r => new RecordParties(r.SupervisorId, r.Members.ToHashSet()));
+        // Two flat reads: as one with a nested member list, SQLite walked the whole relationships table in key order.
+        var members = (await db.RelationshipMembers.AsNoTracking().Where(m => relIds.Contains(m.RelationshipId))
+            .Select(m => new { m.RelationshipId, m.StaffId }).ToListAsync(ct)).ToLookup(m => m.RelationshipId, m => m.StaffId);
+        var parties = (await db.Relationships.AsNoTracking().Where(r => relIds.Contains(r.Id)).Select(r => new { r.Id, r.SupervisorId }).ToListAsync(ct))
+            .ToDictionary(r => r.Id, r => new RecordParties(r.SupervisorId, members[r.Id].ToHashSet()));
         return open.Select(s => (s, s.Status == SubmissionStatus.Draft ? (IReadOnlyList<string>)[] : SignOff.Outstanding(FormCatalog.Definition(s.FormVersion), s, parties[s.RelationshipId!.Value]))).ToList();
     }
 

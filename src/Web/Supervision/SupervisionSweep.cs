@@ -72,7 +72,7 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
 }
 
 /// <summary>Runs the sweep for every tenant every hour, through PerTenantRunner like all background work.</summary>
-public sealed class SupervisionSweepService(PerTenantRunner runner, ILogger<SupervisionSweepService> log) : BackgroundService
+public sealed class SupervisionSweepService(PerTenantRunner runner, IServiceScopeFactory scopes, ILogger<SupervisionSweepService> log) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
@@ -88,6 +88,8 @@ public sealed class SupervisionSweepService(PerTenantRunner runner, ILogger<Supe
             try
             {
                 await runner.RunForEachAsync("supervision-sweep", (sp, ct) => sp.GetRequiredService<SupervisionSweep>().RunAsync(ct), stoppingToken);
+                await using var scope = scopes.CreateAsyncScope(); // the hour's new rows, for the query planner
+                await Data.DatabaseStatistics.RefreshAsync(scope.ServiceProvider.GetRequiredService<Data.AppDbContext>(), stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

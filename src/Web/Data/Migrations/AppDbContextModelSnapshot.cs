@@ -451,6 +451,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
+                    b.HasIndex("TenantId", "SubmissionId");
+
                     b.ToTable("Signatures");
                 });
 
@@ -512,9 +514,9 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "FormId");
 
-                    b.HasIndex("TenantId", "RelationshipId");
-
                     b.HasIndex("TenantId", "SessionId");
+
+                    b.HasIndex("TenantId", "RelationshipId", "SessionId");
 
                     b.ToTable("Submissions");
                 });
@@ -636,6 +638,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
+                    b.HasIndex("TenantId", "LineManagerId");
+
                     b.HasIndex("TenantId", "NormalizedEmail")
                         .IsUnique()
                         .HasDatabaseName("EmailIndex");
@@ -676,6 +680,8 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("StaffMemberId");
 
                     b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "StaffMemberId");
 
                     b.ToTable("TrainingRecords");
                 });
@@ -870,6 +876,8 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("StaffId");
 
                     b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "RelationshipId");
 
                     b.HasIndex("TenantId", "StaffId");
 

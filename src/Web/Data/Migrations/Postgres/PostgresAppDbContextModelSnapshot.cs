@@ -468,6 +468,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("TenantId");
 
+                    b.HasIndex("TenantId", "SubmissionId");
+
                     b.ToTable("Signatures");
                 });
 
@@ -529,9 +531,9 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("TenantId", "FormId");
 
-                    b.HasIndex("TenantId", "RelationshipId");
-
                     b.HasIndex("TenantId", "SessionId");
+
+                    b.HasIndex("TenantId", "RelationshipId", "SessionId");
 
                     b.ToTable("Submissions");
                 });
@@ -655,6 +657,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("TenantId");
 
+                    b.HasIndex("TenantId", "LineManagerId");
+
                     b.HasIndex("TenantId", "NormalizedEmail")
                         .IsUnique()
                         .HasDatabaseName("EmailIndex");
@@ -697,6 +701,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasIndex("StaffMemberId");
 
                     b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "StaffMemberId");
 
                     b.ToTable("TrainingRecords");
                 });
@@ -893,6 +899,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasIndex("StaffId");
 
                     b.HasIndex("TenantId");
+
+                    b.HasIndex("TenantId", "RelationshipId");
 
                     b.HasIndex("TenantId", "StaffId");
 
