@@ -92,12 +92,20 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         // their open relationships are already in hand (memberships), passed as a list so the
         // lookups go through the relationship index; as a subquery SQLite walked every
         // relationship and agreement of the tenant (tens of ms each at 20,000 supervisees, on every home page).
-        var theirs = memberships.Where(m => m.EndedOn == null).Select(m => (Guid?)m.Id).Distinct().ToList();
-        var open = db.Relationships.Where(r => r.EndedOn == null).Select(r => (Guid?)r.Id);
         var agreements = db.Submissions.AsNoTracking().Where(s => s.SessionId == null);
         var booked = db.Sessions.AsNoTracking().Where(s => s.Status == SessionStatus.Booked && s.Date >= today);
-        agreements = scope is null ? agreements.Where(s => open.Contains(s.RelationshipId)) : agreements.Where(s => theirs.Contains(s.RelationshipId));
-        booked = scope is null ? booked.Where(s => open.Contains(s.RelationshipId)) : booked.Where(s => theirs.Contains(s.RelationshipId));
+        if (scope is null)
+        {
+            var open = db.Relationships.Where(r => r.EndedOn == null).Select(r => (Guid?)r.Id);
+            agreements = agreements.Where(s => open.Contains(s.RelationshipId));
+            booked = booked.Where(s => open.Contains(s.RelationshipId));
+        }
+        else
+        {
+            var theirs = memberships.Where(m => m.EndedOn == null).Select(m => (Guid?)m.Id).Distinct().ToList();
+            agreements = agreements.Where(s => theirs.Contains(s.RelationshipId));
+            booked = booked.Where(s => theirs.Contains(s.RelationshipId));
+        }
         var contracts = await agreements.Select(s => new { s.RelationshipId, s.FormId, s.FullySignedAt }).ToListAsync(ct);
         var nextBooked = await booked
             .GroupBy(s => s.RelationshipId).Select(g => new { Id = g.Key, Date = g.Min(s => s.Date) })
