@@ -290,8 +290,11 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             var into = section.FilledBy == Filler.EachMember ? mine : merged;
             foreach (var key in section.Fields.SelectMany(f => new[] { f.Id, f.Id + ".comments" }))
             {
-                merged.Remove(key);
+                // Replaced where it stands, not removed and appended: the same answers must give the
+                // same text, or an unchanged save would count as a change and void signatures.
                 if (bound.Answers[key] is { } value) into[key] = value.DeepClone();
+                else into.Remove(key);
+                if (!ReferenceEquals(into, merged)) merged.Remove(key);
             }
         }
         if (editable.Any(s => s.FilledBy == Filler.EachMember))
