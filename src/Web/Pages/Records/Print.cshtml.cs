@@ -41,7 +41,7 @@ public sealed class PrintModel(AppDbContext db, UserManager<StaffMember> users, 
             .Concat(record.Signatures.Select(x => x.SignerId)).Distinct().ToList();
         var people = await db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.FullName, s.Roles }).ToListAsync(ct);
         View = new FormView(form, answers, new Dictionary<string, string>(), new HashSet<string>(),
-            people.Select(p => (p.Id, p.FullName, p.Roles)).ToList(), record.Signatures, people.ToDictionary(p => p.Id, p => p.FullName));
+            people.Select(p => (p.Id, p.FullName, p.Roles)).ToList(), record.Signatures, people.ToDictionary(p => p.Id, p => p.FullName), Members: decision.Parties.SuperviseeIds);
         return Page();
     }
 }

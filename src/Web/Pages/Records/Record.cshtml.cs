@@ -258,7 +258,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         var ids = Record.Signatures.Select(s => s.SignerId)
             .Concat((answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key) ?? []).Distinct().ToList();
         var names = db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
-        View = new FormView(Form, answers, errors, editable, people, Record.Signatures, names, _me.Id);
+        View = new FormView(Form, answers, errors, editable, people, Record.Signatures, names, _me.Id, _parties.SuperviseeIds);
         foreach (var (path, message) in errors) ModelState.AddModelError(FormView.Name(path), message);
     }
 
