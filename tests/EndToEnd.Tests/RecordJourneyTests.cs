@@ -4,7 +4,7 @@ using SupervisionHub.Web.Tests;
 
 namespace SupervisionHub.EndToEnd.Tests;
 
-/// <summary>Ascent's supervision record, filled by a supervisor and signed by both, in a real browser.</summary>
+/// <summary>Ascent's supervision record, written from the session by the supervisor and signed by both, in a real browser.</summary>
 [Collection(BrowserCollection.Name)]
 public sealed class RecordJourneyTests(BrowserFixture fx)
 {
@@ -18,12 +18,10 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
     [Fact]
     public async Task A_supervisor_records_a_session_with_two_actions_and_both_sign()
     {
-        var page = await fx.NewPageAsync();
-        await page.SignInAsync("ascent", "supervisor@ascent.example");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Forms and records" }).ClickAsync();
-        await page.AssertAccessibleAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Supervision record (start)", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/ascent/records/[0-9a-f-]{36}$"));
+        // The record of a session, so it belongs to their supervision: the supervisee may read and sign
+        // it because they are its supervisee, not because a question names them (ADR 0021).
+        var session = await JourneySteps.BookAsync(fx, "ascent", "08:30");
+        var page = await JourneySteps.AttendAndOpenRecordAsync(fx, "ascent", session);
         var recordUrl = page.Url;
 
         await page.GetByLabel("Supervisor", new() { Exact = true }).SelectOptionAsync(new SelectOptionValue { Label = "Paul Hendry, Designated Safeguarding Lead" });

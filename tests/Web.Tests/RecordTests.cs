@@ -111,10 +111,31 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
         Assert.DoesNotContain("<script>alert(1)</script>", html);
     }
 
-    [Fact]
-    public async Task A_record_is_submitted_signed_by_both_and_a_change_voids_the_signatures()
+    /// <summary>A form the supervision's people share, started from the supervision's page (a form started under "Forms and records" is its author's alone).</summary>
+    private async Task<(HttpClient Client, string Url)> StartForSupervisionAsync(Guid relationship, string formId)
     {
-        var (supervisor, url) = await StartRecordAsync();
+        var client = app.Browser();
+        await client.SignIn(T, "supervisor@ralph-thoresby.example", AppFactory.DemoPassword);
+        var page = $"/{T}/supervision/{relationship}";
+        var start = await client.PostForm(page + "?handler=StartForm", new Dictionary<string, string> { ["FormId"] = formId }, page);
+        Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
+        return (client, start.Headers.Location!.OriginalString);
+    }
+
+    /// <summary>The demo supervisor's one-to-one with the demo supervisee.</summary>
+    private Task<Guid> DemoSupervisionAsync() => app.InTenant(T, async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var supervisee = await SuperviseeIdAsync();
+        return await db.Relationships.Where(r => r.EndedOn == null && r.Supervisor.Email == "supervisor@ralph-thoresby.example" && r.Members.Any(m => m.StaffId == supervisee))
+            .Select(r => r.Id).SingleAsync();
+    });
+
+    [Fact]
+    public async Task A_record_is_submitted_and_signed_by_both_a_change_before_then_voids_a_signature_and_after_then_is_refused()
+    {
+        var (supervisor, url) = await StartForSupervisionAsync(await DemoSupervisionAsync(), "test-record");
+        var id = Guid.Parse(url.Split('/').Last());
         var fields = new Dictionary<string, string>
         {
             ["a.supervisee"] = await SuperviseeIdAsync(),
@@ -125,25 +146,34 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
         Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Submit", fields, url)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "Supervisor" }, url)).StatusCode);
 
+        // Before everyone has signed, a change voids the signature it touches, and the record says so.
+        fields["a.discussed"] = "Workload, one case, and wellbeing.";
+        Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Submit", fields, url)).StatusCode);
+        Assert.Contains("needs signing again", await supervisor.GetStringAsync(url));
+        Assert.Equal(0, Regex.Count(await supervisor.GetStringAsync(url), ">Signed</strong> by"));
+        Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "Supervisor" }, url)).StatusCode);
+
         var supervisee = app.Browser();
         await supervisee.SignIn(T, "supervisee@ralph-thoresby.example", AppFactory.DemoPassword);
         var page = await supervisee.GetStringAsync(url);
-        Assert.Contains("Workload and one case.", page);
+        Assert.Contains("Workload, one case, and wellbeing.", page);
         Assert.Contains("Sign as supervisee", page);
         Assert.Equal(HttpStatusCode.Redirect, (await supervisee.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "Supervisee" }, url)).StatusCode);
         Assert.Equal(2, Regex.Count(await supervisee.GetStringAsync(url), ">Signed</strong> by"));
 
-        // The supervisor changes the content: both signatures are void, and the record says so.
-        fields["a.discussed"] = "Workload, one case, and wellbeing.";
-        await supervisor.PostForm(url + "?handler=Submit", fields, url);
-        var after = await supervisee.GetStringAsync(url);
-        Assert.Contains("needs signing again", after);
-        Assert.Equal(0, Regex.Count(after, ">Signed</strong> by"));
+        // Signed by everyone: read-only. A change is refused with the reason, and nothing is written.
+        fields["a.discussed"] = "Rewritten after everyone signed.";
+        var refused = await supervisor.PostForm(url + "?handler=Submit", fields, url);
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Contains("signed by everyone, so it can no longer be changed", await refused.Content.ReadAsStringAsync());
         await app.InTenant(T, async sp =>
         {
-            var signatures = await sp.GetRequiredService<AppDbContext>().Signatures.ToListAsync();
-            Assert.True(signatures.Count == 2, string.Join(", ", signatures.Select(s => $"{s.SubmissionId}:{s.Role}:{s.SignerId}")));
-            Assert.All(signatures, s => Assert.NotNull(s.VoidedAt));
+            var db = sp.GetRequiredService<AppDbContext>();
+            var record = await db.Submissions.Include(s => s.Signatures).SingleAsync(s => s.Id == id);
+            Assert.Contains("Workload, one case, and wellbeing.", record.AnswersJson);
+            Assert.NotNull(record.FullySignedAt);
+            Assert.Equal(3, record.Signatures.Count);
+            Assert.Single(record.Signatures, s => s.VoidedAt is not null);
         });
     }
 
@@ -209,10 +239,19 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
     [Fact]
     public async Task A_group_agreement_keeps_each_members_answers_and_collects_every_signature()
     {
-        var (supervisor, url) = await StartRecordAsync("group-test");
         var ids = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Staff
-            .Where(s => s.Email == "supervisee@ralph-thoresby.example" || s.Email == "jack.featherstone@ralph-thoresby.example")
+            .Where(s => s.Email == "supervisee@ralph-thoresby.example" || s.Email == "jack.featherstone@ralph-thoresby.example" || s.Email == "supervisor@ralph-thoresby.example")
             .ToDictionaryAsync(s => s.Email!, s => s.Id));
+        // The members sign because they are the group's members, not because the table names them.
+        var group = await app.InTenant(T, async sp =>
+        {
+            var allocation = sp.GetRequiredService<SupervisionHub.Web.Supervision.Allocation>();
+            var started = await allocation.StartAsync("group", ids["supervisor@ralph-thoresby.example"],
+                [ids["supervisee@ralph-thoresby.example"], ids["jack.featherstone@ralph-thoresby.example"]], allocation.Today.AddDays(-30), CancellationToken.None);
+            await sp.GetRequiredService<AppDbContext>().SaveChangesAsync();
+            return started.Relationship.Id;
+        });
+        var (supervisor, url) = await StartForSupervisionAsync(group, "group-test");
         var submitted = await supervisor.PostForm(url + "?handler=Submit", new Dictionary<string, string>
         {
             ["a.venue"] = "Library office", ["a.members.rows"] = "2",

@@ -62,8 +62,8 @@ public sealed class SubjectAccess(AppDbContext db, ITenantContext tenant, TimePr
             return r.Members.Any(m => m.StaffId == staffId && m.JoinedOn <= s.Date && (m.LeftOn is null || s.Date <= m.LeftOn));
         }).ToList();
 
-        // Records: candidates by author, supervision, signature or mention in the answers; then kept only if
-        // RecordAccess counts them a participant. Anonymous answers (no author) are never candidates.
+        // Records: candidates by author, supervision, signature or mention in the answers; then kept if they
+        // are a party, a signer or named. Anonymous answers (no author) are never candidates.
         var signedIds = db.Signatures.Where(s => s.SignerId == staffId).Select(s => s.SubmissionId);
         var candidates = await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Include(s => s.Signatures)
             .Where(s => s.CreatedById != null && (s.CreatedById == staffId
@@ -78,7 +78,10 @@ public sealed class SubjectAccess(AppDbContext db, ITenantContext tenant, TimePr
                 ? new RecordParties(rel.SupervisorId, rel.Members.Select(m => m.StaffId).ToHashSet())
                 : await PartiesAsync(s.RelationshipId, ct);
             var form = FormCatalog.Definition(s.FormVersion);
-            if (!RecordAccess.Participants(s, form, parties).Contains(staffId)) continue;
+            // What is held about a person includes a record that merely names them, though naming
+            // gives them no access to it (RecordAccess); so this is wider than the record's parties.
+            if (!RecordAccess.Participants(s, parties).Contains(staffId) && !s.Signatures.Any(x => x.SignerId == staffId)
+                && !FormView.PersonIds(form, s.Answers).Contains(staffId)) continue;
             var parts = new List<string>();
             if (s.CreatedById == staffId) parts.Add("author");
             if (parties.SupervisorId == staffId) parts.Add("supervisor");

@@ -15,7 +15,8 @@ public sealed record FormView(
     IReadOnlyList<(string Id, string Name, StaffRoles Roles)> People,
     IReadOnlyList<Signature> Signatures,
     IReadOnlyDictionary<string, string> SignerNames,
-    string? MemberId = null)
+    string? MemberId = null,
+    IReadOnlyCollection<string>? Members = null)
 {
     /// <summary>The answers a section shows: for a section each member fills, that member's own (or the current person's).</summary>
     public JsonObject Scope(FormSection section, string? memberId = null) =>
@@ -24,15 +25,14 @@ public sealed record FormView(
     /// <summary>Members who have answered their own section, for showing each member's answers.</summary>
     public IEnumerable<string> AnsweredMembers => (Answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key) ?? [];
 
-    /// <summary>People a group form names in its tables (the group), who have not yet signed as members.</summary>
+    /// <summary>
+    /// The group's members (the supervision's, not the people a table names: ADR 0021) who have not
+    /// yet signed as members.
+    /// </summary>
     public IEnumerable<string> MembersStillToSign(FieldDefinition signature)
     {
-        var named = Form.Fields.Where(f => f.Type == FieldType.Table)
-            .SelectMany(t => t.Columns.Where(c => c.Type == FieldType.Person)
-                .SelectMany(c => (Answers[t.Id] as JsonArray ?? []).Select(row => Text((row as JsonObject)?[c.Id]))))
-            .Where(id => !string.IsNullOrEmpty(id)).Select(id => id!).Distinct();
         var role = signature.Signer?.ToString();
-        return named.Where(id => !Signatures.Any(s => s.VoidedAt is null && s.SignerId == id && s.Role == role));
+        return (Members ?? []).Where(id => !Signatures.Any(s => s.VoidedAt is null && s.SignerId == id && s.Role == role));
     }
 
     public static string Name(string path) => AnswerBinder.Prefix + path;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SupervisionHub.Forms.Definitions;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Supervision;
@@ -20,38 +19,50 @@ public enum ReadDecision
 }
 
 /// <summary>
+/// What one person may do to one record, decided once per request by <see cref="RecordAccess.Rights"/>.
+/// Every write on the record page asks this and nothing else: save, autosave, add or remove a row
+/// and submit need <see cref="CanEdit"/>; signing needs the role in <see cref="SignAs"/>; closing a
+/// carried action needs <see cref="CanCloseActions"/>.
+/// </summary>
+public sealed record RecordRights(bool IsParty, IReadOnlySet<string> EditableSections, IReadOnlyList<Filler> SignAs, bool CanCloseActions, string? Refusal)
+{
+    public static readonly RecordRights ReadOnly = new(false, new HashSet<string>(), [], false, null);
+
+    public bool CanEdit => EditableSections.Count > 0;
+}
+
+/// <summary>
 /// Who may read, fill and sign a record: the rule in one place, driven by the tenant's
-/// <c>supervision.records</c> settings. Participants are the record's author, the supervision's
-/// supervisor and supervisees, and the people the form names. Line managers see attendance and
-/// compliance elsewhere, never content, unless the tenant grants it (ralph-thoresby R6).
+/// <c>supervision.records</c> settings. A record's parties are its author and the supervisor and
+/// supervisees of the supervision it belongs to, never the people its answers name (ADR 0021).
+/// Line managers see attendance and compliance elsewhere, never content, unless the tenant grants
+/// it (ralph-thoresby R6). Reading is granted more widely than writing: only parties write.
 /// </summary>
 public static class RecordAccess
 {
-    public static IReadOnlySet<string> Participants(Submission s, FormDefinition form, RecordParties parties)
+    public const string SignedOffRefusal = "This record has been signed by everyone, so it can no longer be changed.";
+
+    /// <summary>
+    /// The record's parties. An answer is what someone wrote, so it cannot make anyone a party: a
+    /// supervisee who picked a colleague in a person question once let that colleague read the
+    /// record and close its actions. A record outside any supervision belongs to its author alone.
+    /// </summary>
+    public static IReadOnlySet<string> Participants(Submission s, RecordParties parties)
     {
         var ids = new HashSet<string>();
         if (s.CreatedById is { } author) ids.Add(author);
         if (parties.SupervisorId is { } sup) ids.Add(sup);
         ids.UnionWith(parties.SuperviseeIds);
-        var answers = s.Answers;
-        foreach (var f in form.Fields.Where(f => f.Type == FieldType.Person))
-            if (answers[f.Id] is JsonValue v && v.ToString() is { Length: > 0 } id) ids.Add(id);
-        // A group is a table with a person column: every member named there takes part.
-        foreach (var table in form.Fields.Where(f => f.Type == FieldType.Table))
-            foreach (var column in table.Columns.Where(c => c.Type == FieldType.Person))
-                foreach (var row in answers[table.Id] as JsonArray ?? [])
-                    if ((row as JsonObject)?[column.Id] is JsonValue cell && cell.ToString() is { Length: > 0 } member) ids.Add(member);
-        foreach (var sig in s.Signatures) ids.Add(sig.SignerId);
         return ids;
     }
 
     /// <param name="supervisorManagers">The supervisor's line managers up the chain (for the supervisor-line-managers grant).</param>
     /// <param name="managesAParticipant">Whether the reader is a participant's line manager (they get 403, not 404).</param>
-    public static ReadDecision Read(Submission s, FormDefinition form, RecordParties parties, StaffMember me, TenantSettings tenant,
+    public static ReadDecision Read(Submission s, RecordParties parties, StaffMember me, TenantSettings tenant,
         IReadOnlySet<string> supervisorManagers, bool managesAParticipant)
     {
         var rules = tenant.Supervision.Records;
-        var participant = Participants(s, form, parties).Contains(me.Id);
+        var participant = Participants(s, parties).Contains(me.Id);
         var allowedAtAll = rules.OnlyHoldersOf is not { } only || Holds(tenant, only, me);
         if (allowedAtAll)
         {
@@ -73,6 +84,32 @@ public static class RecordAccess
         return participant || managesAParticipant ? ReadDecision.Forbidden : ReadDecision.NotFound;
     }
 
+    /// <summary>
+    /// What this reader may change. Only a party writes, and only while the record is not signed
+    /// off: a grant to read (safeguarding leads, line management, a tenant role) is never a grant
+    /// to write, and an auditor reads only. A record everyone has signed is read-only until someone
+    /// deliberately reopens it (DESIGN.md); before that, a change voids the signatures it touches.
+    /// </summary>
+    public static RecordRights Rights(Submission s, FormDefinition form, StaffMember me, RecordParties parties, ReadDecision read)
+    {
+        if (read != ReadDecision.Read || !Participants(s, parties).Contains(me.Id)) return RecordRights.ReadOnly;
+        if (s.FullySignedAt is not null) return RecordRights.ReadOnly with { IsParty = true, Refusal = SignedOffRefusal };
+        var mine = PartiesOf(me, parties);
+        var editable = form.Sections.Where(sec => mine.Contains(sec.FilledBy)).Select(sec => sec.Id).ToHashSet();
+        var signAs = s.Status == SubmissionStatus.Draft ? [] : form.Fields
+            .Where(f => f.Type == FieldType.Signature && f.Signer is { } r && mine.Contains(r))
+            .Select(f => f.Signer!.Value).Distinct()
+            .Where(r => !s.ValidSignatures.Any(x => x.SignerId == me.Id && x.Role == r.ToString()))
+            .ToList();
+        return new RecordRights(true, editable, signAs, s.SessionId is not null, null);
+    }
+
+    /// <summary>
+    /// Starting a form of one's own: everyone but a person who is only an auditor or inspector,
+    /// who reads and never writes (their own tasks excepted, which the tenant's rules give them).
+    /// </summary>
+    public static bool CanStart(StaffMember me) => me.Roles != StaffRoles.Auditor;
+
     private static bool Holds(TenantSettings tenant, string roleId, StaffMember me) =>
         tenant.Roles.FirstOrDefault(r => r.Id == roleId) is { } role && role.Holders.Contains(me.Email ?? "", StringComparer.OrdinalIgnoreCase);
 
@@ -84,23 +121,5 @@ public static class RecordAccess
         if (inSupervision ? parties.SupervisorId == me.Id : me.Has(StaffRoles.Supervisor)) result.Add(Filler.Supervisor);
         if (inSupervision ? parties.SuperviseeIds.Contains(me.Id) : me.Has(StaffRoles.Supervisee)) { result.Add(Filler.Supervisee); result.Add(Filler.EachMember); }
         return result;
-    }
-
-    public static IReadOnlySet<string> EditableSections(Submission s, FormDefinition form, StaffMember me, RecordParties parties, ReadDecision read)
-    {
-        if (read == ReadDecision.ReadAsAuditor || !Participants(s, form, parties).Contains(me.Id)) return new HashSet<string>();
-        var mine = PartiesOf(me, parties);
-        return form.Sections.Where(sec => mine.Contains(sec.FilledBy)).Select(sec => sec.Id).ToHashSet();
-    }
-
-    /// <summary>Signature roles this person could sign now (not already signed by them in that role).</summary>
-    public static IReadOnlyList<Filler> CanSignAs(Submission s, FormDefinition form, StaffMember me, RecordParties parties, ReadDecision read)
-    {
-        if (s.Status == SubmissionStatus.Draft || read == ReadDecision.ReadAsAuditor || !Participants(s, form, parties).Contains(me.Id)) return [];
-        var mine = PartiesOf(me, parties);
-        return form.Fields.Where(f => f.Type == FieldType.Signature && f.Signer is { } r && mine.Contains(r))
-            .Select(f => f.Signer!.Value).Distinct()
-            .Where(r => !s.ValidSignatures.Any(x => x.SignerId == me.Id && x.Role == r.ToString()))
-            .ToList();
     }
 }

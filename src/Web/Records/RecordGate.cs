@@ -12,10 +12,12 @@ namespace SupervisionHub.Web.Records;
 /// Gathers what <see cref="RecordAccess"/> needs to decide about one record (the supervision's
 /// people, the supervisor's line management, whether the reader manages a participant), and
 /// writes each access to the audit log. Pages call this; the rule itself stays in RecordAccess.
+/// One decision answers both questions, who may read and what they may change, so no page asks
+/// the second without the first.
 /// </summary>
 public sealed class RecordGate(AppDbContext db, ITenantContext tenant, TimeProvider clock, IHttpContextAccessor http)
 {
-    public sealed record Decision(ReadDecision Read, RecordParties Parties);
+    public sealed record Decision(ReadDecision Read, RecordParties Parties, RecordRights Rights);
 
     public async Task<Decision> DecideAsync(Submission s, FormDefinition form, StaffMember me, CancellationToken ct)
     {
@@ -23,11 +25,13 @@ public sealed class RecordGate(AppDbContext db, ITenantContext tenant, TimeProvi
         var settings = tenant.Tenant.Settings;
         var managers = settings.Supervision.Records.Readers.Contains(RecordAccessSettings.SupervisorLineManagers) && parties.SupervisorId is { } sup
             ? await ManagersOfAsync(sup, ct) : new HashSet<string>();
-        var participants = RecordAccess.Participants(s, form, parties);
+        var participants = RecordAccess.Participants(s, parties);
         var managesOne = me.Has(StaffRoles.LineManager) && await db.Staff.AnyAsync(p => participants.Contains(p.Id) && p.LineManagerId == me.Id, ct);
-        return new(RecordAccess.Read(s, form, parties, me, settings, managers, managesOne), parties);
+        var read = RecordAccess.Read(s, parties, me, settings, managers, managesOne);
+        return new(read, parties, RecordAccess.Rights(s, form, me, parties, read));
     }
 
+    /// <summary>The supervision's supervisor and every member it has had (a member who left still took part in its earlier records).</summary>
     public async Task<RecordParties> PartiesAsync(Guid? relationshipId, CancellationToken ct)
     {
         if (relationshipId is not { } id) return RecordParties.None;

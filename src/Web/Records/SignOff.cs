@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SupervisionHub.Forms.Definitions;
 
 namespace SupervisionHub.Web.Records;
@@ -6,7 +5,8 @@ namespace SupervisionHub.Web.Records;
 /// <summary>
 /// Who still owes a signature on a record: each signature field's signer, and for an each-member
 /// signature every member of the group. A record is signed off (ascent R3, ralph-thoresby R3)
-/// only when nobody does.
+/// only when nobody does. The people come from the supervision, never from the answers: a name
+/// typed into a members table neither owes a signature nor is emailed a request (ADR 0021).
 /// </summary>
 public static class SignOff
 {
@@ -18,8 +18,8 @@ public static class SignOff
         {
             switch (role)
             {
-                case Filler.EachMember:
-                    foreach (var member in Members(form, s, parties).Where(m => !valid.Any(v => v.SignerId == m && v.Role == role.ToString())))
+                case Filler.EachMember when parties.SuperviseeIds.Count > 0:
+                    foreach (var member in parties.SuperviseeIds.Where(m => !valid.Any(v => v.SignerId == m && v.Role == role.ToString())))
                         owed.Add(member);
                     break;
                 case Filler.Supervisor when parties.SupervisorId is { } sup:
@@ -34,15 +34,6 @@ public static class SignOff
             }
         }
         return owed;
-    }
-
-    /// <summary>A group's members: the relationship's, else the people the form's members table names.</summary>
-    private static IEnumerable<string> Members(FormDefinition form, Submission s, RecordParties parties)
-    {
-        if (parties.SuperviseeIds.Count > 0) return parties.SuperviseeIds;
-        if (form.Session?.Members is not { } m || m.Split('.') is not [var table, var column]) return [];
-        return (s.Answers[table] as JsonArray ?? []).OfType<JsonObject>()
-            .Select(r => r[column]?.ToString()).OfType<string>().Where(x => x.Length > 0).Distinct();
     }
 }
 

@@ -29,10 +29,20 @@ public sealed class SessionRecords(AppDbContext db, FormCatalog catalog, TimePro
     }
 
     /// <summary>Starts the type's agreement for a relationship (a new one replaces an old one at review).</summary>
-    public async Task<Submission> StartAgreementAsync(Relationship relationship, SupervisionTypeSettings type, string authorId, CancellationToken ct)
+    public Task<Submission> StartAgreementAsync(Relationship relationship, SupervisionTypeSettings type, string authorId, CancellationToken ct) =>
+        type.ContractForm is { } formId ? StartFormAsync(relationship, formId, authorId, ct)
+            : throw new SupervisionRuleException($"{type.Name} has no agreement form.");
+
+    /// <summary>
+    /// Starts a form that belongs to the supervision but to no session (the agreement, a self-care
+    /// plan, a case proforma): its parties are the supervision's, so the people it is about can
+    /// fill and sign it. Anonymous questionnaires and guidance are not records of a supervision.
+    /// </summary>
+    public async Task<Submission> StartFormAsync(Relationship relationship, string formId, string authorId, CancellationToken ct)
     {
-        if (type.ContractForm is not { } formId) throw new SupervisionRuleException($"{type.Name} has no agreement form.");
-        var version = await catalog.LatestVersionAsync(formId, ct) ?? throw new SupervisionRuleException($"The agreement form '{formId}' is not published.");
+        var version = await catalog.LatestVersionAsync(formId, ct) ?? throw new SupervisionRuleException($"The form '{formId}' is not published.");
+        if (FormCatalog.Definition(version) is { Anonymous: true } or { Purpose: FormPurpose.Guidance })
+            throw new SupervisionRuleException("That form is not filled in as part of a supervision.");
         var record = new Submission(version, authorId, clock.GetUtcNow());
         record.LinkTo(relationship.Id, null);
         record.SaveDraft(Prefill(FormCatalog.Definition(version), relationship, null, null, relationship.CurrentMembers.Select(m => m.StaffId).ToList()), clock.GetUtcNow());

@@ -3,9 +3,10 @@ using SupervisionHub.Web.Staff;
 namespace SupervisionHub.Web.Supervision;
 
 /// <summary>
-/// Who may see and act on a supervision (not its records' content: that is RecordAccess). One
-/// place, so the pages and the menu agree. Line managers see attendance and compliance of their
-/// own staff (mse-icb R2), never what was discussed.
+/// Who may see and act on a supervision and its sessions (not its records' content: that is
+/// RecordAccess). One place, so the pages and the menu agree, and every write on the supervision
+/// and session pages asks one of these. Line managers see attendance and compliance of their own
+/// staff (mse-icb R2), never what was discussed; auditors see everyone and change nothing.
 /// </summary>
 public static class SupervisionAccess
 {
@@ -19,6 +20,9 @@ public static class SupervisionAccess
 
     public static bool IsSupervisee(Relationship r, StaffMember me) => r.Members.Any(m => m.StaffId == me.Id);
 
+    /// <summary>A member now, not one who has left the group.</summary>
+    public static bool IsCurrentMember(Relationship r, StaffMember me) => r.Members.Any(m => m.StaffId == me.Id && m.LeftOn is null);
+
     public static bool CanView(Relationship r, StaffMember me, bool managesAMember) =>
         CanSeeEveryone(me) || IsSupervisor(r, me) || IsSupervisee(r, me) || managesAMember;
 
@@ -26,7 +30,18 @@ public static class SupervisionAccess
     public static bool CanBook(Relationship r, SupervisionTypeSettings type, StaffMember me) =>
         r.EndedOn is null && (CanManage(me)
             || IsSupervisor(r, me) && type.MayBook("supervisor")
-            || IsSupervisee(r, me) && r.Members.Any(m => m.StaffId == me.Id && m.LeftOn is null) && type.MayBook("supervisee"));
+            || IsCurrentMember(r, me) && type.MayBook("supervisee"));
+
+    /// <summary>A session that has already happened (ad hoc, open door): whoever took part in it, or an administrator.</summary>
+    public static bool CanRecordAdHoc(Relationship r, StaffMember me) =>
+        r.EndedOn is null && (IsSupervisor(r, me) || IsCurrentMember(r, me) || CanManage(me));
+
+    /// <summary>
+    /// Starting the agreement, or another form that belongs to the supervision (its parties then fill
+    /// and sign it): the supervisor, a current member, or an administrator.
+    /// </summary>
+    public static bool CanStartForm(Relationship r, StaffMember me) =>
+        r.EndedOn is null && (IsSupervisor(r, me) || IsCurrentMember(r, me) || CanManage(me));
 
     /// <summary>The supervisor keeps the attendance register (mse-icb R10); administrators may correct it.</summary>
     public static bool CanRecordOutcome(Relationship r, StaffMember me) => IsSupervisor(r, me) || CanManage(me);

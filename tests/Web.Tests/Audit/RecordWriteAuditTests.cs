@@ -19,7 +19,11 @@ public sealed class RecordWriteAuditTests(AppFactory app) : IClassFixture<AppFac
         var url = start.Headers.Location!.OriginalString;
         var id = url.Split('/').Last();
 
-        await client.PostForm($"{url}?handler=Save", new Dictionary<string, string>(), url);
+        await client.PostForm($"{url}?handler=Save", new Dictionary<string, string> { ["a.support-agreed"] = "Fortnightly check-in." }, url);
+        // A save that changes nothing writes nothing, and does not say it saved.
+        var again = await client.PostForm($"{url}?handler=Save", new Dictionary<string, string> { ["a.support-agreed"] = "Fortnightly check-in." }, url);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Contains("nothing new to save", await client.GetStringAsync(url));
         // Autosave straight after a save is the same sitting: no second entry.
         await client.PostForm($"{url}?handler=Autosave", new Dictionary<string, string>(), url);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"{url}?handler=Json")).StatusCode);

@@ -36,10 +36,12 @@ public sealed class PrintModel(AppDbContext db, UserManager<StaffMember> users, 
         Record = record;
         var answers = record.Answers;
         CaseReference = form.Fields.Where(f => f.Type == FieldType.CaseReference).Select(f => FormView.Text(answers[f.Id])).FirstOrDefault(v => v is not null);
-        var ids = RecordAccess.Participants(record, form, decision.Parties).ToList();
+        // Names for everyone the record shows: its parties, the people its answers name, and its signers.
+        var ids = RecordAccess.Participants(record, decision.Parties).Concat(FormView.PersonIds(form, answers))
+            .Concat(record.Signatures.Select(x => x.SignerId)).Distinct().ToList();
         var people = await db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.FullName, s.Roles }).ToListAsync(ct);
         View = new FormView(form, answers, new Dictionary<string, string>(), new HashSet<string>(),
-            people.Select(p => (p.Id, p.FullName, p.Roles)).ToList(), record.Signatures, people.ToDictionary(p => p.Id, p => p.FullName));
+            people.Select(p => (p.Id, p.FullName, p.Roles)).ToList(), record.Signatures, people.ToDictionary(p => p.Id, p => p.FullName), Members: decision.Parties.SuperviseeIds);
         return Page();
     }
 }

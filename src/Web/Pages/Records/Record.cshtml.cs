@@ -16,7 +16,9 @@ namespace SupervisionHub.Web.Pages.Records;
 
 /// <summary>
 /// One record: filled, saved as a draft, submitted, signed. Whatever is posted is saved as the
-/// draft before anything is checked, so nothing typed is lost to a validation error.
+/// draft before anything is checked, so nothing typed is lost to a validation error. Every write
+/// first asks <see cref="RecordRights"/> (decided in RecordAccess): a reader who is not a party,
+/// an auditor, or anyone on a record signed off by everyone changes nothing.
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(AuthenticationSchemes = LinkAccess.RecordSchemes)]
 public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
@@ -28,8 +30,9 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public FormDefinition Form { get; private set; } = null!;
     public FormView View { get; private set; } = null!;
     public FormView? Guidance { get; private set; }
-    public IReadOnlyList<Filler> SignAs { get; private set; } = [];
-    public bool CanEdit => View.EditableSections.Count > 0;
+    public RecordRights Rights { get; private set; } = RecordRights.ReadOnly;
+    public IReadOnlyList<Filler> SignAs => Rights.SignAs;
+    public bool CanEdit => Rights.CanEdit;
     public ReadDecision Access { get; private set; }
 
     /// <summary>The session this records, and the supervision's earlier record and open actions, for discussion or closure.</summary>
@@ -38,7 +41,6 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public Submission? PreviousRecord { get; private set; }
     public IReadOnlyList<ActionItem> OpenActions { get; private set; } = [];
     public IReadOnlyList<string> StillToSign { get; private set; } = [];
-    public bool IsParticipant { get; private set; }
     public DateOnly Today => tenant.Tenant.Today(clock);
 
     private StaffMember _me = null!;
@@ -56,10 +58,13 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public async Task<IActionResult> OnPostSaveAsync(string? row, CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
+        if (!CanEdit) return await RefusedAsync(ct);
         var answers = Merge(out var problems);
         if (row is not null) answers = ChangeRows(answers, row);
+        var before = Record.AnswersJson;
         Record.SaveDraft(answers, clock.GetUtcNow());
-        if (row is null) gate.Log("save", Record, _me, Access);
+        var changed = Record.AnswersJson != before;
+        if (row is null && changed) gate.Log("save", Record, _me, Access);
         await db.SaveChangesAsync(ct);
         if (row is not null)
         {
@@ -67,7 +72,8 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             await LoadSupervisionAsync(ct);
             return Page();
         }
-        TempData["Notice"] = "Your answers have been saved. You can come back to this record from Forms and records.";
+        // "Saved" is said only when something was: a save that changed nothing writes nothing either.
+        TempData["Notice"] = changed ? "Your answers have been saved. You can come back to this record from Forms and records." : "There was nothing new to save: the record is as it was.";
         return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
     }
 
@@ -75,7 +81,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public async Task<IActionResult> OnPostAutosaveAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
-        if (!CanEdit) return Forbid();
+        if (!CanEdit) return StatusCode(Rights.Refusal is null ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict);
         // Autosave runs as the person types: one "save" entry per sitting (after ten quiet minutes), not per pause.
         var quiet = clock.GetUtcNow() - Record.UpdatedAt > TimeSpan.FromMinutes(10);
         Record.SaveDraft(Merge(out _), clock.GetUtcNow());
@@ -118,6 +124,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public async Task<IActionResult> OnPostSubmitAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
+        if (!CanEdit) return await RefusedAsync(ct);
         var answers = Merge(out var problems);
         var errors = Errors(problems);
         var context = new ValidationContext(tenant.Tenant.Today(clock), RecordAccess.PartiesOf(_me, _parties), Submitting: true,
@@ -144,7 +151,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public async Task<IActionResult> OnPostSignAsync(Filler role, CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
-        if (!SignAs.Contains(role)) return Forbid();
+        if (!SignAs.Contains(role)) return await RefusedAsync(ct);
         Record.Sign(_me.Id, role.ToString(), clock.GetUtcNow());
         if (SignOff.Outstanding(Form, Record, _parties).Count == 0) Record.MarkFullySigned(Form.Purpose == FormPurpose.Contract, clock.GetUtcNow());
         await taskLinks.CompleteAsync(Record.Id, _me.Id, ct);
@@ -158,7 +165,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public async Task<IActionResult> OnPostCloseActionAsync(Guid actionId, ActionStatus outcome, CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
-        if (!IsParticipant || Access == ReadDecision.ReadAsAuditor || Record.RelationshipId is not { } rel) return StatusCode(StatusCodes.Status403Forbidden);
+        if (!Rights.CanCloseActions || Record.RelationshipId is not { } rel) return await RefusedAsync(ct);
         var lineage = await sessionRecords.LineageAsync(rel, ct);
         var action = await db.Actions.FirstOrDefaultAsync(a => a.Id == actionId && lineage.Contains(a.RelationshipId), ct);
         if (action is null) return NotFound();
@@ -174,6 +181,19 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = outcome == ActionStatus.Done ? "The action is marked as done." : "The action is closed as no longer needed.";
         return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}#actions-carried");
+    }
+
+    /// <summary>
+    /// A write this person may not make. A party is told why on the page (409: the record is signed
+    /// off); anyone else gets 403, as a reader who is not a party may look but not touch.
+    /// </summary>
+    private async Task<IActionResult> RefusedAsync(CancellationToken ct)
+    {
+        if (Rights.Refusal is not { } why) return StatusCode(StatusCodes.Status403Forbidden);
+        ModelState.AddModelError("", why);
+        await LoadSupervisionAsync(ct);
+        Response.StatusCode = StatusCodes.Status409Conflict;
+        return Page();
     }
 
     private async Task LoadSupervisionAsync(CancellationToken ct)
@@ -214,8 +234,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (decision.Read == ReadDecision.Forbidden) return StatusCode(StatusCodes.Status403Forbidden);
         Access = decision.Read;
         _parties = decision.Parties;
-        IsParticipant = RecordAccess.Participants(record, Form, _parties).Contains(me.Id);
-        SignAs = RecordAccess.CanSignAs(record, Form, me, _parties, Access);
+        Rights = decision.Rights;
         Build(record.Answers, new Dictionary<string, string>());
         if (Form.Guidance is { } g
             && await db.FormVersions.AsNoTracking().Where(v => v.FormId == g).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct) is { } gv)
@@ -227,19 +246,19 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
 
     private void Build(JsonObject answers, Dictionary<string, string> errors)
     {
-        var editable = RecordAccess.EditableSections(Record, Form, _me, _parties, Access);
+        var editable = Rights.EditableSections;
         // Everyone is listed only when this person has a person question to answer (the choice
         // needs them all); otherwise only the people the record names, so reading a record does
         // not read the whole organisation's staff list (1.6 s at 20,000 staff under load).
         var choosing = Form.Sections.Any(s => editable.Contains(s.Id) && s.Fields.Any(FormView.NamesPeople));
         var people = View?.People is { } known && (!choosing || _everyone) ? known
-            : choosing ? People(null) : People(FormView.PersonIds(Form, answers).Concat(RecordAccess.Participants(Record, Form, _parties)).ToHashSet());
+            : choosing ? People(null) : People(FormView.PersonIds(Form, answers).Concat(RecordAccess.Participants(Record, _parties)).ToHashSet());
         _everyone |= choosing;
         // Names of signers and of group members who answered, including people who have since left.
         var ids = Record.Signatures.Select(s => s.SignerId)
             .Concat((answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key) ?? []).Distinct().ToList();
         var names = db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
-        View = new FormView(Form, answers, errors, editable, people, Record.Signatures, names, _me.Id);
+        View = new FormView(Form, answers, errors, editable, people, Record.Signatures, names, _me.Id, _parties.SuperviseeIds);
         foreach (var (path, message) in errors) ModelState.AddModelError(FormView.Name(path), message);
     }
 
@@ -271,8 +290,11 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             var into = section.FilledBy == Filler.EachMember ? mine : merged;
             foreach (var key in section.Fields.SelectMany(f => new[] { f.Id, f.Id + ".comments" }))
             {
-                merged.Remove(key);
+                // Replaced where it stands, not removed and appended: the same answers must give the
+                // same text, or an unchanged save would count as a change and void signatures.
                 if (bound.Answers[key] is { } value) into[key] = value.DeepClone();
+                else into.Remove(key);
+                if (!ReferenceEquals(into, merged)) merged.Remove(key);
             }
         }
         if (editable.Any(s => s.FilledBy == Filler.EachMember))

@@ -98,8 +98,7 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
         if (r is null) return NotFound();
         Relationship = r;
         Type = tenant.Tenant.Settings.Supervision.Type(r.TypeId) ?? throw new SupervisionRuleException("This type of supervision no longer exists.");
-        var allowed = IsAdHoc ? r.EndedOn is null && (SupervisionAccess.IsSupervisor(r, me) || SupervisionAccess.IsSupervisee(r, me) || SupervisionAccess.CanManage(me))
-                              : SupervisionAccess.CanBook(r, Type, me);
+        var allowed = IsAdHoc ? SupervisionAccess.CanRecordAdHoc(r, me) : SupervisionAccess.CanBook(r, Type, me);
         if (!allowed) return SupervisionAccess.CanView(r, me, false) ? StatusCode(StatusCodes.Status403Forbidden) : NotFound();
         var ids = r.CurrentMembers.Select(m => m.StaffId).Append(r.SupervisorId).ToList();
         var names = await db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.FullName, ct);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Forms.Definitions;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Records;
 using SupervisionHub.Web.Staff;
@@ -15,7 +16,7 @@ namespace SupervisionHub.Web.Pages.Supervision;
 /// managers of a member see this page (attendance), but no record links open for them.
 /// </summary>
 public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
-    Allocation allocation, SessionRecords records, ComplianceService compliance, SupervisionHub.Web.Records.RecordGate gate) : PageModel
+    Allocation allocation, SessionRecords records, ComplianceService compliance, SupervisionHub.Web.Records.RecordGate gate, FormCatalog catalog) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -25,6 +26,10 @@ public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> 
     public IReadOnlyDictionary<string, string> Names { get; private set; } = new Dictionary<string, string>();
     public IReadOnlyList<Session> Sessions { get; private set; } = [];
     public IReadOnlyList<Submission> Agreements { get; private set; } = [];
+
+    /// <summary>Forms of this supervision that are neither its agreement nor a session's record, and the forms that can be started.</summary>
+    public IReadOnlyList<Submission> OtherForms { get; private set; } = [];
+    public IReadOnlyList<(string Id, string Title)> Startable { get; private set; } = [];
     public IReadOnlyList<SuperviseeStatus> Statuses { get; private set; } = [];
     public Relationship? Previous { get; private set; }
     public Guid? NextId { get; private set; }
@@ -35,18 +40,21 @@ public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> 
     public bool CanManage => SupervisionAccess.CanManage(Me);
     public bool IsParty => SupervisionAccess.IsSupervisor(Relationship, Me) || SupervisionAccess.IsSupervisee(Relationship, Me);
     public bool CanBook => SupervisionAccess.CanBook(Relationship, Type, Me);
+    public bool CanRecordAdHoc => SupervisionAccess.CanRecordAdHoc(Relationship, Me);
+    public bool CanStartForm => SupervisionAccess.CanStartForm(Relationship, Me);
 
     [BindProperty] public string? NewSupervisorId { get; set; }
     [BindProperty] public string? HandoverNote { get; set; }
     [BindProperty] public string? EndReason { get; set; }
     [BindProperty] public string? MemberId { get; set; }
+    [BindProperty] public string? FormId { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
 
     public async Task<IActionResult> OnPostAgreementAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
-        if (!(IsParty || CanManage) || Relationship.EndedOn is not null) return StatusCode(StatusCodes.Status403Forbidden);
+        if (!CanStartForm) return StatusCode(StatusCodes.Status403Forbidden);
         return await Attempt(async () =>
         {
             var agreement = await records.StartAgreementAsync(Relationship, Type, Me.Id, ct);
@@ -54,6 +62,21 @@ public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> 
             await db.SaveChangesAsync(ct);
             return Redirect($"/{tenant.Tenant.Identifier}/records/{agreement.Id}");
         }, ct);
+    }
+
+    /// <summary>A form about this supervision that is not its agreement (a self-care plan, a case proforma): its parties fill and sign it.</summary>
+    public async Task<IActionResult> OnPostStartFormAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        if (!CanStartForm) return StatusCode(StatusCodes.Status403Forbidden);
+        if (string.IsNullOrEmpty(FormId) || Startable.All(f => f.Id != FormId)) { ModelState.AddModelError(nameof(FormId), "Choose a form"); return Page(); }
+        return await Attempt(async () =>
+        {
+            var record = await records.StartFormAsync(Relationship, FormId, Me.Id, ct);
+            gate.LogCreated(record, Me.Id);
+            await db.SaveChangesAsync(ct);
+            return Redirect($"/{tenant.Tenant.Identifier}/records/{record.Id}");
+        }, ct, nameof(FormId));
     }
 
     public async Task<IActionResult> OnPostReallocateAsync(CancellationToken ct)
@@ -146,8 +169,14 @@ public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> 
         Names = await db.Staff.AsNoTracking().Where(s => memberIds.Contains(s.Id) || s.Id == r.SupervisorId).ToDictionaryAsync(s => s.Id, s => s.FullName, ct);
         Sessions = await db.Sessions.AsNoTracking().Include(s => s.Attendance).Where(s => s.RelationshipId == r.Id)
             .OrderByDescending(s => s.Date).ThenByDescending(s => s.StartTime).ToListAsync(ct);
-        Agreements = await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Where(s => s.RelationshipId == r.Id && s.SessionId == null)
+        var unattached = await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Where(s => s.RelationshipId == r.Id && s.SessionId == null)
             .OrderByDescending(s => s.CreatedAt).ToListAsync(ct);
+        Agreements = unattached.Where(s => s.FormId == Type.ContractForm).ToList();
+        OtherForms = unattached.Where(s => s.FormId != Type.ContractForm).ToList();
+        if (CanStartForm)
+            Startable = (await catalog.LatestVersionsAsync(ct)).Select(FormCatalog.Definition)
+                .Where(f => !f.Anonymous && f.Purpose != FormPurpose.Guidance && f.Id != Type.ContractForm && f.Id != Type.RecordForm)
+                .OrderBy(f => f.Title, StringComparer.Ordinal).Select(f => (f.Id, f.Title)).ToList();
         Statuses = r.EndedOn is null ? await compliance.StatusesAsync(m => m.RelationshipId == r.Id, ct) : [];
         if (r.PreviousId is { } p) Previous = await db.Relationships.AsNoTracking().Include(x => x.Supervisor).FirstOrDefaultAsync(x => x.Id == p, ct);
         NextId = await db.Relationships.Where(x => x.PreviousId == r.Id).Select(x => (Guid?)x.Id).FirstOrDefaultAsync(ct);
