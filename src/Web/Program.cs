@@ -79,6 +79,7 @@ builder.Services.AddRazorPages(o =>
     foreach (var page in ServiceSetup.AnonymousAccountPages)
         o.Conventions.AllowAnonymousToPage("/Account/" + page);
     o.Conventions.AllowAnonymousToFolder("/Dev");
+    if (!builder.Environment.IsDevelopmentLike()) o.Conventions.Add(new SupervisionHub.Web.Pages.Dev.DevPagesRemoved());
     o.Conventions.AllowAnonymousToFolder("/Links"); // the link is the credential; see Links/LinkAccess
     o.Conventions.AllowAnonymousToPage("/Platform/SignIn");
     o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
@@ -109,6 +110,7 @@ app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/errors/{0}");
 app.UseExceptionHandler("/errors/500");
 app.UseStaticFiles();
+app.UseNoStoreByDefault();
 app.UseMiddleware<TenantHostMiddleware>();
 app.UseRouting();
 app.UseMiddleware<TenantResolutionMiddleware>();

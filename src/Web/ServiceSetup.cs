@@ -118,6 +118,25 @@ public static class ServiceSetup
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         await next();
     });
+
+    /// <summary>
+    /// Every response made by the service's own code (pages, record JSON, CSV, zips, .ics) is
+    /// <c>no-store</c> unless it says otherwise (the theme and the logo, which are public), so no
+    /// browser, proxy or shared computer keeps a copy of personal data. Static files come before this.
+    /// </summary>
+    public static void UseNoStoreByDefault(this IApplicationBuilder app) => app.Use((ctx, next) =>
+    {
+        ctx.Response.OnStarting(() =>
+        {
+            if (!ctx.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.CacheControl))
+                ctx.Response.Headers.CacheControl = "no-store";
+            return Task.CompletedTask;
+        });
+        return next(ctx);
+    });
+
+    /// <summary>Development and the test runs' own environment; never a deployed service.</summary>
+    public static bool IsDevelopmentLike(this IHostEnvironment env) => env.IsDevelopment() || env.IsEnvironment("Testing");
 }
 
 /// <summary>Where the tenants folder is, for the few files served from it (logos).</summary>
