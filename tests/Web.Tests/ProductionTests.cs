@@ -7,6 +7,17 @@ namespace SupervisionHub.Web.Tests;
 public sealed class ProductionFactory : AppFactory
 {
     protected override string Environment => "Production";
+
+    /// <summary>Production needs its address (links in emails, the Host check); the test client's is http://localhost.</summary>
+    protected override IDictionary<string, string?> Settings
+    {
+        get
+        {
+            var s = base.Settings;
+            s["App:BaseUrl"] = "http://localhost";
+            return s;
+        }
+    }
 }
 
 public sealed class ProductionTests(ProductionFactory app) : IClassFixture<ProductionFactory>

@@ -14,13 +14,10 @@ namespace SupervisionHub.Web.Links;
 /// owe a signature to read and sign, and closing a person's tasks (and using up their links) when
 /// they have done what was asked, whichever way they came in.
 /// </summary>
-public sealed class TaskLinks(AppDbContext db, ITenantContext tenant, TimeProvider clock, IConfiguration config)
+public sealed class TaskLinks(AppDbContext db, ITenantContext tenant, TimeProvider clock, PublicUrls urls)
 {
-    /// <summary>The tenant's address as people outside reach it (App:BaseUrl), for links in emails.</summary>
-    public static string TenantRoot(IConfiguration config, string slug) =>
-        (config["App:BaseUrl"] ?? "http://localhost:5204").TrimEnd('/') + "/" + slug;
-
-    private string Root => TenantRoot(config, tenant.Tenant.Identifier);
+    /// <summary>The tenant's address as people outside reach it, from configuration (<see cref="PublicUrls"/>), for links in emails.</summary>
+    public string Root => urls.TenantRoot(tenant.Tenant);
 
     /// <summary>A new link for the task, added to the unit of work; returns the address to put in the email.</summary>
     public string Issue(WorkTask task, string staffId, string email)
