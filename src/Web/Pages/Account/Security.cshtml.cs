@@ -19,6 +19,9 @@ public sealed class SecurityModel(UserManager<StaffMember> users, SignInManager<
     [Required(ErrorMessage = "Enter the 6-digit code from your authenticator app")]
     public string Code { get; set; } = "";
 
+    /// <summary>Turning the second factor off asks for the password or a current code first: a session left open must not be enough.</summary>
+    [BindProperty] public string? Confirm { get; set; }
+
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
 
     public async Task<IActionResult> OnPostEnableAsync()
@@ -40,17 +43,14 @@ public sealed class SecurityModel(UserManager<StaffMember> users, SignInManager<
         return RedirectToPage();
     }
 
-    /// <summary>Turning the second factor off asks for the password or a current code first: a session left open must not be enough.</summary>
-    [BindProperty] public string? Confirm { get; set; }
-
     public async Task<IActionResult> OnPostDisableAsync()
     {
         var user = await users.GetUserAsync(User);
         if (user is null) return Challenge();
         ModelState.Clear();
-        var typed = Confirm?.Trim() ?? "";
+        var typed = Confirm ?? "";
         string? problem = null;
-        if (typed.Length == 0) problem = "Enter your password, or a code from your authenticator app";
+        if (string.IsNullOrWhiteSpace(typed)) problem = "Enter your password, or a code from your authenticator app";
         else if (await users.IsLockedOutAsync(user)) problem = "Too many wrong attempts. Try again in 15 minutes";
         else if (!await ConfirmsAsync(user, typed))
         {
@@ -75,7 +75,7 @@ public sealed class SecurityModel(UserManager<StaffMember> users, SignInManager<
     /// <summary>Six digits are a code (passwords are at least 12 characters); anything else is a password.</summary>
     private async Task<bool> ConfirmsAsync(StaffMember user, string typed)
     {
-        var code = SignInRules.NormaliseCode(typed);
+        var code = SignInRules.NormaliseCode(typed.Trim());
         return code.Length == 6 && code.All(char.IsAsciiDigit)
             ? await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, code)
             : await users.CheckPasswordAsync(user, typed);
