@@ -52,6 +52,7 @@ internal static class DashboardBenchmark
                 b.UseSetting("Demo:Seed", "true");
                 b.UseSetting("Demo:Password", Password);
                 b.UseSetting("RateLimits:SignInPerMinute", "100000");
+                b.UseSetting("RateLimits:SignInPerAddressPerMinute", "100000");
                 // Measure the pages alone: no background workflow rounds or sweeps competing for the database.
                 Microsoft.AspNetCore.TestHost.WebHostBuilderExtensions.ConfigureTestServices(b, services =>
                 {

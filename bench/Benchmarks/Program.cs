@@ -92,6 +92,7 @@ internal static class FormsBenchmark
             b.UseSetting("Demo:Seed", "true");
             b.UseSetting("Demo:Password", "Bench-password-1");
             b.UseSetting("RateLimits:SignInPerMinute", "100000");
+            b.UseSetting("RateLimits:SignInPerAddressPerMinute", "100000");
         });
         var tenant = Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(
             Directory.GetFiles(Path.Combine(root, "tenants"), largest.Id + ".yaml", SearchOption.AllDirectories)

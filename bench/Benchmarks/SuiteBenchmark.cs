@@ -100,6 +100,7 @@ internal static class SuiteBenchmark
                 b.UseSetting("Demo:Seed", "true");
                 b.UseSetting("Demo:Password", Password);
                 b.UseSetting("RateLimits:SignInPerMinute", "100000000"); // the sign-in page is measured flat out from one address
+                b.UseSetting("RateLimits:SignInPerAddressPerMinute", "100000000");
                 b.UseSetting("urls", "http://127.0.0.1:0"); // any free port (else Kestrel's default 5000 clashes with a second run)
                 b.UseSetting("Logging:LogLevel:Default", "Error"); // the generated supervisees have no line manager: workflows that tell one fault, as warnings
                 b.ConfigureTestServices(services =>
@@ -138,7 +139,7 @@ internal static class SuiteBenchmark
                     packages[source.Identifier] = package = await transfer.TemplateAsync(source.Identifier, CancellationToken.None) ?? throw new InvalidOperationException("no template");
                 var slug = $"bench-{i + 1:000}";
                 var made = await transfer.CreateTenantAsync(new SupervisionHub.Web.Platform.NewTenant($"Bench Trust {i + 1:000}", slug, source.Settings.Kind, "Bench Administrator", $"admin@{slug}.example"),
-                    package, "http://localhost", CancellationToken.None);
+                    package, CancellationToken.None);
                 if (!made.Succeeded)
                     throw new InvalidOperationException($"{slug}: {string.Join("; ", made.FieldErrors.Values.Concat(made.FileErrors.Select(e => e.ToString())))}");
                 if ((i + 1) % 50 == 0) Console.WriteLine($"  {i + 1} tenants copied in {creation.Elapsed.TotalSeconds:0} s");

@@ -29,6 +29,7 @@ builder.Services.AddScoped<TenantCatalogSync>();
 builder.Services.AddScoped<StaffDirectory>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.FormCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
+builder.Services.AddScoped<SupervisionHub.Web.Platform.PlatformSignIn>();
 builder.Services.AddScoped<SupervisionHub.Web.Configuration.ConfigurationTransfer>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
 builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();
@@ -65,6 +66,7 @@ builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo")
 builder.Services.AddAppDbContext(builder.Configuration, builder.Environment);
 builder.Services.AddAppDataProtection();
 builder.Services.AddHttpContextAccessor();
+builder.Services.AddPublicUrls(builder.Configuration);
 builder.Services.AddTenantIdentity(builder.Environment);
 builder.Services.AddAppRateLimits(builder.Configuration);
 // Load balancers ask /health/live (the process answers) and /health/ready (it can work: database up, schema current).
@@ -79,8 +81,10 @@ builder.Services.AddRazorPages(o =>
     foreach (var page in ServiceSetup.AnonymousAccountPages)
         o.Conventions.AllowAnonymousToPage("/Account/" + page);
     o.Conventions.AllowAnonymousToFolder("/Dev");
+    if (!builder.Environment.IsDevelopmentLike()) o.Conventions.Add(new SupervisionHub.Web.Pages.Dev.DevPagesRemoved());
     o.Conventions.AllowAnonymousToFolder("/Links"); // the link is the credential; see Links/LinkAccess
     o.Conventions.AllowAnonymousToPage("/Platform/SignIn");
+    o.Conventions.AllowAnonymousToPage("/Platform/SignInCode"); // it reads the password step's own cookie
     o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
     o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
     o.Conventions.AuthorizeFolder("/Email", Policies.TenantAdmin);
@@ -104,15 +108,17 @@ if (command is not null)
 await ServiceSetup.PrepareDatabaseAsync(app.Services, tenantsRoot, app.Lifetime.ApplicationStopping);
 
 app.UseTrustedProxies(app.Configuration); // first: every later part (rate limits, HSTS, cookies) sees the client, not the proxy
+app.UseKnownHosts(app.Environment); // outside development, only App:BaseUrl's host and tenants' own host names are answered
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/errors/{0}");
 app.UseExceptionHandler("/errors/500");
 app.UseStaticFiles();
+app.UseNoStoreByDefault();
 app.UseMiddleware<TenantHostMiddleware>();
 app.UseRouting();
 app.UseMiddleware<TenantResolutionMiddleware>();
-app.UseRateLimiter();
+app.UseAppRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();

@@ -67,9 +67,15 @@ public static class ServiceSetup
     {
         var permits = config.GetValue("RateLimits:SignInPerMinute", 20);
         var linkPermits = config.GetValue("RateLimits:LinksPerMinute", 30);
+        var addressPermits = config.GetValue("RateLimits:SignInPerAddressPerMinute", 10);
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            // Per typed email address, across every tenant and client: otherwise one address gets the
+            // per-tenant allowance in each of hundreds of tenants. Set by SignInAddressMiddleware.
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(ctx => ctx.Items[SignInAddressMiddleware.ItemKey] is string address
+                ? RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions { PermitLimit = addressPermits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                : RateLimitPartition.GetNoLimiter(""));
             // Per client address and tenant: guessing passwords is slowed without one noisy office locking out another.
             o.AddPolicy(SignInRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 $"{ctx.Connection.RemoteIpAddress}|{ctx.GetRouteValue("tenant")}",
@@ -80,6 +86,13 @@ public static class ServiceSetup
                 $"{ctx.Connection.RemoteIpAddress}|{ctx.GetRouteValue("tenant")}",
                 _ => new FixedWindowRateLimiterOptions { PermitLimit = linkPermits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
         });
+    }
+
+    /// <summary>The rate limits, after the typed address of a sign-in is known (<see cref="SignInAddressMiddleware"/>).</summary>
+    public static void UseAppRateLimits(this IApplicationBuilder app)
+    {
+        app.UseMiddleware<SignInAddressMiddleware>();
+        app.UseRateLimiter();
     }
 
     /// <summary>
@@ -118,6 +131,53 @@ public static class ServiceSetup
         h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
         await next();
     });
+
+    /// <summary>
+    /// Every response made by the service's own code (pages, record JSON, CSV, zips, .ics) is
+    /// <c>no-store</c> unless it says otherwise (the theme and the logo, which are public), so no
+    /// browser, proxy or shared computer keeps a copy of personal data. Static files come before this.
+    /// </summary>
+    public static void UseNoStoreByDefault(this IApplicationBuilder app) => app.Use((ctx, next) =>
+    {
+        ctx.Response.OnStarting(() =>
+        {
+            if (!ctx.Response.Headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.CacheControl))
+                ctx.Response.Headers.CacheControl = "no-store";
+            return Task.CompletedTask;
+        });
+        return next(ctx);
+    });
+
+    /// <summary>Development and the test runs' own environment; never a deployed service.</summary>
+    public static bool IsDevelopmentLike(this IHostEnvironment env) => env.IsDevelopment() || env.IsEnvironment("Testing");
+}
+
+/// <summary>
+/// For a form posted to a page under the sign-in rate limit (tenant and operator sign-in, forgotten
+/// password), reads the email address typed, normalised as Identity does, so the global limiter can
+/// count attempts per address across all tenants and clients. The form is read once and kept for the page.
+/// </summary>
+public sealed class SignInAddressMiddleware(RequestDelegate next)
+{
+    public const string ItemKey = "shub:sign-in-address";
+    private static readonly string[] EmailFields = ["Input.Email", "Email"];
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
+            && context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName == ServiceSetup.SignInRateLimit)
+        {
+            var form = await context.Request.ReadFormAsync(context.RequestAborted);
+            if (EmailFields.Select(f => form[f].ToString().Trim()).FirstOrDefault(v => v.Length > 0) is { } email)
+                context.Items[ItemKey] = email.ToUpperInvariant();
+        }
+        else
+        {
+            // An error page re-executed for a refused sign-in is not a second try.
+            context.Items.Remove(ItemKey);
+        }
+        await next(context);
+    }
 }
 
 /// <summary>Where the tenants folder is, for the few files served from it (logos).</summary>

@@ -1,8 +1,5 @@
 using Deque.AxeCore.Commons;
 using Deque.AxeCore.Playwright;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SupervisionHub.Web.Tests;
 
@@ -24,6 +21,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         public int SmtpPort { get; set; }
 
+        /// <summary>Chosen before start, so App:BaseUrl (the address in emails) is the server's own.</summary>
+        public int Port { get; } = FreePort();
+
         protected override IDictionary<string, string?> Settings
         {
             get
@@ -35,6 +35,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                 s["Smtp:UseTls"] = "none";
                 s["Smtp:From"] = "noreply@supervisionhub.example";
                 s["Smtp:PollSeconds"] = "1";
+                s["App:BaseUrl"] = $"http://127.0.0.1:{Port}";
                 return s;
             }
         }
@@ -49,9 +50,9 @@ public sealed class BrowserFixture : IAsyncLifetime
     {
         Mail = await SupervisionHub.Web.Tests.Email.Maildev.StartNewAsync();
         ((BrowserAppFactory)App).SmtpPort = Mail.SmtpPort;
-        App.UseKestrel(0);
+        App.UseKestrel(((BrowserAppFactory)App).Port);
         App.StartServer();
-        BaseUrl = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        BaseUrl = $"http://127.0.0.1:{((BrowserAppFactory)App).Port}";
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -61,6 +62,13 @@ public sealed class BrowserFixture : IAsyncLifetime
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         Directory.CreateDirectory(ScreenshotDir);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task<IPage> NewPageAsync()

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -14,12 +13,17 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
     private const string Password = AppFactory.DemoPassword;
 
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one()
+    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_one_and_only_its_owner_is_told()
     {
         for (var i = 0; i < 5; i++) await app.Browser().SignIn("ralph-thoresby", "auditor@ralph-thoresby.example", "wrong-password-" + i);
         var response = await app.Browser().SignIn("ralph-thoresby", "auditor@ralph-thoresby.example", Password);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("locked", await response.Content.ReadAsStringAsync());
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Enter a correct email address and password", html); // the requester learns nothing new
+        Assert.DoesNotContain("locked", html);
+        var told = await app.InTenant("ralph-thoresby", sp => sp.GetRequiredService<AppDbContext>().Outbox
+            .Where(m => m.To == "auditor@ralph-thoresby.example" && m.Subject.Contains("is locked")).Select(m => m.TextBody).ToListAsync());
+        Assert.Contains("/ralph-thoresby/account/forgot-password", Assert.Single(told));
     }
 
     [Theory]
@@ -99,14 +103,14 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
 
         var wrong = await client.PostForm("/river-tees/account/security?handler=Enable", new Dictionary<string, string> { ["Code"] = "000000" }, "/river-tees/account/security");
         Assert.Contains("The code is not right", await wrong.Content.ReadAsStringAsync());
-        var enable = await client.PostForm("/river-tees/account/security?handler=Enable", new Dictionary<string, string> { ["Code"] = Totp(key) }, "/river-tees/account/security");
+        var enable = await client.PostForm("/river-tees/account/security?handler=Enable", new Dictionary<string, string> { ["Code"] = TestTotp.Code(key) }, "/river-tees/account/security");
         Assert.Equal(HttpStatusCode.Redirect, enable.StatusCode);
 
         var next = app.Browser();
         var first = await next.SignIn("river-tees", "supervisee@river-tees.example", Password);
         Assert.StartsWith("/river-tees/account/sign-in-code", first.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await next.GetAsync("/river-tees")).StatusCode); // not signed in yet
-        var second = await next.PostForm("/river-tees/account/sign-in-code", new Dictionary<string, string> { ["Code"] = Totp(key) });
+        var second = await next.PostForm("/river-tees/account/sign-in-code", new Dictionary<string, string> { ["Code"] = TestTotp.Code(key) });
         Assert.Equal("/river-tees", second.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await next.GetAsync("/river-tees")).StatusCode);
     }
@@ -114,27 +118,10 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
     [GeneratedRegex("id=\"shared-key\">([a-z0-9 ]+)<")]
     private static partial Regex KeyPattern();
 
-    /// <summary>RFC 6238 TOTP (SHA-1, 30 s, 6 digits) computed independently of ASP.NET Core Identity.</summary>
-    private static string Totp(string base32Key)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bits = string.Concat(base32Key.TrimEnd('=').Select(c => Convert.ToString(alphabet.IndexOf(c, StringComparison.Ordinal), 2).PadLeft(5, '0')));
-        var key = Enumerable.Range(0, bits.Length / 8).Select(i => Convert.ToByte(bits.Substring(i * 8, 8), 2)).ToArray();
-        var counter = BitConverter.GetBytes(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30);
-        if (BitConverter.IsLittleEndian) Array.Reverse(counter);
-#pragma warning disable CA5350 // RFC 6238 authenticator apps use HMAC-SHA1; this checks interoperability with them
-        var hash = HMACSHA1.HashData(key, counter);
-#pragma warning restore CA5350
-        var offset = hash[^1] & 0x0f;
-        var code = ((hash[offset] & 0x7f) << 24 | hash[offset + 1] << 16 | hash[offset + 2] << 8 | hash[offset + 3]) % 1_000_000;
-        return code.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     [Fact]
     public async Task The_platform_operator_creates_a_tenant_and_its_first_admin()
     {
-        var op = app.Browser();
-        await op.PostForm("/platform/sign-in", new Dictionary<string, string> { ["Email"] = "operator@supervisionhub.example", ["Password"] = Password });
+        var op = await app.OperatorAsync();
         var bad = await op.PostForm("/platform/tenants/new", new Dictionary<string, string>
             { ["Name"] = "Oak Hill Academy", ["Identifier"] = "Oak Hill!", ["Kind"] = "School", ["AdminName"] = "Olu Admin", ["AdminEmail"] = "olu@oakhill.example" });
         var badHtml = await bad.Content.ReadAsStringAsync();

@@ -29,6 +29,7 @@ public class AppFactory : WebApplicationFactory<Program>
         ["Demo:Password"] = DemoPassword,
         ["Demo:PlatformAdminEmail"] = "operator@supervisionhub.example",
         ["RateLimits:SignInPerMinute"] = "1000",
+        ["RateLimits:SignInPerAddressPerMinute"] = "1000",
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

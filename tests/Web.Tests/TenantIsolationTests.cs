@@ -172,10 +172,7 @@ public sealed class TenantIsolationTests(AppFactory app) : IClassFixture<AppFact
     [Fact]
     public async Task The_platform_operator_cookie_opens_no_tenant_page()
     {
-        var client = app.Browser();
-        var signIn = await client.PostForm("/platform/sign-in", new Dictionary<string, string>
-            { ["Email"] = "operator@supervisionhub.example", ["Password"] = AppFactory.DemoPassword });
-        Assert.Equal("/platform", signIn.Headers.Location!.OriginalString);
+        var client = await app.OperatorAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/platform")).StatusCode);
         var staff = await client.GetAsync("/ascent/staff");
         Assert.Equal(HttpStatusCode.Redirect, staff.StatusCode);

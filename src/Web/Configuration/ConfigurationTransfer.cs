@@ -138,17 +138,17 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
     /// Makes a tenant: blank (no <paramref name="package"/>), or with the package's whole configuration.
     /// Nothing is written unless the request and every file pass.
     /// </summary>
-    public async Task<ImportResult> CreateTenantAsync(NewTenant request, ConfigurationPackage? package, string baseUrl, CancellationToken ct)
+    public async Task<ImportResult> CreateTenantAsync(NewTenant request, ConfigurationPackage? package, CancellationToken ct)
     {
         var provisioning = services.GetRequiredService<TenantProvisioning>();
         var fieldErrors = await provisioning.CheckAsync(request, ct);
         if (fieldErrors.Count > 0) return new(fieldErrors, []);
-        if (package is null) return new(await provisioning.CreateAsync(request, baseUrl, ct), []);
+        if (package is null) return new(await provisioning.CreateAsync(request, ct), []);
 
         var identifier = request.Identifier.Trim().ToLowerInvariant();
         var (settings, yaml, errors) = await CheckAsync(package, Guid.NewGuid(), identifier, request.Name.Trim(), ct);
         if (errors.Count > 0 || settings is null) return new(fieldErrors, errors);
-        fieldErrors = await provisioning.CreateAsync(request, baseUrl, ct, (settings, yaml));
+        fieldErrors = await provisioning.CreateAsync(request, ct, (settings, yaml));
         if (fieldErrors.Count > 0) return new(fieldErrors, []);
 
         var tenant = (await services.GetRequiredService<TenantRegistry>().FindAsync(identifier, ct))!;

@@ -32,6 +32,7 @@ internal sealed class PlatformAdminConfiguration : IEntityTypeConfiguration<Plat
         b.Property(a => a.Email).HasMaxLength(256);
         b.Property(a => a.NormalizedEmail).HasMaxLength(256);
         b.HasIndex(a => a.NormalizedEmail).IsUnique();
+        b.Property(a => a.TotpKey).HasMaxLength(64);
     }
 }
 

@@ -22,6 +22,9 @@ public static class Policies
     public const string DirectoryReader = "directory-reader";
     public const string PlatformAdmin = "platform-admin";
     public const string PlatformScheme = "Platform";
+
+    /// <summary>The operator after a right password, waiting for the authenticator code: opens nothing but the code page.</summary>
+    public const string PlatformPendingScheme = "PlatformPending";
 }
 
 public static class IdentitySetup
@@ -79,6 +82,14 @@ public static class IdentitySetup
             o.LoginPath = "/platform/sign-in";
             o.AccessDeniedPath = "/platform/sign-in";
             o.ExpireTimeSpan = TimeSpan.FromHours(1);
+        });
+        services.AddAuthentication().AddCookie(Policies.PlatformPendingScheme, o =>
+        {
+            o.Cookie.Name = ".shub.platform-pending";
+            o.Cookie.SecurePolicy = secure;
+            o.Cookie.Path = "/platform/sign-in";
+            o.SlidingExpiration = false;
+            o.ExpireTimeSpan = SupervisionHub.Web.Pages.Platform.SignInCodeModel.PendingFor;
         });
 
         services.AddIdentityCore<StaffMember>(o =>
@@ -154,19 +165,67 @@ public sealed class StaffClaimsPrincipalFactory(UserManager<StaffMember> users, 
     }
 }
 
-/// <summary>Refuses sign-in, and ends sessions, for people who have left.</summary>
+/// <summary>
+/// Refuses sign-in, and ends sessions, for people who have left. Says nothing about an account to
+/// someone who has not given its password: an unknown address, a wrong password, a locked account
+/// and a leaver with a wrong password all fail alike ("Failed" or "LockedOut", which the page words
+/// the same), after the same work (a password hash checked, against a dummy hash when there is no
+/// account to check or it is locked). Only the right password learns that its account has closed.
+/// The owner of an account that has just been locked is told by email instead of the requester.
+/// </summary>
 public sealed class TenantSignInManager(
     UserManager<StaffMember> users, IHttpContextAccessor accessor, IUserClaimsPrincipalFactory<StaffMember> claims,
     IOptions<IdentityOptions> options, ILogger<SignInManager<StaffMember>> logger, IAuthenticationSchemeProvider schemes,
-    IUserConfirmation<StaffMember> confirmation, ITenantContext tenant, TimeProvider clock)
+    IUserConfirmation<StaffMember> confirmation, ITenantContext tenant, TimeProvider clock, AppDbContext db, PublicUrls urls)
     : SignInManager<StaffMember>(users, accessor, claims, options, logger, schemes, confirmation)
 {
+    private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<StaffMember>().HashPassword(new StaffMember(), Guid.NewGuid().ToString()));
+
     public override async Task<bool> CanSignInAsync(StaffMember user) =>
         user.IsActiveOn(tenant.Tenant.Today(clock)) && await base.CanSignInAsync(user);
+
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is not null) return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
+        BurnPasswordCheck(password);
+        return SignInResult.Failed;
+    }
+
+    public override async Task<SignInResult> CheckPasswordSignInAsync(StaffMember user, string password, bool lockoutOnFailure)
+    {
+        if (await IsLockedOut(user))
+        {
+            // Not checked against the real hash: during a lockout nothing may tell a guesser that a guess was right.
+            BurnPasswordCheck(password);
+            return SignInResult.LockedOut;
+        }
+        if (!user.IsActiveOn(tenant.Tenant.Today(clock)))
+            return await UserManager.CheckPasswordAsync(user, password) ? SignInResult.NotAllowed : SignInResult.Failed;
+        var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        if (result.IsLockedOut && user.Email is { } email) await TellLockedOutAsync(email);
+        return result;
+    }
 
     public override async Task<StaffMember?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
     {
         var user = await base.ValidateSecurityStampAsync(principal);
         return user is not null && user.IsActiveOn(tenant.Tenant.Today(clock)) ? user : null;
+    }
+
+    private void BurnPasswordCheck(string password) => UserManager.PasswordHasher.VerifyHashedPassword(new StaffMember(), DummyHash.Value, password);
+
+    /// <summary>This attempt has just locked the account: its owner hears of it (the requester does not).</summary>
+    private async Task TellLockedOutAsync(string email)
+    {
+        var t = tenant.Tenant;
+        var minutes = (int)Options.Lockout.DefaultLockoutTimeSpan.TotalMinutes;
+        db.Outbox.Add(new Email.OutboxMessage(email, $"Your {t.Name} SupervisionHub account is locked for {minutes} minutes",
+            $"Someone typed a wrong password for your {t.Name} account on SupervisionHub {Options.Lockout.MaxFailedAccessAttempts} times in a row, " +
+            $"so the account is locked for {minutes} minutes.\n\n" +
+            "If it was you, wait and try again, or choose a new password here (this also unlocks the account):\n" +
+            $"{urls.Tenant(t, "account/forgot-password")}\n\n" +
+            "If it was not you, someone may be trying to guess your password: tell your administrator.", clock.GetUtcNow()));
+        await db.SaveChangesAsync();
     }
 }

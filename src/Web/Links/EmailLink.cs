@@ -64,7 +64,10 @@ public sealed class EmailLink : ITenantOwned
 
     public void Use(DateTimeOffset now) => UsedAt ??= now;
 
-    /// <summary>A new six-digit code (the previous one stops working), or null when too many were sent this hour.</summary>
+    /// <summary>
+    /// A new six-digit code (the previous one stops working), or null when too many were sent this
+    /// hour. Changes this object only: <see cref="TaskLinks.SendCodeAsync"/> stores it atomically.
+    /// </summary>
     public string? NewCode(DateTimeOffset now)
     {
         if (CodeWindowStart is not { } start || now - start >= TimeSpan.FromHours(1))
@@ -83,22 +86,18 @@ public sealed class EmailLink : ITenantOwned
 
     public enum CodeCheck { Accepted, Wrong, NoCode, Expired, TooManyTries }
 
-    /// <summary>Checks a typed code; a wrong one counts, and the fifth wrong one voids the code.</summary>
-    public CodeCheck CheckCode(string typed, DateTimeOffset now)
+    /// <summary>
+    /// What a typed code is against the code as read, without changing anything: counting a wrong one
+    /// and voiding the code must be one atomic write (<see cref="TaskLinks.CheckCodeAsync"/>), or
+    /// parallel guesses would each count from the same stale number.
+    /// </summary>
+    public CodeCheck Judge(string typed, DateTimeOffset now)
     {
         if (CodeHash is null) return CodeFailures >= MaxCodeFailures ? CodeCheck.TooManyTries : CodeCheck.NoCode;
         if (now >= CodeExpiresAt) return CodeCheck.Expired;
         var digits = new string(typed.Where(char.IsAsciiDigit).ToArray());
-        if (CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashCode(digits)), Encoding.ASCII.GetBytes(CodeHash)))
-        {
-            CodeHash = null; // a code works once
-            CodeExpiresAt = null;
-            return CodeCheck.Accepted;
-        }
-        if (++CodeFailures < MaxCodeFailures) return CodeCheck.Wrong;
-        CodeHash = null;
-        CodeExpiresAt = null;
-        return CodeCheck.TooManyTries;
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(HashCode(digits)), Encoding.ASCII.GetBytes(CodeHash))
+            ? CodeCheck.Accepted : CodeCheck.Wrong;
     }
 
     // Salted with the link, so the same code on two links hashes differently.

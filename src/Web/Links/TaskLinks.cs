@@ -14,13 +14,10 @@ namespace SupervisionHub.Web.Links;
 /// owe a signature to read and sign, and closing a person's tasks (and using up their links) when
 /// they have done what was asked, whichever way they came in.
 /// </summary>
-public sealed class TaskLinks(AppDbContext db, ITenantContext tenant, TimeProvider clock, IConfiguration config)
+public sealed class TaskLinks(AppDbContext db, ITenantContext tenant, TimeProvider clock, PublicUrls urls)
 {
-    /// <summary>The tenant's address as people outside reach it (App:BaseUrl), for links in emails.</summary>
-    public static string TenantRoot(IConfiguration config, string slug) =>
-        (config["App:BaseUrl"] ?? "http://localhost:5204").TrimEnd('/') + "/" + slug;
-
-    private string Root => TenantRoot(config, tenant.Tenant.Identifier);
+    /// <summary>The tenant's address as people outside reach it, from configuration (<see cref="PublicUrls"/>), for links in emails.</summary>
+    public string Root => urls.TenantRoot(tenant.Tenant);
 
     /// <summary>A new link for the task, added to the unit of work; returns the address to put in the email.</summary>
     public string Issue(WorkTask task, string staffId, string email)
@@ -28,6 +25,66 @@ public sealed class TaskLinks(AppDbContext db, ITenantContext tenant, TimeProvid
         var (link, token) = EmailLink.Create(task.Id, staffId, email, clock.GetUtcNow(), TimeSpan.FromDays(tenant.Tenant.Settings.Email.LinkExpiryDays));
         db.EmailLinks.Add(link);
         return $"{Root}/link/{token}";
+    }
+
+    /// <summary>
+    /// Checks a typed one-time code and records the outcome with one conditional UPDATE (a
+    /// compare-and-swap on the code and its failure count as read): a wrong code counts exactly
+    /// once however many arrive together, the fifth voids the code in the same write, and a right
+    /// code works once. A swap that loses to another request reads the row again and judges anew;
+    /// each loss means another request's write landed, so the loop ends within a few rounds.
+    /// Returns the outcome and the failure count the row holds after this request's own write.
+    /// </summary>
+    public async Task<(EmailLink.CodeCheck Result, int Failures)> CheckCodeAsync(EmailLink link, string typed, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var seen = link;
+        for (var round = 0; round < 100; round++)
+        {
+            var result = seen.Judge(typed, now);
+            if (result is not (EmailLink.CodeCheck.Accepted or EmailLink.CodeCheck.Wrong)) return (result, seen.CodeFailures);
+            var (hash, failures, expires) = (seen.CodeHash, seen.CodeFailures, seen.CodeExpiresAt);
+            var row = db.EmailLinks.Where(l => l.Id == link.Id && l.CodeHash == hash && l.CodeFailures == failures);
+            if (result == EmailLink.CodeCheck.Accepted)
+            {
+                if (await row.ExecuteUpdateAsync(u => u.SetProperty(l => l.CodeHash, (string?)null).SetProperty(l => l.CodeExpiresAt, (DateTimeOffset?)null), ct) == 1)
+                    return (result, failures);
+            }
+            else
+            {
+                var next = failures + 1;
+                var voided = next >= EmailLink.MaxCodeFailures;
+                if (await row.ExecuteUpdateAsync(u => u.SetProperty(l => l.CodeFailures, next)
+                        .SetProperty(l => l.CodeHash, voided ? null : hash).SetProperty(l => l.CodeExpiresAt, voided ? null : expires), ct) == 1)
+                    return (voided ? EmailLink.CodeCheck.TooManyTries : result, next);
+            }
+            seen = await db.EmailLinks.AsNoTracking().SingleAsync(l => l.Id == link.Id, ct);
+        }
+        throw new InvalidOperationException($"The code of link {link.Id} kept changing under 100 checks in a row.");
+    }
+
+    /// <summary>
+    /// A new code for the link, stored with a compare-and-swap on the hour's count of codes as read,
+    /// so parallel requests cannot send more than <see cref="EmailLink.MaxCodesPerHour"/> between them.
+    /// Null when the hour's codes are used up.
+    /// </summary>
+    public async Task<string?> SendCodeAsync(EmailLink link, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var seen = await db.EmailLinks.AsNoTracking().SingleAsync(l => l.Id == link.Id, ct);
+        for (var round = 0; round < 100; round++)
+        {
+            var (window, count) = (seen.CodeWindowStart, seen.CodesInWindow);
+            var code = seen.NewCode(now);
+            if (code is null) return null;
+            if (await db.EmailLinks.Where(l => l.Id == link.Id && l.CodeWindowStart == window && l.CodesInWindow == count)
+                    .ExecuteUpdateAsync(u => u.SetProperty(l => l.CodeHash, seen.CodeHash).SetProperty(l => l.CodeExpiresAt, seen.CodeExpiresAt)
+                        .SetProperty(l => l.CodeFailures, 0).SetProperty(l => l.CodeWindowStart, seen.CodeWindowStart)
+                        .SetProperty(l => l.CodesInWindow, seen.CodesInWindow), ct) == 1)
+                return code;
+            seen = await db.EmailLinks.AsNoTracking().SingleAsync(l => l.Id == link.Id, ct);
+        }
+        throw new InvalidOperationException($"The codes of link {link.Id} kept changing under 100 sends in a row.");
     }
 
     public DateOnly ExpiryDate => tenant.Tenant.Today(clock).AddDays(tenant.Tenant.Settings.Email.LinkExpiryDays);

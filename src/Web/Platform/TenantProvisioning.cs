@@ -15,7 +15,7 @@ public sealed record NewTenant(string Name, string Identifier, TenantKind Kind, 
 /// Creates a tenant and its first admin. The admin is written through the per-tenant runner,
 /// the same way any background work touches tenant data; the operator never reads it back.
 /// </summary>
-public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, TenantRegistry registry, TimeProvider clock)
+public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, TenantRegistry registry, TimeProvider clock, PublicUrls urls)
 {
     private static readonly ISerializer Yaml = new SerializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
@@ -56,7 +56,7 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
     /// first admin. <paramref name="configured"/> is a whole configuration already checked by the importer
     /// (<see cref="Configuration.ConfigurationTransfer"/>); without it the tenant is blank.
     /// </summary>
-    public async Task<Dictionary<string, string>> CreateAsync(NewTenant request, string baseUrl, CancellationToken ct, (TenantSettings Settings, string Yaml)? configured = null)
+    public async Task<Dictionary<string, string>> CreateAsync(NewTenant request, CancellationToken ct, (TenantSettings Settings, string Yaml)? configured = null)
     {
         var settings = configured?.Settings ?? Blank(request);
         var errors = await CheckAsync(request, settings, ct);
@@ -81,8 +81,8 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
             var code = await users.GeneratePasswordResetTokenAsync(admin);
             tdb.Outbox.Add(new OutboxMessage(admin.Email!, $"Your SupervisionHub account for {tenant.Name}",
                 $"An account has been made for you as the administrator of {tenant.Name} on SupervisionHub.\n\n" +
-                $"Choose your password here:\n{baseUrl}/{tenant.Identifier}/account/reset-password?user={Uri.EscapeDataString(admin.Id)}&code={Uri.EscapeDataString(code)}\n\n" +
-                $"Afterwards, sign in at {baseUrl}/{tenant.Identifier}.", clock.GetUtcNow()));
+                $"Choose your password here:\n{urls.Tenant(tenant, $"account/reset-password?user={Uri.EscapeDataString(admin.Id)}&code={Uri.EscapeDataString(code)}")}\n\n" +
+                $"Afterwards, sign in at {urls.TenantRoot(tenant)}.", clock.GetUtcNow()));
             await tdb.SaveChangesAsync(token);
         }, ct);
         return errors;

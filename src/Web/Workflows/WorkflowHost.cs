@@ -25,7 +25,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// <summary>How long a claimed event or timer stays ours (Workflows:ClaimSeconds, five minutes by default): a worker that dies mid-run releases it by expiry.</summary>
     public TimeSpan ClaimFor => TimeSpan.FromSeconds(Math.Max(30, config.GetValue("Workflows:ClaimSeconds", 300)));
 
-    private string BaseUrl => TaskLinks.TenantRoot(config, tenant.Tenant.Identifier);
+    private string BaseUrl => links.Root;
 
     /// <summary>
     /// Dispatches events not yet handled, oldest first, each in its own transaction. Each is claimed

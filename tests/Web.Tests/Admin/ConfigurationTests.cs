@@ -31,13 +31,7 @@ public sealed class ConfigurationTests(AppFactory app) : IClassFixture<AppFactor
         return client;
     }
 
-    private async Task<HttpClient> OperatorAsync()
-    {
-        var op = app.Browser();
-        var signedIn = await op.PostForm("/platform/sign-in", new Dictionary<string, string> { ["Email"] = "operator@supervisionhub.example", ["Password"] = AppFactory.DemoPassword });
-        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        return op;
-    }
+    private Task<HttpClient> OperatorAsync() => app.OperatorAsync();
 
     private async Task<byte[]> ExportAsync(string tenant = T)
     {

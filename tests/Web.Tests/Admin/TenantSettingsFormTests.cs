@@ -399,8 +399,7 @@ public sealed class TenantSettingsFormTests(AppFactory app) : IClassFixture<AppF
             Assert.Equal(PngBytes, copy.ToArray());
         }
 
-        var op = app.Browser();
-        Assert.Equal(HttpStatusCode.Redirect, (await op.PostForm("/platform/sign-in", new Dictionary<string, string> { ["Email"] = "operator@supervisionhub.example", ["Password"] = AppFactory.DemoPassword })).StatusCode);
+        var op = await app.OperatorAsync();
         var opToken = await op.AntiforgeryToken("/platform/tenants/new");
         using var create = new MultipartFormDataContent
         {

@@ -23,6 +23,7 @@ public sealed class DatabaseAppFactory(string databaseFile, IDictionary<string, 
         ["Demo:Password"] = DemoPassword,
         ["Demo:PlatformAdminEmail"] = "operator@supervisionhub.example",
         ["RateLimits:SignInPerMinute"] = "1000",
+        ["RateLimits:SignInPerAddressPerMinute"] = "1000",
     };
 
     /// <summary>A client whose cookies live in <paramref name="cookies"/>, so a sign-in made on one app can be presented to another.</summary>

@@ -9,7 +9,7 @@ using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Pages.Account;
 
-public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbContext db, ITenantContext tenant, TimeProvider clock) : PageModel
+public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbContext db, ITenantContext tenant, TimeProvider clock, PublicUrls urls) : PageModel
 {
     [BindProperty]
     [Required(ErrorMessage = "Enter your email address")]
@@ -27,7 +27,8 @@ public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbCon
         if (user is not null && user.IsActiveOn(t.Today(clock)))
         {
             var code = await users.GeneratePasswordResetTokenAsync(user);
-            var link = $"{Request.Scheme}://{Request.Host}/{t.Identifier}/account/reset-password?user={Uri.EscapeDataString(user.Id)}&code={Uri.EscapeDataString(code)}";
+            // From configuration, never the request: a forged Host header must not carry a valid token to another site.
+            var link = urls.Tenant(t, $"account/reset-password?user={Uri.EscapeDataString(user.Id)}&code={Uri.EscapeDataString(code)}");
             db.Outbox.Add(new OutboxMessage(user.Email!, $"Reset your {t.Name} SupervisionHub password",
                 $"Someone asked to reset the password for your {t.Name} account on SupervisionHub.\n\n" +
                 $"To choose a new password, open this link:\n{link}\n\n" +

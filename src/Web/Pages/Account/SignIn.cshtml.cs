@@ -7,7 +7,7 @@ using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Pages.Account;
 
-public sealed class SignInModel(SignInManager<StaffMember> signIn, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+public sealed class SignInModel(SignInManager<StaffMember> signIn, ITenantContext tenant) : PageModel
 {
     [BindProperty] public SignInInput Input { get; set; } = new();
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
@@ -35,12 +35,11 @@ public sealed class SignInModel(SignInManager<StaffMember> signIn, UserManager<S
         if (result.RequiresTwoFactor)
             return Redirect($"/{tenant.Tenant.Identifier}/account/sign-in-code?returnUrl={Uri.EscapeDataString(SafeReturnUrl())}&rememberMe={Input.RememberMe}");
 
-        var message = "Enter a correct email address and password";
-        if (result.IsLockedOut)
-            message = "This account is locked after too many failed attempts. Try again in 15 minutes, or reset your password.";
-        else if (result.IsNotAllowed && await users.FindByEmailAsync(Input.Email.Trim()) is { } user && !user.IsActiveOn(tenant.Tenant.Today(clock)))
-            message = "This account has been closed because its owner has left the organisation. Speak to your administrator if this is wrong.";
-        ModelState.AddModelError("Input.Email", message);
+        // One answer for an unknown address, a wrong password and a locked account (its owner is emailed:
+        // TenantSignInManager). Only the right password of a leaver's account is told it has closed.
+        ModelState.AddModelError("Input.Email", result.IsNotAllowed
+            ? "This account has been closed because its owner has left the organisation. Speak to your administrator if this is wrong."
+            : "Enter a correct email address and password");
         Input.Password = ""; // never echo a password back into the page
         return Page();
     }

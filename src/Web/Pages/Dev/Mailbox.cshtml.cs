@@ -8,7 +8,8 @@ namespace SupervisionHub.Web.Pages.Dev;
 
 /// <summary>
 /// Development only: the tenant's outbox, so every emailed link can be followed without an SMTP
-/// server. In any other environment the page does not exist.
+/// server. In any other environment the page has no route (<see cref="DevPagesRemoved"/>); the
+/// check below is a second lock.
 /// </summary>
 public sealed class MailboxModel(AppDbContext db, IHostEnvironment env) : PageModel
 {
@@ -16,7 +17,7 @@ public sealed class MailboxModel(AppDbContext db, IHostEnvironment env) : PageMo
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (!env.IsDevelopment() && !env.IsEnvironment("Testing")) return NotFound();
+        if (!env.IsDevelopmentLike()) return NotFound();
         Messages = (await db.Outbox.AsNoTracking().ToListAsync(ct)).OrderByDescending(m => m.CreatedAt).Take(100).ToList();
         return Page();
     }

@@ -90,7 +90,7 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
     {
         if (!await LoadAsync(ct)) return NotRecognised();
         if (Link.State(clock.GetUtcNow()) != LinkState.Open || Task.SubmissionId is null) return Redirect(Here);
-        var code = Link.NewCode(clock.GetUtcNow());
+        var code = await links.SendCodeAsync(Link, ct);
         if (code is null)
         {
             Message = "We have sent several codes for this link in the last hour. Use the latest code we sent, or try again in an hour.";
@@ -112,7 +112,7 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
             ModelState.AddModelError("code", "Enter the 6-digit code from the email we sent you");
             return await ShowAsync(Showing.EnterCode, ct);
         }
-        var check = Link.CheckCode(code, clock.GetUtcNow());
+        var (check, failures) = await links.CheckCodeAsync(Link, code, ct);
         Audit(check == EmailLink.CodeCheck.Accepted ? "link-verified" : "link-code-failed");
         await db.SaveChangesAsync(ct);
         switch (check)
@@ -120,7 +120,7 @@ public sealed class OpenModel(AppDbContext db, ITenantContext tenant, TimeProvid
             case EmailLink.CodeCheck.Accepted:
                 return await OpenRecordAsync(record);
             case EmailLink.CodeCheck.Wrong:
-                var left = EmailLink.MaxCodeFailures - Link.CodeFailures;
+                var left = EmailLink.MaxCodeFailures - failures; // this request's own count, not a re-read another request may have moved
                 ModelState.AddModelError("code", $"The code is not right. Check the latest email from us: you can try {left} more {(left == 1 ? "time" : "times")}");
                 return await ShowAsync(Showing.EnterCode, ct);
             case EmailLink.CodeCheck.Expired:

@@ -15,7 +15,7 @@ namespace SupervisionHub.Web.Pages.Supervision;
 /// invitations to the supervisors and the supervisees' line managers (mse-icb R3: "three monthly
 /// sessions and diary invites are organised and placed in supervisors' and line managers' diaries").
 /// </summary>
-public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock) : PageModel
+public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, PublicUrls urls) : PageModel
 {
     public sealed class InputModel
     {
@@ -56,7 +56,7 @@ public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users,
         var managerIds = people.Select(p => p.LineManagerId).OfType<string>().Distinct().ToList();
         var managerEmails = await db.Staff.AsNoTracking().Where(s => managerIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Email, ct);
         var now = clock.GetUtcNow();
-        var baseUrl = $"{Request.Scheme}://{Request.Host}/{tenant.Tenant.Identifier}";
+        var baseUrl = urls.TenantRoot(tenant.Tenant);
         var planned = 0;
         try
         {

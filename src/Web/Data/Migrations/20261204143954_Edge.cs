@@ -1,0 +1,71 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace SupervisionHub.Web.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class Edge : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "FailedSignIns",
+                table: "PlatformAdmins",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
+            migrationBuilder.AddColumn<long>(
+                name: "LockedUntil",
+                table: "PlatformAdmins",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "TotpEnrolledAt",
+                table: "PlatformAdmins",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TotpKey",
+                table: "PlatformAdmins",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "TotpLastStep",
+                table: "PlatformAdmins",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0L);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "FailedSignIns",
+                table: "PlatformAdmins");
+
+            migrationBuilder.DropColumn(
+                name: "LockedUntil",
+                table: "PlatformAdmins");
+
+            migrationBuilder.DropColumn(
+                name: "TotpEnrolledAt",
+                table: "PlatformAdmins");
+
+            migrationBuilder.DropColumn(
+                name: "TotpKey",
+                table: "PlatformAdmins");
+
+            migrationBuilder.DropColumn(
+                name: "TotpLastStep",
+                table: "PlatformAdmins");
+        }
+    }
+}
