@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Platform;
+using SupervisionHub.Web.SingleSignOn;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
@@ -163,6 +164,18 @@ public sealed class TenantSignInManager(
 {
     public override async Task<bool> CanSignInAsync(StaffMember user) =>
         user.IsActiveOn(tenant.Tenant.Today(clock)) && await base.CanSignInAsync(user);
+
+    /// <summary>
+    /// With passwords off for the tenant (signIn.passwords), a password is refused whatever it is, except a
+    /// break-glass admin's; it is still hashed, so the refusal takes as long as a check, and no failure is
+    /// counted, so nobody can be locked out by it (SingleSignOn.PasswordPolicy).
+    /// </summary>
+    public override async Task<SignInResult> CheckPasswordSignInAsync(StaffMember user, string password, bool lockoutOnFailure)
+    {
+        if (PasswordPolicy.Allows(tenant.Tenant, user)) return await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure);
+        if (user.PasswordHash is { } hash) UserManager.PasswordHasher.VerifyHashedPassword(user, hash, password);
+        return SignInResult.NotAllowed;
+    }
 
     public override async Task<StaffMember?> ValidateSecurityStampAsync(ClaimsPrincipal? principal)
     {
