@@ -19,6 +19,9 @@ public sealed class SsoEvents(ITenantContext tenant, SsoSecrets secrets, SsoAudi
     public const string TenantItem = "shub.tenant";
     public const string IdTokenHintItem = "shub.id_token_hint";
 
+    /// <summary>The id_token's issuer, already checked here, kept with the claims (the handler drops iss from them).</summary>
+    public const string IssuerClaim = "shub:sso-issuer";
+
     private SignInSettings Settings => tenant.Tenant.Settings.SignIn;
 
     public override Task RedirectToIdentityProvider(RedirectContext context)
@@ -60,6 +63,7 @@ public sealed class SsoEvents(ITenantContext tenant, SsoSecrets secrets, SsoAudi
         }
         var identity = (ClaimsIdentity)context.Principal!.Identity!;
         identity.AddClaim(new Claim(AppClaims.Tenant, tenant.Tenant.Id.ToString()));
+        identity.AddClaim(new Claim(IssuerClaim, Settings.Issuer));
         return Task.CompletedTask;
     }
 

@@ -28,7 +28,7 @@ public sealed class SsoSignIn(AppDbContext db, UserManager<StaffMember> users, I
             return await RefuseAsync(null, null, SsoRefusal.OtherTenant, ct);
         var sub = Claim("sub");
         // The configuration may have changed since the flow began: the issuer must be the one in force now.
-        if (!s.IsConfigured || Claim("iss")?.TrimEnd('/') != s.Issuer || string.IsNullOrEmpty(sub))
+        if (!s.IsConfigured || Claim(SsoEvents.IssuerClaim) != s.Issuer || string.IsNullOrEmpty(sub))
             return await RefuseAsync(null, null, SsoRefusal.Issuer, ct);
         if (VerifiedEmail(external, s.Provider) is not { } email)
             return await RefuseAsync(null, Claim("email"), SsoRefusal.UnverifiedEmail, ct);
