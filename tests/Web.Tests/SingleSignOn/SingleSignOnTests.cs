@@ -29,7 +29,8 @@ public sealed class SingleSignOnTests(SsoFixture f) : IClassFixture<SsoFixture>
 
     private static async Task<Uri> StartAsync(HttpClient app, string tenant, string returnUrl = "")
     {
-        var start = await app.PostForm($"/{tenant}/account/sso", new Dictionary<string, string> { ["returnUrl"] = returnUrl }, $"/{tenant}/account/sign-in");
+        Assert.Contains($"href=\"/{tenant}/account/sso\"", await app.GetStringAsync($"/{tenant}/account/sign-in"), StringComparison.Ordinal);
+        var start = await app.GetAsync($"/{tenant}/account/sso?returnUrl={Uri.EscapeDataString(returnUrl)}");
         Assert.Equal(HttpStatusCode.Redirect, start.StatusCode);
         return start.Headers.Location!;
     }
@@ -315,7 +316,7 @@ public sealed class SingleSignOnTests(SsoFixture f) : IClassFixture<SsoFixture>
 
         var page = await app.GetStringAsync($"/{A}/account/sign-out");
         Assert.Contains("Sign out of Test Directory too", page, StringComparison.Ordinal);
-        var signOut = await app.PostForm($"/{A}/account/sign-out?handler=Provider", new Dictionary<string, string>(), $"/{A}/account/sign-out");
+        var signOut = await app.GetAsync($"/{A}/account/sso/sign-out");
         Assert.Equal(HttpStatusCode.Redirect, signOut.StatusCode);
         var endSession = signOut.Headers.Location!;
         Assert.StartsWith($"{f.Provider.Address}/session/end", endSession.ToString(), StringComparison.Ordinal);

@@ -29,18 +29,7 @@ public sealed class SignOutModel(SignInManager<StaffMember> signIn, ITenantConte
         return Redirect($"/{tenant.Tenant.Identifier}/account/sign-in");
     }
 
-    /// <summary>Ends the session here, then sends the browser to the provider's own sign-out (RP-initiated logout), which returns to the sign-in page.</summary>
-    public async Task<IActionResult> OnPostProviderAsync()
-    {
-        var session = await SsoSessionAsync();
-        await signIn.SignOutAsync();
-        TempData["Notice"] = "You have signed out.";
-        var back = $"/{tenant.Tenant.Identifier}/account/sign-in";
-        if (session is null || !tenant.Tenant.Settings.SignIn.IsConfigured) return Redirect(back);
-        var properties = new AuthenticationProperties { RedirectUri = back };
-        if (session.GetTokenValue("id_token") is { } idToken) properties.Items[SsoEvents.IdTokenHintItem] = idToken;
-        return SignOut(properties, SingleSignOnSetup.Scheme);
-    }
+    public string Root => tenant.Tenant.Identifier;
 
     private async Task<AuthenticationProperties?> SsoSessionAsync()
     {

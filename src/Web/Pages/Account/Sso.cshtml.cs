@@ -26,20 +26,42 @@ public sealed class SsoModel(SignInManager<StaffMember> signIn, SsoSignIn sso, I
 
     private string Root => "/" + tenant.Tenant.Identifier;
 
+    /// <summary>
+    /// Every step is a GET: the sign-in page's CSP (form-action 'self') stops a form post whose answer
+    /// redirects to another site, which is what starting at the provider and signing out there are.
+    /// </summary>
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (Step == "complete") return await CompleteAsync(ct);
-        if (Step != "refused") return Redirect($"{Root}/account/sign-in");
-        Explanation = SsoRefusal.Explanations.GetValueOrDefault(Reason ?? "") ?? SsoRefusal.Explanations[SsoRefusal.Failed];
-        return Page();
+        switch (Step)
+        {
+            case null:
+                if (!tenant.Tenant.Settings.SignIn.IsConfigured) return NotFound();
+                var properties = new AuthenticationProperties { RedirectUri = $"{Root}/account/sso/complete" };
+                properties.Items[ReturnItem] = SignInRules.SafeReturnUrl(ReturnUrl, tenant.Tenant, Url);
+                return Challenge(properties, SingleSignOnSetup.Scheme);
+            case "complete":
+                return await CompleteAsync(ct);
+            case "sign-out":
+                return await SignOutEverywhereAsync();
+            case "refused":
+                Explanation = SsoRefusal.Explanations.GetValueOrDefault(Reason ?? "") ?? SsoRefusal.Explanations[SsoRefusal.Failed];
+                return Page();
+            default:
+                return NotFound();
+        }
     }
 
-    public IActionResult OnPost()
+    /// <summary>Ends the session here, then sends the browser to the provider's own sign-out (RP-initiated logout), which returns to the sign-in page.</summary>
+    private async Task<IActionResult> SignOutEverywhereAsync()
     {
-        if (Step is not null || !tenant.Tenant.Settings.SignIn.IsConfigured) return NotFound();
-        var properties = new AuthenticationProperties { RedirectUri = $"{Root}/account/sso/complete" };
-        properties.Items[ReturnItem] = SignInRules.SafeReturnUrl(ReturnUrl, tenant.Tenant, Url);
-        return Challenge(properties, SingleSignOnSetup.Scheme);
+        var session = await HttpContext.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        await signIn.SignOutAsync();
+        TempData["Notice"] = "You have signed out.";
+        var back = $"{Root}/account/sign-in";
+        if (!session.Succeeded || session.Properties?.Items.ContainsKey(SessionItem) != true || !tenant.Tenant.Settings.SignIn.IsConfigured) return Redirect(back);
+        var properties = new AuthenticationProperties { RedirectUri = back };
+        if (session.Properties.GetTokenValue("id_token") is { } idToken) properties.Items[SsoEvents.IdTokenHintItem] = idToken;
+        return SignOut(properties, SingleSignOnSetup.Scheme);
     }
 
     private async Task<IActionResult> CompleteAsync(CancellationToken ct)
