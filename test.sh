@@ -27,6 +27,16 @@ if [[ ! -x tools/maildev/node_modules/.bin/maildev ]]; then
   echo "Installing maildev for the email tests..."
   npm ci --prefix tools/maildev --no-audit --no-fund --loglevel=error >/dev/null
 fi
+if [[ ! -f tools/oidc/node_modules/oidc-provider/package.json ]]; then
+  # The single sign-on tests sign in through a real OpenID provider on localhost (tools/oidc/server.js);
+  # oidc-provider and jose pinned in tools/oidc/package-lock.json.
+  if ! command -v npm >/dev/null; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  fi
+  echo "Installing the test OpenID provider for the single sign-on tests..."
+  npm ci --prefix tools/oidc --no-audit --no-fund --loglevel=error >/dev/null
+fi
 
 # The integration tests run a second time on PostgreSQL (docs/adr/0011-postgresql.md), on a
 # throwaway server of their own: a data folder under /tmp, a free port, the socket in that folder.

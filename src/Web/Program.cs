@@ -4,6 +4,7 @@ using SupervisionHub.Web;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.DevData;
 using SupervisionHub.Web.Identity;
+using SupervisionHub.Web.SingleSignOn;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
@@ -68,6 +69,7 @@ builder.Services.AddAppDataProtection();
 builder.Services.AddHttpContextAccessor();
 builder.Services.AddPublicUrls(builder.Configuration);
 builder.Services.AddTenantIdentity(builder.Environment);
+builder.Services.AddSingleSignOn();
 builder.Services.AddAppRateLimits(builder.Configuration);
 // Load balancers ask /health/live (the process answers) and /health/ready (it can work: database up, schema current).
 builder.Services.AddHealthChecks().AddCheck<SupervisionHub.Web.Health.DatabaseHealthCheck>("database", tags: ["ready"]);
@@ -122,6 +124,7 @@ app.UseAppRateLimits();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapRazorPages();
+app.MapSingleSignOn();
 app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
 app.MapHealthChecks("/health/ready", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
 app.MapGet("/{tenant:slug}/theme.css", ThemeStylesheet.Serve).AllowAnonymous();

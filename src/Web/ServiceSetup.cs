@@ -16,7 +16,7 @@ public static class ServiceSetup
     public const string SignInRateLimit = "sign-in";
     public const string LinkRateLimit = "links";
 
-    public static readonly string[] AnonymousAccountPages = ["SignIn", "SignOut", "ForgotPassword", "ResetPassword", "SignInCode"];
+    public static readonly string[] AnonymousAccountPages = ["SignIn", "SignOut", "ForgotPassword", "ResetPassword", "SignInCode", "Sso"];
 
     public static string TenantsRoot(IConfiguration config, IHostEnvironment env)
     {

@@ -26,6 +26,7 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
         ("link-open", "Opened an email link"), ("link-code-sent", "Was sent a code"), ("link-code-failed", "Typed a wrong code"),
         ("link-verified", "Confirmed a code"), ("link-fresh-sent", "Was sent a fresh link"), ("link-used", "Used an email link"),
         ("publish", "Published"), ("rollback", "Published an earlier form version again"), ("cancel", "Cancelled"),
+        ("sign-in", "Signed in"), ("sign-in-refused", "Was refused sign-in"), ("joined", "Was added at first sign-in"), ("remove", "Removed"),
     ];
 
     /// <summary>The kinds of thing an entry is about.</summary>
@@ -33,7 +34,7 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
     [
         ("record", "Record or agreement"), ("link", "Email link"), ("person", "Person (subject access)"), ("audit-log", "Audit log"), ("form", "Form definition"), ("tenant-settings", "Organisation settings"),
         ("workflow", "Rule (workflow)"), ("email-template", "Email template"), ("workflow-run", "Run of a rule"),
-        ("configuration", "The organisation's configuration"),
+        ("configuration", "The organisation's configuration"), ("sign-in", "Sign-in (single sign-on)"), ("sso-secret", "The single sign-on client secret"),
     ];
 
     public static string ActionLabel(string action) => Actions.FirstOrDefault(a => a.Action == action).Label ?? action;
@@ -103,6 +104,10 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
                 "workflow" => $"Rule {e.EntityId}",
                 "email-template" => $"Email template {e.EntityId}",
                 "workflow-run" => $"Run {e.EntityId} of a rule",
+                "sign-in" => e.EntityId.StartsWith("single sign-on: ", StringComparison.Ordinal)
+                    ? $"Single sign-on: {SingleSignOn.SsoRefusal.Explanations.GetValueOrDefault(e.EntityId["single sign-on: ".Length..]) ?? e.EntityId}"
+                    : "Single sign-on",
+                "sso-secret" => "The single sign-on client secret (never shown)",
                 _ => $"{e.Entity} {e.EntityId}",
             };
         }

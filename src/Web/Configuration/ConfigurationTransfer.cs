@@ -57,7 +57,7 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
     /// <summary>
     /// tenant.yaml for the new tenant: the template's text with its id, identifier and name replaced, line for
     /// line, so an error is reported at the line of the file the admin has. Host names and theme.logo are not
-    /// carried over (a host belongs to one tenant; a tenant made in the browser has no folder): the zip's
+    /// carried over (a host belongs to one tenant; a tenant made in the browser has no folder), nor single sign-on: the zip's
     /// logo file itself is, as the new tenant's uploaded logo.
     /// </summary>
     public static string Substitute(string yaml, Guid id, string identifier, string name)
@@ -72,7 +72,11 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
             if (topLevel) block = line.Split(':')[0];
             string? Replace(string key, string value) => topLevel && line.StartsWith(key + ":", StringComparison.Ordinal) && seen.Add(key) ? $"{key}: {value}" : null;
             lines[i] = Replace("id", id.ToString()) ?? Replace("identifier", identifier) ?? Replace("name", Quote(name)) ?? Replace("hosts", "[]")
+                ?? Replace("signIn", "{}")
                 ?? (!topLevel && block == "hosts" && line.TrimStart().StartsWith('-') ? "# (a host name of the template, not carried over)"
+                // Single sign-on is the template organisation's own app registration, domains and break-glass admins:
+                // carried over, it could leave the new organisation's first admin unable to set a password.
+                : !topLevel && block == "signIn" && line.Trim().Length > 0 ? "# (single sign-on of the template, not carried over)"
                 : !topLevel && block == "theme" && line.TrimStart().StartsWith("logo:", StringComparison.Ordinal) ? line[..(line.Length - line.TrimStart().Length)] + "# logo: not carried over"
                 : line);
         }

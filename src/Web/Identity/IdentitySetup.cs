@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Platform;
+using SupervisionHub.Web.SingleSignOn;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
@@ -192,8 +193,18 @@ public sealed class TenantSignInManager(
         return SignInResult.Failed;
     }
 
+    /// <summary>
+    /// With passwords off for the tenant (signIn.passwords), a password is refused whatever it is, except a
+    /// break-glass admin's: it is still hashed, so the refusal takes as long as a check, no failure is counted,
+    /// so nobody can be locked out by it, and the answer is the generic one (SingleSignOn.PasswordPolicy).
+    /// </summary>
     public override async Task<SignInResult> CheckPasswordSignInAsync(StaffMember user, string password, bool lockoutOnFailure)
     {
+        if (!PasswordPolicy.Allows(tenant.Tenant, user))
+        {
+            BurnPasswordCheck(password);
+            return SignInResult.Failed;
+        }
         if (await IsLockedOut(user))
         {
             // Not checked against the real hash: during a lockout nothing may tell a guesser that a guess was right.

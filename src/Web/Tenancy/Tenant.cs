@@ -52,6 +52,15 @@ public sealed class Tenant
         UpdatedAt = now;
     }
 
+    /// <summary>
+    /// The single sign-on client secret, encrypted with the data-protection key ring for this tenant only
+    /// (SingleSignOn.SsoSecrets). Kept apart from <see cref="ConfigurationYaml"/> so no export, copy or page
+    /// ever carries it.
+    /// </summary>
+    public string? SignInSecret { get; private set; }
+
+    public void SetSignInSecret(string? protectedSecret) => SignInSecret = protectedSecret;
+
     public void Reconfigure(TenantSettings settings, string yaml, DateTimeOffset now)
     {
         if (settings.Id != Id)

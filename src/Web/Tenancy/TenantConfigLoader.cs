@@ -103,6 +103,7 @@ public static partial class TenantConfigLoader
             Error($"email.linkExpiryDays: {s.Email.LinkExpiryDays} must be between 1 and 90 days.");
         foreach (var problem in s.Supervision.Check(s.Roles.Select(r => r.Id).ToList())) Error(problem);
         foreach (var problem in Reports.ReportSettings.CheckAll(s.Reports, s.Roles.Select(r => r.Id).ToList())) Error(problem);
+        foreach (var problem in s.SignIn.Check(IsPlainEmail)) Error(problem);
         return errors;
     }
 

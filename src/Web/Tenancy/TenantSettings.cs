@@ -28,6 +28,9 @@ public sealed record TenantSettings
     /// <summary>The periodic reports the organisation runs for its committees (docs/reports.md).</summary>
     public List<Reports.ReportSettings> Reports { get; init; } = [];
 
+    /// <summary>Single sign-on and whether passwords stay allowed (docs/adr/0027-single-sign-on.md).</summary>
+    public SingleSignOn.SignInSettings SignIn { get; init; } = new();
+
     /// <summary>The term dates as the compliance calculator reads them.</summary>
     public global::SupervisionHub.Workflows.Supervision.SchoolCalendar Calendar() =>
         new(TermDates.SelectMany(y => y.Terms.Select(t => new global::SupervisionHub.Workflows.Supervision.SchoolTerm(

@@ -67,6 +67,32 @@ public static partial class TenantYamlEdits
         return InsertKey(text, type, "frequency", frequency.Count == 0 ? "[]" : "[" + string.Join(", ", frequency.Select(FrequencyFlow)) + "]");
     }
 
+    /// <summary>Replaces the whole signIn section (single sign-on); null or an empty one leaves signIn: {} (passwords only).</summary>
+    public static string SetSignIn(string text, SingleSignOn.SignInSettings? s)
+    {
+        var root = Parse(text);
+        var lines = s is null ? [] : SignInLines(s);
+        var value = lines.Count == 0 ? "{}" : "\n" + string.Concat(lines.Select(l => "  " + l + "\n"));
+        return Get(root, "signIn") is { } node ? ReplaceValue(text, KeyOf(root, "signIn"), node, value) : Append(text, $"signIn:{(lines.Count == 0 ? " " : "")}{value}{(lines.Count == 0 ? "\n" : "")}");
+    }
+
+    public static IReadOnlyList<string> SignInLines(SingleSignOn.SignInSettings s)
+    {
+        static string Flow(IEnumerable<string> items) => "[" + string.Join(", ", items.Select(i => FormYamlEdits.Scalar(i.Trim()))) + "]";
+        var lines = new List<string>();
+        void Add(string key, string? value) { if (!string.IsNullOrWhiteSpace(value)) lines.Add($"{key}: {FormYamlEdits.Scalar(value.Trim())}"); }
+        Add("provider", s.ProviderName);
+        Add("name", s.Name);
+        Add("authority", s.Authority);
+        Add("clientId", s.ClientId);
+        if (s.EmailDomains.Count > 0) lines.Add("emailDomains: " + Flow(s.EmailDomains));
+        if (lines.Count == 0 && s.Passwords && s.BreakGlass.Count == 0 && !s.CreatePeople) return [];
+        lines.Add($"passwords: {(s.Passwords ? "true" : "false")}");
+        if (s.BreakGlass.Count > 0) lines.Add("breakGlass: " + Flow(s.BreakGlass));
+        lines.Add($"createPeople: {(s.CreatePeople ? "true" : "false")}");
+        return lines;
+    }
+
     public static string FrequencyFlow(FrequencyRequirementSettings f) => f.Every is { } every
         ? $"{{ every: {every}, unit: {f.Unit} }}"
         : $"{{ atLeast: {f.AtLeast ?? 1}, per: {f.Per} }}";

@@ -24,7 +24,7 @@ public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbCon
         if (!ModelState.IsValid) return Page();
         var t = tenant.Tenant;
         var user = await users.FindByEmailAsync(Email.Trim());
-        if (user is not null && user.IsActiveOn(t.Today(clock)))
+        if (user is not null && user.IsActiveOn(t.Today(clock)) && SingleSignOn.PasswordPolicy.Allows(t, user))
         {
             var code = await users.GeneratePasswordResetTokenAsync(user);
             // From configuration, never the request: a forged Host header must not carry a valid token to another site.

@@ -17,7 +17,7 @@ namespace SupervisionHub.Web.Pages.Admin.Settings;
 // Well above the logo limit, so a too-large logo gets the page's own message rather than a bare refusal.
 [RequestFormLimits(MultipartBodyLengthLimit = 10 * 1024 * 1024)]
 [RequestSizeLimit(10 * 1024 * 1024)]
-public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, ITenantContext tenant, UserManager<StaffMember> users) : PageModel
+public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, ITenantContext tenant, UserManager<StaffMember> users, SingleSignOn.SsoSecrets secrets) : PageModel
 {
     public sealed class TermRow
     {
@@ -71,6 +71,31 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
     [BindProperty] public string? DueSoonDays { get; set; }
     [BindProperty] public List<TypeRow> Types { get; set; } = [];
     [BindProperty] public IFormFile? Logo { get; set; }
+
+    // Single sign-on (the signIn section); the secret is kept apart, encrypted, and never shown again.
+    [BindProperty] public string? SsoProvider { get; set; }
+    [BindProperty] public string? EntraDirectoryId { get; set; }
+    [BindProperty] public string? SsoAuthority { get; set; }
+    [BindProperty] public string? SsoName { get; set; }
+    [BindProperty] public string? SsoClientId { get; set; }
+    [BindProperty] public string? SsoSecret { get; set; }
+    [BindProperty] public string? SsoDomains { get; set; }
+    [BindProperty] public bool SsoCreatePeople { get; set; }
+    [BindProperty] public bool PasswordsOff { get; set; }
+    [BindProperty] public string? BreakGlass { get; set; }
+    public bool SecretIsSet { get; private set; }
+
+    /// <summary>The address to register at the provider: the one the handler sends as redirect_uri.</summary>
+    public string RedirectUri => $"{Request.Scheme}://{Request.Host}{Root}/signin-oidc";
+    public string SignedOutUri => $"{Request.Scheme}://{Request.Host}{Root}/signout-callback-oidc";
+
+    public static readonly IReadOnlyList<(string Value, string Label, string Hint)> SsoProviders =
+    [
+        ("none", "Passwords only", "Everyone signs in with their email address and a password for this service."),
+        ("entra", "Microsoft Entra ID (Microsoft 365)", "Give the directory (tenant) id; the address is made from it."),
+        ("google", "Google Workspace", "The address is Google's own."),
+        ("other", "Another OpenID Connect provider", "Give its issuer address and the name people know it by."),
+    ];
 
     /// <summary>Problems, each with the id of the field it is about (the error summary links to it).</summary>
     public List<(string Field, string Message)> Errors { get; } = [];
@@ -244,6 +269,61 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
         return Redirect($"{Root}/admin/settings#logo");
     }
 
+    public async Task<IActionResult> OnPostSignInAsync(CancellationToken ct)
+    {
+        if (users.GetUserId(User) is not { } me) return Challenge();
+        static List<string> Split(string? text) => (text ?? "").Split(['\n', '\r', ',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var provider = SsoProviders.Any(p => p.Value == SsoProvider) ? SsoProvider! : "none";
+        SingleSignOn.SignInSettings? settings = null;
+        if (provider != "none")
+        {
+            var authority = provider switch
+            {
+                "entra" => Guid.TryParse(EntraDirectoryId?.Trim(), out var directory) ? SingleSignOn.SignInSettings.EntraAuthorityFor(directory.ToString()) : null,
+                "google" => SingleSignOn.SignInSettings.GoogleAuthority,
+                _ => SsoAuthority?.Trim(),
+            };
+            if (provider == "entra" && authority is null) Errors.Add(("EntraDirectoryId", "Enter the directory (tenant) id from Entra ID, like 72f988bf-86f1-41af-91ab-2d7cd011db47."));
+            settings = new SingleSignOn.SignInSettings
+            {
+                ProviderName = provider, Name = provider == "other" ? SsoName?.Trim() : null, Authority = authority, ClientId = SsoClientId?.Trim(),
+                EmailDomains = Split(SsoDomains).Select(d => d.ToLowerInvariant()).ToList(), CreatePeople = SsoCreatePeople,
+                Passwords = !PasswordsOff, BreakGlass = Split(BreakGlass),
+            };
+            if (string.IsNullOrEmpty(SsoSecret) && !await secrets.IsSetAsync(ct)) Errors.Add(("SsoSecret", "Enter the client secret the provider gave this service."));
+        }
+        else if (PasswordsOff) Errors.Add(("PasswordsOff", "Passwords can be turned off only with single sign-on set up."));
+        if (SsoSecret is { Length: > SingleSignOn.SsoSecrets.MaxLength }) Errors.Add(("SsoSecret", $"The client secret must be at most {SingleSignOn.SsoSecrets.MaxLength} characters."));
+        if (Errors.Count == 0)
+        {
+            var problems = await editor.EditAsync(yaml => TenantYamlEdits.SetSignIn(yaml, settings), me, ct);
+            foreach (var p in problems) Errors.Add((SignInField(p.Message), p.Message));
+            if (Errors.Count == 0)
+            {
+                // Turning single sign-on off removes the secret too: nothing is kept that is not in use.
+                if (settings is null) { if (await secrets.IsSetAsync(ct)) await secrets.SetAsync(null, me, ct); }
+                else if (!string.IsNullOrEmpty(SsoSecret)) await secrets.SetAsync(SsoSecret, me, ct);
+                TempData["Notice"] = "The sign-in settings are saved and in force.";
+                return Redirect($"{Root}/admin/settings#sign-in");
+            }
+        }
+        SsoSecret = null; // never sent back into the page
+        await FillAsync("sign-in", ct);
+        return Page();
+    }
+
+    private string SignInField(string message) => message.Split(':')[0] switch
+    {
+        "signIn.authority" => SsoProvider == "entra" ? "EntraDirectoryId" : "SsoAuthority",
+        "signIn.clientId" => "SsoClientId",
+        "signIn.emailDomains" => "SsoDomains",
+        "signIn.name" => "SsoName",
+        "signIn.breakGlass" or "signIn.passwords" => "BreakGlass",
+        "signIn.createPeople" => "SsoCreatePeople",
+        _ => "SsoProvider",
+    };
+
     /// <summary>Saves one part through the editor (the one check, the audit), or shows the part again with its problems.</summary>
     private async Task<IActionResult> SaveAsync(string part, Func<string, string> edit, Func<string, string> fieldFor, CancellationToken ct)
     {
@@ -277,6 +357,20 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
                 Year = y.Year, Name = t.Name, Start = Iso(t.Start), End = Iso(t.End),
                 BreakStart = t.HalfTermBreak is { } b ? Iso(b.Start) : null, BreakEnd = t.HalfTermBreak is { } e ? Iso(e.End) : null,
             })).ToList();
+        SecretIsSet = await secrets.IsSetAsync(ct);
+        if (posted is not "sign-in")
+        {
+            var sso = s.SignIn;
+            SsoProvider = sso.IsConfigured ? sso.ProviderName?.Trim().ToLowerInvariant() : "none";
+            EntraDirectoryId = SingleSignOn.SignInSettings.EntraTenantId(sso.Authority);
+            SsoAuthority = sso.Provider == SingleSignOn.SsoProvider.Other ? sso.Authority : null;
+            SsoName = sso.Name;
+            SsoClientId = sso.ClientId;
+            SsoDomains = string.Join(", ", sso.EmailDomains);
+            SsoCreatePeople = sso.CreatePeople;
+            PasswordsOff = !sso.Passwords;
+            BreakGlass = string.Join('\n', sso.BreakGlass);
+        }
         if (posted is not "closures") Closures = s.ClosureDays.Select(c => new ClosureRow { Date = Iso(c.Date), Name = c.Name }).ToList();
         if (posted is not "roles") Roles = s.Roles.Select(r => new RoleRow { Id = r.Id, Holders = string.Join('\n', r.Holders) }).ToList();
         if (posted is not "supervision")
