@@ -33,7 +33,7 @@ public sealed class WorkflowRunnerTests
         People = People,
         Today = DateOnly.FromDateTime(at.Date),
         Zone = London,
-        WorkingDays = new WorkingDays(closures ?? []),
+        Days = new DayCounter(new WorkingDays(closures ?? []), SchoolCalendar.None),
         TenantName = "River Tees",
     };
 
