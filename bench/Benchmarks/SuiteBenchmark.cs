@@ -138,7 +138,7 @@ internal static class SuiteBenchmark
                     packages[source.Identifier] = package = await transfer.TemplateAsync(source.Identifier, CancellationToken.None) ?? throw new InvalidOperationException("no template");
                 var slug = $"bench-{i + 1:000}";
                 var made = await transfer.CreateTenantAsync(new SupervisionHub.Web.Platform.NewTenant($"Bench Trust {i + 1:000}", slug, source.Settings.Kind, "Bench Administrator", $"admin@{slug}.example"),
-                    package, "http://localhost", CancellationToken.None);
+                    package, CancellationToken.None);
                 if (!made.Succeeded)
                     throw new InvalidOperationException($"{slug}: {string.Join("; ", made.FieldErrors.Values.Concat(made.FileErrors.Select(e => e.ToString())))}");
                 if ((i + 1) % 50 == 0) Console.WriteLine($"  {i + 1} tenants copied in {creation.Elapsed.TotalSeconds:0} s");

@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
-using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 using YamlDotNet.Serialization;
@@ -56,35 +54,21 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
     /// first admin. <paramref name="configured"/> is a whole configuration already checked by the importer
     /// (<see cref="Configuration.ConfigurationTransfer"/>); without it the tenant is blank.
     /// </summary>
-    public async Task<Dictionary<string, string>> CreateAsync(NewTenant request, string baseUrl, CancellationToken ct, (TenantSettings Settings, string Yaml)? configured = null)
+    public async Task<Dictionary<string, string>> CreateAsync(NewTenant request, CancellationToken ct, (TenantSettings Settings, string Yaml)? configured = null)
     {
         var settings = configured?.Settings ?? Blank(request);
         var errors = await CheckAsync(request, settings, ct);
         if (errors.Count > 0) return errors;
         var yaml = configured?.Yaml ?? Yaml.Serialize(settings);
-        var site = settings.Sites.FirstOrDefault() ?? "Main site";
 
         db.Tenants.Add(new Tenant(settings, yaml, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await registry.ReloadAsync(ct);
 
+        // The operator's first administrator, then any the configuration names (admins:), each invited once.
         var tenant = (await registry.FindAsync(settings.Identifier, ct))!;
-        await runner.RunForAsync(tenant, async (services, token) =>
-        {
-            var tdb = services.GetRequiredService<AppDbContext>();
-            var users = services.GetRequiredService<UserManager<StaffMember>>();
-            var admin = new StaffMember();
-            admin.Apply(new StaffDetails(request.AdminName.Trim(), request.AdminEmail.Trim(), "Administrator", site, null, StaffRoles.TenantAdmin, null, null),
-                services.GetRequiredService<ILookupNormalizer>());
-            tdb.Staff.Add(admin);
-            await tdb.SaveChangesAsync(token);
-            var code = await users.GeneratePasswordResetTokenAsync(admin);
-            tdb.Outbox.Add(new OutboxMessage(admin.Email!, $"Your SupervisionHub account for {tenant.Name}",
-                $"An account has been made for you as the administrator of {tenant.Name} on SupervisionHub.\n\n" +
-                $"Choose your password here:\n{baseUrl}/{tenant.Identifier}/account/reset-password?user={Uri.EscapeDataString(admin.Id)}&code={Uri.EscapeDataString(code)}\n\n" +
-                $"Afterwards, sign in at {baseUrl}/{tenant.Identifier}.", clock.GetUtcNow()));
-            await tdb.SaveChangesAsync(token);
-        }, ct);
+        await runner.RunForAsync(tenant, (services, token) => services.GetRequiredService<FirstAdmins>().InviteAsync(
+            [new TenantAdmin { Name = request.AdminName, Email = request.AdminEmail }, .. settings.Admins], token), ct);
         return errors;
     }
 }

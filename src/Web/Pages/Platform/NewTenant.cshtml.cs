@@ -64,7 +64,7 @@ public sealed class NewTenantModel(ConfigurationTransfer transfer, TenantRegistr
 
         if (FileErrors.Count == 0 && ModelState.IsValid)
         {
-            var result = await transfer.CreateTenantAsync(new NewTenant(Name, Identifier, Kind, AdminName, AdminEmail), package, $"{Request.Scheme}://{Request.Host}", ct);
+            var result = await transfer.CreateTenantAsync(new NewTenant(Name, Identifier, Kind, AdminName, AdminEmail), package, ct);
             foreach (var (field, message) in result.FieldErrors) ModelState.AddModelError(field, message);
             FileErrors = result.FileErrors;
         }
