@@ -118,7 +118,7 @@ public sealed partial class FormLoader
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner fails this way, without a position, on an unclosed [ or {.
-            var (line, column) = UnclosedBracket(text);
+            var (line, column) = YamlMessages.UnclosedBracket(text);
             _errors.Add(new FormError(_file, line, column, "This is not valid YAML: a [ or { opened here is not closed."));
             return null;
         }
@@ -595,29 +595,6 @@ public sealed partial class FormLoader
         var tests = (equals is null ? 0 : 1) + (inList is null ? 0 : 1) + (notEmpty ? 1 : 0);
         if (tests != 1) Error(m, "showWhen needs exactly one test: equals, in, or notEmpty: true.");
         return new Condition(field, equals, inList, notEmpty);
-    }
-
-    /// <summary>Where the innermost [ or { that was never closed starts, found by scanning tokens until the scanner gives up.</summary>
-    private static (int Line, int Column) UnclosedBracket(string text)
-    {
-        var open = new Stack<Mark>();
-        var scanner = new Scanner(new StringReader(text));
-        try
-        {
-            while (scanner.MoveNext())
-            {
-                switch (scanner.Current)
-                {
-                    case YamlDotNet.Core.Tokens.FlowSequenceStart or YamlDotNet.Core.Tokens.FlowMappingStart: open.Push(scanner.Current.Start); break;
-                    case YamlDotNet.Core.Tokens.FlowSequenceEnd or YamlDotNet.Core.Tokens.FlowMappingEnd when open.Count > 0: open.Pop(); break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or YamlException)
-        {
-            // expected: this is how we found the bad spot
-        }
-        return open.TryPeek(out var mark) ? ((int)mark.Line, (int)mark.Column) : (1, 1);
     }
 
     private static int Distance(string a, string b)

@@ -109,7 +109,7 @@ public static partial class TenantConfigLoader
             foreach (var (site, holders) in role.Sites)
             {
                 if (!s.Sites.Contains(site, StringComparer.OrdinalIgnoreCase))
-                    Error($"{at}.sites", $"roles.{role.Id}: '{site}' is not one of the organisation's sites ({string.Join(", ", s.Sites)}).");
+                    Error($"{at}.sites.{site}", $"roles.{role.Id}: '{site}' is not one of the organisation's sites ({string.Join(", ", s.Sites)}).");
                 foreach (var holder in holders.Where(h => !IsPlainEmail(h)))
                     Error($"{at}.sites.{site}[{holder}]", $"roles.{role.Id}: '{holder}' at {site} is not an email address; list each holder by the address they sign in or get email with.");
             }

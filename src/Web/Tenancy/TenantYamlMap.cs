@@ -36,7 +36,8 @@ public sealed class TenantYamlMap
         }
         catch (InvalidOperationException)
         {
-            return (null, new ConfigError(file, 1, 1, "This is not valid YAML: a [ or { is not closed."));
+            var (line, column) = Forms.YamlMessages.UnclosedBracket(yaml);
+            return (null, new ConfigError(file, line, column, "This is not valid YAML: a [ or { opened here is not closed."));
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
             return (null, new ConfigError(file, 1, 1, "The file is empty."));
