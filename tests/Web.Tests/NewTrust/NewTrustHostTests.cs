@@ -23,6 +23,8 @@ public sealed class NewTrustHostTests
     private const string T = NewTrust.Slug;
     private const string Password = "New-trust-password-1";
 
+    private static readonly string[] Names = ["Ada", "Bea", "Cy"];
+
     /// <summary>Wednesday 18 November 2026, 09:00 in London: autumn term.</summary>
     private static readonly DateTimeOffset Autumn = new(2026, 11, 18, 9, 0, 0, TimeSpan.Zero);
 
@@ -42,7 +44,7 @@ public sealed class NewTrustHostTests
         public Task<TResult> Run<TResult>(Func<IServiceProvider, Task<TResult>> work) => App.InTenant(T, work);
         public Task RoundAsync() => App.RoundAsync(T);
 
-        public Task<List<Email.OutboxMessage>> OutboxAsync(string subjectStart) =>
+        public Task<List<SupervisionHub.Web.Email.OutboxMessage>> OutboxAsync(string subjectStart) =>
             Run(sp => sp.GetRequiredService<AppDbContext>().Outbox.AsNoTracking().Where(m => m.Subject.StartsWith(subjectStart)).ToListAsync());
 
         public async ValueTask DisposeAsync()
@@ -176,7 +178,7 @@ public sealed class NewTrustHostTests
         // Spring starts on Tuesday 5 January with an INSET day: 6, 7, 8, 11, 12 January are the five school days.
         var due = new DateOnly(2027, 1, 12);
         var task = await host.Run(sp => sp.GetRequiredService<AppDbContext>().WorkTasks.AsNoTracking().SingleAsync(t => t.AssigneeId == supervisor.Id));
-        Assert.Equal(due, task.Due);
+        Assert.Equal(due, task.DueOn);
         var waiting = await host.Run(sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.AsNoTracking().SingleAsync(i => i.WorkflowId == "cancelled-rebook"));
         Assert.Equal(new DateTimeOffset(2027, 1, 12, 9, 0, 0, TimeSpan.Zero), waiting.DueAt);
 
@@ -198,7 +200,7 @@ public sealed class NewTrustHostTests
         {
             var supervisor = await sp.PersonAsync("Gil Group", "gil@new-trust.example", StaffRoles.Supervisor, "Beacon Primary");
             var people = new List<StaffMember>();
-            foreach (var name in new[] { "Ada", "Bea", "Cy" })
+            foreach (var name in Names)
                 people.Add(await sp.PersonAsync($"{name} Member", $"{name.ToLowerInvariant()}@new-trust.example", StaffRoles.Supervisee, "Beacon Primary"));
             var r = await sp.SupervisionAsync("group", supervisor.Id, [.. people.Select(p => p.Id)]);
             var s = await sp.BookAsync(r, sp.Today());

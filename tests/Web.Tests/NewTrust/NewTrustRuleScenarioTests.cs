@@ -1,5 +1,6 @@
 using SupervisionHub.Web.Tenancy;
 using SupervisionHub.Web.Tests.Supervision;
+using SupervisionHub.Web.Tests.Workflows;
 using SupervisionHub.Web.Workflows;
 using SupervisionHub.Workflows.Engine;
 
