@@ -337,4 +337,58 @@ public sealed class NewTrustHostTests
         Assert.Null(cases[0]!["escalated"]); // hidden in its row: not kept
         Assert.Equal("no", cases[1]!["escalated"]!.GetValue<string>());
     }
+
+    // ---- 4, 7: what the admin pages show ----
+
+    [Fact]
+    public async Task The_rule_editor_tries_site_recipients_and_warns_of_a_year_without_term_dates_and_the_settings_page_sets_holders_per_site()
+    {
+        await using var host = new Host(new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero)); // 2026-27; 2027-28 has no term dates
+        await host.Run(sp => sp.PersonAsync("Ada Admin", "ada.admin@new-trust.example", StaffRoles.TenantAdmin, "Trust office", Password));
+        var admin = host.App.Browser();
+        await admin.SignIn(T, "ada.admin@new-trust.example", Password);
+
+        var tryUrl = $"/{T}/admin/workflows/missed-tell-the-head";
+        var tried = await admin.PostForm($"{tryUrl}?handler=Try", new Dictionary<string, string>
+        {
+            ["Text"] = await File.ReadAllTextAsync(Path.Combine(NewTrust.Folder, "workflows", "missed-tell-the-head.yaml")),
+            ["History"] = "script",
+            ["Script"] = "until: 2026-12-04\nsessions:\n  - { date: 2026-12-01, outcome: missed }\n",
+        }, tryUrl);
+        var html = WebUtility.HtmlDecode(await tried.Content.ReadAsStringAsync());
+        // The made-up supervisee works at the first site and the supervisor at the second: each site's own holder.
+        Assert.Contains("Headteacher at Beacon Primary <head-of-school.beacon-primary@example.org>", html, StringComparison.Ordinal);
+        Assert.Contains("Designated Safeguarding Lead at Harbour Academy <site-dsl.harbour-academy@example.org>", html, StringComparison.Ordinal);
+
+        var checkUrl = $"/{T}/admin/workflows/cancelled-rebook";
+        var checkedPage = WebUtility.HtmlDecode(await (await admin.PostForm($"{checkUrl}?handler=Check", new Dictionary<string, string>
+        {
+            ["Text"] = await File.ReadAllTextAsync(Path.Combine(NewTrust.Folder, "workflows", "cancelled-rebook.yaml")),
+        }, checkUrl)).Content.ReadAsStringAsync());
+        Assert.Contains("no term dates for 2027-28", checkedPage, StringComparison.Ordinal);
+        Assert.Contains("due in 5 school days", checkedPage, StringComparison.Ordinal); // What the rule does
+        Assert.Contains("for up to 5 school days", checkedPage, StringComparison.Ordinal);
+
+        // The settings page: a box per site for each role; one changed box changes that site's holders alone.
+        var settings = WebUtility.HtmlDecode(await admin.GetStringAsync($"/{T}/admin/settings"));
+        Assert.Contains("Headteacher at Harbour Academy", settings, StringComparison.Ordinal);
+        var tenant = await host.Run(sp => Task.FromResult(sp.GetRequiredService<ITenantContext>().Tenant.Settings));
+        var fields = new Dictionary<string, string>();
+        for (var i = 0; i < tenant.Roles.Count; i++)
+        {
+            fields[$"Roles[{i}].Id"] = tenant.Roles[i].Id;
+            fields[$"Roles[{i}].Holders"] = string.Join("\n", tenant.Roles[i].Holders);
+            for (var j = 0; j < tenant.Sites.Count; j++)
+            {
+                fields[$"Roles[{i}].Sites[{j}].Site"] = tenant.Sites[j];
+                fields[$"Roles[{i}].Sites[{j}].Holders"] = string.Join("\n", tenant.Roles[i].Sites.GetValueOrDefault(tenant.Sites[j]) ?? []);
+            }
+        }
+        fields["Roles[0].Sites[1].Holders"] = "new.head@new-trust.example";
+        var saved = await admin.PostForm($"/{T}/admin/settings?handler=Roles", fields, $"/{T}/admin/settings");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var after = (await host.App.Services.GetRequiredService<TenantRegistry>().FindAsync(T))!.Settings.Roles[0];
+        Assert.Equal(["new.head@new-trust.example"], after.Sites["Harbour Academy"]);
+        Assert.Equal(["head.beacon@new-trust.example"], after.Sites["Beacon Primary"]);
+    }
 }
