@@ -65,10 +65,11 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
         await db.SaveChangesAsync(ct);
         await registry.ReloadAsync(ct);
 
-        // The operator's first administrator, then any the configuration names (admins:), each invited once.
+        // The operator's first administrator. A copied or imported configuration's admins: are another
+        // organisation's people: only a tenant made as a folder invites those (ADR 0026).
         var tenant = (await registry.FindAsync(settings.Identifier, ct))!;
         await runner.RunForAsync(tenant, (services, token) => services.GetRequiredService<FirstAdmins>().InviteAsync(
-            [new TenantAdmin { Name = request.AdminName, Email = request.AdminEmail }, .. settings.Admins], token), ct);
+            [new TenantAdmin { Name = request.AdminName, Email = request.AdminEmail }], token), ct);
         return errors;
     }
 }
