@@ -50,8 +50,15 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
             r => (IReadOnlySet<string>)r.Sites.Where(kv => kv.Value.Count > 0).Select(kv => kv.Key).ToHashSet(StringComparer.OrdinalIgnoreCase), StringComparer.Ordinal);
 
     /// <summary>What the editor's check says without refusing the rule (school days without term dates, a site without a role's holder).</summary>
+    /// <remarks>From the tenant's settings alone: the warnings need no forms or templates, so nothing is read from the database.</remarks>
     public IReadOnlyList<WorkflowError> Warnings(WorkflowDefinition definition, string file) =>
-        WorkflowValidator.Warnings(definition, Environment(), file);
+        WorkflowValidator.Warnings(definition, new WorkflowEnvironment
+        {
+            RoleSites = RoleSites(tenant.Tenant.Settings),
+            Sites = tenant.Tenant.Settings.Sites,
+            Calendar = ComplianceService.CalendarFor(tenant.Tenant),
+            Today = tenant.Tenant.Today(clock),
+        }, file);
 
     public sealed record PublishResult(WorkflowVersion? Version, IReadOnlyList<WorkflowError> Errors, bool Changed);
 

@@ -122,7 +122,17 @@ public sealed record TaskEffect(string StepId, Recipient For, string Title, Date
 /// A paused run: resume it when an event of EventType arrives whose session, relationship or
 /// person (Match) has CorrelationId, or with TimedOut once DueAt passes (null: no timeout).
 /// </summary>
-public sealed record Bookmark(string StepId, string EventType, string Match, string? CorrelationId, DateTimeOffset? DueAt);
+public sealed record Bookmark(string StepId, string EventType, string Match, string? CorrelationId, DateTimeOffset? DueAt)
+{
+    /// <summary>
+    /// The correlation of a group member's own wait: a session (or relationship) and the member, as one
+    /// short value (a hash: two ids side by side are longer than the stored column). The runner and the
+    /// host's query both come through here (<see cref="WorkflowSimulator.Correlation"/>).
+    /// </summary>
+    public static string Pair(string id, string personId) =>
+        "p:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id + "/" + personId)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
 
 public sealed record JournalLine(DateTimeOffset At, string StepId, string What, string Decision);
 

@@ -329,16 +329,18 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 {
                     var match = s.Match switch { WaitMatch.Session => "session", WaitMatch.Person => "person", _ => "relationship" };
                     var id = s.Match switch { WaitMatch.Session => ctx.Event.SessionId, WaitMatch.Person => ctx.Event.StaffId, _ => ctx.Event.RelationshipId };
+                    var subject = $"the same {match} ({id ?? "none"})";
                     if (item is not null)
                     {
                         // A member's own run waits for that member's event alone: their record for
                         // this session, not the first member's.
-                        (match, id) = s.Match == WaitMatch.Person ? ("person", item.Id) : (match + "+person", id is null ? null : $"{id}/{item.Id}");
+                        subject += $" and {item.Name}";
+                        (match, id) = s.Match == WaitMatch.Person ? ("person", item.Id) : (match + "+person", id is null ? null : Bookmark.Pair(id, item.Id));
                     }
                     var due = s.Timeout is { } t ? DueAt(t) : (DateTimeOffset?)null;
-                    state.WaitUntil = due is { } until ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(until, ctx.Zone).DateTime).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
-                    Log(s.Id, $"wait for {s.For}", $"for the same {match} ({id ?? "none"})"
-                        + (due is { } dd ? $" until {dd:yyyy-MM-dd HH:mm zzz} ({DayKinds.Describe(s.Timeout!.Days, s.Timeout.Kind)}{FallBack(s.Timeout.Kind, Day(now), s.Timeout.Days)})" : ", no timeout")
+                    state.WaitUntil = due is { } until ? Day(until).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+                    Log(s.Id, $"wait for {s.For}", $"for {subject}"
+                        + (due is { } dd ? $" until {TimeZoneInfo.ConvertTime(dd, ctx.Zone):yyyy-MM-dd HH:mm zzz} ({DayKinds.Describe(s.Timeout!.Days, s.Timeout.Kind)}{FallBack(s.Timeout.Kind, Day(now), s.Timeout.Days)})" : ", no timeout")
                         + (s.Where is { } w ? $"; only an event where {w}" : ""));
                     return new Pause(new Bookmark(s.Id, s.For, match, id, due));
                 }
@@ -441,7 +443,8 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
             var dueLocal = dueDay.ToDateTime(TimeOnly.FromDateTime(local.DateTime));
             // A time the clocks skip in spring does not exist; take the same time an hour later.
             if (ctx.Zone.IsInvalidTime(dueLocal)) dueLocal = dueLocal.AddHours(1);
-            return new DateTimeOffset(dueLocal, ctx.Zone.GetUtcOffset(dueLocal));
+            // Local for the reckoning, UTC for keeping: what the host stores is UTC (DESIGN, Time).
+            return new DateTimeOffset(dueLocal, ctx.Zone.GetUtcOffset(dueLocal)).ToUniversalTime();
         }
     }
 }

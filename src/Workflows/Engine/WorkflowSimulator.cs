@@ -220,8 +220,8 @@ public static class WorkflowSimulator
         "session" => e.SessionId,
         "person" => e.StaffId,
         "relationship" => e.RelationshipId,
-        "session+person" => e.SessionId is null || e.StaffId is null ? null : $"{e.SessionId}/{e.StaffId}",
-        "relationship+person" => e.RelationshipId is null || e.StaffId is null ? null : $"{e.RelationshipId}/{e.StaffId}",
+        "session+person" => e.SessionId is null || e.StaffId is null ? null : Bookmark.Pair(e.SessionId, e.StaffId),
+        "relationship+person" => e.RelationshipId is null || e.StaffId is null ? null : Bookmark.Pair(e.RelationshipId, e.StaffId),
         _ => null,
     };
 

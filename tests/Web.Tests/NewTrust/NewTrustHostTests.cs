@@ -214,7 +214,7 @@ public sealed class NewTrustHostTests
         Assert.Equal(4, instances.Count); // the rule's run, and one for each member
         var own = instances.Where(i => i.StaffId is not null).ToList();
         Assert.Equal(members.Select(m => m.Id).Order(), own.Select(i => i.StaffId!).Order());
-        Assert.All(own, i => Assert.Equal((InstanceStatus.Waiting, "session+person", $"{session.Id}/{i.StaffId}"), (i.Status, i.WaitMatch, i.WaitCorrelation)));
+        Assert.All(own, i => Assert.Equal((InstanceStatus.Waiting, "session+person", SupervisionHub.Workflows.Engine.Bookmark.Pair(session.Id.ToString(), i.StaffId!)), (i.Status, i.WaitMatch, i.WaitCorrelation)));
         Assert.Equal(3, (await host.OutboxAsync("Please evaluate your group")).Count);
 
         // Bea evaluates the session: her wait alone ends.
@@ -372,6 +372,7 @@ public sealed class NewTrustHostTests
         // The settings page: a box per site for each role; one changed box changes that site's holders alone.
         var settings = WebUtility.HtmlDecode(await admin.GetStringAsync($"/{T}/admin/settings"));
         Assert.Contains("Headteacher at Harbour Academy", settings, StringComparison.Ordinal);
+        Assert.Contains("There are no term dates for 2027-28 yet", settings, StringComparison.Ordinal);
         var tenant = await host.Run(sp => Task.FromResult(sp.GetRequiredService<ITenantContext>().Tenant.Settings));
         var fields = new Dictionary<string, string>();
         for (var i = 0; i < tenant.Roles.Count; i++)

@@ -17,8 +17,11 @@ namespace SupervisionHub.Web.Pages.Admin.Settings;
 // Well above the logo limit, so a too-large logo gets the page's own message rather than a bare refusal.
 [RequestFormLimits(MultipartBodyLengthLimit = 10 * 1024 * 1024)]
 [RequestSizeLimit(10 * 1024 * 1024)]
-public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, ITenantContext tenant, UserManager<StaffMember> users) : PageModel
+public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, ITenantContext tenant, UserManager<StaffMember> users, TimeProvider clock) : PageModel
 {
+    /// <summary>This and next academic year, when the organisation lists term dates but none for them: rules count school days there as working days.</summary>
+    public IReadOnlyList<string> YearsWithoutTermDates { get; private set; } = [];
+
     public sealed class TermRow
     {
         public string? Year { get; set; }
@@ -285,6 +288,12 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
     private async Task FillAsync(string? posted, CancellationToken ct)
     {
         Current = await editor.SettingsAsync(ct);
+        if (Current.TermDates.Count > 0)
+        {
+            var calendar = Current.Calendar();
+            var year = calendar.AcademicYear(tenant.Tenant.Today(clock));
+            YearsWithoutTermDates = [.. new[] { year, calendar.AcademicYear(year.End.AddDays(1)) }.Where(y => !calendar.HasTermsInYear(y.Start)).Select(y => y.Name)];
+        }
         LogoUrl = await logos.UrlAsync(tenant.Tenant, ct);
         HasUploadedLogo = await logos.UploadedHashAsync(tenant.Tenant.Id, ct) is not null;
         var s = Current;
