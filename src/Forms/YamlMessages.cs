@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using YamlDotNet.Core;
 
 namespace SupervisionHub.Forms;
 
@@ -6,6 +7,30 @@ namespace SupervisionHub.Forms;
 public static partial class YamlMessages
 {
     public static string WithoutLocation(string message) => LocationPrefix().Replace(message, "").Trim();
+
+    /// <remarks>YamlDotNet's scanner fails without a position on an unclosed [ or {; every loader of tenant text reports it here.</remarks>
+    /// <summary>Where the innermost [ or { that was never closed starts, found by scanning tokens until the scanner gives up.</summary>
+    public static (int Line, int Column) UnclosedBracket(string text)
+    {
+        var open = new Stack<Mark>();
+        var scanner = new Scanner(new StringReader(text));
+        try
+        {
+            while (scanner.MoveNext())
+            {
+                switch (scanner.Current)
+                {
+                    case YamlDotNet.Core.Tokens.FlowSequenceStart or YamlDotNet.Core.Tokens.FlowMappingStart: open.Push(scanner.Current.Start); break;
+                    case YamlDotNet.Core.Tokens.FlowSequenceEnd or YamlDotNet.Core.Tokens.FlowMappingEnd when open.Count > 0: open.Pop(); break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or YamlException)
+        {
+            // expected: this is how we found the bad spot
+        }
+        return open.TryPeek(out var mark) ? ((int)mark.Line, (int)mark.Column) : (1, 1);
+    }
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex LocationPrefix();

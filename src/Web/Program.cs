@@ -31,6 +31,7 @@ builder.Services.AddScoped<StaffDirectory>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.FormCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
 builder.Services.AddScoped<SupervisionHub.Web.Platform.PlatformSignIn>();
+builder.Services.AddScoped<SupervisionHub.Web.Platform.FirstAdmins>();
 builder.Services.AddScoped<SupervisionHub.Web.Configuration.ConfigurationTransfer>();
 builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
 builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();

@@ -59,6 +59,15 @@ public static class ServiceSetup
             sp.GetRequiredService<Workflows.WorkflowCatalog>().SyncFolderAsync(Path.GetDirectoryName(tenantsRoot)!, token), ct, stopOnError: true);
         var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
         await services.GetRequiredService<DemoSeeder>().SeedAsync(demo, tenantsRoot, ct);
+        // The first administrators a folder's tenant.yaml names (admins:), invited by email in any
+        // environment: after the demo, which fills only a tenant with nobody in it. Only tenants made
+        // as a folder: a configuration copied in the browser names another organisation's people.
+        await services.GetRequiredService<PerTenantRunner>().RunForEachAsync("first-admins", (sp, token) =>
+        {
+            var tenant = sp.GetRequiredService<ITenantContext>().Tenant;
+            return tenant.Settings.Admins is { Count: > 0 } admins && File.Exists(Path.Combine(tenantsRoot, tenant.Identifier, "tenant.yaml"))
+                ? sp.GetRequiredService<Platform.FirstAdmins>().InviteAsync(admins, token) : Task.CompletedTask;
+        }, ct, stopOnError: true);
         await using var last = services.CreateAsyncScope();
         await DatabaseStatistics.RefreshAsync(last.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
     }

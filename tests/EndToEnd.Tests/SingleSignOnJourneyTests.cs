@@ -55,7 +55,7 @@ public sealed class SingleSignOnJourneyTests(BrowserFixture fx)
         await using (var scope = fx.App.Services.CreateAsyncScope())
         {
             var errors = await scope.ServiceProvider.GetRequiredService<TenantProvisioning>()
-                .CreateAsync(new NewTenant("Journey Partnership", Tenant, TenantKind.Partnership, "Ada Admin", "admin@journey.example"), fx.BaseUrl, CancellationToken.None);
+                .CreateAsync(new NewTenant("Journey Partnership", Tenant, TenantKind.Partnership, "Ada Admin", "admin@journey.example"), CancellationToken.None);
             Assert.Empty(errors);
         }
         await fx.App.InTenant(Tenant, async sp =>

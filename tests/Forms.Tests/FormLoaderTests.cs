@@ -87,6 +87,9 @@ public sealed class FormLoaderTests
         { "date bound in the wrong form", "label: Date of supervision\n", "label: Date of supervision\n        min: yesterday\n", 12 },
         { "condition naming a value that is not an option", "label: Actions\n", "label: Actions\n        showWhen: { field: kind, equals: team }\n", 32 },
         { "condition on a later answer", "field: concern,", "field: minutes,", 19 },
+        { "column condition on a later column", "{ id: action, type: text, label: Action, required: true }", "{ id: action, type: text, label: Action, required: true, showWhen: { field: by-when, notEmpty: true } }", 35 },
+        { "column condition on nothing", "{ id: by-when, type: date, label: By when }", "{ id: by-when, type: date, label: By when, showWhen: { field: risk, equals: high } }", 36 },
+        { "column condition on a value that is not an option", "{ id: by-when, type: date, label: By when }", "{ id: by-when, type: date, label: By when, showWhen: { field: kind, equals: team } }", 36 },
     };
 
     [Theory]
@@ -112,5 +115,22 @@ public sealed class FormLoaderTests
         Assert.Contains(result.Errors, e => e.Message == "'maxRow' is not a setting of a table field. Did you mean 'maxRows'?");
         var later = FormLoader.Load(Valid.Replace("field: concern,", "field: minutes,", StringComparison.Ordinal), "f.yaml");
         Assert.Contains(later.Errors, e => e.Message.Contains("comes later in the form", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_column_may_show_only_when_another_answer_in_its_row_or_an_earlier_question_holds()
+    {
+        var text = Valid.Replace("{ id: by-when, type: date, label: By when }",
+            "{ id: risk, type: choice, label: Risk, options: [low, high] }\n"
+            + "          - { id: escalated, type: yesNo, label: Escalated?, showWhen: { field: risk, equals: high } }\n"
+            + "          - { id: group-note, type: text, label: Group note, showWhen: { field: kind, equals: group } }", StringComparison.Ordinal)
+            .Replace("label: Actions\n", "label: Actions\n        rowLabel: Action\n", StringComparison.Ordinal);
+        var result = FormLoader.Load(text, "f.yaml");
+        Assert.True(result.IsValid, string.Join("\n", result.Errors));
+        var table = result.Definition!.Field("actions")!;
+        Assert.True(table.IsSibling("risk"));
+        Assert.False(table.IsSibling("kind"));
+        Assert.Equal("Action 2", table.RowName(1));
+        Assert.Equal("Actions, row 2", (table with { RowLabel = null }).RowName(1));
     }
 }

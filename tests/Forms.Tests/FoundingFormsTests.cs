@@ -11,9 +11,10 @@ public sealed class FoundingFormsTests
 
     private static string Root()
     {
+        // The repository's root (tests/ has a tenants folder of its own: the test tenant).
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, "tenants"))) return dir.FullName;
-        throw new InvalidOperationException("No tenants folder above the test binaries.");
+            if (File.Exists(Path.Combine(dir.FullName, "SupervisionHub.sln"))) return dir.FullName;
+        throw new InvalidOperationException("No repository root above the test binaries.");
     }
 
     public static TheoryData<string> TenantNames => [.. Tenants];

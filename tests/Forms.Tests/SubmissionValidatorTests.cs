@@ -50,7 +50,7 @@ public sealed class SubmissionValidatorTests
             errors.Select(e => e.Path));
         Assert.Contains(errors, e => e.Message == "Enter details of the concern");
         Assert.Contains(errors, e => e.Message == "'Duration' must be 15 or more");
-        Assert.Contains(errors, e => e.Message == "Enter action (row 1)");
+        Assert.Contains(errors, e => e.Message == "Actions, row 1: Enter action");
     }
 
     [Fact]
@@ -109,5 +109,72 @@ public sealed class SubmissionValidatorTests
         Assert.Equal("Reflection.", cleaned[SubmissionValidator.MembersKey]!["ann"]!["expects"]!.GetValue<string>());
         Assert.Equal("Challenge.", cleaned[SubmissionValidator.MembersKey]!["bob"]!["expects"]!.GetValue<string>());
         Assert.Null(cleaned[SubmissionValidator.MembersKey]!["bob"]!["stray"]);
+    }
+
+    private static readonly FormDefinition Cases = FormLoader.Load("""
+        id: c
+        title: Case discussions
+        sections:
+          - id: s
+            title: S
+            filledBy: supervisor
+            fields:
+              - { id: early-help, type: number, label: Early Help cases, required: true }
+              - id: cases
+                type: table
+                label: Case discussions
+                rowLabel: Case discussion
+                columns:
+                  - { id: case-ref, type: caseReference, label: Case reference, required: true, pattern: "^[A-Z]{2}[0-9]{4}$", patternMessage: Enter a reference like AB1234 }
+                  - { id: risk, type: choice, label: Risk, options: [low, high], required: true }
+                  - { id: escalated, type: yesNo, label: Escalated?, required: true, showWhen: { field: risk, equals: high } }
+        """, "c.yaml").Definition!;
+
+    [Fact]
+    public void A_column_shown_by_its_row_is_required_in_that_row_alone_and_hidden_answers_are_dropped_per_row()
+    {
+        var answers = new JsonObject
+        {
+            ["early-help"] = "2",
+            ["cases"] = new JsonArray(
+                new JsonObject { ["case-ref"] = "AB1234", ["risk"] = "low", ["escalated"] = "yes" },
+                new JsonObject { ["case-ref"] = "CD5678", ["risk"] = "high" }),
+        };
+        var errors = SubmissionValidator.Validate(Cases, answers, Supervisor);
+        var error = Assert.Single(errors);
+        Assert.Equal("cases[1].escalated", error.Path);
+        Assert.Equal("Case discussion 2: Answer the question: Escalated?", error.Message);
+
+        ((JsonObject)answers["cases"]![1]!)["escalated"] = "no";
+        Assert.Empty(SubmissionValidator.Validate(Cases, answers, Supervisor));
+        var kept = SubmissionValidator.Clean(Cases, answers)["cases"]!.AsArray();
+        Assert.Null(kept[0]!["escalated"]); // row 1 is low risk: its stray answer is not kept
+        Assert.Equal("no", kept[1]!["escalated"]!.ToString());
+    }
+
+    [Fact]
+    public void Two_bad_rows_give_two_messages_that_say_which_row()
+    {
+        var answers = new JsonObject
+        {
+            ["early-help"] = "1",
+            ["cases"] = new JsonArray(
+                new JsonObject { ["case-ref"] = "bad", ["risk"] = "low" },
+                new JsonObject { ["case-ref"] = "also bad", ["risk"] = "low" }),
+        };
+        var messages = SubmissionValidator.Validate(Cases, answers, Supervisor).Select(e => e.Message).ToList();
+        Assert.Equal(["Case discussion 1: Enter a reference like AB1234", "Case discussion 2: Enter a reference like AB1234"], messages);
+    }
+
+    [Theory]
+    [InlineData("Early Help cases", "Enter Early Help cases")]
+    [InlineData("Date of supervision", "Enter date of supervision")]
+    [InlineData("DSL name", "Enter DSL name")]
+    [InlineData("Name of the DSL", "Enter name of the DSL")]
+    [InlineData("Reflection", "Enter reflection")]
+    public void Messages_keep_the_labels_own_capitals(string label, string message)
+    {
+        var form = Cases with { Sections = [Cases.Sections[0] with { Fields = [Cases.Field("early-help")! with { Label = label, Type = FieldType.Text }] }] };
+        Assert.Equal(message, Assert.Single(SubmissionValidator.Validate(form, new JsonObject(), Supervisor)).Message);
     }
 }

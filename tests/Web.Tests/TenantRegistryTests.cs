@@ -37,6 +37,7 @@ public sealed class TenantRegistryTests(RegistryFactory app) : IClassFixture<Reg
     public async Task A_refresh_with_nothing_changed_parses_nothing_and_a_change_on_another_node_is_parsed_alone()
     {
         Assert.NotNull(await Registry.FindAsync("devon-torbay"));
+        var tenants = Registry.All.Count; // however many folders tenants/ holds: a refresh neither adds nor drops one
         var before = Registry.Parses;
         var ascent = await Registry.FindAsync("ascent");
         for (var i = 0; i < 3; i++) await Registry.RefreshAsync();
@@ -48,7 +49,7 @@ public sealed class TenantRegistryTests(RegistryFactory app) : IClassFixture<Reg
         Assert.Equal(23, (await Registry.FindAsync("devon-torbay"))!.Settings.Email.LinkExpiryDays);
         Assert.Equal(before + 1, Registry.Parses); // whichever refresh saw it (a background round may have), one parse
         Assert.Same(ascent, await Registry.FindAsync("ascent"));
-        Assert.Equal(5, Registry.All.Count);
+        Assert.Equal(tenants, Registry.All.Count);
     }
 
     [Fact]

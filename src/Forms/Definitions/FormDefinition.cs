@@ -108,6 +108,9 @@ public sealed record FieldDefinition
     public int? MaxRows { get; init; }
     public string? AddLabel { get; init; }
 
+    /// <summary>What one row of a table is called ("Case discussion"): its heading and the start of its errors, with its number.</summary>
+    public string? RowLabel { get; init; }
+
     public Filler? Signer { get; init; }
     public string? Markdown { get; init; }
 
@@ -115,6 +118,15 @@ public sealed record FieldDefinition
     public bool HoldsAnswer => Type != FieldType.Guidance;
 
     public int EffectiveMaxLength => MaxLength ?? (Type == FieldType.LongText ? 10_000 : 500);
+
+    /// <summary>A table's row by number, as headings and errors name it: "Case discussion 2", or "Actions, row 2".</summary>
+    public string RowName(int index) => RowLabel is { Length: > 0 } row ? $"{row} {index + 1}" : $"{Label}, row {index + 1}";
+
+    /// <summary>
+    /// Whether a column's condition reads another column of the same row: a column's showWhen names
+    /// a sibling column first, and an earlier question of the form only when no column has that id.
+    /// </summary>
+    public bool IsSibling(string fieldId) => Columns.Any(c => c.Id == fieldId);
 }
 
 public sealed record ChoiceOption(string Value, string Label);

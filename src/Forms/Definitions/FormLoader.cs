@@ -43,7 +43,7 @@ public sealed partial class FormLoader
         [FieldType.RatingMatrix] = ["scale", "statements"],
         [FieldType.Person] = ["roles"],
         [FieldType.CaseReference] = ["pattern", "patternMessage"],
-        [FieldType.Table] = ["columns", "minRows", "maxRows", "addLabel"],
+        [FieldType.Table] = ["columns", "minRows", "maxRows", "addLabel", "rowLabel"],
         [FieldType.Signature] = ["signer"],
         [FieldType.Guidance] = ["markdown"],
     };
@@ -118,7 +118,7 @@ public sealed partial class FormLoader
         catch (InvalidOperationException)
         {
             // YamlDotNet's scanner fails this way, without a position, on an unclosed [ or {.
-            var (line, column) = UnclosedBracket(text);
+            var (line, column) = YamlMessages.UnclosedBracket(text);
             _errors.Add(new FormError(_file, line, column, "This is not valid YAML: a [ or { opened here is not closed."));
             return null;
         }
@@ -223,6 +223,7 @@ public sealed partial class FormLoader
             MinRows = Int(map, "minRows"),
             MaxRows = Int(map, "maxRows"),
             AddLabel = OptionalString(map, "addLabel"),
+            RowLabel = OptionalString(map, "rowLabel"),
             Signer = Get(map, "signer") is null ? null : Enum<Filler>(map, "signer", Filler.Anyone),
             Markdown = OptionalString(map, "markdown"),
         };
@@ -299,14 +300,9 @@ public sealed partial class FormLoader
                         Error(at, form.Fields.Any(x => x.Id == c.Field)
                             ? $"showWhen names '{c.Field}', which comes later in the form: a condition can only look at earlier answers."
                             : $"showWhen names '{c.Field}', but there is no field with that id.");
-                    else if (!target.HoldsAnswer || target.Type is FieldType.Table or FieldType.Signature)
-                        Error(at, $"showWhen names '{c.Field}', a {CamelName(target.Type)} field, which has no single answer to test.");
-                    else if (target.Options.Count > 0 && (c.EqualTo is not null || c.In is not null)
-                             && (c.In ?? [c.EqualTo!]).FirstOrDefault(v => target.Options.All(o => o.Value != v)) is { } missing)
-                        Error(at, $"showWhen tests '{c.Field}' for '{missing}', which is not one of its options.");
-                    else if (target.Type == FieldType.YesNo && c.EqualTo is not null and not ("yes" or "no"))
-                        Error(at, $"'{c.Field}' is a yes/no question: test it for \"yes\" or \"no\".");
+                    else CheckConditionTarget(c, target, at);
                 }
+                if (f.Type == FieldType.Table) CheckColumnConditions(f, node, seen);
                 if (f.Type == FieldType.Signature && f.Signer is { } signer && form.Sections[si].FilledBy != signer && form.Sections[si].FilledBy != Filler.Anyone)
                     Error(node, $"This signature is for the {CamelName(signer)}, but its section is filled by the {CamelName(form.Sections[si].FilledBy)}.");
                 order.Add(f.Id);
@@ -318,6 +314,42 @@ public sealed partial class FormLoader
             Error(Get(root, "guidance"), "A guidance form cannot itself have guidance beside it.");
         else if (form.Guidance is { } g && _guidanceExists is not null && !_guidanceExists(g))
             Error(Get(root, "guidance"), $"guidance: there is no guidance form '{g}' in this tenant.");
+    }
+
+    private void CheckConditionTarget(Condition c, FieldDefinition target, YamlNode? at)
+    {
+        if (!target.HoldsAnswer || target.Type is FieldType.Table or FieldType.Signature)
+            Error(at, $"showWhen names '{c.Field}', a {CamelName(target.Type)} field, which has no single answer to test.");
+        else if (target.Options.Count > 0 && (c.EqualTo is not null || c.In is not null)
+                 && (c.In ?? [c.EqualTo!]).FirstOrDefault(v => target.Options.All(o => o.Value != v)) is { } missing)
+            Error(at, $"showWhen tests '{c.Field}' for '{missing}', which is not one of its options.");
+        else if (target.Type == FieldType.YesNo && c.EqualTo is not null and not ("yes" or "no"))
+            Error(at, $"'{c.Field}' is a yes/no question: test it for \"yes\" or \"no\".");
+    }
+
+    /// <summary>
+    /// A column's showWhen reads an earlier column of the same row ("escalated?" only when this row's
+    /// risk is high), or, when no column has that id, an earlier question of the form.
+    /// </summary>
+    private void CheckColumnConditions(FieldDefinition table, YamlMappingNode? tableNode, Dictionary<string, FieldDefinition> earlier)
+    {
+        var columnNodes = (Get(tableNode, "columns") as YamlSequenceNode)?.Children ?? [];
+        for (var ci = 0; ci < table.Columns.Count; ci++)
+        {
+            if (table.Columns[ci].ShowWhen is not { } c) continue;
+            var at = Get(ci < columnNodes.Count ? columnNodes[ci] as YamlMappingNode : null, "showWhen");
+            var sibling = table.Columns.Select((column, index) => (column, index)).FirstOrDefault(x => x.column.Id == c.Field);
+            if (sibling.column is not null)
+            {
+                if (sibling.index >= ci)
+                    Error(at, sibling.index == ci
+                        ? $"showWhen names '{c.Field}', this column itself: a condition looks at another answer."
+                        : $"showWhen names '{c.Field}', a column that comes later in the row: a condition can only look at earlier answers.");
+                else CheckConditionTarget(c, sibling.column, at);
+            }
+            else if (earlier.TryGetValue(c.Field, out var outer) && outer != table) CheckConditionTarget(c, outer, at);
+            else Error(at, $"showWhen names '{c.Field}', but there is no column of '{table.Id}' nor earlier question with that id.");
+        }
     }
 
     private SessionLinks? ReadSessionLinks(YamlNode? node)
@@ -546,11 +578,7 @@ public sealed partial class FormLoader
         var columns = new List<FieldDefinition>();
         foreach (var c in seq.Children)
         {
-            if (ReadField(c, isColumn: true) is { } column)
-            {
-                if (column.ShowWhen is not null) Error(Get(c as YamlMappingNode, "showWhen"), "A table column cannot have showWhen.");
-                columns.Add(column);
-            }
+            if (ReadField(c, isColumn: true) is { } column) columns.Add(column);
         }
         return columns;
     }
@@ -567,29 +595,6 @@ public sealed partial class FormLoader
         var tests = (equals is null ? 0 : 1) + (inList is null ? 0 : 1) + (notEmpty ? 1 : 0);
         if (tests != 1) Error(m, "showWhen needs exactly one test: equals, in, or notEmpty: true.");
         return new Condition(field, equals, inList, notEmpty);
-    }
-
-    /// <summary>Where the innermost [ or { that was never closed starts, found by scanning tokens until the scanner gives up.</summary>
-    private static (int Line, int Column) UnclosedBracket(string text)
-    {
-        var open = new Stack<Mark>();
-        var scanner = new Scanner(new StringReader(text));
-        try
-        {
-            while (scanner.MoveNext())
-            {
-                switch (scanner.Current)
-                {
-                    case YamlDotNet.Core.Tokens.FlowSequenceStart or YamlDotNet.Core.Tokens.FlowMappingStart: open.Push(scanner.Current.Start); break;
-                    case YamlDotNet.Core.Tokens.FlowSequenceEnd or YamlDotNet.Core.Tokens.FlowMappingEnd when open.Count > 0: open.Pop(); break;
-                }
-            }
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or YamlException)
-        {
-            // expected: this is how we found the bad spot
-        }
-        return open.TryPeek(out var mark) ? ((int)mark.Line, (int)mark.Column) : (1, 1);
     }
 
     private static int Distance(string a, string b)

@@ -42,7 +42,7 @@ public static class SubmissionValidator
             foreach (var field in section.Fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature))
             {
                 if (!IsVisible(field, scope)) continue;
-                CheckField(field, scope[field.Id], field.Id, ctx, errors);
+                CheckField(field, scope[field.Id], field.Id, ctx, errors, scope);
                 if (field.Type == FieldType.YesNo && field.Comments && Text(scope[field.Id + ".comments"]) is { Length: > 10_000 })
                     errors.Add(new(field.Id + ".comments", "Comments must be 10,000 characters or fewer"));
             }
@@ -80,23 +80,47 @@ public static class SubmissionValidator
         var kept = new JsonObject();
         foreach (var field in fields.Where(f => f.HoldsAnswer && f.Type != FieldType.Signature && IsVisible(f, visibleIn)))
         {
-            if (from[field.Id] is { } value) kept[field.Id] = value.DeepClone();
+            if (field.Type == FieldType.Table && from[field.Id] is JsonArray rows) kept[field.Id] = KeepRows(field, rows, visibleIn);
+            else if (from[field.Id] is { } value) kept[field.Id] = value.DeepClone();
             if (field.Comments && from[field.Id + ".comments"] is { } comments) kept[field.Id + ".comments"] = comments.DeepClone();
         }
         return kept;
     }
 
-    public static bool IsVisible(FieldDefinition field, JsonObject answers)
+    /// <summary>Each row keeps the columns it shows, and nothing the table does not have: a hidden column's answer is not kept, per row.</summary>
+    private static JsonArray KeepRows(FieldDefinition table, JsonArray rows, JsonObject scope)
     {
-        if (field.ShowWhen is not { } c) return true;
-        var value = answers[c.Field];
+        var kept = new JsonArray();
+        foreach (var row in rows)
+        {
+            if (row is not JsonObject cells) { kept.Add(row?.DeepClone()); continue; }
+            var keptRow = new JsonObject();
+            foreach (var column in table.Columns.Where(c => IsVisibleInRow(table, c, cells, scope)))
+                if (cells[column.Id] is { } value) keptRow[column.Id] = value.DeepClone();
+            kept.Add(keptRow);
+        }
+        return kept;
+    }
+
+    public static bool IsVisible(FieldDefinition field, JsonObject answers) =>
+        field.ShowWhen is not { } c || Holds(c, answers[c.Field]);
+
+    /// <summary>
+    /// Whether a column shows in one row: its condition reads a sibling column of that row first,
+    /// and an earlier question of the form (<paramref name="scope"/>) only when no column has that id.
+    /// </summary>
+    public static bool IsVisibleInRow(FieldDefinition table, FieldDefinition column, JsonObject? row, JsonObject scope) =>
+        column.ShowWhen is not { } c || Holds(c, table.IsSibling(c.Field) ? row?[c.Field] : scope[c.Field]);
+
+    private static bool Holds(Condition c, JsonNode? value)
+    {
         if (c.NotEmpty) return !IsEmpty(value);
         var text = value is JsonValue v ? v.ToString() : null;
         if (c.EqualTo is not null) return text == c.EqualTo || (value is JsonArray a && a.Any(x => x?.ToString() == c.EqualTo));
         return c.In!.Contains(text) || (value is JsonArray arr && arr.Any(x => c.In!.Contains(x?.ToString())));
     }
 
-    private static void CheckField(FieldDefinition f, JsonNode? value, string path, ValidationContext ctx, List<AnswerError> errors)
+    private static void CheckField(FieldDefinition f, JsonNode? value, string path, ValidationContext ctx, List<AnswerError> errors, JsonObject scope)
     {
         if (IsEmpty(value))
         {
@@ -159,9 +183,12 @@ public static class SubmissionValidator
                 if (f.MaxRows is { } maxRows && rows.Count > maxRows) Add($"'{f.Label}' can have at most {maxRows} rows");
                 for (var i = 0; i < rows.Count; i++)
                 {
-                    if (rows[i] is not JsonObject row) { errors.Add(new($"{path}[{i}]", $"Row {i + 1} of '{f.Label}' is not a row")); continue; }
-                    foreach (var column in f.Columns)
-                        CheckField(column with { Label = $"{column.Label} (row {i + 1})" }, row[column.Id], $"{path}[{i}].{column.Id}", ctx, errors);
+                    if (rows[i] is not JsonObject row) { errors.Add(new($"{path}[{i}]", $"{f.RowName(i)} is not a row")); continue; }
+                    // Each message starts with the row it is about, so two bad rows read as two problems ("Case discussion 2: ...").
+                    var inRow = new List<AnswerError>();
+                    foreach (var column in f.Columns.Where(c => IsVisibleInRow(f, c, row, scope)))
+                        CheckField(column, row[column.Id], $"{path}[{i}].{column.Id}", ctx, inRow, scope);
+                    errors.AddRange(inRow.Select(e => e with { Message = $"{f.RowName(i)}: {e.Message}" }));
                 }
                 break;
         }
@@ -172,7 +199,20 @@ public static class SubmissionValidator
         var label = f.Label.TrimEnd();
         if (label.EndsWith('?')) return $"Answer the question: {label}";
         var verb = f.Type is FieldType.YesNo or FieldType.Choice or FieldType.MultiChoice or FieldType.Rating or FieldType.Person ? "Select" : "Enter";
-        return $"{verb} {(label.Length > 1 && char.IsUpper(label[0]) && !char.IsUpper(label[1]) ? char.ToLowerInvariant(label[0]) + label[1..] : label)}";
+        return $"{verb} {InSentence(label)}";
+    }
+
+    /// <summary>
+    /// A label as it reads after "Enter": its first letter lower-cased only when that capital is just
+    /// the start of a sentence ("Date of supervision" → "date of supervision"). A label whose first two
+    /// words are capitalised is a name ("Early Help cases"), and an acronym ("DSL name") stays as written.
+    /// </summary>
+    public static string InSentence(string label)
+    {
+        if (label.Length < 2 || !char.IsUpper(label[0]) || char.IsUpper(label[1])) return label;
+        var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (words.Length > 1 && char.IsUpper(words[1][0])) return label;
+        return char.ToLowerInvariant(label[0]) + label[1..];
     }
 
     public static bool IsEmpty(JsonNode? value) => value switch

@@ -103,9 +103,9 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
         var settings = loaded.Settings;
         if (settings is not null)
         {
-            errors.AddRange(TenantConfigLoader.CheckFormReferences(settings, "tenant.yaml", package.Forms.ContainsKey));
-            if (settings.Hosts.Count > 0) errors.Add(new ConfigError("tenant.yaml", 0, 0, "hosts: a new tenant cannot take another's host names; write hosts: [] on one line."));
-            if (settings.Theme.Logo is not null) errors.Add(new ConfigError("tenant.yaml", 0, 0, "theme.logo: a tenant made in the browser has no folder for a logo; remove it."));
+            errors.AddRange(TenantConfigLoader.FormReferenceProblems(settings, package.Forms.ContainsKey).Select(p => loaded.ErrorAt("tenant.yaml", p.At, p.Message)));
+            if (settings.Hosts.Count > 0) errors.Add(loaded.ErrorAt("tenant.yaml", "hosts", "hosts: a new tenant cannot take another's host names; write hosts: [] on one line."));
+            if (settings.Theme.Logo is not null) errors.Add(loaded.ErrorAt("tenant.yaml", "theme.logo", "theme.logo: a tenant made in the browser has no folder for a logo; remove it."));
         }
         if (package.Logo is not null && LogoRules.Check(package.Logo).Error is { } logoError)
             errors.Add(new ConfigError(package.LogoName ?? "logo", 0, 0, logoError));
@@ -127,10 +127,11 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
         // Workflows: against the events, and the roles, forms and templates the import brings.
         var environment = new WorkflowEnvironment
         {
-            EventTypes = EventTypes.All.ToHashSet(StringComparer.Ordinal),
+            EventTypes = EventNames.Set,
             TemplateNames = package.Emails.Keys.ToHashSet(StringComparer.Ordinal),
             TenantRoleIds = (settings?.Roles.Select(r => r.Id) ?? []).ToHashSet(StringComparer.Ordinal),
             FormIds = package.Forms.Keys.ToHashSet(StringComparer.Ordinal),
+            RoleSites = settings is null ? new Dictionary<string, IReadOnlySet<string>>() : WorkflowCatalog.RoleSites(settings),
         };
         foreach (var (workflowId, text) in package.Workflows.OrderBy(f => f.Key, StringComparer.Ordinal))
             foreach (var e in WorkflowCatalog.Check(text, $"workflows/{workflowId}.yaml", workflowId, environment).Errors)

@@ -49,6 +49,13 @@ public sealed class EmailTemplateCatalog(AppDbContext db, ITenantContext tenant,
         ["history"] = new JsonObject { ["consecutiveMisses"] = 2, ["daysSinceLastSession"] = 45, ["nextDue"] = today.AddDays(7).ToString("yyyy-MM-dd"), ["status"] = "overdue" },
         ["vars"] = new JsonObject(),
         ["link"] = "https://supervisionhub.example/" + identifier + "/example-link",
+        ["links"] = new JsonObject
+        {
+            ["record"] = "https://supervisionhub.example/" + identifier + "/records/example",
+            ["session"] = "https://supervisionhub.example/" + identifier + "/sessions/example",
+            ["supervision"] = "https://supervisionhub.example/" + identifier + "/supervision/example",
+            ["home"] = "https://supervisionhub.example/" + identifier,
+        },
         ["tenant"] = new JsonObject { ["name"] = tenantName },
     };
 

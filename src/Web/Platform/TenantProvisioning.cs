@@ -1,7 +1,5 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
-using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 using YamlDotNet.Serialization;
@@ -15,7 +13,7 @@ public sealed record NewTenant(string Name, string Identifier, TenantKind Kind, 
 /// Creates a tenant and its first admin. The admin is written through the per-tenant runner,
 /// the same way any background work touches tenant data; the operator never reads it back.
 /// </summary>
-public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, TenantRegistry registry, TimeProvider clock, PublicUrls urls)
+public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, TenantRegistry registry, TimeProvider clock)
 {
     private static readonly ISerializer Yaml = new SerializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
@@ -62,29 +60,16 @@ public sealed class TenantProvisioning(AppDbContext db, PerTenantRunner runner, 
         var errors = await CheckAsync(request, settings, ct);
         if (errors.Count > 0) return errors;
         var yaml = configured?.Yaml ?? Yaml.Serialize(settings);
-        var site = settings.Sites.FirstOrDefault() ?? "Main site";
 
         db.Tenants.Add(new Tenant(settings, yaml, clock.GetUtcNow()));
         await db.SaveChangesAsync(ct);
         await registry.ReloadAsync(ct);
 
+        // The operator's first administrator. A copied or imported configuration's admins: are another
+        // organisation's people: only a tenant made as a folder invites those (ADR 0026).
         var tenant = (await registry.FindAsync(settings.Identifier, ct))!;
-        await runner.RunForAsync(tenant, async (services, token) =>
-        {
-            var tdb = services.GetRequiredService<AppDbContext>();
-            var users = services.GetRequiredService<UserManager<StaffMember>>();
-            var admin = new StaffMember();
-            admin.Apply(new StaffDetails(request.AdminName.Trim(), request.AdminEmail.Trim(), "Administrator", site, null, StaffRoles.TenantAdmin, null, null),
-                services.GetRequiredService<ILookupNormalizer>());
-            tdb.Staff.Add(admin);
-            await tdb.SaveChangesAsync(token);
-            var code = await users.GeneratePasswordResetTokenAsync(admin);
-            tdb.Outbox.Add(new OutboxMessage(admin.Email!, $"Your SupervisionHub account for {tenant.Name}",
-                $"An account has been made for you as the administrator of {tenant.Name} on SupervisionHub.\n\n" +
-                $"Choose your password here:\n{urls.Tenant(tenant, $"account/reset-password?user={Uri.EscapeDataString(admin.Id)}&code={Uri.EscapeDataString(code)}")}\n\n" +
-                $"Afterwards, sign in at {urls.TenantRoot(tenant)}.", clock.GetUtcNow()));
-            await tdb.SaveChangesAsync(token);
-        }, ct);
+        await runner.RunForAsync(tenant, (services, token) => services.GetRequiredService<FirstAdmins>().InviteAsync(
+            [new TenantAdmin { Name = request.AdminName, Email = request.AdminEmail }], token), ct);
         return errors;
     }
 }

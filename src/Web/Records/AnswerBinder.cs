@@ -43,7 +43,7 @@ public static class AnswerBinder
                         for (var i = 0; i < count; i++)
                         {
                             var row = new JsonObject();
-                            foreach (var c in f.Columns) BindSimple(c, $"{name}[{i}].{c.Id}", $"{f.Id}[{i}].{c.Id}", posted, row, c.Id, problems);
+                            foreach (var c in f.Columns) BindSimple(c, $"{name}[{i}].{c.Id}", $"{f.Id}[{i}].{c.Id}", posted, row, c.Id, problems, f.RowName(i) + ": ");
                             rows.Add(row);
                         }
                         if (rows.Count > 0) answers[f.Id] = rows;
@@ -59,7 +59,7 @@ public static class AnswerBinder
         return new(answers, problems);
     }
 
-    private static void BindSimple(FieldDefinition f, string name, string path, IFormCollection posted, JsonObject into, string key, List<(string, string)> problems)
+    private static void BindSimple(FieldDefinition f, string name, string path, IFormCollection posted, JsonObject into, string key, List<(string, string)> problems, string row = "")
     {
         if (f.Type == FieldType.Date)
         {
@@ -73,7 +73,7 @@ public static class AnswerBinder
             {
                 // Keep what was typed so it can be corrected, and say what is wrong.
                 into[key] = new JsonObject { ["day"] = day, ["month"] = month, ["year"] = year };
-                problems.Add((path, $"'{f.Label}' must be a real date"));
+                problems.Add((path, $"{row}'{f.Label}' must be a real date"));
             }
             return;
         }

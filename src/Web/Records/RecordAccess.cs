@@ -111,7 +111,7 @@ public static class RecordAccess
     public static bool CanStart(StaffMember me) => me.Roles != StaffRoles.Auditor;
 
     private static bool Holds(TenantSettings tenant, string roleId, StaffMember me) =>
-        tenant.Roles.FirstOrDefault(r => r.Id == roleId) is { } role && role.Holders.Contains(me.Email ?? "", StringComparer.OrdinalIgnoreCase);
+        tenant.Roles.FirstOrDefault(r => r.Id == roleId) is { } role && role.AllHolders.Contains(me.Email ?? "", StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The parties a person may act as on this form: their part in the supervision, else the roles they hold.</summary>
     public static IReadOnlySet<Filler> PartiesOf(StaffMember me, RecordParties parties)

@@ -48,27 +48,29 @@ public sealed record ReportSettings
 
     [YamlIgnore] public PeriodKind ParsedPeriod => ReportPeriod.Parse(Period) ?? PeriodKind.Quarter;
 
-    public IEnumerable<string> Check(IReadOnlyCollection<string> tenantRoleIds)
+    /// <summary>Every problem, at the path of the setting it is about (see <see cref="Tenancy.ConfigProblem"/>).</summary>
+    public IEnumerable<(string At, string Message)> Check(IReadOnlyCollection<string> tenantRoleIds)
     {
         var at = $"reports.{Id}";
-        if (!Tenancy.TenantConfigLoader.SlugPattern().IsMatch(Id)) yield return $"reports: id '{Id}' must be lower-case letters, digits and hyphens.";
-        if (string.IsNullOrWhiteSpace(Title)) yield return $"{at}.title: a title is required (what the committee calls it).";
-        if (ParsedKind == ReportKind.Unknown) yield return $"{at}.kind: '{Kind}' must be {string.Join(", ", Kinds)}.";
-        if (ReportPeriod.Parse(Period) is null) yield return $"{at}.period: '{Period}' must be month, quarter, year, financial-year or academic-year.";
-        if (Audience is { } a && !tenantRoleIds.Contains(a)) yield return $"{at}.audience: there is no tenant role '{a}'.";
+        var path = $"reports[{Id}]";
+        if (!Tenancy.TenantConfigLoader.SlugPattern().IsMatch(Id)) yield return ($"{path}.id", $"reports: id '{Id}' must be lower-case letters, digits and hyphens.");
+        if (string.IsNullOrWhiteSpace(Title)) yield return (path, $"{at}.title: a title is required (what the committee calls it).");
+        if (ParsedKind == ReportKind.Unknown) yield return ($"{path}.kind", $"{at}.kind: '{Kind}' must be {string.Join(", ", Kinds)}.");
+        if (ReportPeriod.Parse(Period) is null) yield return ($"{path}.period", $"{at}.period: '{Period}' must be month, quarter, year, financial-year or academic-year.");
+        if (Audience is { } a && !tenantRoleIds.Contains(a)) yield return ($"{path}.audience", $"{at}.audience: there is no tenant role '{a}'.");
         if (ParsedKind is ReportKind.Evaluation or ReportKind.Questionnaire && string.IsNullOrWhiteSpace(Form))
-            yield return $"{at}.form: name the form whose answers this report counts.";
+            yield return (path, $"{at}.form: name the form whose answers this report counts.");
         if (ParsedKind is ReportKind.Attendance or ReportKind.ActionSample && Form is not null)
-            yield return $"{at}.form: only evaluation and questionnaire reports read a form.";
-        if (By is not ("type" or "site")) yield return $"{at}.by: '{By}' must be type or site.";
-        if (SampleSize is < 1 or > 200) yield return $"{at}.sampleSize: give a number from 1 to 200.";
-        if (MinimumResponses is < 5 or > 100) yield return $"{at}.minimumResponses: give a number from 5 to 100; fewer than five could identify who answered.";
+            yield return ($"{path}.form", $"{at}.form: only evaluation and questionnaire reports read a form.");
+        if (By is not ("type" or "site")) yield return ($"{path}.by", $"{at}.by: '{By}' must be type or site.");
+        if (SampleSize is < 1 or > 200) yield return ($"{path}.sampleSize", $"{at}.sampleSize: give a number from 1 to 200.");
+        if (MinimumResponses is < 5 or > 100) yield return ($"{path}.minimumResponses", $"{at}.minimumResponses: give a number from 5 to 100; fewer than five could identify who answered.");
     }
 
-    public static IEnumerable<string> CheckAll(IReadOnlyList<ReportSettings> reports, IReadOnlyCollection<string> tenantRoleIds)
+    public static IEnumerable<(string At, string Message)> CheckAll(IReadOnlyList<ReportSettings> reports, IReadOnlyCollection<string> tenantRoleIds)
     {
         foreach (var dup in reports.GroupBy(r => r.Id).Where(g => g.Count() > 1))
-            yield return $"reports: the id '{dup.Key}' is used more than once.";
+            yield return ($"reports[{reports.ToList().FindLastIndex(r => r.Id == dup.Key)}]", $"reports: the id '{dup.Key}' is used more than once.");
         foreach (var r in reports)
             foreach (var p in r.Check(tenantRoleIds)) yield return p;
     }

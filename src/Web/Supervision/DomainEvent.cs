@@ -1,4 +1,5 @@
 using SupervisionHub.Web.Data;
+using SupervisionHub.Workflows.Engine;
 
 namespace SupervisionHub.Web.Supervision;
 
@@ -63,28 +64,24 @@ public sealed class DomainEvent : ITenantOwned
     }
 }
 
-/// <summary>The event names, in one place: the workflow editor and validator list these.</summary>
+/// <summary>The event names, owned by the workflow library (<see cref="EventNames"/>); the host raises these.</summary>
 public static class EventTypes
 {
-    public const string SessionBooked = "session.booked";
-    public const string SessionAttended = "session.attended";
-    public const string SessionMissed = "session.missed";
-    public const string SessionCancelled = "session.cancelled";
-    public const string RecordSubmitted = "record.submitted";
-    public const string RecordSigned = "record.signed";
-    public const string ActionOverdue = "action.overdue";
-    public const string ContractSigned = "contract.signed";
-    public const string ContractReviewDue = "contract.review-due";
-    public const string TrainingExpiring = "training.expiring";
-    public const string StaffStarted = "staff.started";
-    public const string LineManagerChanged = "staff.line-manager-changed";
-    public const string SupervisionOverdue = "supervision.overdue";
+    public const string SessionBooked = EventNames.SessionBooked;
+    public const string SessionAttended = EventNames.SessionAttended;
+    public const string SessionMissed = EventNames.SessionMissed;
+    public const string SessionCancelled = EventNames.SessionCancelled;
+    public const string RecordSubmitted = EventNames.RecordSubmitted;
+    public const string RecordSigned = EventNames.RecordSigned;
+    public const string ActionOverdue = EventNames.ActionOverdue;
+    public const string ContractSigned = EventNames.ContractSigned;
+    public const string ContractReviewDue = EventNames.ContractReviewDue;
+    public const string TrainingExpiring = EventNames.TrainingExpiring;
+    public const string StaffStarted = EventNames.StaffStarted;
+    public const string LineManagerChanged = EventNames.LineManagerChanged;
+    public const string SupervisionOverdue = EventNames.SupervisionOverdue;
 
-    public static readonly IReadOnlyList<string> All =
-    [
-        SessionBooked, SessionAttended, SessionMissed, SessionCancelled, RecordSubmitted, RecordSigned,
-        ActionOverdue, ContractSigned, ContractReviewDue, TrainingExpiring, StaffStarted, LineManagerChanged, SupervisionOverdue,
-    ];
+    public static IReadOnlyList<string> All => EventNames.All;
 }
 
 /// <summary>An entity that raises domain events; AppDbContext collects them on save.</summary>

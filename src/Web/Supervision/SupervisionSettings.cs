@@ -32,17 +32,18 @@ public sealed record SupervisionSettings
 
     public SupervisionTypeSettings? Type(string id) => Types.FirstOrDefault(t => t.Id == id);
 
-    public IEnumerable<string> Check(IReadOnlyCollection<string> tenantRoleIds)
+    /// <summary>Every problem, at the path of the setting it is about (see <see cref="Tenancy.ConfigProblem"/>).</summary>
+    public IEnumerable<(string At, string Message)> Check(IReadOnlyCollection<string> tenantRoleIds)
     {
-        if (DueSoonDays is < 0 or > 120) yield return "supervision.dueSoonDays: give a number of days from 0 to 120.";
+        if (DueSoonDays is < 0 or > 120) yield return ("supervision.dueSoonDays", "supervision.dueSoonDays: give a number of days from 0 to 120.");
         if (SupervisorTraining is not ("refuse" or "warn" or "none"))
-            yield return $"supervision.supervisorTraining: '{SupervisorTraining}' must be refuse, warn or none.";
-        if (AgreementReviewMonths is < 1 or > 60) yield return "supervision.agreementReviewMonths: give a number of months from 1 to 60.";
+            yield return ("supervision.supervisorTraining", $"supervision.supervisorTraining: '{SupervisorTraining}' must be refuse, warn or none.");
+        if (AgreementReviewMonths is < 1 or > 60) yield return ("supervision.agreementReviewMonths", "supervision.agreementReviewMonths: give a number of months from 1 to 60.");
         foreach (var p in Records.Check(tenantRoleIds)) yield return p;
         foreach (var dup in Types.GroupBy(t => t.Id).Where(g => g.Count() > 1))
-            yield return $"supervision.types: the id '{dup.Key}' is used more than once.";
+            yield return ($"supervision.types[{Types.FindLastIndex(t => t.Id == dup.Key)}]", $"supervision.types: the id '{dup.Key}' is used more than once.");
         foreach (var type in Types)
-            foreach (var p in type.Check()) yield return $"supervision.types.{type.Id}: {p}";
+            foreach (var (key, p) in type.Check()) yield return ($"supervision.types[{type.Id}]{(key.Length > 0 ? "." + key : "")}", $"supervision.types.{type.Id}: {p}");
     }
 }
 
@@ -94,20 +95,21 @@ public sealed record SupervisionTypeSettings
     public string DescribeFrequency() =>
         Frequency.Count == 0 ? "as needed" : string.Join(" and ", Frequency.Select(f => f.ToRequirement().Describe()));
 
-    public IEnumerable<string> Check()
+    /// <summary>Each problem with the key it is about, within this type.</summary>
+    public IEnumerable<(string Key, string Message)> Check()
     {
-        if (!Slug(Id)) yield return "id must be lower-case letters, digits and hyphens.";
-        if (string.IsNullOrWhiteSpace(Name)) yield return "a name is required.";
-        if (Format is not ("one-to-one" or "group" or "peer" or "ad-hoc")) yield return $"format '{Format}' must be one-to-one, group, peer or ad-hoc.";
-        if (MaxGroupSize is < 2 && IsGroup) yield return "maxGroupSize must be at least 2.";
-        if (MaxGroupSize is not null && !IsGroup) yield return "maxGroupSize applies only to a group.";
+        if (!Slug(Id)) yield return ("id", "id must be lower-case letters, digits and hyphens.");
+        if (string.IsNullOrWhiteSpace(Name)) yield return ("", "a name is required.");
+        if (Format is not ("one-to-one" or "group" or "peer" or "ad-hoc")) yield return ("format", $"format '{Format}' must be one-to-one, group, peer or ad-hoc.");
+        if (MaxGroupSize is < 2 && IsGroup) yield return ("maxGroupSize", "maxGroupSize must be at least 2.");
+        if (MaxGroupSize is not null && !IsGroup) yield return ("maxGroupSize", "maxGroupSize applies only to a group.");
         foreach (var who in BookedBy.Where(b => b is not ("supervisor" or "supervisee")))
-            yield return $"bookedBy '{who}' must be supervisor or supervisee (administrators can always book).";
-        if (MinimumMinutes is < 0 or > 600) yield return "minimumMinutes must be from 0 to 600.";
-        if (FirstSessionWithinDays is < 1) yield return "firstSessionWithinDays must be at least 1.";
-        if (AgreementReviewMonths is < 1 or > 60) yield return "agreementReviewMonths must be from 1 to 60.";
-        foreach (var f in Frequency)
-            foreach (var p in f.Problems()) yield return "frequency: " + p;
+            yield return ($"bookedBy[{who}]", $"bookedBy '{who}' must be supervisor or supervisee (administrators can always book).");
+        if (MinimumMinutes is < 0 or > 600) yield return ("minimumMinutes", "minimumMinutes must be from 0 to 600.");
+        if (FirstSessionWithinDays is < 1) yield return ("firstSessionWithinDays", "firstSessionWithinDays must be at least 1.");
+        if (AgreementReviewMonths is < 1 or > 60) yield return ("agreementReviewMonths", "agreementReviewMonths must be from 1 to 60.");
+        for (var i = 0; i < Frequency.Count; i++)
+            foreach (var p in Frequency[i].Problems()) yield return ($"frequency[{i}]", "frequency: " + p);
     }
 
     private static bool Slug(string s) => Tenancy.TenantConfigLoader.SlugPattern().IsMatch(s);
@@ -168,18 +170,18 @@ public sealed record RecordAccessSettings
     /// <summary>If set, nobody outside this tenant role reads content, whatever else grants it (ascent: DSLs and deputies).</summary>
     public string? OnlyHoldersOf { get; init; }
 
-    public IEnumerable<string> Check(IReadOnlyCollection<string> tenantRoleIds)
+    public IEnumerable<(string At, string Message)> Check(IReadOnlyCollection<string> tenantRoleIds)
     {
         foreach (var r in Readers)
         {
             if (r.StartsWith(RolePrefix, StringComparison.Ordinal))
             {
-                if (!tenantRoleIds.Contains(r[RolePrefix.Length..])) yield return $"supervision.records.readers: there is no tenant role '{r[RolePrefix.Length..]}'.";
+                if (!tenantRoleIds.Contains(r[RolePrefix.Length..])) yield return ($"supervision.records.readers[{r}]", $"supervision.records.readers: there is no tenant role '{r[RolePrefix.Length..]}'.");
             }
             else if (r is not (Participants or SupervisorLineManagers or SafeguardingLeads or Auditors))
-                yield return $"supervision.records.readers: '{r}' must be participants, supervisor-line-managers, safeguarding-leads, auditors or role:<id>.";
+                yield return ($"supervision.records.readers[{r}]", $"supervision.records.readers: '{r}' must be participants, supervisor-line-managers, safeguarding-leads, auditors or role:<id>.");
         }
         if (OnlyHoldersOf is { } only && !tenantRoleIds.Contains(only))
-            yield return $"supervision.records.onlyHoldersOf: there is no tenant role '{only}'.";
+            yield return ("supervision.records.onlyHoldersOf", $"supervision.records.onlyHoldersOf: there is no tenant role '{only}'.");
     }
 }

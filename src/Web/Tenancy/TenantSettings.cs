@@ -31,10 +31,34 @@ public sealed record TenantSettings
     /// <summary>Single sign-on and whether passwords stay allowed (docs/adr/0027-single-sign-on.md).</summary>
     public SingleSignOn.SignInSettings SignIn { get; init; } = new();
 
-    /// <summary>The term dates as the compliance calculator reads them.</summary>
+    /// <summary>
+    /// The month and day the academic year starts, as "09-01" (1 September unless set): "this academic
+    /// year" in rules runs from it to the day before the next, with or without term dates.
+    /// </summary>
+    public string? AcademicYearStart { get; init; }
+
+    /// <summary>
+    /// The first administrators of a tenant made as a folder: each is given an account and emailed an
+    /// invitation to choose a password when the folder is imported, in Production as in Development
+    /// (docs/adr/0026-first-admins.md). Someone who already has an account is left as they are.
+    /// </summary>
+    public List<TenantAdmin> Admins { get; init; } = [];
+
+    [YamlIgnore]
+    public global::SupervisionHub.Workflows.Supervision.YearStart YearStart =>
+        global::SupervisionHub.Workflows.Supervision.YearStart.TryParse(AcademicYearStart, out var start) ? start : global::SupervisionHub.Workflows.Supervision.YearStart.Default;
+
+    /// <summary>The term dates and year start as the compliance calculator and the workflows read them.</summary>
     public global::SupervisionHub.Workflows.Supervision.SchoolCalendar Calendar() =>
         new(TermDates.SelectMany(y => y.Terms.Select(t => new global::SupervisionHub.Workflows.Supervision.SchoolTerm(
-            y.Year, t.Name, t.Start, t.End, t.HalfTermBreak?.Start, t.HalfTermBreak?.End))));
+            y.Year, t.Name, t.Start, t.End, t.HalfTermBreak?.Start, t.HalfTermBreak?.End))), YearStart);
+}
+
+/// <summary>A first administrator named in tenant.yaml (admins:).</summary>
+public sealed record TenantAdmin
+{
+    public string Name { get; init; } = "";
+    public string Email { get; init; } = "";
 }
 
 /// <summary>How the organisation's emails are signed: the address itself is the service's (Smtp:From),
@@ -64,6 +88,19 @@ public sealed record TenantRole
     public string Id { get; init; } = "";
     public string Name { get; init; } = "";
     public List<string> Holders { get; init; } = [];
+
+    /// <summary>
+    /// Holders at each site, by site name (a head of school, a site's DSL): a rule names them as
+    /// role:&lt;id&gt;@supervisee-site. Holders listed under holders: hold the role everywhere.
+    /// </summary>
+    public Dictionary<string, List<string>> Sites { get; init; } = [];
+
+    /// <summary>Everyone who holds the role, anywhere: role:&lt;id&gt; names them all.</summary>
+    [YamlIgnore]
+    public IEnumerable<string> AllHolders => Holders.Concat(Sites.Values.SelectMany(h => h)).Distinct(StringComparer.OrdinalIgnoreCase);
+
+    [YamlIgnore]
+    public bool HeldPerSite => Sites.Count > 0;
 }
 
 public sealed record AcademicYear

@@ -23,11 +23,11 @@ public sealed class TenantSettingsEditor(AppDbContext db, ITenantContext tenant,
         if (result.Settings is not { } s) return result.Errors;
         var errors = result.Errors.ToList();
         var current = tenant.Tenant.Settings;
-        void Keep(bool same, string what) { if (!same) errors.Add(new ConfigError("tenant.yaml", 0, 0, $"{what} cannot be changed here; the service operator changes it.")); }
-        Keep(s.Id == current.Id, "id");
-        Keep(s.Identifier == current.Identifier, "identifier (the organisation's address)");
-        Keep(s.Hosts.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(current.Hosts.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase), "hosts");
-        Keep(s.Theme.Logo == current.Theme.Logo, "theme.logo (the logo file)");
+        void Keep(bool same, string at, string what) { if (!same) errors.Add(result.ErrorAt("tenant.yaml", at, $"{what} cannot be changed here; the service operator changes it.")); }
+        Keep(s.Id == current.Id, "id", "id");
+        Keep(s.Identifier == current.Identifier, "identifier", "identifier (the organisation's address)");
+        Keep(s.Hosts.Order(StringComparer.OrdinalIgnoreCase).SequenceEqual(current.Hosts.Order(StringComparer.OrdinalIgnoreCase), StringComparer.OrdinalIgnoreCase), "hosts", "hosts");
+        Keep(s.Theme.Logo == current.Theme.Logo, "theme.logo", "theme.logo (the logo file)");
         return errors;
     }
 

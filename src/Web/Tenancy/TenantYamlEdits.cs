@@ -50,6 +50,18 @@ public static partial class TenantYamlEdits
         return Get(role, "holders") is { } node ? ReplaceValue(text, KeyOf(role, "holders"), node, flow) : InsertKey(text, role, "holders", flow);
     }
 
+    /// <summary>Replaces the holders of a role at one site (roles[].sites), adding the site, or sites:, when absent.</summary>
+    public static string SetRoleSiteHolders(string text, string roleId, string site, IReadOnlyList<string> holders)
+    {
+        var role = Items(Get(Parse(text), "roles")).FirstOrDefault(r => Scalar(Get(r, "id")) == roleId)
+                   ?? throw new InvalidOperationException($"There is no role '{roleId}'.");
+        var flow = "[" + string.Join(", ", holders.Select(h => PlainAddress().IsMatch(h) ? h : FormYamlEdits.Scalar(h))) + "]";
+        var key = FormYamlEdits.Scalar(site);
+        if (Get(role, "sites") is not YamlMappingNode sites || sites.Children.Count == 0)
+            return Get(role, "sites") is { } empty ? ReplaceValue(text, KeyOf(role, "sites"), empty, $"{{ {key}: {flow} }}") : InsertKey(text, role, "sites", $"{{ {key}: {flow} }}");
+        return Get(sites, site) is { } node ? ReplaceValue(text, KeyOf(sites, site), node, flow) : InsertKey(text, sites, key, flow);
+    }
+
     /// <summary>Replaces the frequency of the supervision type with <paramref name="typeId"/>.</summary>
     public static string SetFrequency(string text, string typeId, IReadOnlyList<FrequencyRequirementSettings> frequency)
     {

@@ -31,12 +31,34 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
         formIds.UnionWith(db.FormVersions.AsNoTracking().Select(v => v.FormId).Distinct().ToList());
         return new WorkflowEnvironment
         {
-            EventTypes = EventTypes.All.ToHashSet(StringComparer.Ordinal),
+            EventTypes = EventNames.Set,
             TemplateNames = EmailTemplateCatalog.NameSet(db, templates, identifier),
             TenantRoleIds = tenant.Tenant.Settings.Roles.Select(r => r.Id).ToHashSet(StringComparer.Ordinal),
             FormIds = formIds,
+        } with
+        {
+            RoleSites = RoleSites(tenant.Tenant.Settings),
+            Sites = tenant.Tenant.Settings.Sites,
+            Calendar = ComplianceService.CalendarFor(tenant.Tenant),
+            Today = tenant.Tenant.Today(clock),
         };
     }
+
+    /// <summary>For each role held per site, the sites with a holder: site recipients are checked against them.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlySet<string>> RoleSites(TenantSettings settings) =>
+        settings.Roles.Where(r => r.HeldPerSite).ToDictionary(r => r.Id,
+            r => (IReadOnlySet<string>)r.Sites.Where(kv => kv.Value.Count > 0).Select(kv => kv.Key).ToHashSet(StringComparer.OrdinalIgnoreCase), StringComparer.Ordinal);
+
+    /// <summary>What the editor's check says without refusing the rule (school days without term dates, a site without a role's holder).</summary>
+    /// <remarks>From the tenant's settings alone: the warnings need no forms or templates, so nothing is read from the database.</remarks>
+    public IReadOnlyList<WorkflowError> Warnings(WorkflowDefinition definition, string file) =>
+        WorkflowValidator.Warnings(definition, new WorkflowEnvironment
+        {
+            RoleSites = RoleSites(tenant.Tenant.Settings),
+            Sites = tenant.Tenant.Settings.Sites,
+            Calendar = ComplianceService.CalendarFor(tenant.Tenant),
+            Today = tenant.Tenant.Today(clock),
+        }, file);
 
     public sealed record PublishResult(WorkflowVersion? Version, IReadOnlyList<WorkflowError> Errors, bool Changed);
 

@@ -54,16 +54,18 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         {
             var sessions = await db.Sessions.AsNoTracking()
                 // History as it stood when the event happened, not when it is dispatched: two misses
-                // dispatched in one round must read one and two, not two and two.
-                .Where(s => s.TypeId == relationship.TypeId && s.Status != SessionStatus.Booked && s.OutcomeAt <= e.OccurredAt
+                // dispatched in one round must read one and two, not two and two. Every supervision
+                // of the person, for history.all; this type's are history itself.
+                .Where(s => s.Status != SessionStatus.Booked && s.OutcomeAt <= e.OccurredAt
                             && (s.Attendance.Any(a => a.StaffId == subject) || s.Status == SessionStatus.CancelledBySupervisee || s.Status == SessionStatus.CancelledBySupervisor)
                             && s.Relationship.Members.Any(m => m.StaffId == subject))
-                .Select(s => new { s.Date, s.Status, s.DurationMinutes, Mine = s.Attendance.Where(a => a.StaffId == subject).Select(a => (MemberAttendance?)a.Attendance).FirstOrDefault() })
+                .Select(s => new { s.TypeId, s.Date, s.Status, s.DurationMinutes, Mine = s.Attendance.Where(a => a.StaffId == subject).Select(a => (MemberAttendance?)a.Attendance).FirstOrDefault() })
                 .ToListAsync(ct);
-            var past = sessions.Select(s => new PastSession(s.Date, Outcome(s.Status, s.Mine), s.DurationMinutes)).ToList();
+            var all = sessions.Select(s => (s.TypeId, Session: new PastSession(s.Date, Outcome(s.Status, s.Mine), s.DurationMinutes))).ToList();
             var statuses = await compliance.StatusesAsync(m => m.RelationshipId == relationship.Id && m.StaffId == subject, ct);
             var status = statuses.Count > 0 ? statuses[0] : null;
-            history = SupervisionHistory.From(past, today, ComplianceService.CalendarFor(tenant.Tenant), status?.Compliance);
+            history = SupervisionHistory.From([.. all.Where(s => s.TypeId == relationship.TypeId).Select(s => s.Session)], today,
+                ComplianceService.CalendarFor(tenant.Tenant), status?.Compliance, [.. all.Select(s => s.Session)]);
         }
 
         // Whom "supervisee(s)" means for this event: the member it is about (a group member who
@@ -74,9 +76,15 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             addressed = await db.SessionAttendance.AsNoTracking().Where(a => a.SessionId == sessionId && a.Attendance == MemberAttendance.Present)
                 .Select(a => a.StaffId).ToListAsync(ct);
 
+        // The day of the session a session.* event is about: a booking says which day it booked.
+        DateOnly? sessionDate = e.SessionId is { } sessionOf && EventNames.IsAboutASession(e.Type)
+            ? await db.Sessions.AsNoTracking().Where(x => x.Id == sessionOf).Select(x => (DateOnly?)x.Date).FirstOrDefaultAsync(ct)
+            : null;
+
         return new WorkflowContext
         {
-            Event = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId) { Form = formId },
+            Event = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId)
+                { Form = formId, RecordId = e.RecordId?.ToString(), SessionDate = sessionDate },
             Relationship = relationship is null ? null : new RelationshipInfo(relationship.TypeId, type?.Format ?? "one-to-one", relationship.SupervisorId, superviseeIds),
             History = history,
             Answers = answers,
@@ -84,10 +92,14 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             Cohorts = Cohorts(),
             Today = today,
             Zone = tenant.Tenant.TimeZone,
-            WorkingDays = new WorkingDays(settings.ClosureDays.Select(c => c.Date)),
+            Days = Days(),
             TenantName = tenant.Tenant.Name,
         };
     }
+
+    /// <summary>Calendar, working and school days as this tenant counts them.</summary>
+    private DayCounter Days() =>
+        new(new WorkingDays(tenant.Tenant.Settings.ClosureDays.Select(c => c.Date)), ComplianceService.CalendarFor(tenant.Tenant));
 
     /// <summary>A session's outcome for one person: the session's own, refined by their attendance in a group.</summary>
     internal static SessionOutcome Outcome(SessionStatus status, MemberAttendance? mine) => status switch
@@ -106,7 +118,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         Cohorts = Cohorts(),
         Today = tenant.Tenant.Today(clock),
         Zone = tenant.Tenant.TimeZone,
-        WorkingDays = new WorkingDays(tenant.Tenant.Settings.ClosureDays.Select(c => c.Date)),
+        Days = Days(),
         TenantName = tenant.Tenant.Name,
     };
 
@@ -121,7 +133,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         var today = tenant.Tenant.Today(clock);
         var roles = tenant.Tenant.Settings.Roles;
         var ids = supervisees.Append(relationship?.SupervisorId).Append(personId).OfType<string>().Distinct().ToList();
-        var holders = roles.SelectMany(r => r.Holders).Select(normalizer.NormalizeEmail).Distinct().ToList();
+        var holders = roles.SelectMany(r => r.AllHolders).Select(normalizer.NormalizeEmail).Distinct().ToList();
         var active = db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today);
         var named = active.Where(s => ids.Contains(s.Id));
         // Three arms rather than one OR, and the managers by a join rather than IN (subquery), so
@@ -129,11 +141,15 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         var staff = await named
             .Concat(named.Join(active, p => p.LineManagerId, m => m.Id, (_, m) => m))
             .Concat(active.Where(s => holders.Contains(s.NormalizedEmail)))
-            .Select(s => new { s.Id, s.FullName, s.Email, s.NormalizedEmail, s.LineManagerId }).ToListAsync(ct);
+            .Select(s => new { s.Id, s.FullName, s.Email, s.NormalizedEmail, s.LineManagerId, s.Site }).ToListAsync(ct);
         var byId = staff.DistinctBy(s => s.Id).ToDictionary(s => s.Id);
         // NormalizedEmail is unique in a tenant, so an address names at most one person.
         var byEmail = byId.Values.Where(s => s.NormalizedEmail is not null && s.Email is not null).ToDictionary(s => s.NormalizedEmail!);
-        Recipient? Person(string? id) => id is not null && byId.TryGetValue(id, out var p) && p.Email is not null ? new Recipient(p.Id, p.FullName, p.Email) : null;
+        Recipient? Person(string? id) => id is not null && byId.TryGetValue(id, out var p) && p.Email is not null ? new Recipient(p.Id, p.FullName, p.Email, p.Site) : null;
+        // A holder may be a shared mailbox rather than a person (mse-icb's administration team):
+        // still written to, by address, under the role's name.
+        IReadOnlyList<Recipient> Holders(TenantRole r, IEnumerable<string> emails) => [.. emails
+            .Select(email => byEmail.TryGetValue(normalizer.NormalizeEmail(email), out var p) ? new Recipient(p.Id, p.FullName, p.Email!, p.Site) : new Recipient(null, r.Name, email))];
         Recipient? ManagerOf(string? id) => id is not null && byId.TryGetValue(id, out var p) ? Person(p.LineManagerId) : null;
         return new PeopleDirectory
         {
@@ -143,12 +159,11 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             LineManagerOfSupervisor = ManagerOf(relationship?.SupervisorId),
             Person = Person(personId),
             LineManagerOfPerson = ManagerOf(personId),
-            // A holder may be a shared mailbox rather than a person (mse-icb's administration team):
-            // still written to, by address, under the role's name.
-            RoleHolders = roles.ToDictionary(r => r.Id, r => (IReadOnlyList<Recipient>)r.Holders
-                .Select(email => byEmail.TryGetValue(normalizer.NormalizeEmail(email), out var p) ? new Recipient(p.Id, p.FullName, p.Email!) : new Recipient(null, r.Name, email)).ToList()),
+            RoleHolders = roles.ToDictionary(r => r.Id, r => Holders(r, r.AllHolders)),
+            SiteRoleHolders = roles.Where(r => r.HeldPerSite).ToDictionary(r => r.Id,
+                r => (IReadOnlyDictionary<string, IReadOnlyList<Recipient>>)r.Sites.ToDictionary(kv => kv.Key, kv => Holders(r, kv.Value), StringComparer.OrdinalIgnoreCase)),
             StaffRoleHolders = new StaffRoleHolders(role => active.Where(s => (s.Roles & role) == role && s.Email != null)
-                .Select(s => new Recipient(s.Id, s.FullName, s.Email!)).ToList()),
+                .Select(s => new Recipient(s.Id, s.FullName, s.Email!, s.Site)).ToList()),
         };
     }
 
@@ -169,7 +184,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
                 "supervisors" => members.Where(m => m.Roles.HasFlag(StaffRoles.Supervisor)).Select(m => m.Member).ToList(),
                 "staff" => members.Select(m => m.Member).ToList(),
                 _ when cohort.StartsWith("role:", StringComparison.Ordinal) && roles.FirstOrDefault(r => r.Id == cohort[5..]) is { } role =>
-                    members.Where(m => m.Member.Email is not null && role.Holders.Contains(m.Member.Email, StringComparer.OrdinalIgnoreCase)).Select(m => m.Member).ToList(),
+                    members.Where(m => m.Member.Email is not null && role.AllHolders.Contains(m.Member.Email, StringComparer.OrdinalIgnoreCase)).Select(m => m.Member).ToList(),
                 _ => [],
             };
         };

@@ -59,9 +59,17 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             }
             var context = await contexts.ForEventAsync(e, ct);
             // Waits first: an instance waiting for this event goes on before new ones start.
-            // The columns found the waits for this event and subject; the wait itself decides (e.g. only a record of its form).
-            foreach (var waiting in waitingFor.Where(w => WorkflowRunner.WaitingStep(WorkflowCatalog.Definition(w.Version), w.StateJson)?.Accepts(context.Event) != false))
-                await ApplyAsync(waiting, Runner.Resume(WorkflowCatalog.Definition(waiting.Version), waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
+            // The columns found the waits for this event and subject; the wait itself decides (only a
+            // record of its form, only a booking for a day its where accepts).
+            foreach (var waiting in waitingFor)
+            {
+                var definition = WorkflowCatalog.Definition(waiting.Version);
+                var decision = Runner.Accepts(definition, waiting.StateJson, context.Event, context);
+                if (decision.Problem is { } problem)
+                    db.JournalEntries.Add(new JournalEntry(waiting.Id, now, WorkflowRunner.WaitingStep(definition, waiting.StateJson)?.Id ?? "wait", "wait", Clip(problem, 1000)));
+                if (decision.Accepted)
+                    await ApplyAsync(waiting, Runner.Resume(definition, waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
+            }
             foreach (var version in versions)
             {
                 var result = Runner.Start(WorkflowCatalog.Definition(version), context, now);
@@ -78,13 +86,20 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
 
     private async Task<List<WorkflowInstance>> WaitingForAsync(DomainEvent e, CancellationToken ct)
     {
-        var session = e.SessionId?.ToString();
-        var relationship = e.RelationshipId?.ToString();
+        // The correlation of each kind of match, as the simulator computes it (WorkflowSimulator.Correlation):
+        // a group member's own run waits for the same session (or supervision) and that member.
+        var info = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId);
+        var session = WorkflowSimulator.Correlation("session", info);
+        var relationship = WorkflowSimulator.Correlation("relationship", info);
+        var sessionPerson = WorkflowSimulator.Correlation("session+person", info);
+        var relationshipPerson = WorkflowSimulator.Correlation("relationship+person", info);
         return await db.WorkflowInstances.Include(i => i.Version)
             .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent == e.Type
                         && (i.WaitMatch == "session" && i.WaitCorrelation == session
                             || i.WaitMatch == "relationship" && i.WaitCorrelation == relationship
-                            || i.WaitMatch == "person" && i.WaitCorrelation == e.StaffId))
+                            || i.WaitMatch == "person" && i.WaitCorrelation == e.StaffId
+                            || i.WaitMatch == "session+person" && i.WaitCorrelation == sessionPerson
+                            || i.WaitMatch == "relationship+person" && i.WaitCorrelation == relationshipPerson))
             .ToListAsync(ct);
     }
 
@@ -224,6 +239,14 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                     break;
             }
         }
+        // A for-each whose steps wait: each member's steps are an instance of their own, so a member's
+        // answer ends only their wait and a retry retries only them.
+        foreach (var branch in result.Branches)
+        {
+            var own = new WorkflowInstance(instance.Version, instance.TriggerEventId, instance.RelationshipId, instance.SessionId, branch.Member.Id, now);
+            db.WorkflowInstances.Add(own);
+            await ApplyAsync(own, branch.Result, context, now);
+        }
         switch (result.Status)
         {
             case RunStatus.Waiting when result.Waiting is { } b:
@@ -257,6 +280,15 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         full["recipient"] = new JsonObject { ["name"] = to.Name };
         full["tenant"] = new JsonObject { ["name"] = context.TenantName };
         full["link"] = link ?? (instance.SessionId is { } s ? $"{BaseUrl}/sessions/{s}" : instance.RelationshipId is { } r ? $"{BaseUrl}/supervision/{r}" : BaseUrl);
+        // Links by name, to what the rule is about. The record's page opens only for someone allowed to
+        // read it, after they sign in (RecordGate), so the address itself gives nothing away.
+        full["links"] = new JsonObject
+        {
+            ["record"] = context.Event.RecordId is { } record ? $"{BaseUrl}/records/{record}" : null,
+            ["session"] = instance.SessionId is { } session ? $"{BaseUrl}/sessions/{session}" : null,
+            ["supervision"] = instance.RelationshipId is { } supervision ? $"{BaseUrl}/supervision/{supervision}" : null,
+            ["home"] = BaseUrl,
+        };
         var rendered = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, templateName), full);
         db.Outbox.Add(new OutboxMessage(to.Email, rendered.Subject, rendered.Text, clock.GetUtcNow(), string.Join(", ", cc.Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase))));
     }

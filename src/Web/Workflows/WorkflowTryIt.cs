@@ -31,6 +31,13 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
     private static readonly Recipient Supervisee = new("sample-supervisee", "Pat Supervisee", "pat.supervisee@example.org");
     private static readonly Recipient LineManager = new("sample-line-manager", "Lee Manager", "lee.manager@example.org");
 
+    /// <summary>The made-up supervisee works at the tenant's first site and the supervisor at its second (or the same), so site roles show whose site they follow.</summary>
+    private (string? SuperviseeSite, string? SupervisorSite) SampleSites()
+    {
+        var sites = tenant.Tenant.Settings.Sites;
+        return (sites.FirstOrDefault(), sites.Skip(1).FirstOrDefault() ?? sites.FirstOrDefault());
+    }
+
     private DateOnly Today => tenant.Tenant.Today(clock);
 
     private static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -81,18 +88,25 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
     {
         var types = tenant.Tenant.Settings.Supervision.Types;
         var type = types.FirstOrDefault(t => !t.IsGroup) ?? types.FirstOrDefault();
-        var member = new CohortMember("sample-member", "Alex Member", "alex.member@example.org", ["supervisor", "supervisee"], null, Today.AddDays(30));
+        var (superviseeSite, supervisorSite) = SampleSites();
+        var supervisee = Supervisee with { Site = superviseeSite };
+        var member = new CohortMember("sample-member", "Alex Member", "alex.member@example.org", ["supervisor", "supervisee"], superviseeSite, Today.AddDays(30));
         return Base(type) with
         {
             People = new PeopleDirectory
             {
-                Supervisor = Supervisor,
-                Supervisees = [Supervisee],
+                Supervisor = Supervisor with { Site = supervisorSite },
+                Supervisees = [supervisee],
                 LineManagersOfSupervisees = [LineManager],
                 LineManagerOfSupervisor = new("sample-supervisors-manager", "Lou Manager", "lou.manager@example.org"),
-                Person = Supervisee,
+                Person = supervisee,
                 LineManagerOfPerson = LineManager,
                 RoleHolders = tenant.Tenant.Settings.Roles.ToDictionary(r => r.Id, r => (IReadOnlyList<Recipient>)[new Recipient(null, r.Name, $"{r.Id}@example.org")]),
+                // A role held per site: the real holders' addresses would mean nothing in a made-up history, so one
+                // sample holder per site that has one, named for the site, shows whose site the rule follows.
+                SiteRoleHolders = tenant.Tenant.Settings.Roles.Where(r => r.HeldPerSite).ToDictionary(r => r.Id,
+                    r => (IReadOnlyDictionary<string, IReadOnlyList<Recipient>>)r.Sites.Where(kv => kv.Value.Count > 0).ToDictionary(kv => kv.Key,
+                        kv => (IReadOnlyList<Recipient>)[new Recipient(null, $"{r.Name} at {kv.Key}", $"{r.Id}.{Slug(kv.Key)}@example.org", kv.Key)], StringComparer.OrdinalIgnoreCase)),
                 StaffRoleHolders = SupervisionHub.Workflows.Engine.StepCatalogue.StaffRoles.ToDictionary(r => r, r => (IReadOnlyList<Recipient>)[new Recipient($"sample-{r}", $"Sample {r}", $"{r}@example.org")]),
             },
             Cohorts = new Dictionary<string, IReadOnlyList<CohortMember>> { ["supervisees"] = [member], ["supervisors"] = [member], ["staff"] = [member] },
@@ -100,6 +114,8 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
             Relationship = type is null ? null : new RelationshipInfo(type.Id, type.Format, Supervisor.StaffId!, [Supervisee.StaffId!]),
         };
     }
+
+    private static string Slug(string site) => new([.. site.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]);
 
     /// <summary>
     /// One real supervisee's last 90 days as a script (their sessions' outcomes, as the service
@@ -114,17 +130,19 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
         var name = await db.Staff.AsNoTracking().Where(s => s.Id == staffId).Select(s => s.FullName).FirstAsync(ct);
         var type = tenant.Tenant.Settings.Supervision.Type(relationship.TypeId);
         var from = Today.AddDays(-HistoryDays);
+        // All the person's supervisions: another type's sessions count in history.all only (ScriptedSession.Supervision).
         var sessions = await db.Sessions.AsNoTracking()
-            .Where(s => s.TypeId == relationship.TypeId && s.Status != SessionStatus.Booked && s.Date >= from && s.Date <= Today
+            .Where(s => s.Status != SessionStatus.Booked && s.Date >= from && s.Date <= Today
                         && (s.Attendance.Any(a => a.StaffId == staffId) || s.Status == SessionStatus.CancelledBySupervisee || s.Status == SessionStatus.CancelledBySupervisor)
                         && s.Relationship.Members.Any(m => m.StaffId == staffId))
-            .Select(s => new { s.Id, s.Date, s.Status, s.DurationMinutes, Mine = s.Attendance.Where(a => a.StaffId == staffId).Select(a => (MemberAttendance?)a.Attendance).FirstOrDefault() })
+            .Select(s => new { s.Id, s.TypeId, s.Date, s.Status, s.DurationMinutes, Mine = s.Attendance.Where(a => a.StaffId == staffId).Select(a => (MemberAttendance?)a.Attendance).FirstOrDefault() })
             .ToListAsync(ct);
         var script = new SimulationScript
         {
             Start = from,
             Until = Today,
-            Sessions = [.. sessions.OrderBy(s => s.Date).Select(s => new ScriptedSession(s.Date, WorkflowContextBuilder.Outcome(s.Status, s.Mine), s.DurationMinutes, s.Id.ToString()))],
+            Sessions = [.. sessions.OrderBy(s => s.Date).Select(s => new ScriptedSession(s.Date, WorkflowContextBuilder.Outcome(s.Status, s.Mine), s.DurationMinutes, s.Id.ToString(),
+                Supervision: s.TypeId == relationship.TypeId ? null : s.TypeId))],
         };
         var people = await contexts.PeopleAsync(relationship, [staffId], staffId, ct);
         var cohorts = contexts.Cohorts();
@@ -153,6 +171,11 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
                 model["recipient"] = new JsonObject { ["name"] = e.To.Count > 0 ? e.To[0].Name : "" };
                 model["tenant"] = new JsonObject { ["name"] = tenant.Tenant.Name };
                 model["link"] = "https://supervisionhub.example/link";
+                model["links"] = new JsonObject
+                {
+                    ["record"] = "https://supervisionhub.example/records/sample", ["session"] = "https://supervisionhub.example/sessions/sample",
+                    ["supervision"] = "https://supervisionhub.example/supervision/sample", ["home"] = "https://supervisionhub.example",
+                };
                 subject = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, e.Template, ct), model).Subject;
             }
             catch (InvalidOperationException ex)

@@ -45,14 +45,19 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
     // passed in (days ago, 0 = today), so no .NET delegate is ever reachable from a condition.
     private const string Setup = """
         (function () {
+          function counts(h) {
+            if (typeof h !== 'object' || h === null) return;
+            const s = Array.isArray(h.sessionDaysAgo) ? h.sessionDaysAgo : [];
+            const m = Array.isArray(h.missDaysAgo) ? h.missDaysAgo : [];
+            delete h.sessionDaysAgo;
+            delete h.missDaysAgo;
+            h.sessionsInLast = function (days) { return s.filter(function (a) { return a < days; }).length; };
+            h.missesInLast = function (days) { return m.filter(function (a) { return a < days; }).length; };
+            Object.freeze(h);
+          }
           if (typeof history !== 'object' || history === null) return;
-          const s = Array.isArray(history.sessionDaysAgo) ? history.sessionDaysAgo : [];
-          const m = Array.isArray(history.missDaysAgo) ? history.missDaysAgo : [];
-          delete history.sessionDaysAgo;
-          delete history.missDaysAgo;
-          history.sessionsInLast = function (days) { return s.filter(function (a) { return a < days; }).length; };
-          history.missesInLast = function (days) { return m.filter(function (a) { return a < days; }).length; };
-          Object.freeze(history);
+          counts(history.all);
+          counts(history);
         })();
         """;
 

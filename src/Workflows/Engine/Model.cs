@@ -1,3 +1,5 @@
+using SupervisionHub.Workflows.Calendar;
+
 namespace SupervisionHub.Workflows.Engine;
 
 /// <summary>
@@ -64,7 +66,8 @@ public sealed record RequestBookingStep(string Id, IReadOnlyList<string> To, str
     public override string Kind => "request-booking";
 }
 
-public sealed record CreateTaskStep(string Id, IReadOnlyList<string> For, string Title, int? DueInDays, bool WorkingDays) : WorkflowStep(Id)
+/// <param name="DayKind">How DueInDays counts: calendar, working or school days.</param>
+public sealed record CreateTaskStep(string Id, IReadOnlyList<string> For, string Title, int? DueInDays, DayKind DayKind = DayKind.Calendar) : WorkflowStep(Id)
 {
     public override string Kind => "create-task";
 }
@@ -76,14 +79,16 @@ public sealed record EscalateStep(string Id, IReadOnlyList<string> To, string Te
 
 public enum WaitMatch { Session, Relationship, Person }
 
-public sealed record WaitTimeout(int Days, bool WorkingDays);
+/// <summary>How long a wait lasts: Days of the given kind (calendar, working or school days).</summary>
+public sealed record WaitTimeout(int Days, DayKind Kind = DayKind.Calendar);
 
 /// <param name="Form">For record.* events, only a record of this form ends the wait (a session's own record must not end the wait for its evaluation).</param>
-public sealed record WaitStep(string Id, string For, WaitMatch Match, WaitTimeout? Timeout, IReadOnlyList<WorkflowStep> OnEvent, IReadOnlyList<WorkflowStep> OnTimeout, string? Form = null) : WorkflowStep(Id)
+/// <param name="Where">JavaScript over the arriving <c>event</c> (and <c>wait.until</c>, the timeout's last day): only an event for which it is true ends the wait.</param>
+public sealed record WaitStep(string Id, string For, WaitMatch Match, WaitTimeout? Timeout, IReadOnlyList<WorkflowStep> OnEvent, IReadOnlyList<WorkflowStep> OnTimeout, string? Form = null, string? Where = null) : WorkflowStep(Id)
 {
     public override string Kind => "wait";
 
-    /// <summary>Whether this event, already known to be about the same session, relationship or person, ends the wait.</summary>
+    /// <summary>Whether this event, already known to be about the same session, relationship or person, ends the wait (its where aside: <see cref="WorkflowRunner.Accepts"/>).</summary>
     public bool Accepts(EventInfo e) => e.Type == For && (Form is null || e.Form == Form);
     public override IEnumerable<(string, IReadOnlyList<WorkflowStep>)> StepLists() => [("onEvent", OnEvent), ("onTimeout", OnTimeout)];
 }
@@ -117,4 +122,14 @@ public sealed record ForEachStep(string Id, string Cohort, string? Where, IReadO
 {
     public override string Kind => "for-each";
     public override IEnumerable<(string, IReadOnlyList<WorkflowStep>)> StepLists() => [("steps", Steps)];
+
+    /// <summary>
+    /// A for-each whose steps wait (a request, a wait for its answer, a reminder) runs each member's
+    /// steps as a run of its own, so one member's answer ends only their wait. Without a wait, every
+    /// member's steps run at once inside this run.
+    /// </summary>
+    public bool EachMemberOnTheirOwn => Waits(Steps);
+
+    private static bool Waits(IEnumerable<WorkflowStep> steps) =>
+        steps.Any(s => s is WaitStep || s is not ForEachStep && Waits(s.StepLists().SelectMany(l => l.Steps)));
 }

@@ -5,9 +5,12 @@ using YamlDotNet.RepresentationModel;
 
 namespace SupervisionHub.Workflows.Engine;
 
-public sealed record ScriptedSession(DateOnly Date, SessionOutcome Outcome, int Minutes = 60, string? Id = null);
+/// <param name="BookedOn">The day it was booked: a session.booked event then, carrying the session's date.</param>
+/// <param name="Supervision">Another of the person's supervisions this session belongs to: it counts in history.all only.</param>
+public sealed record ScriptedSession(DateOnly Date, SessionOutcome Outcome, int Minutes = 60, string? Id = null, DateOnly? BookedOn = null, string? Supervision = null);
 
-public sealed record ScriptedEvent(DateTimeOffset At, string Event, string? Detail = null, JsonObject? Answers = null, string? SessionId = null, string? StaffId = null, string? Form = null);
+public sealed record ScriptedEvent(DateTimeOffset At, string Event, string? Detail = null, JsonObject? Answers = null, string? SessionId = null, string? StaffId = null, string? Form = null,
+    DateOnly? SessionDate = null, string? RecordId = null);
 
 public sealed record SimulationLoadResult(SimulationScript? Script, IReadOnlyList<WorkflowError> Errors);
 
@@ -18,9 +21,11 @@ public sealed record SimulationLoadResult(SimulationScript? Script, IReadOnlyLis
 /// start: 2026-01-05            # optional; the first scripted day otherwise
 /// sessions:
 ///   - { date: 2026-01-12, outcome: missed }          # attended, missed, cancelled-by-supervisee, cancelled-by-supervisor, apologies
-///   - { date: 2026-02-09, outcome: attended, minutes: 60 }
+///   - { date: 2026-02-09, outcome: attended, minutes: 60, booked: 2026-01-20 }   # booked: a session.booked event that day
+///   - { date: 2026-02-16, outcome: missed, supervision: group }                  # another supervision: history.all only
 /// events:
 ///   - { at: 2026-02-10T09:00, event: record.submitted, form: supervision-record, session: session-2, answers: { concern: "yes" } }
+///   - { at: 2026-02-11T09:00, event: session.booked, session: session-9, sessionDate: 2026-02-20 }
 /// </code>
 /// An event time without an offset is read as UTC; give one (2026-07-10T09:00+01:00) for local time.
 /// </summary>
@@ -88,7 +93,9 @@ public sealed record SimulationScript
                 }
                 var minutes = 60;
                 if (Get(m, "minutes") is YamlScalarNode mn && !int.TryParse(mn.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out minutes)) Error(mn, "minutes must be a whole number.");
-                if (date is { } d) sessions.Add(new ScriptedSession(d, outcome, minutes, (Get(m, "id") as YamlScalarNode)?.Value));
+                var booked = Get(m, "booked") is { } b ? Date(b, "booked") : null;
+                var supervision = (Get(m, "supervision") as YamlScalarNode)?.Value;
+                if (date is { } d) sessions.Add(new ScriptedSession(d, outcome, minutes, (Get(m, "id") as YamlScalarNode)?.Value, booked, supervision));
             }
         }
         else if (Get(root, "sessions") is { } bad) Error(bad, "sessions must be a list.");
@@ -107,7 +114,8 @@ public sealed record SimulationScript
                 }
                 if ((Get(m, "event") as YamlScalarNode)?.Value is not { } type) { Error(m, "An event needs event: its type, like record.submitted."); continue; }
                 events.Add(new ScriptedEvent(at, type, (Get(m, "detail") as YamlScalarNode)?.Value, Get(m, "answers") is YamlMappingNode a ? (JsonObject)ToJson(a)! : null,
-                    (Get(m, "session") as YamlScalarNode)?.Value, (Get(m, "person") as YamlScalarNode)?.Value, (Get(m, "form") as YamlScalarNode)?.Value));
+                    (Get(m, "session") as YamlScalarNode)?.Value, (Get(m, "person") as YamlScalarNode)?.Value, (Get(m, "form") as YamlScalarNode)?.Value,
+                    Get(m, "sessionDate") is { } sd ? Date(sd, "sessionDate") : null));
             }
         }
         else if (Get(root, "events") is { } bad) Error(bad, "events must be a list.");

@@ -27,11 +27,11 @@ public static class StepCatalogue
         ["request-booking"] = new("request-booking", "asks each recipient to book their next session by email link (to the booking page of that supervision); creates a task for each",
             ["to", "template"], ["to", "template"], [], ["to"], []),
         ["create-task"] = new("create-task", "a task on each recipient's home page",
-            ["for", "title", "dueInDays", "workingDays"], ["for", "title"], [], ["for"], []),
+            ["for", "title", "dueInDays", "dayKind", "workingDays"], ["for", "title"], [], ["for"], []),
         ["escalate"] = new("escalate", "an email and a task marked as an escalation, with the reason in the journal",
             ["to", "template", "reason"], ["to", "template", "reason"], [], ["to"], []),
         ["wait"] = new("wait", "pauses until the event happens for the same session, relationship or person, or the timeout passes",
-            ["for", "match", "form", "timeout", "onEvent", "onTimeout"], ["for"], ["onEvent", "onTimeout"], [], []),
+            ["for", "match", "form", "where", "timeout", "onEvent", "onTimeout"], ["for"], ["onEvent", "onTimeout"], [], ["where"]),
         ["if"] = new("if", "a branch",
             ["condition", "then", "else"], ["condition"], ["then", "else"], [], ["condition"]),
         ["switch"] = new("switch", "a branch on a value",
@@ -39,7 +39,7 @@ public static class StepCatalogue
         ["set"] = new("set", "a variable, readable as vars.name by later conditions and templates",
             ["name", "value"], ["name", "value"], [], [], ["value"]),
         ["note"] = new("note", "a line in the journal (Liquid)", [], [], [], [], [], Text: true),
-        ["for-each"] = new("for-each", "runs the steps once per member of the cohort, with item set to each",
+        ["for-each"] = new("for-each", "runs the steps once per member of the cohort, with item set to each; with a wait among them, each member's steps are a run of their own",
             ["cohort", "where", "steps"], ["cohort", "steps"], ["steps"], [], ["where"]),
     };
 
@@ -49,8 +49,32 @@ public static class StepCatalogue
 
     public static readonly IReadOnlyList<string> RecipientPrefixes = ["role:", "staff-role:", "address:"];
 
-    /// <summary>Cohorts without a parameter; role:&lt;tenant role id&gt; is the one with.</summary>
-    public static readonly IReadOnlyList<string> CohortKeywords = ["supervisees", "supervisors", "staff"];
+    /// <summary>
+    /// Whose site a site-held role is taken at: role:&lt;id&gt;@supervisee-site names the holders of the role
+    /// at the supervisee's site (each member's, for a group), and so on. Each anchor maps to the
+    /// recipient keyword whose site it reads.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> SiteAnchors = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["supervisee-site"] = "supervisee",
+        ["supervisor-site"] = "supervisor",
+        ["person-site"] = "person",
+        ["item-site"] = "item",
+    };
+
+    /// <summary>Splits role:&lt;id&gt;@&lt;anchor&gt; into the role id and the anchor (null when the role is taken everywhere).</summary>
+    public static (string RoleId, string? Anchor) RoleAndSite(string recipient)
+    {
+        var role = recipient["role:".Length..];
+        var at = role.IndexOf('@', StringComparison.Ordinal);
+        return at < 0 ? (role, null) : (role[..at], role[(at + 1)..]);
+    }
+
+    /// <summary>
+    /// Cohorts without a parameter; role:&lt;tenant role id&gt; is the one with. members: the supervisees
+    /// the event is about (the one supervisee, or each member of a group; those present at an attended session).
+    /// </summary>
+    public static readonly IReadOnlyList<string> CohortKeywords = ["supervisees", "supervisors", "staff", "members"];
 
     /// <summary>Staff roles (as forms' person fields use them), for staff-role: recipients.</summary>
     public static readonly IReadOnlyList<string> StaffRoles = ["tenant-admin", "safeguarding-lead", "supervisor", "supervisee", "line-manager", "auditor"];

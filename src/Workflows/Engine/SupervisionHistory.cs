@@ -23,7 +23,11 @@ public sealed record PastSession(DateOnly Date, SessionOutcome Outcome, int Minu
 ///   session that went ahead (attended) or that the supervisor turned up to (did not attend) ends
 ///   the run; the supervisee's cancellations and apologies are skipped.
 /// - sessionsThisYear / missesThisYear: attended / did-not-attend sessions in the academic year
-///   containing today, or in the last 12 months (after today a year ago) without term dates.
+///   containing today, from the tenant's year start (1 September unless set) to the day before the
+///   next, with or without term dates: a miss from the previous year never counts, even in the summer holiday.
+/// - Scope: <c>history</c> is this supervision (the person's sessions of this type of supervision,
+///   with any earlier supervisor of that type); <c>history.all</c> is every supervision the person
+///   has (one to one, group, peer...), for a policy that says "three missed sessions in a year".
 /// - sessionsInLast(n) / missesInLast(n): those dated within the last n days, today included
 ///   (0 to n-1 days ago).
 /// - Sessions dated after today are bookings, not history, and are ignored.
@@ -41,10 +45,21 @@ public sealed record SupervisionHistory
     public IReadOnlyList<int> SessionDaysAgo { get; init; } = [];
     public IReadOnlyList<int> MissDaysAgo { get; init; } = [];
 
+    /// <summary>The same counts over all of the person's supervisions (<c>history.all</c>); null inside it.</summary>
+    public SupervisionHistory? All { get; init; }
+
     public int SessionsInLast(int days) => SessionDaysAgo.Count(a => a < days);
     public int MissesInLast(int days) => MissDaysAgo.Count(a => a < days);
 
-    public static SupervisionHistory From(IReadOnlyList<PastSession> sessions, DateOnly today, SchoolCalendar calendar, ComplianceStatus? status)
+    /// <param name="allSessions">Every session of all the person's supervisions, for <c>history.all</c>; without it, all is this supervision's.</param>
+    public static SupervisionHistory From(IReadOnlyList<PastSession> sessions, DateOnly today, SchoolCalendar calendar, ComplianceStatus? status,
+        IReadOnlyList<PastSession>? allSessions = null)
+    {
+        var own = Count(sessions, today, calendar, status);
+        return own with { All = allSessions is null ? own : Count(allSessions, today, calendar, null) };
+    }
+
+    private static SupervisionHistory Count(IReadOnlyList<PastSession> sessions, DateOnly today, SchoolCalendar calendar, ComplianceStatus? status)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(calendar);
@@ -63,8 +78,8 @@ public sealed record SupervisionHistory
             if (past[i].Outcome == SessionOutcome.CancelledBySupervisor) cancellations++;
         }
 
-        var year = calendar.PeriodContaining(PeriodKind.AcademicYear, today);
-        bool ThisYear(DateOnly d) => year is not null ? year.Contains(d) : d > today.AddMonths(-12);
+        var year = calendar.AcademicYear(today);
+        bool ThisYear(DateOnly d) => year.Contains(d);
         var attended = past.Where(s => s.Outcome == SessionOutcome.Attended).ToList();
         var missed = past.Where(s => s.Outcome == SessionOutcome.DidNotAttend).ToList();
 
@@ -110,6 +125,7 @@ public sealed record SupervisionHistory
             o["sessionDaysAgo"] = new JsonArray([.. SessionDaysAgo.Select(d => (JsonNode?)d)]);
             o["missDaysAgo"] = new JsonArray([.. MissDaysAgo.Select(d => (JsonNode?)d)]);
         }
+        if (All is { } all && !ReferenceEquals(all, this)) o["all"] = (all with { All = null }).ToJson(forScript);
         return o;
     }
 }

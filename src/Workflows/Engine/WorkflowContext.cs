@@ -8,18 +8,28 @@ public sealed record EventInfo(string Type, string? Detail, DateTimeOffset Occur
 {
     /// <summary>The form of the record, for record.* events (a rule may act on one form only).</summary>
     public string? Form { get; init; }
+
+    /// <summary>The record the event is about (record.*, contract.signed, action.overdue): what {{ links.record }} opens.</summary>
+    public string? RecordId { get; init; }
+
+    /// <summary>
+    /// The day of the session a session.* event is about, in the tenant's zone: for session.booked, the
+    /// day booked, so "a new session within 10 working days" can be written as a wait whose where reads it.
+    /// </summary>
+    public DateOnly? SessionDate { get; init; }
 }
 
 public sealed record RelationshipInfo(string Type, string Format, string SupervisorId, IReadOnlyList<string> SuperviseeIds);
 
-public sealed record Recipient(string? StaffId, string Name, string Email);
+/// <param name="Site">The person's site, for roles held per site (role:dsl@supervisee-site).</param>
+public sealed record Recipient(string? StaffId, string Name, string Email, string? Site = null);
 
 /// <summary>A member of a for-each cohort, as conditions read it through <c>item</c>.</summary>
 /// <remarks>OpenForms: the forms the person has been asked for and not yet completed, so a reminder can go to them alone.</remarks>
 public sealed record CohortMember(string Id, string Name, string? Email, IReadOnlyList<string> Roles, string? Site = null, DateOnly? TrainingExpiresOn = null,
     IReadOnlyList<string>? OpenForms = null)
 {
-    public Recipient AsRecipient() => new(Id, Name, Email ?? "");
+    public Recipient AsRecipient() => new(Id, Name, Email ?? "", Site);
 }
 
 /// <summary>
@@ -42,12 +52,24 @@ public sealed record PeopleDirectory
     /// <summary>Holders of each staff role (staff-role:safeguarding-lead).</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<Recipient>> StaffRoleHolders { get; init; } = new Dictionary<string, IReadOnlyList<Recipient>>();
 
+    /// <summary>Holders of a tenant role at each site, by role id then site (tenant.yaml roles[].sites), for role:&lt;id&gt;@supervisee-site and the like.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Recipient>>> SiteRoleHolders { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Recipient>>>();
+
     public static PeopleDirectory Empty { get; } = new();
 
     /// <summary>The people a recipient word names; empty when nobody is recorded (the caller decides what that means).</summary>
     public IReadOnlyList<Recipient> Resolve(string recipient, CohortMember? item)
     {
         static IReadOnlyList<Recipient> One(Recipient? r) => r is null ? [] : [r];
+        if (recipient.StartsWith("role:", StringComparison.Ordinal) && StepCatalogue.RoleAndSite(recipient) is (var roleId, { } anchor))
+        {
+            // The holders at each site the anchor's people are at (each member's, for a group); nobody
+            // when the role has no holder there: a rule that names a site's DSL does not quietly write to another's.
+            if (!StepCatalogue.SiteAnchors.TryGetValue(anchor, out var whose) || !SiteRoleHolders.TryGetValue(roleId, out var bySite)) return [];
+            return [.. Resolve(whose, item).Select(p => p.Site).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)
+                .SelectMany(site => bySite.FirstOrDefault(kv => string.Equals(kv.Key, site, StringComparison.OrdinalIgnoreCase)).Value ?? [])];
+        }
         return recipient switch
         {
             "supervisor" => One(Supervisor),
@@ -77,7 +99,9 @@ public sealed record WorkflowContext
     public Func<string, IReadOnlyList<CohortMember>> Cohorts { get; init; } = _ => [];
     public required DateOnly Today { get; init; }
     public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
-    public WorkingDays WorkingDays { get; init; } = new([]);
+    /// <summary>Calendar, working and school days as this tenant counts them (closure days, bank holidays, term dates).</summary>
+    public DayCounter Days { get; init; } = DayCounter.Plain;
+    public WorkingDays WorkingDays => Days.Working;
     public string TenantName { get; init; } = "";
 }
 
@@ -98,7 +122,17 @@ public sealed record TaskEffect(string StepId, Recipient For, string Title, Date
 /// A paused run: resume it when an event of EventType arrives whose session, relationship or
 /// person (Match) has CorrelationId, or with TimedOut once DueAt passes (null: no timeout).
 /// </summary>
-public sealed record Bookmark(string StepId, string EventType, string Match, string? CorrelationId, DateTimeOffset? DueAt);
+public sealed record Bookmark(string StepId, string EventType, string Match, string? CorrelationId, DateTimeOffset? DueAt)
+{
+    /// <summary>
+    /// The correlation of a group member's own wait: a session (or relationship) and the member, as one
+    /// short value (a hash: two ids side by side are longer than the stored column). The runner and the
+    /// host's query both come through here (<see cref="WorkflowSimulator.Correlation"/>).
+    /// </summary>
+    public static string Pair(string id, string personId) =>
+        "p:" + Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id + "/" + personId)))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
 
 public sealed record JournalLine(DateTimeOffset At, string StepId, string What, string Decision);
 
@@ -116,7 +150,17 @@ public sealed record RunResult
     public required IReadOnlyList<JournalLine> Journal { get; init; }
     public Bookmark? Waiting { get; init; }
     public Incident? Fault { get; init; }
+
+    /// <summary>
+    /// Runs of their own, one per member, started by a for-each whose steps wait (a request, its
+    /// wait and its reminder for each member of a group): the host keeps each as an instance, so one
+    /// member's answer ends only their own wait.
+    /// </summary>
+    public IReadOnlyList<MemberRun> Branches { get; init; } = [];
 }
+
+/// <summary>A for-each member's steps, run on their own: who they are for, and that run's result so far.</summary>
+public sealed record MemberRun(CohortMember Member, RunResult Result);
 
 public abstract record Resumption;
 

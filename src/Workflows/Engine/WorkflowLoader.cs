@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Cronos;
+using SupervisionHub.Workflows.Calendar;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -26,7 +27,7 @@ public sealed partial class WorkflowLoader
 {
     private static readonly string[] RootKeys = ["id", "title", "source", "trigger", "condition", "steps"];
     private static readonly string[] TriggerKeys = ["event", "schedule"];
-    private static readonly string[] TimeoutKeys = ["days", "workingDays"];
+    private static readonly string[] TimeoutKeys = ["days", "dayKind", "workingDays"];
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
     private static partial Regex IdPattern();
@@ -208,9 +209,10 @@ public sealed partial class WorkflowLoader
             "send-email" => new SendEmailStep(id, Recipients(s, "to"), Recipients(s, "cc"), Str("template")),
             "request-form" => new RequestFormStep(id, Recipients(s, "to"), Str("form"), Str("template"), Int(s, "expiresInDays")),
             "request-booking" => new RequestBookingStep(id, Recipients(s, "to"), Str("template")),
-            "create-task" => new CreateTaskStep(id, Recipients(s, "for"), Str("title"), Int(s, "dueInDays"), Bool(s, "workingDays")),
+            "create-task" => new CreateTaskStep(id, Recipients(s, "for"), Str("title"), Int(s, "dueInDays"), DayKindOf(s)),
             "escalate" => new EscalateStep(id, Recipients(s, "to"), Str("template"), Str("reason")),
-            "wait" => new WaitStep(id, Str("for"), Match(s), Timeout(s), Steps("onEvent"), Steps("onTimeout"), OptionalString(s, "form")),
+            "wait" => new WaitStep(id, Str("for"), Match(s), Timeout(s), Steps("onEvent"), Steps("onTimeout"), OptionalString(s, "form"),
+                string.IsNullOrWhiteSpace(OptionalString(s, "where")) ? null : OptionalString(s, "where")),
             "if" => new IfStep(id, Str("condition"), Steps("then"), Steps("else")),
             "switch" => new SwitchStep(id, Str("value"), Cases(Get(s, "cases")), Steps("default")),
             "set" => new SetStep(id, Str("name"), Str("value")),
@@ -248,12 +250,31 @@ public sealed partial class WorkflowLoader
     {
         var node = Get(s, "timeout");
         if (node is null) return null;
-        if (node is not YamlMappingNode map) { Error(node, "timeout must be like { days: 7 } or { days: 10, workingDays: true }."); return null; }
+        if (node is not YamlMappingNode map) { Error(node, "timeout must be like { days: 7 } or { days: 10, dayKind: working }."); return null; }
         CheckKeys(map, TimeoutKeys, "timeout");
         var days = Int(map, "days");
+        var kind = DayKindOf(map);
         if (days is null) { Error(map, "timeout needs days, like { days: 7 }."); return null; }
         if (days < 1) { Error(Get(map, "days"), "timeout days must be at least 1."); return null; }
-        return new WaitTimeout(days.Value, Bool(map, "workingDays"));
+        return new WaitTimeout(days.Value, kind);
+    }
+
+    /// <summary>
+    /// dayKind: calendar | working | school (calendar when not given). workingDays: true is the older
+    /// way to say dayKind: working, still read so the rules written with it keep their meaning.
+    /// </summary>
+    private DayKind DayKindOf(YamlMappingNode map)
+    {
+        var working = Bool(map, "workingDays");
+        if (Get(map, "dayKind") is not { } node) return working ? DayKind.Working : DayKind.Calendar;
+        if (node is YamlScalarNode { Value: { } name } && DayKinds.ByName.TryGetValue(name, out var kind))
+        {
+            if (Get(map, "workingDays") is { } legacy && working != (kind == DayKind.Working))
+                Error(legacy, $"workingDays says {(working ? "true" : "false")} but dayKind says {name}: keep dayKind alone.");
+            return kind;
+        }
+        Error(node, $"dayKind must be {string.Join(", ", DayKinds.ByName.Keys)}: how the days are counted.");
+        return DayKind.Calendar;
     }
 
     private List<string> Recipients(YamlMappingNode map, string key)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using SupervisionHub.Workflows.Calendar;
 
 namespace SupervisionHub.Workflows.Engine;
 
@@ -14,9 +15,12 @@ namespace SupervisionHub.Workflows.Engine;
 /// State is a stack of frames (a step list by path, and the index of the next step in it), the
 /// variables, and the wait the run is paused at. Paths are "" (the top-level steps) or
 /// "stepId/then", "stepId/cases/value", "stepId/onTimeout"...; step ids are unique in a definition.
-/// A for-each runs all its members in one go and never pauses (the validator refuses a wait inside
-/// one), so no for-each position is ever stored. Effects of a for-each that fails part-way are
-/// dropped, so retrying it does not send the first members' emails twice.
+/// A for-each without a wait runs all its members in one go and never pauses, so no for-each
+/// position is ever stored; effects of one that fails part-way are dropped, so retrying it does not
+/// send the first members' emails twice. A for-each whose steps wait gives each member a run of
+/// their own (<see cref="RunResult.Branches"/>): its state starts at the for-each's steps with the
+/// member as Item and ends where they end, and its waits are bound to that member, so one member's
+/// answer ends only their own wait.
 /// </remarks>
 public sealed class WorkflowRunner(JsSandbox? sandbox = null)
 {
@@ -32,6 +36,10 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         public List<Frame> Frames { get; set; } = [];
         public JsonObject Vars { get; set; } = [];
         public string? WaitingAt { get; set; }
+        /// <summary>The member a for-each member's own run is for (null for a run of the whole rule).</summary>
+        public CohortMember? Item { get; set; }
+        /// <summary>The last day of the wait's timeout, in the tenant's zone, for its where (wait.until).</summary>
+        public string? WaitUntil { get; set; }
     }
 
     public RunResult Start(WorkflowDefinition definition, WorkflowContext ctx, DateTimeOffset now)
@@ -61,6 +69,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         if (state.WaitingAt is not { } waitId || run.Step(waitId) is not WaitStep wait)
             return run.Faulted(state.WaitingAt ?? "state", "This run is not waiting, or the step it waited at is not in the definition.");
         state.WaitingAt = null;
+        state.WaitUntil = null;
         switch (how)
         {
             case EventArrived arrived:
@@ -82,6 +91,30 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         catch (JsonException) { return null; }
     }
 
+    /// <summary>Whether an event, already found by its type and session, relationship or person, ends the wait.</summary>
+    /// <param name="Problem">Why the wait's where could not be worked out (the event then does not end it); for the journal.</param>
+    public sealed record WaitDecision(bool Accepted, string? Problem = null);
+
+    /// <summary>
+    /// Whether <paramref name="arrived"/> ends the wait a stored run is paused at: the right event and
+    /// form (<see cref="WaitStep.Accepts"/>), and the wait's where true over the arriving event, the
+    /// run's variables and member, and wait.until. The service and the simulator both ask this.
+    /// </summary>
+    public WaitDecision Accepts(WorkflowDefinition definition, string stateJson, EventInfo arrived, WorkflowContext ctx)
+    {
+        State? state;
+        try { state = JsonSerializer.Deserialize<State>(stateJson, Json); }
+        catch (JsonException) { return new(false); }
+        if (state?.WaitingAt is not { } id || definition.AllSteps().OfType<WaitStep>().FirstOrDefault(w => w.Id == id) is not { } wait) return new(false);
+        if (!wait.Accepts(arrived)) return new(false);
+        if (wait.Where is null) return new(true);
+        var run = new Run(this, definition, ctx with { Event = arrived }, arrived.OccurredAt, state);
+        var scope = run.Scope(state.Item);
+        scope["wait"] = new JsonObject { ["until"] = state.WaitUntil };
+        var outcome = _sandbox.EvaluateBool(wait.Where, scope);
+        return outcome.Failure is { } f ? new(false, $"{wait.Id}: where could not be worked out for {arrived.Type}: {f.Message}") : new(outcome.Value!.GetValue<bool>());
+    }
+
     private static string Describe(EventInfo e) =>
         string.Join(", ", new[] { e.Type, e.Detail is null ? null : "detail " + e.Detail, "at " + e.OccurredAt.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture),
             e.SessionId is null ? null : "session " + e.SessionId, e.RelationshipId is null ? null : "relationship " + e.RelationshipId, e.StaffId is null ? null : "person " + e.StaffId }.Where(s => s is not null));
@@ -96,6 +129,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
     {
         private readonly List<WorkflowEffect> _effects = [];
         private readonly List<JournalLine> _journal = [];
+        private readonly List<MemberRun> _branches = [];
         private readonly Dictionary<string, WorkflowStep> _steps = definition.AllSteps().GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.First());
 
         public WorkflowStep? Step(string id) => _steps.GetValueOrDefault(id);
@@ -106,7 +140,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         {
             Status = status,
             StateJson = status is RunStatus.Waiting or RunStatus.Faulted ? JsonSerializer.Serialize(state, Json) : "",
-            Effects = _effects, Journal = _journal, Waiting = bookmark, Fault = incident,
+            Effects = _effects, Journal = _journal, Waiting = bookmark, Fault = incident, Branches = _branches,
         };
 
         public RunResult Faulted(string stepId, string message)
@@ -133,7 +167,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 if (List(top.Path) is not { } list) return Faulted("state", $"The stored position '{top.Path}' is not in this version of the definition.");
                 if (top.Index >= list.Count) { frames.RemoveAt(frames.Count - 1); continue; }
                 var step = list[top.Index];
-                var outcome = Execute(step, item: null);
+                var outcome = Execute(step, state.Item);
                 if (outcome is Fail fail) return Faulted(step.Id, fail.Message);
                 frames[^1] = top with { Index = top.Index + 1 };
                 switch (outcome)
@@ -176,6 +210,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 {
                     ["type"] = e.Type, ["detail"] = e.Detail, ["occurredAt"] = e.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
                     ["sessionId"] = e.SessionId, ["relationshipId"] = e.RelationshipId, ["staffId"] = e.StaffId, ["form"] = e.Form,
+                    ["recordId"] = e.RecordId, ["sessionDate"] = e.SessionDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 },
                 ["relationship"] = ctx.Relationship is { } r ? new JsonObject
                 {
@@ -274,9 +309,9 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 {
                     var (to, missing) = Resolve(s.For, item);
                     if (to.Count == 0) return new Fail($"Nobody to give the task to: no one is recorded as {missing}.");
-                    DateOnly? due = s.DueInDays is not { } d ? null : s.WorkingDays ? ctx.WorkingDays.Add(ctx.Today, d) : ctx.Today.AddDays(d);
+                    DateOnly? due = s.DueInDays is not { } d ? null : ctx.Days.Add(s.DayKind, ctx.Today, d);
                     foreach (var r in to) _effects.Add(new TaskEffect(s.Id, r, s.Title, due, false, null, null));
-                    Log(s.Id, $"create-task {s.Title}", $"for {Names(to)}" + (due is { } dd ? $", due {dd:yyyy-MM-dd}" : ""));
+                    Log(s.Id, $"create-task {s.Title}", $"for {Names(to)}" + (due is { } dd ? $", due {dd:yyyy-MM-dd} ({DayKinds.Describe(s.DueInDays!.Value, s.DayKind)}{FallBack(s.DayKind, ctx.Today, s.DueInDays.Value)})" : ""));
                     return new Next();
                 }
                 case EscalateStep s:
@@ -294,8 +329,19 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 {
                     var match = s.Match switch { WaitMatch.Session => "session", WaitMatch.Person => "person", _ => "relationship" };
                     var id = s.Match switch { WaitMatch.Session => ctx.Event.SessionId, WaitMatch.Person => ctx.Event.StaffId, _ => ctx.Event.RelationshipId };
+                    var subject = $"the same {match} ({id ?? "none"})";
+                    if (item is not null)
+                    {
+                        // A member's own run waits for that member's event alone: their record for
+                        // this session, not the first member's.
+                        subject += $" and {item.Name}";
+                        (match, id) = s.Match == WaitMatch.Person ? ("person", item.Id) : (match + "+person", id is null ? null : Bookmark.Pair(id, item.Id));
+                    }
                     var due = s.Timeout is { } t ? DueAt(t) : (DateTimeOffset?)null;
-                    Log(s.Id, $"wait for {s.For}", $"for the same {match} ({id ?? "none"})" + (due is { } dd ? $" until {dd:yyyy-MM-dd HH:mm zzz}" : ", no timeout"));
+                    state.WaitUntil = due is { } until ? Day(until).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+                    Log(s.Id, $"wait for {s.For}", $"for {subject}"
+                        + (due is { } dd ? $" until {TimeZoneInfo.ConvertTime(dd, ctx.Zone):yyyy-MM-dd HH:mm zzz} ({DayKinds.Describe(s.Timeout!.Days, s.Timeout.Kind)}{FallBack(s.Timeout.Kind, Day(now), s.Timeout.Days)})" : ", no timeout")
+                        + (s.Where is { } w ? $"; only an event where {w}" : ""));
                     return new Pause(new Bookmark(s.Id, s.For, match, id, due));
                 }
                 case IfStep s:
@@ -340,7 +386,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 }
                 case ForEachStep s:
                 {
-                    var members = ctx.Cohorts(s.Cohort);
+                    var members = s.Cohort == "members" ? Members() : ctx.Cohorts(s.Cohort);
                     var chosen = new List<CohortMember>();
                     foreach (var m in members)
                     {
@@ -349,7 +395,19 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                         if (outcome.Failure is { } f) return new Fail($"where, for {m.Name}: {f.Message}");
                         if (outcome.Value!.GetValue<bool>()) chosen.Add(m);
                     }
-                    Log(s.Id, $"for-each {s.Cohort}" + (s.Where is null ? "" : $" where {s.Where}"), $"{chosen.Count} of {members.Count}: {string.Join(", ", chosen.Select(m => m.Name))}");
+                    Log(s.Id, $"for-each {s.Cohort}" + (s.Where is null ? "" : $" where {s.Where}"), $"{chosen.Count} of {members.Count}: {string.Join(", ", chosen.Select(m => m.Name))}"
+                        + (s.EachMemberOnTheirOwn && chosen.Count > 0 ? "; each in a run of their own" : ""));
+                    if (s.EachMemberOnTheirOwn)
+                    {
+                        // Each member's request, wait and reminder stand alone: a run per member,
+                        // starting at these steps, which the host keeps as an instance of its own.
+                        foreach (var m in chosen)
+                        {
+                            var own = new State { Definition = state.Definition, Frames = [new($"{s.Id}/steps", 0)], Vars = (JsonObject)state.Vars.DeepClone(), Item = m };
+                            _branches.Add(new MemberRun(m, new Run(runner, definition, ctx, now, own).Continue()));
+                        }
+                        return new Next();
+                    }
                     var effectsBefore = _effects.Count;
                     foreach (var m in chosen)
                     {
@@ -366,16 +424,27 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
             }
         }
 
-        /// <summary>The timeout's end: N calendar or working days on, at the same local time in the tenant's zone.</summary>
+        /// <summary>The supervisees the event is about, as a cohort: each member of a group, the one supervisee of a one to one.</summary>
+        private List<CohortMember> Members() =>
+            [.. ctx.People.Supervisees.Where(p => p.StaffId is not null).Select(p => new CohortMember(p.StaffId!, p.Name, p.Email, ["supervisee"], p.Site))];
+
+        private DateOnly Day(DateTimeOffset at) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, ctx.Zone).DateTime);
+
+        /// <summary>For the journal: school days counted as working days where a year has no term dates.</summary>
+        private string FallBack(DayKind kind, DateOnly from, int days) =>
+            kind == DayKind.School && ctx.Days.SchoolDaysFallBack(from, days) ? "; no term dates for part of it, so working days were counted there" : "";
+
+        /// <summary>The timeout's end: N calendar, working or school days on, at the same local time in the tenant's zone.</summary>
         private DateTimeOffset DueAt(WaitTimeout t)
         {
             var local = TimeZoneInfo.ConvertTime(now, ctx.Zone);
             var day = DateOnly.FromDateTime(local.DateTime);
-            var dueDay = t.WorkingDays ? ctx.WorkingDays.Add(day, t.Days) : day.AddDays(t.Days);
+            var dueDay = ctx.Days.Add(t.Kind, day, t.Days);
             var dueLocal = dueDay.ToDateTime(TimeOnly.FromDateTime(local.DateTime));
             // A time the clocks skip in spring does not exist; take the same time an hour later.
             if (ctx.Zone.IsInvalidTime(dueLocal)) dueLocal = dueLocal.AddHours(1);
-            return new DateTimeOffset(dueLocal, ctx.Zone.GetUtcOffset(dueLocal));
+            // Local for the reckoning, UTC for keeping: what the host stores is UTC (DESIGN, Time).
+            return new DateTimeOffset(dueLocal, ctx.Zone.GetUtcOffset(dueLocal)).ToUniversalTime();
         }
     }
 }

@@ -63,7 +63,7 @@ public static class WorkflowSimulator
         ArgumentNullException.ThrowIfNull(settings);
         var zone = settings.Zone;
         var runner = new WorkflowRunner();
-        var workingDays = new WorkingDays(settings.ClosureDays);
+        var days = new DayCounter(new WorkingDays(settings.ClosureDays), settings.Calendar ?? SchoolCalendar.None);
         var supervisee = settings.People.Supervisees.Count > 0 ? settings.People.Supervisees[0] : null;
         DateTimeOffset Local(DateOnly day, TimeOnly time)
         {
@@ -84,10 +84,18 @@ public static class WorkflowSimulator
                 SessionOutcome.CancelledBySupervisor => ("session.cancelled", "by-supervisor"),
                 _ => ("session.cancelled", "apologies"),
             };
-            happenings.Add(new(at, new EventInfo(type, detail, at, id, RelationshipId, supervisee?.StaffId), null, false));
+            // A session of another of the person's supervisions counts in history.all only; it starts nothing here.
+            if (s.Supervision is not null) continue;
+            happenings.Add(new(at, new EventInfo(type, detail, at, id, RelationshipId, supervisee?.StaffId) { SessionDate = s.Date }, null, false));
+            if (s.BookedOn is { } booked)
+            {
+                var bookedAt = Local(booked, settings.SessionTime.AddHours(-1));
+                happenings.Add(new(bookedAt, new EventInfo("session.booked", null, bookedAt, id, RelationshipId) { SessionDate = s.Date }, null, false));
+            }
         }
         foreach (var e in script.Events)
-            happenings.Add(new(e.At, new EventInfo(e.Event, e.Detail, e.At, e.SessionId, RelationshipId, e.StaffId ?? supervisee?.StaffId) { Form = e.Form }, e.Answers, false));
+            happenings.Add(new(e.At, new EventInfo(e.Event, e.Detail, e.At, e.SessionId, RelationshipId, e.StaffId ?? supervisee?.StaffId)
+                { Form = e.Form, SessionDate = e.SessionDate, RecordId = e.RecordId ?? (e.Event.StartsWith("record.", StringComparison.Ordinal) ? $"record-{e.At:yyyyMMddHHmm}" : null) }, e.Answers, false));
 
         var first = script.Start ?? new[] { script.Until }.Concat(sessions.Select(s => s.Session.Date)).Concat(script.Events.Select(e => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.At, zone).DateTime))).Min();
         var start = Local(first, TimeOnly.MinValue);
@@ -119,7 +127,8 @@ public static class WorkflowSimulator
         WorkflowContext Context(EventInfo e, DateTimeOffset now, JsonObject? answers)
         {
             var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-            var past = sessions.Where(s => s.At <= now).Select(s => s.Session).Select(s => new PastSession(s.Date, s.Outcome, s.Minutes)).ToList();
+            var all = sessions.Where(s => s.At <= now).Select(s => s.Session).ToList();
+            var past = all.Where(s => s.Supervision is null).Select(s => new PastSession(s.Date, s.Outcome, s.Minutes)).ToList();
             var calendar = settings.Calendar ?? SchoolCalendar.None;
             ComplianceStatus? status = null;
             if (settings.Policy is { } policy)
@@ -129,15 +138,23 @@ public static class WorkflowSimulator
             }
             return new WorkflowContext
             {
-                Event = e, Relationship = settings.Relationship, History = SupervisionHistory.From(past, today, calendar, status), Answers = answers,
+                Event = e, Relationship = settings.Relationship, Answers = answers,
+                History = SupervisionHistory.From(past, today, calendar, status, [.. all.Select(s => new PastSession(s.Date, s.Outcome, s.Minutes))]),
                 People = settings.People, Cohorts = c => settings.Cohorts.GetValueOrDefault(c) ?? [], Today = today, Zone = zone,
-                WorkingDays = workingDays, TenantName = settings.TenantName,
+                Days = days, TenantName = settings.TenantName,
             };
         }
 
         void Record(Instance instance, RunResult result)
         {
             instance.Last = result;
+            // A for-each whose steps wait: each member's steps became a run of their own, as the host keeps them.
+            foreach (var branch in result.Branches)
+            {
+                var own = new Instance(instances.Count + 1, instance.Started, $"{instance.StartedBy}, for {branch.Member.Name}", instance.Trigger);
+                instances.Add(own);
+                Record(own, branch.Result);
+            }
             foreach (var effect in result.Effects)
             {
                 if (effect is EmailEffect email) emails.Add(email);
@@ -170,9 +187,12 @@ public static class WorkflowSimulator
             var ctx = Context(h.Event, h.At, h.Answers);
             if (!h.Scheduled)
             {
-                foreach (var waiting in instances.Where(i => i.Last is { Status: RunStatus.Waiting } && Matches(i.Last.Waiting!, h.Event)
-                                                             && WorkflowRunner.WaitingStep(def, i.Last.StateJson)?.Accepts(h.Event) != false).ToList())
-                    Record(waiting, runner.Resume(def, waiting.Last!.StateJson, new EventArrived(h.Event), ctx, h.At));
+                foreach (var waiting in instances.Where(i => i.Last is { Status: RunStatus.Waiting } && Matches(i.Last.Waiting!, h.Event)).ToList())
+                {
+                    var decision = runner.Accepts(def, waiting.Last!.StateJson, h.Event, ctx);
+                    if (decision.Problem is { } problem) journal.Add(new JournalLine(h.At, waiting.Last.Waiting!.StepId, "wait", problem));
+                    if (decision.Accepted) Record(waiting, runner.Resume(def, waiting.Last.StateJson, new EventArrived(h.Event), ctx, h.At));
+                }
             }
             if (h.Scheduled || def.Trigger.Event == h.Event.Type)
             {
@@ -190,8 +210,20 @@ public static class WorkflowSimulator
         };
     }
 
-    private static bool Matches(Bookmark b, EventInfo e) =>
-        b.EventType == e.Type && b.CorrelationId == (b.Match switch { "session" => e.SessionId, "person" => e.StaffId, _ => e.RelationshipId });
+    /// <summary>The bookmark's event and subject: a member's own run waits for the same session or relationship and that member (WaitMatch with "+person").</summary>
+    public static bool Matches(Bookmark b, EventInfo e) =>
+        b.EventType == e.Type && b.CorrelationId == Correlation(b.Match, e);
+
+    /// <summary>What an event is correlated on for a wait's match: the one place the host's query and the simulator agree on.</summary>
+    public static string? Correlation(string match, EventInfo e) => match switch
+    {
+        "session" => e.SessionId,
+        "person" => e.StaffId,
+        "relationship" => e.RelationshipId,
+        "session+person" => e.SessionId is null || e.StaffId is null ? null : Bookmark.Pair(e.SessionId, e.StaffId),
+        "relationship+person" => e.RelationshipId is null || e.StaffId is null ? null : Bookmark.Pair(e.RelationshipId, e.StaffId),
+        _ => null,
+    };
 
     internal static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -8,19 +8,25 @@ public sealed record WorkflowEnvironment
     public IReadOnlySet<string> TenantRoleIds { get; init; } = new HashSet<string>();
     public IReadOnlySet<string> FormIds { get; init; } = new HashSet<string>();
 
-    /// <summary>The domain events of docs/supervision.md (Events).</summary>
-    public static readonly IReadOnlySet<string> DomainEvents = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "session.booked", "session.attended", "session.missed", "session.cancelled", "record.submitted", "record.signed",
-        "contract.signed", "staff.started", "staff.line-manager-changed", "action.overdue", "supervision.overdue", "contract.review-due", "training.expiring",
-    };
+    /// <summary>For each tenant role held per site, the sites that have a holder (tenant.yaml roles[].sites).</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> RoleSites { get; init; } = new Dictionary<string, IReadOnlySet<string>>();
+
+    /// <summary>The tenant's sites (tenant.yaml sites).</summary>
+    public IReadOnlyList<string> Sites { get; init; } = [];
+
+    /// <summary>The tenant's term dates and year start, and today, for the warnings about school days (null: not known, no warnings).</summary>
+    public Supervision.SchoolCalendar? Calendar { get; init; }
+    public DateOnly? Today { get; init; }
+
+    /// <summary>The domain events of docs/supervision.md (Events): <see cref="EventNames"/>.</summary>
+    public static IReadOnlySet<string> DomainEvents => EventNames.Set;
 }
 
 /// <summary>
 /// Checks a loaded definition against what the tenant has, located through the positions the loader
 /// recorded. "Unreachable" here means a branch or loop that can never run a step: an if with neither
 /// then nor else, a switch with no cases and no default, a for-each with no steps. A wait inside a
-/// for-each is refused too: a for-each runs all its members at once and cannot pause.
+/// for-each makes each member's steps a run of their own (<see cref="ForEachStep.EachMemberOnTheirOwn"/>).
 /// </summary>
 public static class WorkflowValidator
 {
@@ -42,8 +48,14 @@ public static class WorkflowValidator
             {
                 if (word.StartsWith("role:", StringComparison.Ordinal))
                 {
-                    if (!env.TenantRoleIds.Contains(word[5..]))
-                        Error(key, $"'{word}': this tenant has no role '{word[5..]}'. Its roles are: {string.Join(", ", env.TenantRoleIds.Order(StringComparer.Ordinal))}.");
+                    var (role, anchor) = StepCatalogue.RoleAndSite(word);
+                    if (!env.TenantRoleIds.Contains(role))
+                        Error(key, $"'{word}': this tenant has no role '{role}'. Its roles are: {string.Join(", ", env.TenantRoleIds.Order(StringComparer.Ordinal))}.");
+                    else if (anchor is not null && !StepCatalogue.SiteAnchors.ContainsKey(anchor))
+                        Error(key, $"'{word}': '{anchor}' is not a site to take the role at. Use role:{role}@{string.Join($", role:{role}@", StepCatalogue.SiteAnchors.Keys)}.");
+                    else if (anchor == "item-site" && !inForEach) Error(key, $"'{word}': item-site is the site of someone inside a for-each.");
+                    else if (anchor is not null && !env.RoleSites.ContainsKey(role))
+                        Error(key, $"'{word}': the role '{role}' is not held per site; give it holders at each site (roles: sites: in the settings), or name role:{role}.");
                 }
                 else if (word.StartsWith("staff-role:", StringComparison.Ordinal))
                 {
@@ -62,7 +74,7 @@ public static class WorkflowValidator
                     var suggestion = StepCatalogue.RecipientKeywords.MinBy(k => WorkflowLoader.Distance(k, word));
                     Error(key, suggestion is not null && WorkflowLoader.Distance(suggestion, word) <= 3
                         ? $"'{word}' is not a recipient. Did you mean '{suggestion}'?"
-                        : $"'{word}' is not a recipient. Use {string.Join(", ", StepCatalogue.RecipientKeywords)}, role:<role>, staff-role:<role> or address:<email>.");
+                        : $"'{word}' is not a recipient. Use {string.Join(", ", StepCatalogue.RecipientKeywords)}, role:<role>, role:<role>@supervisee-site, staff-role:<role> or address:<email>.");
                 }
             }
         }
@@ -105,7 +117,7 @@ public static class WorkflowValidator
                             if (!s.For.StartsWith("record.", StringComparison.Ordinal)) Error($"{id}.form", $"Only a record event has a form: '{s.For}' has none, so this wait would never end.");
                             else if (!env.FormIds.Contains(waitForm)) Error($"{id}.form", $"There is no form '{waitForm}' in this tenant.");
                         }
-                        if (inForEach) Error(id, "A wait cannot be inside a for-each: a for-each runs every member at once and cannot pause.");
+                        Script($"{id}.where", s.Where);
                         break;
                     case IfStep s:
                         Script($"{id}.condition", s.Condition);
@@ -137,5 +149,49 @@ public static class WorkflowValidator
         }
         Walk(definition.Steps, false);
         return errors;
+    }
+
+    /// <summary>
+    /// What the rule editor says without refusing the rule: school days counted in a year with no
+    /// term dates (counted as working days there), and a site-held role with nobody at some site
+    /// (a step naming it for someone there would have nobody to write to).
+    /// </summary>
+    public static IReadOnlyList<WorkflowError> Warnings(WorkflowDefinition definition, WorkflowEnvironment env, string file)
+    {
+        var warnings = new List<WorkflowError>();
+        void Warn(string key, string message)
+        {
+            var p = definition.PositionOf(key);
+            warnings.Add(new WorkflowError(file, p.Line, p.Column, message));
+        }
+        var steps = definition.AllSteps().ToList();
+        if (env.Calendar is { } calendar && env.Today is { } today)
+        {
+            var school = steps.FirstOrDefault(s => s is WaitStep { Timeout.Kind: Calendar.DayKind.School } or CreateTaskStep { DayKind: Calendar.DayKind.School });
+            if (school is not null)
+            {
+                var years = new[] { calendar.AcademicYear(today), calendar.AcademicYear(calendar.AcademicYear(today).End.AddDays(1)) };
+                var missing = years.Where(y => !calendar.HasTermsInYear(y.Start)).Select(y => y.Name).ToList();
+                if (missing.Count > 0)
+                    Warn(school is WaitStep ? $"{school.Id}.timeout" : $"{school.Id}.dueInDays",
+                        $"This rule counts school days, but the organisation has no term dates for {string.Join(" or ", missing)}: school days there are counted as working days until the term dates are added in the settings.");
+            }
+        }
+        foreach (var step in steps)
+        {
+            var words = step switch
+            {
+                SendEmailStep s => s.To.Concat(s.Cc), RequestFormStep s => s.To, RequestBookingStep s => s.To,
+                CreateTaskStep s => s.For, EscalateStep s => s.To, _ => [],
+            };
+            foreach (var word in words.Where(w => w.StartsWith("role:", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+            {
+                if (StepCatalogue.RoleAndSite(word) is not (var role, { }) || !env.RoleSites.TryGetValue(role, out var held)) continue;
+                var without = env.Sites.Where(site => !held.Contains(site, StringComparer.OrdinalIgnoreCase)).ToList();
+                if (without.Count > 0)
+                    Warn(step.Id, $"'{word}': nobody holds '{role}' at {string.Join(", ", without)}; for someone there this step would have nobody to write to.");
+            }
+        }
+        return warnings;
     }
 }

@@ -3,6 +3,28 @@ namespace SupervisionHub.Workflows.Supervision;
 /// <summary>One school term as the tenant lists it (tenant.yaml termDates), with its optional half-term break.</summary>
 public sealed record SchoolTerm(string Year, string Name, DateOnly Start, DateOnly End, DateOnly? BreakStart = null, DateOnly? BreakEnd = null);
 
+/// <summary>The month and day a tenant's academic year starts (1 September unless tenant.yaml says otherwise).</summary>
+public readonly record struct YearStart(int Month, int Day)
+{
+    public static YearStart Default { get; } = new(9, 1);
+
+    /// <summary>The start in a given year; 29 February is the 28th in other years.</summary>
+    public DateOnly In(int year) => new(year, Month, Math.Min(Day, DateTime.DaysInMonth(year, Month)));
+
+    /// <summary>Reads "09-01" (month-day). False when it is not a day of the year.</summary>
+    public static bool TryParse(string? text, out YearStart start)
+    {
+        start = Default;
+        if (text is not { Length: 5 } || text[2] != '-' || !int.TryParse(text.AsSpan(0, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var m)
+            || !int.TryParse(text.AsSpan(3, 2), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            || m is < 1 or > 12 || d < 1 || d > DateTime.DaysInMonth(2024, m)) return false;
+        start = new YearStart(m, d);
+        return true;
+    }
+
+    public override string ToString() => $"{Month:00}-{Day:00}";
+}
+
 /// <summary>A span of days a period requirement is counted over; its End is the deadline.</summary>
 public sealed record Period(string Name, DateOnly Start, DateOnly End)
 {
@@ -24,12 +46,18 @@ public sealed class SchoolCalendar
     private readonly Period[] _terms;
     private readonly Period[] _years;
     private readonly Period[] _quarters;
+    private readonly SchoolTerm[] _listed;
 
-    public SchoolCalendar(IEnumerable<SchoolTerm> terms)
+    /// <summary>The day the tenant's academic year starts (tenant.yaml academicYearStart; 1 September unless set).</summary>
+    public YearStart YearStart { get; }
+
+    public SchoolCalendar(IEnumerable<SchoolTerm> terms, YearStart? yearStart = null)
     {
         ArgumentNullException.ThrowIfNull(terms);
+        YearStart = yearStart ?? YearStart.Default;
         var sorted = terms.OrderBy(t => t.Start).ToArray();
         Check(sorted);
+        _listed = sorted;
 
         var halves = new List<(string, DateOnly, DateOnly)>();
         foreach (var t in sorted)
@@ -49,6 +77,43 @@ public sealed class SchoolCalendar
 
     /// <summary>No term dates (ICBs, partnerships): only quarters are known.</summary>
     public static SchoolCalendar None { get; } = new([]);
+
+    /// <summary>The terms as the tenant lists them, in order (school days are counted in these).</summary>
+    public IReadOnlyList<SchoolTerm> Terms => _listed;
+
+    /// <summary>
+    /// The academic year containing <paramref name="day"/>, from the tenant's year start to the day
+    /// before the next, whether or not term dates are listed for it. "This academic year" in rules
+    /// means this (docs/workflows.md); a summer holiday after the last listed term is still the
+    /// year it follows, never "the last 12 months".
+    /// </summary>
+    public Period AcademicYear(DateOnly day)
+    {
+        var start = YearStart.In(day.Year);
+        if (day < start) start = YearStart.In(day.Year - 1);
+        var end = YearStart.In(start.Year + 1).AddDays(-1);
+        var name = start.Year == end.Year ? $"{start.Year}" : $"{start.Year}-{end.Year % 100:00}";
+        return new Period(name, start, end);
+    }
+
+    /// <summary>Whether any term is listed in the academic year containing <paramref name="day"/>: without one, school days there are counted as working days.</summary>
+    public bool HasTermsInYear(DateOnly day)
+    {
+        var year = AcademicYear(day);
+        return _listed.Any(t => t.End >= year.Start && t.Start <= year.End);
+    }
+
+    /// <summary>Whether <paramref name="day"/> is in a listed term and not in its half-term break (weekends and holidays aside).</summary>
+    public bool InTerm(DateOnly day)
+    {
+        foreach (var t in _listed)
+        {
+            if (day < t.Start) return false;
+            if (day > t.End) continue;
+            return !(t.BreakStart is { } bs && t.BreakEnd is { } be && bs <= day && day <= be);
+        }
+        return false;
+    }
 
     /// <summary>The period of the given kind that contains <paramref name="day"/>, or null when the calendar does not cover it.</summary>
     public Period? PeriodContaining(PeriodKind kind, DateOnly day) =>

@@ -66,7 +66,7 @@ public sealed class SsoFixture : IAsyncLifetime
             var provisioning = scope.ServiceProvider.GetRequiredService<TenantProvisioning>();
             foreach (var (slug, name, admin) in new[] { (A, "Single Sign-On School A", "admin@a.example"), (B, "Single Sign-On School B", "admin@b.example") })
             {
-                var errors = await provisioning.CreateAsync(new NewTenant(name, slug, TenantKind.Partnership, "Ada Admin", admin), "http://localhost", CancellationToken.None);
+                var errors = await provisioning.CreateAsync(new NewTenant(name, slug, TenantKind.Partnership, "Ada Admin", admin), CancellationToken.None);
                 Assert.Empty(errors);
             }
         }

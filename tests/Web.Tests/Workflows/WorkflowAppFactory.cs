@@ -68,6 +68,13 @@ public sealed class SharedFolders : IDisposable
 
     public void AddWorkflow(string tenant, string id, string yaml) => File.WriteAllText(Path.Combine(Tenants, tenant, "workflows", id + ".yaml"), yaml);
 
+    /// <summary>Adds a tenant folder kept outside tenants/ (tests/tenants/new-trust), as an operator would drop it in.</summary>
+    public SharedFolders WithTenant(string sourceFolder)
+    {
+        NewTrust.CopyInto(sourceFolder, Tenants);
+        return this;
+    }
+
     /// <summary>The database every app instance given this folder shares (a SQLite file, or a PostgreSQL database named after it).</summary>
     public static string DatabaseFile(string dataDir) => Path.Combine(dataDir, "shared.db");
 

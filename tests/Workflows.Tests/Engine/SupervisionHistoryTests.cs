@@ -34,7 +34,7 @@ public sealed class SupervisionHistoryTests
     }
 
     [Fact]
-    public void This_year_is_the_academic_year_from_term_dates_or_the_last_twelve_months_without()
+    public void This_year_is_the_academic_year_from_the_year_start_with_or_without_term_dates()
     {
         var sessions = new[]
         {
@@ -45,7 +45,7 @@ public sealed class SupervisionHistoryTests
             new PastSession(new(2026, 4, 1), Attended, 60),   // after today: a booking, not history
         };
         var none = SupervisionHistory.From(sessions, Today, SchoolCalendar.None, null);
-        Assert.Equal(2, none.SessionsThisYear);
+        Assert.Equal(1, none.SessionsThisYear); // 1 September 2025 onwards, with no term dates at all
         Assert.Equal(1, none.MissesThisYear);
 
         var calendar = new SchoolCalendar([
@@ -59,6 +59,36 @@ public sealed class SupervisionHistoryTests
         Assert.Equal(147, withTerms.DaysSinceLastSession);
         Assert.Equal("due-soon", withTerms.Status);
         Assert.Equal(new DateOnly(2026, 3, 27), withTerms.NextDue);
+    }
+
+    [Fact]
+    public void In_the_summer_holiday_after_the_last_listed_term_this_year_is_still_the_year_it_follows_and_last_years_miss_never_counts()
+    {
+        var calendar = new SchoolCalendar([new SchoolTerm("2025-26", "Summer", new(2026, 4, 13), new(2026, 7, 22))]);
+        PastSession[] sessions = [new(new(2025, 11, 3), DidNotAttend, 60), new(new(2026, 6, 1), DidNotAttend, 60)];
+        // 10 August 2026: past the last term listed, within 12 months of both misses. The year is 2025-26: both count.
+        Assert.Equal(2, SupervisionHistory.From(sessions, new(2026, 8, 10), calendar, null).MissesThisYear);
+        // 5 September 2026: a new year with no term dates yet. Neither counts (12 months back, both would).
+        Assert.Equal(0, SupervisionHistory.From(sessions, new(2026, 9, 5), calendar, null).MissesThisYear);
+        // A tenant whose year starts on 1 August: on 10 August the year has just begun.
+        var august = new SchoolCalendar(calendar.Terms, new YearStart(8, 1));
+        Assert.Equal(0, SupervisionHistory.From(sessions, new(2026, 8, 10), august, null).MissesThisYear);
+        Assert.Equal(new Period("2026-27", new(2026, 8, 1), new(2027, 7, 31)), august.AcademicYear(new(2026, 8, 10)));
+    }
+
+    [Fact]
+    public void History_all_counts_every_supervision_of_the_person_and_history_this_supervision_alone()
+    {
+        PastSession[] mine = [new(new(2025, 10, 6), DidNotAttend, 60), new(new(2026, 1, 12), DidNotAttend, 60)];
+        PastSession[] everything = [.. mine, new(new(2025, 11, 20), DidNotAttend, 60), new(new(2026, 2, 2), Attended, 60)];
+        var h = SupervisionHistory.From(mine, Today, SchoolCalendar.None, null, everything);
+        Assert.Equal(2, h.MissesThisYear);
+        Assert.Equal(2, h.ConsecutiveMisses);
+        Assert.Equal(3, h.All!.MissesThisYear);
+        Assert.Equal(0, h.All.ConsecutiveMisses); // the group session on 2 February was attended
+        Assert.Equal(3, h.ToJson(forScript: false)["all"]!["missesThisYear"]!.GetValue<int>());
+        // Without the other supervisions, all is this one.
+        Assert.Equal(2, SupervisionHistory.From(mine, Today, SchoolCalendar.None, null).All!.MissesThisYear);
     }
 
     [Fact]

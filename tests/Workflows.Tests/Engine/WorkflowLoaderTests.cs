@@ -41,7 +41,7 @@ public sealed class WorkflowLoaderTests
         Assert.Equal(["tell-manager", "check", "escalate-it", "wait-for-session", "chase", "noted"], d.AllSteps().Select(s => s.Id));
         Assert.Equal(new SourcePosition(8, 5), d.PositionOf("tell-manager"));
         var wait = Assert.IsType<WaitStep>(d.Steps[2]);
-        Assert.Equal(new WaitTimeout(10, true), wait.Timeout);
+        Assert.Equal(new WaitTimeout(10, SupervisionHub.Workflows.Calendar.DayKind.Working), wait.Timeout);
     }
 
     public static TheoryData<string, string, string, int> Broken => new()

@@ -33,7 +33,7 @@ public sealed class WorkflowRunnerTests
         People = People,
         Today = DateOnly.FromDateTime(at.Date),
         Zone = London,
-        WorkingDays = new WorkingDays(closures ?? []),
+        Days = new DayCounter(new WorkingDays(closures ?? []), SchoolCalendar.None),
         TenantName = "River Tees",
     };
 
@@ -134,6 +134,7 @@ public sealed class WorkflowRunnerTests
         var friday = new DateTimeOffset(2026, 3, 27, 10, 0, 0, TimeSpan.Zero); // GMT; the clocks go forward on 29 March
         var started = Runner.Start(WaitFor(7, false), Context(friday), friday);
         Assert.Equal(new DateTimeOffset(2026, 4, 3, 10, 0, 0, TimeSpan.FromHours(1)), started.Waiting!.DueAt);
+        Assert.Equal(TimeSpan.Zero, started.Waiting.DueAt!.Value.Offset); // reckoned in London, kept in UTC
 
         var due = started.Waiting.DueAt!.Value;
         var timedOut = Runner.Resume(WaitFor(7, false), started.StateJson, new TimedOut(), Context(due), due);

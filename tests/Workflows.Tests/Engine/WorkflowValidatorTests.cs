@@ -54,7 +54,7 @@ public sealed class WorkflowValidatorTests
     }
 
     [Fact]
-    public void A_wait_inside_for_each_and_unknown_forms_and_cohorts_are_refused()
+    public void Unknown_forms_and_cohorts_are_refused_and_a_wait_inside_for_each_is_each_members_own()
     {
         const string yaml = """
             id: evaluations
@@ -76,7 +76,8 @@ public sealed class WorkflowValidatorTests
         var errors = WorkflowValidator.Validate(loaded.Definition!, Env, "w.yaml");
         Assert.Contains(errors, e => e.Line == 7 && e.Message.Contains("not a cohort", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Line == 11 && e.Message.Contains("no form 'feedback'", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Line == 12 && e.Message.Contains("cannot be inside a for-each", StringComparison.Ordinal));
+        Assert.Equal(2, errors.Count);
+        Assert.True(((ForEachStep)loaded.Definition!.Steps[0]).EachMemberOnTheirOwn);
         Assert.DoesNotContain(errors, e => e.Message.Contains("'item'", StringComparison.Ordinal));
     }
 }

@@ -1,16 +1,18 @@
 // Shows and hides questions whose "show when" condition depends on another answer, as the
-// person answers. The server applies the same rule (SubmissionValidator.IsVisible); without
-// JavaScript every question is shown and hidden answers are simply not kept.
+// person answers: whole questions, and columns of a table row whose condition reads another
+// column of the same row (each row on its own). The server writes into data-show-name the exact
+// input the condition reads, and applies the same rule (SubmissionValidator.IsVisible and
+// IsVisibleInRow); without JavaScript every question is shown and hidden answers are not kept.
 const form = document.querySelector('#record-form')
 if (form) {
-  const conditional = [...form.querySelectorAll('[data-show-field]')].filter(el => el.dataset.showField)
-  const valuesOf = (id) => {
-    const inputs = [...form.querySelectorAll(`[name="a.${CSS.escape(id)}"]`)]
+  const conditional = [...form.querySelectorAll('[data-show-name]')].filter(el => el.dataset.showName)
+  const valuesOf = (name) => {
+    const inputs = [...form.querySelectorAll(`[name="${CSS.escape(name)}"]`)]
     return inputs.filter(i => (i.type === 'radio' || i.type === 'checkbox') ? i.checked : true).map(i => i.value).filter(v => v !== '')
   }
   const update = () => {
     for (const field of conditional) {
-      const values = valuesOf(field.dataset.showField)
+      const values = valuesOf(field.dataset.showName)
       let show
       // Razor writes absent settings as empty attributes, so test for content, not presence.
       if (field.dataset.showNotempty === 'true') show = values.length > 0
@@ -20,5 +22,6 @@ if (form) {
     }
   }
   form.addEventListener('change', update)
+  form.addEventListener('input', update)
   update()
 }

@@ -17,8 +17,11 @@ namespace SupervisionHub.Web.Pages.Admin.Settings;
 // Well above the logo limit, so a too-large logo gets the page's own message rather than a bare refusal.
 [RequestFormLimits(MultipartBodyLengthLimit = 10 * 1024 * 1024)]
 [RequestSizeLimit(10 * 1024 * 1024)]
-public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, ITenantContext tenant, UserManager<StaffMember> users, SingleSignOn.SsoSecrets secrets) : PageModel
+public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, ITenantContext tenant, UserManager<StaffMember> users, SingleSignOn.SsoSecrets secrets, TimeProvider clock) : PageModel
 {
+    /// <summary>This and next academic year, when the organisation lists term dates but none for them: rules count school days there as working days.</summary>
+    public IReadOnlyList<string> YearsWithoutTermDates { get; private set; } = [];
+
     public sealed class TermRow
     {
         public string? Year { get; set; }
@@ -40,6 +43,14 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
     public sealed class RoleRow
     {
         public string Id { get; set; } = "";
+        public string? Holders { get; set; }
+        /// <summary>Holders at each of the organisation's sites (a head of school, a site's DSL): rules name them as role:id@supervisee-site.</summary>
+        public List<SiteHoldersRow> Sites { get; set; } = [];
+    }
+
+    public sealed class SiteHoldersRow
+    {
+        public string Site { get; set; } = "";
         public string? Holders { get; set; }
     }
 
@@ -199,15 +210,26 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
 
     public async Task<IActionResult> OnPostRolesAsync(CancellationToken ct)
     {
-        var posted = Roles.ToDictionary(r => r.Id, r => (r.Holders ?? "")
-            .Split(['\n', '\r', ',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), StringComparer.Ordinal);
+        static List<string> Addresses(string? text) => (text ?? "")
+            .Split(['\n', '\r', ',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var posted = Roles.ToDictionary(r => r.Id, r => Addresses(r.Holders), StringComparer.Ordinal);
+        var postedSites = Roles.ToDictionary(r => r.Id, r => r.Sites.Where(x => x.Site.Length > 0).ToDictionary(x => x.Site, x => Addresses(x.Holders), StringComparer.Ordinal), StringComparer.Ordinal);
         return await SaveAsync("roles", yaml =>
         {
-            foreach (var role in TenantConfigLoader.Load(yaml, "tenant.yaml").Settings!.Roles)
+            var settings = TenantConfigLoader.Load(yaml, "tenant.yaml").Settings!;
+            foreach (var role in settings.Roles)
+            {
                 if (posted.TryGetValue(role.Id, out var holders) && !holders.SequenceEqual(role.Holders))
                     yaml = TenantYamlEdits.SetRoleHolders(yaml, role.Id, holders);
+                // Only the sites whose holders changed are written: a role nobody holds per site stays without sites:.
+                foreach (var (site, atSite) in postedSites.GetValueOrDefault(role.Id) ?? [])
+                    if (settings.Sites.Contains(site, StringComparer.Ordinal) && !atSite.SequenceEqual(role.Sites.GetValueOrDefault(site) ?? []))
+                        yaml = TenantYamlEdits.SetRoleSiteHolders(yaml, role.Id, site, atSite);
+            }
             return yaml;
-        }, m => Roles.FindIndex(r => m.StartsWith($"roles.{r.Id}:", StringComparison.Ordinal)) is var i and >= 0 ? $"Roles_{i}__Holders" : "roles", ct);
+        }, m => Roles.FindIndex(r => m.StartsWith($"roles.{r.Id}:", StringComparison.Ordinal)) is var i and >= 0
+            ? (Roles[i].Sites.FindIndex(x => m.Contains($" at {x.Site} ", StringComparison.Ordinal)) is var j and >= 0 ? $"Roles_{i}__Sites_{j}__Holders" : $"Roles_{i}__Holders")
+            : "roles", ct);
     }
 
     public async Task<IActionResult> OnPostSupervisionAsync(CancellationToken ct)
@@ -346,6 +368,12 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
     private async Task FillAsync(string? posted, CancellationToken ct)
     {
         Current = await editor.SettingsAsync(ct);
+        if (Current.TermDates.Count > 0)
+        {
+            var calendar = Current.Calendar();
+            var year = calendar.AcademicYear(tenant.Tenant.Today(clock));
+            YearsWithoutTermDates = [.. new[] { year, calendar.AcademicYear(year.End.AddDays(1)) }.Where(y => !calendar.HasTermsInYear(y.Start)).Select(y => y.Name)];
+        }
         LogoUrl = await logos.UrlAsync(tenant.Tenant, ct);
         HasUploadedLogo = await logos.UploadedHashAsync(tenant.Tenant.Id, ct) is not null;
         var s = Current;
@@ -372,7 +400,12 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
             BreakGlass = string.Join('\n', sso.BreakGlass);
         }
         if (posted is not "closures") Closures = s.ClosureDays.Select(c => new ClosureRow { Date = Iso(c.Date), Name = c.Name }).ToList();
-        if (posted is not "roles") Roles = s.Roles.Select(r => new RoleRow { Id = r.Id, Holders = string.Join('\n', r.Holders) }).ToList();
+        if (posted is not "roles")
+            Roles = s.Roles.Select(r => new RoleRow
+            {
+                Id = r.Id, Holders = string.Join('\n', r.Holders),
+                Sites = s.Sites.Select(site => new SiteHoldersRow { Site = site, Holders = string.Join('\n', r.Sites.GetValueOrDefault(site) ?? []) }).ToList(),
+            }).ToList();
         if (posted is not "supervision")
         {
             DueSoonDays = s.Supervision.DueSoonDays.ToString(CultureInfo.InvariantCulture);

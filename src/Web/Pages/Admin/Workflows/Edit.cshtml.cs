@@ -7,6 +7,7 @@ using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 using SupervisionHub.Web.Workflows;
+using SupervisionHub.Workflows.Calendar;
 using SupervisionHub.Workflows.Engine;
 
 namespace SupervisionHub.Web.Pages.Admin.Workflows;
@@ -42,6 +43,8 @@ public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, Workflow
     public string Title => Definition?.Title ?? Current?.Title ?? NewTitle ?? Id;
     public WorkflowDefinition? Definition { get; private set; }
     public IReadOnlyList<WorkflowError> Errors { get; private set; } = [];
+    /// <summary>What the check says without refusing the rule (WorkflowValidator.Warnings): school days in a year with no term dates, a site without a role's holder.</summary>
+    public IReadOnlyList<WorkflowError> Warnings { get; private set; } = [];
     public IReadOnlyList<WorkflowError> ScriptErrors { get; private set; } = [];
     public string? TryProblem { get; private set; }
     public bool Checked { get; private set; }
@@ -153,13 +156,18 @@ public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, Workflow
     {
         if (!await LoadAsync(ct)) return NotFound();
         Check();
-        return new JsonResult(new { errors = Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }) });
+        return new JsonResult(new
+        {
+            errors = Errors.Select(e => new { line = e.Line, column = e.Column, message = e.Message }),
+            warnings = Warnings.Select(e => new { line = e.Line, column = e.Column, message = e.Message }),
+        });
     }
 
     private bool Check()
     {
         Checked = true;
         (Definition, Errors) = catalog.Check(Text, FileName, Id);
+        Warnings = Definition is { } d ? catalog.Warnings(d, FileName) : [];
         return Errors.Count == 0;
     }
 
@@ -172,14 +180,14 @@ public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, Workflow
         SendEmailStep s => $"Send the email \"{s.Template}\" to {string.Join(", ", s.To)}{(s.Cc.Count > 0 ? ", copied to " + string.Join(", ", s.Cc) : "")}",
         RequestFormStep s => $"Ask {string.Join(", ", s.To)} to complete the form \"{s.Form}\" by email link (email \"{s.Template}\"{(s.ExpiresInDays is { } d ? $", link good for {d} days" : "")})",
         RequestBookingStep s => $"Ask {string.Join(", ", s.To)} to book their next session (email \"{s.Template}\")",
-        CreateTaskStep s => $"A task for {string.Join(", ", s.For)}: \"{s.Title}\"{(s.DueInDays is { } d ? $", due in {d} {(s.WorkingDays ? "working " : "")}days" : "")}",
+        CreateTaskStep s => $"A task for {string.Join(", ", s.For)}: \"{s.Title}\"{(s.DueInDays is { } d ? $", due in {DayKinds.Describe(d, s.DayKind)}" : "")}",
         EscalateStep s => $"Escalate to {string.Join(", ", s.To)} (email \"{s.Template}\"): {s.Reason}",
-        WaitStep s => $"Wait for {s.For} on the same {s.Match.ToString().ToLowerInvariant()}{(s.Timeout is { } t ? $", for up to {t.Days} {(t.WorkingDays ? "working " : "")}days" : ", with no time limit")}",
+        WaitStep s => $"Wait for {s.For}{(s.Form is { } f ? $" (form \"{f}\")" : "")} on the same {s.Match.ToString().ToLowerInvariant()}{(s.Where is { } w ? $", only where {w}" : "")}{(s.Timeout is { } t ? $", for up to {DayKinds.Describe(t.Days, t.Kind)}" : ", with no time limit")}",
         IfStep s => $"If {s.Condition}",
         SwitchStep s => $"Depending on the value of {s.Value}",
         SetStep s => $"Set vars.{s.Name} to {s.Value}",
         NoteStep s => $"Note in the journal: \"{s.Text}\"",
-        ForEachStep s => $"For each of {s.Cohort}{(s.Where is { } w ? " where " + w : "")}",
+        ForEachStep s => $"For each of {s.Cohort}{(s.Where is { } w ? " where " + w : "")}{(s.EachMemberOnTheirOwn ? ", each on their own (one's answer ends only their wait)" : "")}",
         _ => step.Kind,
     };
 
