@@ -96,9 +96,9 @@ public sealed partial class ProductionFolderTenantTests(ProductionFolderTenantFa
     [Fact]
     public async Task A_folder_tenants_first_administrator_is_invited_by_email_sets_a_password_and_signs_in()
     {
-        // Production over https, as the service runs there (its cookies are Secure).
+        // Production over https on its configured address, as the service runs there (its cookies are Secure; other hosts get 400).
         var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions
-            { BaseAddress = new Uri("https://localhost"), AllowAutoRedirect = false, HandleCookies = true });
+            { BaseAddress = new Uri(ProductionFolderTenantFactory.BaseUrl), AllowAutoRedirect = false, HandleCookies = true });
         var email = await app.Mail.WaitForAsync("alex.admin@new-trust.example", "Your SupervisionHub account for New Horizons Learning Trust", timeout: TimeSpan.FromSeconds(60));
         var text = (string?)email["text"] ?? "";
         var link = new Uri(ResetLink().Match(text).Value);
