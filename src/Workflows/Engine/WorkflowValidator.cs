@@ -8,12 +8,8 @@ public sealed record WorkflowEnvironment
     public IReadOnlySet<string> TenantRoleIds { get; init; } = new HashSet<string>();
     public IReadOnlySet<string> FormIds { get; init; } = new HashSet<string>();
 
-    /// <summary>The domain events of docs/supervision.md (Events).</summary>
-    public static readonly IReadOnlySet<string> DomainEvents = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "session.booked", "session.attended", "session.missed", "session.cancelled", "record.submitted", "record.signed",
-        "contract.signed", "staff.started", "staff.line-manager-changed", "action.overdue", "supervision.overdue", "contract.review-due", "training.expiring",
-    };
+    /// <summary>The domain events of docs/supervision.md (Events): the names of <see cref="EventNames.Sentences"/>.</summary>
+    public static readonly IReadOnlySet<string> DomainEvents = new HashSet<string>(EventNames.Sentences.Keys, StringComparer.Ordinal);
 }
 
 /// <summary>
