@@ -42,7 +42,7 @@ public sealed partial class PhoneWidthTests(BrowserFixture fx)
         {
             _problems.Add(ex.Message);
         }
-        await page.ScreenshotAsync("phone-" + screenshot);
+        await page.ScreenshotAsync("page-" + screenshot);
     }
 
     private void NoProblems() => Assert.True(_problems.Count == 0, string.Join("\n\n", _problems));
@@ -146,15 +146,52 @@ public sealed partial class PhoneWidthTests(BrowserFixture fx)
         var session = await JourneySteps.BookAsync(fx, School, "13:30");
         var page = await JourneySteps.AttendAndOpenRecordAsync(fx, School, session);
         await VisitAsync(page, null, "record-draft");
+        var record = new Uri(page.Url).AbsolutePath;
         await VisitAsync(page, session, "session-attended");
-        await page.GoBackAsync();
+        await page.GotoAsync(record);
         await page.Locator("#a_duration").FillAsync("50");
         await page.Locator("#a_performance-management").FillAsync("Caseload reviewed.");
         await JourneySteps.FillDateAsync(page, "a_next-supervision-date", JourneySteps.Today.AddDays(35));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Submit", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit and sign" }).ClickAsync();
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToBeVisibleAsync();
-        await VisitAsync(page, null, "record-submitted");
+        await VisitAsync(page, null, "record-submitted-and-signed-by-the-supervisor");
         await page.Context.CloseAsync();
+
+        var supervisee = await fx.NewPageAsync();
+        await supervisee.SignInAsync(School, $"supervisee@{School}.example");
+        await supervisee.GotoAsync(record);
+        await Assertions.Expect(supervisee.Locator("#next-step")).ToContainTextAsync("sign it");
+        await VisitAsync(supervisee, null, "record-to-sign");
+        await supervisee.GetByRole(AriaRole.Button, new() { Name = "Sign as supervisee" }).ClickAsync();
+        await Assertions.Expect(supervisee.Locator("#signed-off")).ToBeVisibleAsync();
+        await VisitAsync(supervisee, null, "record-signed");
+        await VisitAsync(supervisee, record + "/print", "record-print");
+        await supervisee.Context.CloseAsync();
         NoProblems();
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_menu_is_one_line_that_opens_and_closes_by_keyboard_and_on_a_desktop_it_is_all_shown()
+    {
+        var page = await fx.NewPageAsync();
+        await page.SignInAsync(School, $"lead@{School}.example");
+        var menu = page.GetByRole(AriaRole.Navigation, new() { Name = "Main menu" });
+        var reports = menu.GetByRole(AriaRole.Link, new() { Name = "Reports" });
+        await Assertions.Expect(reports).ToBeVisibleAsync(); // 1280 px: the whole menu, no toggle
+        await Assertions.Expect(menu.Locator("summary")).ToBeHiddenAsync();
+
+        await page.SetViewportSizeAsync(PageChecks.PhoneWidth, 844);
+        await Assertions.Expect(reports).ToBeHiddenAsync();
+        var toggle = menu.Locator("summary");
+        Assert.True((await toggle.BoundingBoxAsync())!.Height < 60, "the closed menu takes one line");
+        await toggle.FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(reports).ToBeVisibleAsync();
+        await page.AssertAxeCleanAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDir, "page-menu-open-390.png") });
+        await page.Keyboard.PressAsync("Escape");
+        await Assertions.Expect(reports).ToBeHiddenAsync();
+        await Assertions.Expect(toggle).ToBeFocusedAsync();
+        await page.Context.CloseAsync();
     }
 }
