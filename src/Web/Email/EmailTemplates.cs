@@ -53,9 +53,14 @@ public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
         if (!first.StartsWith("subject:", StringComparison.OrdinalIgnoreCase))
             return (null, $"{name}.md: the first line must be 'subject: ...'.");
         var subject = first["subject:".Length..].Trim();
-        var body = firstBreak < 0 ? "" : normalised[(firstBreak + 1)..].TrimStart('\n');
-        if (!Parser.TryParse(subject, out var subjectTemplate, out var subjectError)) return (null, $"{name}.md: subject: {subjectError}");
-        if (!Parser.TryParse(body, out var bodyTemplate, out var bodyError)) return (null, $"{name}.md: {bodyError}");
+        var afterSubject = firstBreak < 0 ? "" : normalised[(firstBreak + 1)..];
+        var body = afterSubject.TrimStart('\n');
+        // Lines and characters as the admin sees them in the whole text: the body starts below the subject and its blank lines.
+        var subjectColumn = first.Length - first["subject:".Length..].TrimStart().Length;
+        if (!Parser.TryParse(subject, out var subjectTemplate, out var subjectError))
+            return (null, $"{name}.md: in the subject line: {SupervisionHub.Workflows.Engine.LiquidMessages.Explain(subjectError, columnOffset: subjectColumn)}");
+        if (!Parser.TryParse(body, out var bodyTemplate, out var bodyError))
+            return (null, $"{name}.md: {SupervisionHub.Workflows.Engine.LiquidMessages.Explain(bodyError, lineOffset: 1 + afterSubject.Length - body.Length)}");
         return (new EmailTemplate(name, subject, subjectTemplate, bodyTemplate), null);
     }
 

@@ -12,12 +12,12 @@ public static class LiquidText
 
     /// <summary>A plain description of why the text is not valid Liquid, or null.</summary>
     public static string? SyntaxError(string text) =>
-        Parser.TryParse(text, out _, out var error) ? null : "The text is not valid Liquid: " + error;
+        Parser.TryParse(text, out _, out var error) ? null : LiquidMessages.Explain(error);
 
     /// <summary>The text rendered over the model's values, or a failure message.</summary>
     public static (string? Text, string? Error) Render(string text, JsonObject model)
     {
-        if (!Parser.TryParse(text, out var template, out var error)) return (null, "The text is not valid Liquid: " + error);
+        if (!Parser.TryParse(text, out var template, out var error)) return (null, LiquidMessages.Explain(error));
         var context = new TemplateContext(Options);
         foreach (var (name, value) in model) context.SetValue(name, Plain(value));
         try
