@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SupervisionHub.TenantText;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -105,14 +106,14 @@ public sealed partial class FormLoader
 
     private FormDefinition? Read(string text)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = TenantYaml.Load(text);
         }
         catch (YamlException ex)
         {
-            _errors.Add(new FormError(_file, (int)ex.Start.Line, (int)ex.Start.Column, "This is not valid YAML: " + YamlMessages.WithoutLocation(ex.Message)));
+            _errors.Add(new FormError(_file, (int)ex.Start.Line, (int)ex.Start.Column, YamlMessages.Problem(ex)));
             return null;
         }
         catch (InvalidOperationException)
