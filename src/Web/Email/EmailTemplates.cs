@@ -35,7 +35,7 @@ public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
         var text = await PublishedTextAsync(db, name, ct);
         if (text is null) return Get(tenantIdentifier, name);
         var parsed = Published.GetOrAdd(Records.FormVersion.Hash(name + "\n" + text), _ => Parse(name, text));
-        return parsed.Template ?? throw new InvalidOperationException(parsed.Error);
+        return parsed.Template ?? throw new TemplateRenderException(parsed.Error!);
     }
 
     /// <summary>The newest text published in the browser, or null when the file is still the template.</summary>
@@ -77,12 +77,12 @@ public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
     public EmailTemplate Get(string tenantIdentifier, string name)
     {
         var path = Path.Combine(files.Root, tenantIdentifier, "emails", name + ".md");
-        if (!File.Exists(path)) throw new InvalidOperationException($"There is no email template '{name}' for {tenantIdentifier}.");
+        if (!File.Exists(path)) throw new TemplateRenderException($"There is no email template '{name}' for {tenantIdentifier}.");
         var stamp = File.GetLastWriteTimeUtc(path);
         var entry = _cache.AddOrUpdate((tenantIdentifier, name),
             _ => Load(path, name, stamp),
             (_, old) => old.Stamp == stamp ? old : Load(path, name, stamp));
-        return entry.Template ?? throw new InvalidOperationException(entry.Error);
+        return entry.Template ?? throw new TemplateRenderException(entry.Error!);
     }
 
     private static (DateTime, EmailTemplate?, string?) Load(string path, string name, DateTime stamp)
@@ -92,14 +92,15 @@ public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
     }
 
     /// <summary>The email over the model, under the limits of <see cref="LiquidText"/>; throws <see cref="TemplateRenderException"/> with a plain message when it cannot be written.</summary>
-    public static RenderedEmail Render(EmailTemplate template, JsonObject model)
+    public static RenderedEmail Render(EmailTemplate template, JsonObject model, TimeSpan? timeLeft = null)
     {
         var context = new TemplateContext(LiquidText.Options);
         foreach (var (key, value) in model) context.SetValue(key, ToFluid(value, context.Options));
         // Text, not HTML: no HTML encoding here. The HTML part (issue 6) goes through Markdig and the sanitizer.
-        var (subject, subjectError) = LiquidText.Render(template.SubjectTemplate, context, NullEncoder.Default);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (subject, subjectError) = LiquidText.Render(template.SubjectTemplate, context, NullEncoder.Default, timeLeft);
         if (subject is null) throw new TemplateRenderException($"{template.Name}.md: subject: {subjectError}");
-        var (body, bodyError) = LiquidText.Render(template.Body, context, NullEncoder.Default);
+        var (body, bodyError) = LiquidText.Render(template.Body, context, NullEncoder.Default, timeLeft - System.Diagnostics.Stopwatch.GetElapsedTime(started));
         if (body is null) throw new TemplateRenderException($"{template.Name}.md: {bodyError}");
         return new RenderedEmail(subject.Trim(), body.Trim() + "\n");
     }

@@ -142,18 +142,26 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
     /// <summary>Runs the simulator, and renders each email's subject from the template in force (the preview of what would go).</summary>
     public async Task<TryItResult> RunAsync(WorkflowDefinition definition, SimulationScript script, SimulationSettings settings, string description, CancellationToken ct)
     {
-        var result = WorkflowSimulator.Run(definition, script, settings);
+        // One budget for the whole request: the simulation, then the subjects of the emails it would send.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var budget = TimeSpan.FromMilliseconds(TenantText.TenantTextLimits.SimulationBudgetMs);
+        var result = WorkflowSimulator.Run(definition, script, settings, budget);
         var emails = new List<TriedEmail>();
         foreach (var e in result.Emails)
         {
             string subject;
+            if (clock.Elapsed >= budget)
+            {
+                emails.Add(new TriedEmail(e.StepId, e.Template, "(not shown: trying the rule used all its time)", e.To, e.Cc));
+                continue;
+            }
             try
             {
                 var model = (JsonObject)e.Model.DeepClone();
                 model["recipient"] = new JsonObject { ["name"] = e.To.Count > 0 ? e.To[0].Name : "" };
                 model["tenant"] = new JsonObject { ["name"] = tenant.Tenant.Name };
                 model["link"] = "https://supervisionhub.example/link";
-                subject = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, e.Template, ct), model).Subject;
+                subject = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, e.Template, ct), model, budget - clock.Elapsed).Subject;
             }
             catch (InvalidOperationException ex)
             {
