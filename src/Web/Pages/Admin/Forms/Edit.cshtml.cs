@@ -247,11 +247,12 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     public FormView Preview() => new(Definition!, new JsonObject(), new Dictionary<string, string>(), Definition!.Sections.Select(s => s.Id).ToHashSet(),
         [], [], new Dictionary<string, string>());
 
-    /// <summary>The text of a line, to show beside its problem.</summary>
+    /// <summary>The text of a line, to show beside its problem (a very long line shown by its start).</summary>
     public string LineText(int line)
     {
         var lines = Yaml.Split('\n');
-        return line >= 1 && line <= lines.Length ? lines[line - 1] : "";
+        var text = line >= 1 && line <= lines.Length ? lines[line - 1] : "";
+        return text.Length <= 200 ? text : text[..200] + "…";
     }
 }
 
