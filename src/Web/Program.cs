@@ -63,6 +63,7 @@ builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowContextBuilder>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowHost>();
 builder.Services.AddHostedService<SupervisionHub.Web.Workflows.WorkflowWorker>();
+builder.Services.AddHostedService<SupervisionHub.Web.Workflows.SandboxWarmUp>();
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddAppDbContext(builder.Configuration, builder.Environment);

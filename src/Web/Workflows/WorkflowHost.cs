@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Cronos;
 using Microsoft.EntityFrameworkCore;
@@ -15,12 +16,27 @@ namespace SupervisionHub.Web.Workflows;
 /// their event arrives or their timer falls due, and carries out what the runner asked (emails to
 /// the outbox, tasks) in the same transaction as saving the run's new state, so a step that sends is
 /// never repeated. The database is the truth about what is due; a due timer is claimed first, so two
-/// workers never run it twice.
+/// workers never run it twice. In a worker round the host has a time budget (<see cref="LimitRound"/>):
+/// one tenant whose rules are slow takes its share, and the rest of its work waits for the next round
+/// while the other tenants' rules run.
 /// </summary>
 public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimeProvider clock, WorkflowContextBuilder contexts,
     EmailTemplates templates, IConfiguration config, TaskLinks links, ILogger<WorkflowHost> log)
 {
     private static readonly WorkflowRunner Runner = new();
+
+    private Stopwatch? _round;
+    private TimeSpan _roundBudget;
+    private readonly Stopwatch _rendering = new();
+
+    /// <summary>
+    /// Bounds what this host takes on from now (one tenant's worker round): once the budget is spent it
+    /// starts no further event, timer or schedule; they stay due for the next round. Without a limit
+    /// (an admin's retry, a test driving one call) everything due is taken.
+    /// </summary>
+    public void LimitRound(TimeSpan budget) => (_round, _roundBudget) = (Stopwatch.StartNew(), budget);
+
+    private bool RoundSpent => _round is not null && _round.Elapsed >= _roundBudget;
 
     /// <summary>How long a claimed event or timer stays ours (Workflows:ClaimSeconds, five minutes by default): a worker that dies mid-run releases it by expiry.</summary>
     public TimeSpan ClaimFor => TimeSpan.FromSeconds(Math.Max(30, config.GetValue("Workflows:ClaimSeconds", 300)));
@@ -40,6 +56,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var dispatched = 0;
         foreach (var id in ids)
         {
+            if (RoundSpent) break;
             db.ChangeTracker.Clear(); // each event is its own unit of work; do not carry the last one's rows
             var claimedAt = clock.GetUtcNow();
             var until = claimedAt + ClaimFor;
@@ -115,6 +132,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var ran = 0;
         foreach (var id in due)
         {
+            if (RoundSpent) break;
             var until = now + ClaimFor;
             var claimed = await db.WorkflowInstances
                 .Where(i => i.Id == id && i.Status == InstanceStatus.Waiting && (i.ClaimedUntil == null || i.ClaimedUntil < now))
@@ -142,6 +160,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var started = 0;
         foreach (var version in await db.WorkflowVersions.AsNoTracking().Where(v => v.IsCurrent && v.Schedule != null).ToListAsync(ct))
         {
+            if (RoundSpent) break;
             var cron = CronExpression.Parse(version.Schedule!);
             var from = version.LastScheduledAt ?? version.PublishedAt;
             DateTimeOffset? latest = null;
@@ -197,6 +216,55 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             : await db.WorkTasks.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId)).ToListAsync();
         foreach (var line in result.Journal)
             db.JournalEntries.Add(new JournalEntry(instance.Id, line.At, line.StepId, Clip(line.What, 500), Clip(line.Decision, 1000)));
+        // The emails of one run share the run's time budget, and go out all together or not at all:
+        // a template that cannot be written (a limit, a loop, a missing template) takes back what this
+        // run had added and becomes the run's incident, rather than failing the tenant's round again every round.
+        var before = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
+        _rendering.Restart();
+        try
+        {
+            await ApplyEffectsAsync(instance, result, context, now, openTasks, openForms, titles);
+        }
+        catch (TemplateRenderException ex)
+        {
+            foreach (var added in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added && !before.Contains(e.Entity)).ToList())
+                added.State = EntityState.Detached;
+            var message = ex.Message + " Nothing from this run was sent.";
+            instance.Finished(InstanceStatus.Faulted, result.StateJson, now);
+            db.JournalEntries.Add(new JournalEntry(instance.Id, now, "email", "incident", Clip(message, 1000)));
+            db.Incidents.Add(new Incident(instance.Id, "email", Clip(message, 1000), now));
+            log.LogWarning("Workflow {Workflow} instance {Instance} faulted writing an email", instance.WorkflowId, instance.Id);
+            return;
+        }
+        // A for-each whose steps wait: each member's steps are an instance of their own, so a member's
+        // answer ends only their wait and a retry retries only them.
+        foreach (var branch in result.Branches)
+        {
+            var own = new WorkflowInstance(instance.Version, instance.TriggerEventId, instance.RelationshipId, instance.SessionId, branch.Member.Id, now);
+            db.WorkflowInstances.Add(own);
+            await ApplyAsync(own, branch.Result, context, now);
+        }
+        switch (result.Status)
+        {
+            case RunStatus.Waiting when result.Waiting is { } b:
+                var correlation = b.CorrelationId;
+                instance.Waiting(result.StateJson, b.EventType, b.Match, correlation, b.DueAt, now);
+                break;
+            case RunStatus.Faulted:
+                instance.Finished(InstanceStatus.Faulted, result.StateJson, now);
+                db.Incidents.Add(new Incident(instance.Id, result.Fault?.StepId ?? "", Clip(result.Fault?.Message ?? "The step failed.", 1000), now));
+                log.LogWarning("Workflow {Workflow} instance {Instance} faulted at step {Step}", instance.WorkflowId, instance.Id, result.Fault?.StepId);
+                break;
+            default:
+                instance.Finished(InstanceStatus.Completed, result.StateJson, now);
+                break;
+        }
+    }
+
+    /// <summary>The run's effects as outbox emails, tasks and links (added to the context, saved by the caller).</summary>
+    private async Task ApplyEffectsAsync(WorkflowInstance instance, RunResult result, WorkflowContext context, DateTimeOffset now,
+        Dictionary<string, WorkTask> openTasks, List<WorkTask> openForms, Dictionary<string, string> titles)
+    {
         foreach (var effect in result.Effects)
         {
             switch (effect)
@@ -239,29 +307,6 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                     break;
             }
         }
-        // A for-each whose steps wait: each member's steps are an instance of their own, so a member's
-        // answer ends only their wait and a retry retries only them.
-        foreach (var branch in result.Branches)
-        {
-            var own = new WorkflowInstance(instance.Version, instance.TriggerEventId, instance.RelationshipId, instance.SessionId, branch.Member.Id, now);
-            db.WorkflowInstances.Add(own);
-            await ApplyAsync(own, branch.Result, context, now);
-        }
-        switch (result.Status)
-        {
-            case RunStatus.Waiting when result.Waiting is { } b:
-                var correlation = b.CorrelationId;
-                instance.Waiting(result.StateJson, b.EventType, b.Match, correlation, b.DueAt, now);
-                break;
-            case RunStatus.Faulted:
-                instance.Finished(InstanceStatus.Faulted, result.StateJson, now);
-                db.Incidents.Add(new Incident(instance.Id, result.Fault?.StepId ?? "", Clip(result.Fault?.Message ?? "The step failed.", 1000), now));
-                log.LogWarning("Workflow {Workflow} instance {Instance} faulted at step {Step}", instance.WorkflowId, instance.Id, result.Fault?.StepId);
-                break;
-            default:
-                instance.Finished(InstanceStatus.Completed, result.StateJson, now);
-                break;
-        }
     }
 
     /// <summary>Whether a person asked to book may book this supervision themselves (SupervisionAccess.CanBook's rule for them).</summary>
@@ -289,7 +334,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             ["supervision"] = instance.RelationshipId is { } supervision ? $"{BaseUrl}/supervision/{supervision}" : null,
             ["home"] = BaseUrl,
         };
-        var rendered = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, templateName), full);
+        var rendered = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, templateName), full, WorkflowRunner.RunBudget - _rendering.Elapsed);
         db.Outbox.Add(new OutboxMessage(to.Email, rendered.Subject, rendered.Text, clock.GetUtcNow(), string.Join(", ", cc.Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase))));
     }
 

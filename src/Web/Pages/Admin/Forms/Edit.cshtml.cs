@@ -21,6 +21,9 @@ namespace SupervisionHub.Web.Pages.Admin.Forms;
 /// A form not yet published (from "Create a form") is edited the same way; its text lives in the page
 /// until Publish makes version 1 (docs/adr/0014-creating-configuration.md).
 /// </summary>
+// A posted text is bounded before it is read (docs/security.md); the text's own limits give a located error below this.
+[RequestSizeLimit(SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
+[RequestFormLimits(ValueLengthLimit = SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
 public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant) : PageModel
 {
     [FromRoute] public string FormId { get; set; } = "";
@@ -255,11 +258,12 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     public FormView Preview() => new(Definition!, new JsonObject(), new Dictionary<string, string>(), Definition!.Sections.Select(s => s.Id).ToHashSet(),
         [], [], new Dictionary<string, string>());
 
-    /// <summary>The text of a line, to show beside its problem.</summary>
+    /// <summary>The text of a line, to show beside its problem (a very long line shown by its start).</summary>
     public string LineText(int line)
     {
         var lines = Yaml.Split('\n');
-        return line >= 1 && line <= lines.Length ? lines[line - 1] : "";
+        var text = line >= 1 && line <= lines.Length ? lines[line - 1] : "";
+        return text.Length <= 200 ? text : text[..200] + "…";
     }
 }
 
