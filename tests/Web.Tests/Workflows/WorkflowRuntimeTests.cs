@@ -66,6 +66,10 @@ public abstract class WorkflowRuntimeTests(Season season)
         var waiting = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.WorkflowId == "test-wait-seven-days"));
         Assert.Equal(InstanceStatus.Waiting, waiting.Status);
         Assert.Equal(due, waiting.DueAt!.Value);
+        // People read it in London time, as they did when it was kept with its offset.
+        var lead = app.Browser();
+        await lead.SignIn(T, $"lead@{T}.example", AppFactory.DemoPassword);
+        Assert.Contains($">{TimeZoneInfo.ConvertTime(due, Seasons.London):d MMM yyyy HH:mm}<", await lead.GetStringAsync($"/{T}/workflows"), StringComparison.Ordinal);
 
         Task<int> TimedOutAsync() => CountAsync(app, db => db.JournalEntries.CountAsync(j => j.InstanceId == waiting.Id && j.StepId == "timed-out"));
         clock.Now = due - TimeSpan.FromMinutes(1);
