@@ -52,6 +52,7 @@ public abstract class WorkflowRuntimeTests(Season season)
     [Fact]
     public async Task A_wait_is_stored_in_UTC_and_times_out_at_its_local_time_not_an_hour_late()
     {
+        Assert.Equal(season == Season.Summer, Seasons.IsSummerTime(Start));
         using var folders = new SharedFolders();
         folders.AddWorkflow(T, "test-wait-seven-days", WaitSevenDays);
         var clock = new SettableClock(Start);
