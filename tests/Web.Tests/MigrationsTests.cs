@@ -56,6 +56,9 @@ public sealed class MigrationsTests
         });
         Assert.Equal(TestDatabase.IsPostgres ? "Npgsql.EntityFrameworkCore.PostgreSQL" : "Microsoft.EntityFrameworkCore.Sqlite", provider);
         Assert.Equal(0, migrated);
+        // ... and in the season SHUB_TEST_CLOCK names, if it names one.
+        if (Seasons.OfRun is { } season)
+            Assert.Equal(season == Season.Summer, Seasons.IsSummerTime(app.Services.GetRequiredService<TimeProvider>().GetUtcNow()));
     }
 
     /// <summary>
