@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SupervisionHub.Web.Audit;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Platform;
@@ -72,13 +71,8 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // SQLite has no date-time-with-offset type and cannot order or compare the text form;
-        // store UTC ticks there. PostgreSQL keeps its native timestamptz.
-        if (Database.IsSqlite())
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        UtcTimes.Configure(configurationBuilder, Database.IsSqlite()); // every time stored is UTC, on either database
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

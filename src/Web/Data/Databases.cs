@@ -50,7 +50,7 @@ public static class Databases
 /// <summary>
 /// The same model as <see cref="AppDbContext"/> on PostgreSQL, a type of its own only so that its
 /// migrations (Data/Migrations/Postgres) are found for it and the SQLite ones for the base type.
-/// DateTimeOffset stays the native timestamptz here (UTC; the service only writes UTC times).
+/// DateTimeOffset stays the native timestamptz here, written in UTC (<see cref="UtcTimes"/>).
 /// </summary>
 public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, ITenantContext tenantContext)
     : AppDbContext(options, tenantContext);
