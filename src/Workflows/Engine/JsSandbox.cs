@@ -125,6 +125,11 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
             var json = engine.Evaluate("JSON.stringify(__result)");
             return new(json.IsString() ? JsonNode.Parse(json.AsString()) : null, null);
         }
+        catch (TimeoutException) when (timeout < _limits.Timeout)
+        {
+            // Stopped by what was left of the run's budget, not by this expression's own limit.
+            return new(null, new(FailureKind.Timeout, OutOfTime));
+        }
         catch (Exception ex) when (Describe(ex) is { } failure)
         {
             return new(null, failure);
