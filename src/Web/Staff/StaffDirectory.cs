@@ -124,7 +124,8 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
         }
         if (errors.Count > 0) return new(0, 0, errors.OrderBy(RowNumber).ToList());
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Its own transaction, or the caller's when it has one (the demo seeder seeds a tenant in one).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         int added = 0, updated = 0;
         foreach (var p in parsed)
         {
@@ -148,7 +149,7 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
             member.Apply(p.Details with { LineManagerId = manager?.Id }, normalizer, clock.GetUtcNow());
         }
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
         return new(added, updated, []);
     }
 
