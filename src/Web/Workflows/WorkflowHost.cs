@@ -22,8 +22,13 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
 {
     private static readonly WorkflowRunner Runner = new();
 
-    /// <summary>How long a claimed event or timer stays ours (Workflows:ClaimSeconds, five minutes by default): a worker that dies mid-run releases it by expiry.</summary>
-    public TimeSpan ClaimFor => TimeSpan.FromSeconds(Math.Max(30, config.GetValue("Workflows:ClaimSeconds", 300)));
+    /// <summary>
+    /// How long a claimed event or timer stays ours (Workflows:ClaimSeconds, five minutes by default, at
+    /// least ten seconds): a worker that dies mid-run releases it by expiry. A claim that lapses under a
+    /// live worker costs repeated work, never repeated effects (the saves are fenced), so it must outlast
+    /// the longest run, not more.
+    /// </summary>
+    public TimeSpan ClaimFor => TimeSpan.FromSeconds(Math.Max(10, config.GetValue("Workflows:ClaimSeconds", 300)));
 
     private string BaseUrl => TaskLinks.TenantRoot(config, tenant.Tenant.Identifier);
 
