@@ -86,9 +86,7 @@ public static class Databases
                 throw;
             }
         }
-        var file = new SqliteConnectionStringBuilder(cs) is { DataSource: { Length: > 0 } source, Mode: not SqliteOpenMode.Memory } && source != ":memory:"
-            ? Path.GetFullPath(source) : null;
-        if (file is null) return NoLock.Instance;
+        if (SqliteFile(cs) is not { } file) return NoLock.Instance;
         var lockFile = file + ".startup-lock";
         Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
         for (var waited = false; ; waited = true)
@@ -105,6 +103,11 @@ public static class Databases
             }
         }
     }
+
+    /// <summary>The full path of a SQLite database's file; null for an in-memory one.</summary>
+    public static string? SqliteFile(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) is { DataSource: { Length: > 0 } source, Mode: not SqliteOpenMode.Memory } && source != ":memory:"
+            ? Path.GetFullPath(source) : null;
 
     /// <summary>
     /// Creates the PostgreSQL database when it is missing and the user may. Two nodes starting on an

@@ -16,6 +16,13 @@ public sealed class DatabaseHealthCheck(AppDbContext db, TimeProvider clock) : I
     /// <summary>How long the write may take (a lock is waited for this long and no longer).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Below this much free space beside a SQLite file the node is not ready. The write below can still
+    /// succeed on a full disk (SQLite in WAL mode reuses its log file's space) while any save that must
+    /// grow a file fails; PostgreSQL's disk is the server's, outside this check.
+    /// </summary>
+    public const long MinimumFreeBytes = 10 * 1024 * 1024;
+
     /// <summary>Once this build's migrations are all applied they stay applied (no node un-applies one), so the question is asked until then only.</summary>
     private static volatile bool _schemaCurrent;
 
@@ -32,6 +39,9 @@ public sealed class DatabaseHealthCheck(AppDbContext db, TimeProvider clock) : I
                 if ((await db.Database.GetPendingMigrationsAsync(timeout.Token)).Any()) return HealthCheckResult.Unhealthy("The database schema is behind this build.");
                 _schemaCurrent = true;
             }
+            if (db.Database.IsSqlite() && Databases.SqliteFile(db.Database.GetConnectionString()!) is { } file
+                && new DriveInfo(Path.GetDirectoryName(file)!).AvailableFreeSpace < MinimumFreeBytes)
+                return HealthCheckResult.Unhealthy("The database's disk is full.");
             var now = clock.GetUtcNow();
             if (await db.HealthProbes.Where(p => p.Id == HealthProbe.RowId).ExecuteUpdateAsync(u => u.SetProperty(p => p.At, now), timeout.Token) == 0)
             {
