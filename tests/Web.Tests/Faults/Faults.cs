@@ -25,6 +25,8 @@ internal static class Nodes
             ["Demo:PlatformAdminEmail"] = "operator@supervisionhub.example",
             ["Workflows:PollSeconds"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:SupervisionHub.Web.Startup"] = "Information", // waiting for another node's start-up shows
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information", // and when it serves
         };
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="why"/> (read at the deadline) if it never does.</summary>

@@ -85,7 +85,8 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>Waits until /health/ready answers (migrated, seeded, serving).</summary>
     public async Task WaitReadyAsync(TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
+        timeout ??= TimeSpan.FromMinutes(4); // a start on a machine shared with other builds can take a minute or two
+        var deadline = DateTime.UtcNow + timeout.Value;
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{Output}");
@@ -95,7 +96,7 @@ public sealed class AppProcess : IAsyncDisposable
                 if (response.IsSuccessStatusCode) return;
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException) { /* not up yet */ }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The app was not ready within {timeout ?? TimeSpan.FromMinutes(2)}:\n{Output}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The app was not ready within {timeout}:\n{Output}");
             await Task.Delay(200);
         }
     }
