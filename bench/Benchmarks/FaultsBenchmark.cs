@@ -279,7 +279,7 @@ internal static class FaultsBenchmark
     private static string MessageId(Guid id) => $"{id:N}@supervisionhub.example";
 
     /// <summary>Work arriving between kills: attended sessions of new supervisees, waits falling due, and a burst of emails.</summary>
-    private static Task QueueWorkAsync(WebApplicationFactory<global::Program> quiet, int cycle) => In(quiet, async sp =>
+    private static async Task QueueWorkAsync(WebApplicationFactory<global::Program> quiet, int cycle) => await In(quiet, async sp =>
     {
         var db = sp.GetRequiredService<AppDbContext>();
         var now = DateTimeOffset.UtcNow;
