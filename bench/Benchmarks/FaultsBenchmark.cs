@@ -226,7 +226,6 @@ internal static class FaultsBenchmark
             var db = sp.GetRequiredService<AppDbContext>();
             var outbox = await db.Outbox.AsNoTracking().Select(o => new { o.Id, o.SentAt, o.FailedAt, o.Attempts }).ToListAsync();
             var instances = await db.WorkflowInstances.AsNoTracking().Where(i => i.WorkflowId == Attended).Select(i => new { i.Id, i.TriggerEventId, i.Status }).ToListAsync();
-            var attendedEvents = await db.Events.CountAsync(e => e.Type == EventTypes.SessionAttended);
             var timedOut = await db.JournalEntries.Where(j => j.StepId == "timed-out").GroupBy(j => j.InstanceId).Select(g => g.Count()).ToListAsync();
             return new
             {
@@ -238,7 +237,6 @@ internal static class FaultsBenchmark
                 Ids = outbox.Select(o => o.Id).ToList(),
                 Events = await db.Events.CountAsync(),
                 Undispatched = await db.Events.CountAsync(e => e.DispatchedAt == null),
-                AttendedEvents = attendedEvents,
                 Runs = instances.Count,
                 EventsTwice = instances.GroupBy(i => i.TriggerEventId).Count(g => g.Count() > 1),
                 Timers = timedOut.Count,
@@ -267,7 +265,7 @@ internal static class FaultsBenchmark
         table.AppendLine(CultureInfo.InvariantCulture, $"| Emails retried before delivery (a failed attempt visible to the admin) | {figures.Retried:N0} |");
         table.AppendLine(CultureInfo.InvariantCulture, $"| Emails given up | {figures.GivenUp:N0} |");
         table.AppendLine(CultureInfo.InvariantCulture, $"| Events raised / left undispatched | {figures.Events:N0} / {figures.Undispatched:N0} |");
-        table.AppendLine(CultureInfo.InvariantCulture, $"| Events dispatched twice (two runs of one rule for one event) | {figures.EventsTwice:N0} of {figures.AttendedEvents:N0} attended sessions |");
+        table.AppendLine(CultureInfo.InvariantCulture, $"| Attended sessions whose rule ran / ran twice for one event | {figures.Runs - figures.EventsTwice:N0} / {figures.EventsTwice:N0} |");
         table.AppendLine(CultureInfo.InvariantCulture, $"| Time-outs run / run twice | {figures.Timers:N0} / {figures.TimersTwice:N0} |");
         table.AppendLine(CultureInfo.InvariantCulture, $"| Scheduled occurrences made due / run | {resets} / {scheduledRuns} |");
         Console.WriteLine(table);
