@@ -32,7 +32,14 @@ public sealed class StartTogetherTests(ITestOutputHelper output)
         var nodes = await Task.WhenAll(starting);
         await using var a = nodes[0];
         await using var b = nodes[1];
-        await Task.WhenAll(a.WaitReadyAsync(TimeSpan.FromMinutes(3)), b.WaitReadyAsync(TimeSpan.FromMinutes(3)));
+        try
+        {
+            await Task.WhenAll(a.WaitReadyAsync(TimeSpan.FromMinutes(5)), b.WaitReadyAsync(TimeSpan.FromMinutes(5)));
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+        {
+            Assert.Fail($"{ex.Message.Split('\n')[0]}\nA:\n{a.Output}\nB:\n{b.Output}");
+        }
         output.WriteLine($"Both ready. A:\n{a.Output}\nB:\n{b.Output}");
 
         // Everything first-start makes, made once: the tenants, each form and rule version, the demo people.
