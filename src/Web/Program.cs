@@ -58,6 +58,7 @@ builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowTryIt>();
 builder.Services.AddOptions<SupervisionHub.Web.Email.SmtpOptions>().Bind(builder.Configuration.GetSection(SupervisionHub.Web.Email.SmtpOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SupervisionHub.Web.Email.SmtpOptions>, SupervisionHub.Web.Email.SmtpOptionsValidator>();
 builder.Services.AddScoped<SupervisionHub.Web.Email.OutboxSender>();
+builder.Services.AddSingleton<SupervisionHub.Web.Email.UnrecordedSends>(); // per node: sends the database refused to record
 builder.Services.AddHostedService<SupervisionHub.Web.Email.OutboxWorker>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowContextBuilder>();

@@ -40,6 +40,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
         typeof(Tenant),        // resolved before any tenant is known
         typeof(PlatformAdmin), // the operator, outside every tenant
         typeof(DataProtectionKey), // the keys of sign-in cookies and tokens, shared by every node (Databases.AddAppDataProtection)
+        typeof(Health.HealthProbe), // the readiness check's write, one row for every node
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -67,6 +68,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     public DbSet<Links.EmailLink> EmailLinks => Set<Links.EmailLink>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<EmailTemplateVersion> EmailTemplateVersions => Set<EmailTemplateVersion>();
+    public DbSet<Health.HealthProbe> HealthProbes => Set<Health.HealthProbe>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;

@@ -139,7 +139,8 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
             return new(0, 0, listed, errors.Count);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Its own transaction, or the caller's when it has one (the demo seeder seeds a tenant in one).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         int added = 0, updated = 0;
         foreach (var p in parsed)
         {
@@ -163,7 +164,7 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
             member.Apply(p.Details with { LineManagerId = manager?.Id }, normalizer, clock.GetUtcNow());
         }
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
         return new(added, updated, []);
     }
 

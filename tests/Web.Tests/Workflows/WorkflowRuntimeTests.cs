@@ -306,13 +306,54 @@ public abstract class WorkflowRuntimeTests(Season season)
         using var folders = new SharedFolders();
         var clock = new SettableClock(Start);
         await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
-        var email = $"no-manager@{T}.example";
-        string personId = "";
+        var incident = await StoppedRunAsync(app, clock, $"no-manager@{T}.example");
+        Assert.Contains("nobody", incident.Message, StringComparison.OrdinalIgnoreCase);
+
+        // The admin records the line manager, then retries from the Rules page.
+        await GiveLineManagerAsync(app, clock, $"no-manager@{T}.example");
+        var lead = app.Browser();
+        await lead.SignIn(T, $"lead@{T}.example", AppFactory.DemoPassword);
+        var retried = await lead.PostForm($"/{T}/workflows?handler=Retry", new Dictionary<string, string> { ["incidentId"] = incident.Id.ToString() }, $"/{T}/workflows");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, retried.StatusCode);
+
+        var after = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == incident.InstanceId));
+        Assert.Equal(InstanceStatus.Completed, after.Status);
+        Assert.Equal(1, await CountAsync(app, db => db.Outbox.CountAsync(m => m.To == $"linemanager@{T}.example" && m.Subject == "Two missed safeguarding supervision sessions")));
+        Assert.NotNull((await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.Id == incident.Id))).ResolvedAt);
+    }
+
+    [Fact]
+    public async Task Two_retries_of_one_stopped_run_read_at_the_same_moment_run_its_steps_once()
+    {
+        using var folders = new SharedFolders();
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        var incident = await StoppedRunAsync(app, clock, $"double-retry@{T}.example");
+        await GiveLineManagerAsync(app, clock, $"double-retry@{T}.example");
+
+        // Two admins (or one double click) open the stopped run and retry it: both read it stopped.
+        await app.InTenant(T, one => app.InTenant(T, async two =>
+        {
+            var first = await one.GetRequiredService<AppDbContext>().WorkflowInstances.Include(i => i.Version).SingleAsync(i => i.Id == incident.InstanceId);
+            var second = await two.GetRequiredService<AppDbContext>().WorkflowInstances.Include(i => i.Version).SingleAsync(i => i.Id == incident.InstanceId);
+            await one.GetRequiredService<WorkflowHost>().RetryAsync(first, CancellationToken.None);
+            await two.GetRequiredService<WorkflowHost>().RetryAsync(second, CancellationToken.None);
+            await one.GetRequiredService<AppDbContext>().SaveChangesAsync();
+            // The second save is fenced by the run's token, which the first changed: it saves nothing (ADR 0024).
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => two.GetRequiredService<AppDbContext>().SaveChangesAsync());
+        }));
+
+        Assert.Equal(1, await CountAsync(app, db => db.Outbox.CountAsync(m => m.To == $"linemanager@{T}.example" && m.Subject == "Two missed safeguarding supervision sessions")));
+        Assert.Equal(InstanceStatus.Completed, (await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == incident.InstanceId))).Status);
+    }
+
+    /// <summary>A new supervisee with no line manager misses two sessions: river-tees' rule stops with nobody to write to.</summary>
+    private static async Task<Incident> StoppedRunAsync(WorkflowAppFactory app, SettableClock clock, string email)
+    {
         await app.InTenant(T, async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
             var person = await sp.NewPersonAsync("Noor Nomanager", email, Staff.StaffRoles.Supervisee); // no line manager recorded
-            personId = person.Id;
             var r = await sp.StartAsync("safeguarding-one-to-one", await db.StaffIdAsync($"supervisor@{T}.example"), person.Id, sp.Today().AddMonths(-3));
             for (var hour = 9; hour <= 11; hour += 2)
             {
@@ -325,28 +366,18 @@ public abstract class WorkflowRuntimeTests(Season season)
             }
         });
         await app.RoundAsync(T);
-        var incident = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.ResolvedAt == null));
-        Assert.Contains("nobody", incident.Message, StringComparison.OrdinalIgnoreCase);
-
-        // The admin records the line manager, then retries from the Rules page.
-        await app.InTenant(T, async sp =>
-        {
-            var db = sp.GetRequiredService<AppDbContext>();
-            var person = await db.Staff.SingleAsync(x => x.Id == personId);
-            person.Apply(new Staff.StaffDetails(person.FullName, email, null, null, await db.StaffIdAsync($"linemanager@{T}.example"), person.Roles, null, null),
-                sp.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>(), clock.GetUtcNow());
-            await db.SaveChangesAsync();
-        });
-        var lead = app.Browser();
-        await lead.SignIn(T, $"lead@{T}.example", AppFactory.DemoPassword);
-        var retried = await lead.PostForm($"/{T}/workflows?handler=Retry", new Dictionary<string, string> { ["incidentId"] = incident.Id.ToString() }, $"/{T}/workflows");
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, retried.StatusCode);
-
-        var after = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == incident.InstanceId));
-        Assert.Equal(InstanceStatus.Completed, after.Status);
-        Assert.Equal(1, await CountAsync(app, db => db.Outbox.CountAsync(m => m.To == $"linemanager@{T}.example" && m.Subject == "Two missed safeguarding supervision sessions")));
-        Assert.NotNull((await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.Id == incident.Id))).ResolvedAt);
+        return await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.ResolvedAt == null));
     }
+
+    /// <summary>The admin records the person's line manager.</summary>
+    private static Task GiveLineManagerAsync(WorkflowAppFactory app, SettableClock clock, string email) => app.InTenant(T, async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var person = await db.Staff.SingleAsync(x => x.Email == email);
+        person.Apply(new Staff.StaffDetails(person.FullName, email, null, null, await db.StaffIdAsync($"linemanager@{T}.example"), person.Roles, null, null),
+            sp.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>(), clock.GetUtcNow());
+        await db.SaveChangesAsync();
+    });
 }
 
 public sealed class WorkflowRuntimeTestsInWinter() : WorkflowRuntimeTests(Season.Winter);
