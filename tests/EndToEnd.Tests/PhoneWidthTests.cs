@@ -60,6 +60,11 @@ public sealed partial class PhoneWidthTests(BrowserFixture fx)
         await page.GetByLabel("Email address").FillAsync("operator@supervisionhub.example");
         await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        // The operator always gives an authenticator code too (setting the app up the first time).
+        await page.WaitForURLAsync("**/platform/sign-in/code");
+        await VisitAsync(page, null, "platform-sign-in-code");
+        await page.GetByLabel("Code from the app").FillAsync(await OperatorSignIn.NextCodeAsync(fx.App));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Assertions.Expect(page.Locator("#tenants")).ToBeVisibleAsync();
         await VisitAsync(page, null, "platform");
         await VisitAsync(page, "/platform/tenants/new", "platform-new-tenant");
