@@ -21,6 +21,8 @@ namespace SupervisionHub.Web.Pages.Admin.Forms;
 /// YAML itself (advanced; editable, and read back into the builder). Publish makes a version as the
 /// YAML editor does (docs/adr/0029-builders.md).
 /// </summary>
+// The whole form is posted as fields: a large form has well over the 1024 fields a form post may carry by default.
+[RequestFormLimits(ValueCountLimit = 20_000)]
 public sealed class BuildModel(FormCatalog catalog, AuditLog audit, AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant) : PageModel
 {
     [FromRoute] public string FormId { get; set; } = "";
