@@ -18,16 +18,83 @@ public sealed class RuleDraft
     /// <summary>"event" or "schedule".</summary>
     public string TriggerKind { get; set; } = "event";
     public string? Event { get; set; }
+    /// <summary>The cron as written; used when <see cref="Every"/> is "cron", and otherwise written by the picker.</summary>
     public string? Schedule { get; set; }
+    /// <summary>The schedule picker: day, week, month, months (each term, each quarter), year, or cron (as written).</summary>
+    public string Every { get; set; } = "year";
+    /// <summary>Time of day, HH:mm in the tenant's zone.</summary>
+    public string Time { get; set; } = "08:00";
+    /// <summary>0 Sunday to 6 Saturday, as cron counts.</summary>
+    public string Weekday { get; set; } = "1";
+    public string? Day { get; set; } = "1";
+    public string Month { get; set; } = "9";
+    /// <summary>Months of the year, comma-separated (9,1,4: each term).</summary>
+    public string? Months { get; set; } = "9,1,4";
     public ConditionDraft Condition { get; set; } = new();
     public List<StepDraft> Steps { get; set; } = [];
 
-    public static RuleDraft From(WorkflowDefinition d) => new()
+    public static RuleDraft From(WorkflowDefinition d)
     {
-        Id = d.Id, Title = d.Title, Source = d.Source,
-        TriggerKind = d.Trigger.Schedule is not null ? "schedule" : "event", Event = d.Trigger.Event, Schedule = d.Trigger.Schedule,
-        Condition = ConditionDraft.From(d.Condition), Steps = [.. d.Steps.Select(StepDraft.From)],
-    };
+        var draft = new RuleDraft
+        {
+            Id = d.Id, Title = d.Title, Source = d.Source,
+            TriggerKind = d.Trigger.Schedule is not null ? "schedule" : "event", Event = d.Trigger.Event, Schedule = d.Trigger.Schedule,
+            Condition = ConditionDraft.From(d.Condition), Steps = [.. d.Steps.Select(StepDraft.From)],
+        };
+        draft.ReadSchedule();
+        return draft;
+    }
+
+    /// <summary>Sets the picker from the cron when it has one of the picker's shapes, exactly as the picker would write it; otherwise the cron stays as written.</summary>
+    private void ReadSchedule()
+    {
+        Every = "cron";
+        var parts = (Schedule ?? "").Split(' ');
+        if (parts.Length != 5 || !Num(parts[0], 0, 59, out var minute) || !Num(parts[1], 0, 23, out var hour)) return;
+        var time = $"{hour:00}:{minute:00}";
+        var (d, mo, w) = (parts[2], parts[3], parts[4]);
+        if (d == "*" && mo == "*" && w == "*") Every = "day";
+        else if (d == "*" && mo == "*" && Num(w, 0, 6, out _)) (Every, Weekday) = ("week", w);
+        else if (Num(d, 1, 31, out _) && mo == "*" && w == "*") (Every, Day) = ("month", d);
+        else if (Num(d, 1, 31, out _) && Num(mo, 1, 12, out _) && w == "*") (Every, Day, Month) = ("year", d, mo);
+        else if (Num(d, 1, 31, out _) && mo.Split(',') is { Length: > 1 } list && list.All(m => Num(m, 1, 12, out _)) && w == "*") (Every, Day, Months) = ("months", d, mo);
+        if (Every != "cron") Time = time;
+    }
+
+    /// <summary>A number as the picker writes it (no leading zeros), so reading and writing again gives the same cron.</summary>
+    private static bool Num(string text, int min, int max, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max
+        && value.ToString(CultureInfo.InvariantCulture) == text;
+
+    /// <summary>The cron the picker says (or the cron as written). Text the picker cannot read is noted at its control.</summary>
+    public string? Cron(IDictionary<string, string> problems)
+    {
+        if (Every == "cron") return Blank(Schedule)?.Trim();
+        var t = Time.Split(':');
+        if (t.Length != 2 || !int.TryParse(t[0], NumberStyles.None, CultureInfo.InvariantCulture, out var hour) || hour > 23
+            || !int.TryParse(t[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minute) || minute > 59)
+        {
+            problems.TryAdd(nameof(Time), "Enter a time like 08:00.");
+            return Blank(Schedule)?.Trim();
+        }
+        var day = (Day ?? "").Trim();
+        if (Every is "month" or "months" or "year" && !Num(day, 1, 31, out _))
+        {
+            problems.TryAdd(nameof(Day), "Enter a day of the month from 1 to 31.");
+            day = "1";
+        }
+        var months = string.Join(",", (Months ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+        if (Every == "months" && (months.Length == 0 || !months.Split(',').All(m => Num(m, 1, 12, out _))))
+            problems.TryAdd(nameof(Months), "Enter months as numbers from 1 to 12 separated by commas, like 9,1,4.");
+        return Every switch
+        {
+            "day" => $"{minute} {hour} * * *",
+            "week" => $"{minute} {hour} * * {Weekday}",
+            "month" => $"{minute} {hour} {day} * *",
+            "months" => $"{minute} {hour} {day} {months} *",
+            _ => $"{minute} {hour} {day} {Month} *",
+        };
+    }
 
     public WorkflowDefinition ToDefinition(IDictionary<string, string>? problems = null)
     {
@@ -35,7 +102,7 @@ public sealed class RuleDraft
         return new WorkflowDefinition
         {
             Id = Id.Trim(), Title = Title.Trim(), Source = Blank(Source),
-            Trigger = TriggerKind == "schedule" ? new WorkflowTrigger(null, Blank(Schedule)?.Trim()) : new WorkflowTrigger(Blank(Event)?.Trim(), null),
+            Trigger = TriggerKind == "schedule" ? new WorkflowTrigger(null, Cron(p)) : new WorkflowTrigger(Blank(Event)?.Trim(), null),
             Condition = Condition.ToJavaScript(),
             Steps = StepDraft.ToSteps(Steps, "Steps", p),
         };

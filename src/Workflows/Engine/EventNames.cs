@@ -26,6 +26,24 @@ public static class EventNames
         ActionOverdue, ContractSigned, ContractReviewDue, TrainingExpiring, StaffStarted, LineManagerChanged, SupervisionOverdue,
     ];
 
+    /// <summary>Each event in words, as the rule builder offers it ("when a session is missed").</summary>
+    public static readonly IReadOnlyDictionary<string, string> Words = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [SessionBooked] = "a session is booked",
+        [SessionAttended] = "a session takes place",
+        [SessionMissed] = "a session is missed",
+        [SessionCancelled] = "a session is cancelled",
+        [RecordSubmitted] = "a record is submitted",
+        [RecordSigned] = "a record is signed",
+        [ActionOverdue] = "an agreed action is overdue",
+        [ContractSigned] = "a supervision contract is signed",
+        [ContractReviewDue] = "a contract is due for review",
+        [TrainingExpiring] = "someone's training is expiring",
+        [StaffStarted] = "someone joins the staff",
+        [LineManagerChanged] = "someone's line manager changes",
+        [SupervisionOverdue] = "someone's supervision is overdue",
+    };
+
     public static readonly IReadOnlySet<string> Set = All.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Events about one session: they carry the session's date (event.sessionDate), so a wait can ask for a session within a deadline.</summary>
