@@ -52,11 +52,16 @@ document.addEventListener('input', (event) => {
   }, 600);
 });
 
-// A new type, kind or trigger shows other settings: redraw the builder at once, keeping focus on the choice.
+// A new type, kind or trigger shows other settings: redraw the builder, keeping focus on the choice.
+// Arrow keys on a closed list change it once per press, so wait for the choosing to stop.
+let redraw = null;
 document.addEventListener('change', (event) => {
   const el = event.target;
   const form = el.closest?.(selector);
   if (!form || !el.matches('select[data-redraw], input[type=radio][data-redraw]')) return;
-  pendingFocus = el.id;
-  form.requestSubmit(form.querySelector('button[name=op][value=""]'));
+  clearTimeout(redraw);
+  redraw = setTimeout(() => {
+    pendingFocus = el.id;
+    form.requestSubmit(form.querySelector('button[name=op][value=""]'));
+  }, 500);
 });

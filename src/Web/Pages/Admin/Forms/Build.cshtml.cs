@@ -187,7 +187,7 @@ public sealed class BuildModel(FormCatalog catalog, AuditLog audit, AppDbContext
                 break;
             case "add" when Section(itemIndex) is { } s:
                 var type = itemIndex < AddTypes.Count && Types.Any(t => t.Type == AddTypes[itemIndex]) ? AddTypes[itemIndex] : "text";
-                s.Fields.Add(NewQuestion(type));
+                s.Fields.Add(NewQuestion(type, s.FilledBy));
                 Focus = Id($"Sections[{itemIndex}].Fields[{s.Fields.Count - 1}].Label");
                 Done = $"Added a question to \"{s.Title}\".";
                 break;
@@ -244,7 +244,8 @@ public sealed class BuildModel(FormCatalog catalog, AuditLog audit, AppDbContext
         }
     }
 
-    private FieldDraft NewQuestion(string type)
+    /// <summary>A new question of a type, with what the type needs to be valid (a signature is signed by whoever fills its section).</summary>
+    private FieldDraft NewQuestion(string type, string filledBy)
     {
         var q = new FieldDraft { Id = UniqueId("question", Draft.Questions.Select(f => f.Id)), Type = type, Label = type == "guidance" ? "" : "New question" };
         switch (type)
@@ -253,7 +254,7 @@ public sealed class BuildModel(FormCatalog catalog, AuditLog audit, AppDbContext
             case "rating": q.ScaleMin = "1"; q.ScaleMax = "5"; break;
             case "ratingMatrix": q.ScaleMin = "1"; q.ScaleMax = "5"; q.Statements = "statement-1 | First statement"; break;
             case "table": q.Columns = [new FieldDraft { Id = "column-1", Type = "text", Label = "New column" }]; break;
-            case "signature": q.Signer = "anyone"; break;
+            case "signature": q.Signer = filledBy; break;
             case "guidance": q.Markdown = "Guidance for people filling the form."; break;
         }
         return q;
