@@ -72,7 +72,9 @@ public sealed class BuildersJourneyTests(BrowserFixture fx)
         await page.SetViewportSizeAsync(390, 844);
         await page.AssertAccessibleAsync();
         var width = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
-        Assert.True(width <= 390, $"{name} is {width} px wide on a 390 px phone.");
+        var wide = width <= 390 ? "" : await page.EvaluateAsync<string>(
+            "() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 391 && ![...e.children].some(c => c.getBoundingClientRect().right > 391)).slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)).join('; ')");
+        Assert.True(width <= 390, $"{name} is {width} px wide on a 390 px phone: {wide}");
         await page.ScreenshotAsync(name + "-phone");
         await page.SetViewportSizeAsync(1280, 900);
     }

@@ -58,7 +58,7 @@ let redraw = null;
 document.addEventListener('change', (event) => {
   const el = event.target;
   const form = el.closest?.(selector);
-  if (!form || !el.matches('select[data-redraw], input[type=radio][data-redraw]')) return;
+  if (!form || !el.matches('select[data-redraw="true"], input[type=radio][data-redraw="true"]')) return;
   clearTimeout(redraw);
   redraw = setTimeout(() => {
     pendingFocus = el.id;
