@@ -145,4 +145,20 @@ public sealed class FormBuilderTests(AppFactory app) : IClassFixture<AppFactory>
         (_, page) = await admin.Press(url + "?handler=Yaml", fields);
         Assert.Equal($"{first}-renamed", BuilderPages.Fields(page, "form-builder").First(f => f.Key == "Draft.Sections[0].Fields[1].Id").Value);
     }
+
+    [Fact]
+    public async Task Only_a_tenant_admin_may_open_or_post_either_builder()
+    {
+        var supervisor = app.Browser();
+        await supervisor.SignIn(T, $"supervisor@{T}.example", AppFactory.DemoPassword);
+        foreach (var url in new[] { $"/{T}/admin/forms/self-care-plan/build", $"/{T}/admin/workflows/supervision-overdue/build" })
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, (await supervisor.GetAsync(url)).StatusCode);
+            var posted = await supervisor.PostAsync(url + "?handler=Publish", new FormUrlEncodedContent([new("Draft.Title", "x")]));
+            Assert.True(posted.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.BadRequest, $"{url}: {posted.StatusCode}");
+        }
+        // Another tenant's admin is not this tenant's admin.
+        var other = await AdminAsync("ascent");
+        Assert.NotEqual(HttpStatusCode.OK, (await other.GetAsync($"/{T}/admin/forms/self-care-plan/build")).StatusCode);
+    }
 }
