@@ -43,6 +43,35 @@ public static class StepCatalogue
             ["cohort", "where", "steps"], ["cohort", "steps"], ["steps"], [], ["where"]),
     };
 
+    /// <summary>Each kind as the rule builder names it.</summary>
+    public static readonly IReadOnlyDictionary<string, string> KindWords = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["send-email"] = "Send an email",
+        ["request-form"] = "Ask for a form to be completed",
+        ["request-booking"] = "Ask for the next session to be booked",
+        ["create-task"] = "Create a task",
+        ["escalate"] = "Escalate",
+        ["wait"] = "Wait for something to happen",
+        ["if"] = "If, otherwise",
+        ["switch"] = "Depending on a value",
+        ["set"] = "Remember a value",
+        ["note"] = "Note in the journal",
+        ["for-each"] = "For each of a group of people",
+    };
+
+    /// <summary>Each recipient keyword in words (role:, staff-role: and address: are named with their parameter).</summary>
+    public static readonly IReadOnlyDictionary<string, string> RecipientWords = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["supervisor"] = "the supervisor",
+        ["supervisee"] = "the supervisee",
+        ["supervisees"] = "each supervisee (each member of a group)",
+        ["line-manager-of-supervisee"] = "the supervisee's line manager",
+        ["line-manager-of-supervisor"] = "the supervisor's line manager",
+        ["person"] = "the person the event is about",
+        ["line-manager-of-person"] = "that person's line manager",
+        ["item"] = "the member (inside a for each)",
+    };
+
     /// <summary>Recipient keywords without a parameter; role:, staff-role: and address: take one.</summary>
     public static readonly IReadOnlyList<string> RecipientKeywords =
         ["supervisor", "supervisee", "supervisees", "line-manager-of-supervisee", "line-manager-of-supervisor", "person", "line-manager-of-person", "item"];

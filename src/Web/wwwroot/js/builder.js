@@ -1,0 +1,67 @@
+// The builders without full page loads: a button posts the builder as the page would and the new
+// page replaces the old one, with focus where the server says (the added or moved item); typing
+// refreshes the preview. Without this script every button still works as a plain form post.
+const selector = 'form[data-preview]';
+let pendingFocus = null;
+
+function focusAfterSwap() {
+  const target = document.querySelector('main [autofocus]') || document.querySelector('#builder-problems') || document.querySelector('main h1');
+  if (target) {
+    if (!target.hasAttribute('tabindex') && !/^(INPUT|SELECT|TEXTAREA|BUTTON|A)$/.test(target.tagName)) target.setAttribute('tabindex', '-1');
+    target.focus();
+    target.scrollIntoView({ block: 'center' });
+  }
+}
+
+async function post(url, body) {
+  const response = await fetch(url, { method: 'POST', body, credentials: 'same-origin', headers: { 'X-Requested-With': 'fetch' } });
+  if (!response.ok || response.redirected) return null;
+  return response.text();
+}
+
+document.addEventListener('submit', async (event) => {
+  const form = event.target;
+  if (!form.matches(selector)) return;
+  const submitter = event.submitter;
+  const action = submitter?.getAttribute('formaction') || form.getAttribute('action');
+  if (/handler=(Publish|Try)/.test(action)) return; // a real navigation: publishing leaves the page, trying shows its result
+  event.preventDefault();
+  const body = new FormData(form, submitter);
+  const html = await post(action, body);
+  if (html === null) { form.submit(); return; }
+  const next = new DOMParser().parseFromString(html, 'text/html');
+  const main = document.querySelector('main');
+  const nextMain = next.querySelector('main');
+  if (!main || !nextMain) { form.submit(); return; }
+  main.replaceWith(nextMain);
+  document.title = next.title;
+  const kept = pendingFocus && document.getElementById(pendingFocus);
+  pendingFocus = null;
+  if (kept) kept.focus(); else focusAfterSwap();
+});
+
+let timer = null;
+document.addEventListener('input', (event) => {
+  const form = event.target.closest?.(selector);
+  if (!form || event.target.id === 'yaml') return;
+  clearTimeout(timer);
+  timer = setTimeout(async () => {
+    const html = await post(form.dataset.preview, new FormData(form));
+    const box = document.getElementById('builder-check');
+    if (html !== null && box) box.innerHTML = html;
+  }, 600);
+});
+
+// A new type, kind or trigger shows other settings: redraw the builder, keeping focus on the choice.
+// Arrow keys on a closed list change it once per press, so wait for the choosing to stop.
+let redraw = null;
+document.addEventListener('change', (event) => {
+  const el = event.target;
+  const form = el.closest?.(selector);
+  if (!form || !el.matches('select[data-redraw="true"], input[type=radio][data-redraw="true"]')) return;
+  clearTimeout(redraw);
+  redraw = setTimeout(() => {
+    pendingFocus = el.id;
+    form.requestSubmit(form.querySelector('button[name=op][value=""]'));
+  }, 500);
+});
