@@ -23,13 +23,12 @@ public sealed class RunLimitsTests
     public void A_rendering_stops_when_its_time_is_up()
     {
         // Within every count limit (about 8,000 steps, no output), but each step searches a long text:
-        // only the time stops it. Given its full time, the same template finishes.
+        // only the time stops it. The same steps over a short text finish, so no count limit is near.
         const string slow = "{% for i in (1..4000) %}{% if s contains \"zzz\" %}{% endif %}{% endfor %}done";
-        JsonObject Model() => new() { ["s"] = new string('a', 60_000) };
-        var (rendered, error) = LiquidText.Render(slow, Model(), TimeSpan.FromTicks(1));
+        var (rendered, error) = LiquidText.Render(slow, new JsonObject { ["s"] = new string('a', 60_000) }, TimeSpan.FromTicks(1));
         Assert.Null(rendered);
         Assert.Contains("took too long", error);
-        Assert.Equal("done", LiquidText.Render(slow, Model(), TimeSpan.FromSeconds(30)).Text);
+        Assert.Equal("done", LiquidText.Render(slow, new JsonObject { ["s"] = "aaa" }).Text);
         Assert.Equal("123", LiquidText.Render("{% for i in (1..3) %}{{ i }}{% endfor %}", new JsonObject()).Text);
     }
 
