@@ -22,7 +22,7 @@ public sealed partial class RecordTests
         ["a.discussed"] = discussed, ["a.actions.rows"] = "0",
     };
 
-    private Task<T> Db<T>(Func<AppDbContext, Task<T>> query) => app.InTenant(T, sp => query(sp.GetRequiredService<AppDbContext>()));
+    private Task<TResult> Db<TResult>(Func<AppDbContext, Task<TResult>> query) => app.InTenant(T, sp => query(sp.GetRequiredService<AppDbContext>()));
 
     [Fact]
     public async Task Sign_saves_what_was_typed_first_or_refuses_with_the_reason_and_keeps_it()
@@ -91,10 +91,10 @@ public sealed partial class RecordTests
         Assert.Equal("I do not agree that my workload is manageable.", theirs["comment"]!.GetValue<string>());
         Assert.True(theirs["disagrees"]!.GetValue<bool>());
 
-        // Someone with no part in the record cannot reopen it.
+        // A line manager, who may know the record exists but not read it, cannot reopen it.
         var manager = app.Browser();
         await manager.SignIn(T, "linemanager@ralph-thoresby.example", AppFactory.DemoPassword);
-        Assert.Equal(HttpStatusCode.NotFound, (await manager.PostForm(url + "/change", new Dictionary<string, string> { ["Reason"] = "x" }, url)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await manager.PostForm(url + "/change", new Dictionary<string, string> { ["Reason"] = "x" }, $"/{T}/forms")).StatusCode);
 
         // "Change this record" says what it voids and asks why; without a reason nothing happens.
         var change = await supervisor.GetStringAsync(url + "/change");
