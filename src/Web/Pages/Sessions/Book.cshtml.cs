@@ -16,7 +16,7 @@ namespace SupervisionHub.Web.Pages.Sessions;
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(AuthenticationSchemes = SupervisionHub.Web.Links.LinkAccess.RecordSchemes)]
 public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
-    SupervisionHub.Web.Links.TaskLinks taskLinks) : PageModel
+    SupervisionHub.Web.Links.TaskLinks taskLinks, SessionInvitations invitations) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public string Mode { get; set; } = "book";
@@ -69,14 +69,18 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
                 ? Session.RecordAdHoc(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today)
                 : Session.Book(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today);
             db.Sessions.Add(session);
-            if (!IsAdHoc) await taskLinks.CompleteBookingAsync(Relationship.Id, _me.Id, ct);
+            if (!IsAdHoc)
+            {
+                await taskLinks.CompleteBookingAsync(Relationship.Id, _me.Id, ct);
+                await invitations.QueueAsync(session, Relationship, InvitationReason.Booked, null, ct);
+            }
             await db.SaveChangesAsync(ct);
             if (SupervisionHub.Web.Links.LinkAccess.OnlyLink(User))
             {
                 BookedByLink = session;
                 return Page();
             }
-            TempData["Notice"] = IsAdHoc ? "The session has been recorded as attended. You can now write its record." : $"The session on {session.Date:d MMMM yyyy} is booked. Add it to your calendar from this page.";
+            TempData["Notice"] = IsAdHoc ? "The session has been recorded as attended. You can now write its record." : $"The session on {session.Date:d MMMM yyyy} is booked. Everyone taking part has been sent a calendar invitation.";
             return Redirect($"/{tenant.Tenant.Identifier}/sessions/{session.Id}");
         }
         catch (SupervisionRuleException ex)

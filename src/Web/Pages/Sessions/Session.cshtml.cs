@@ -11,7 +11,7 @@ namespace SupervisionHub.Web.Pages.Sessions;
 
 /// <summary>One session: add it to a calendar, take attendance, cancel it with a reason, write its record.</summary>
 public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, SessionRecords records,
-    SupervisionHub.Web.Records.RecordGate gate) : PageModel
+    SupervisionHub.Web.Records.RecordGate gate, SessionInvitations invitations) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -41,7 +41,7 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
     public async Task<IActionResult> OnGetIcsAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
-        var ics = Ics.Invitation(Session, Type.Name, Name(Relationship.SupervisorId), tenant.Tenant.TimeZone, clock.GetUtcNow(), Session.IsCancelled);
+        var ics = await invitations.IcsAsync(Session, Relationship, ct);
         return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar", $"supervision-{Session.Date:yyyy-MM-dd}.ics");
     }
 
@@ -129,6 +129,7 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
         else if (CancelReason.Length > 1000) ModelState.AddModelError(nameof(CancelReason), "The reason must be 1000 characters or fewer");
         if (!ModelState.IsValid) return Page();
         Session.Cancel(bySupervisor!.Value, CancelReason, Me.Id, clock.GetUtcNow());
+        await invitations.QueueAsync(Session, Relationship, InvitationReason.Cancelled, null, ct);
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = "The session is cancelled. Book a new date" + (Type.MayBook("supervisee") ? " within two weeks where you can." : ".");
         return Redirect($"/{tenant.Tenant.Identifier}/sessions/{Session.Id}");

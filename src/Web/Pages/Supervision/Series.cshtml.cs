@@ -11,11 +11,11 @@ using SupervisionHub.Web.Tenancy;
 namespace SupervisionHub.Web.Pages.Supervision;
 
 /// <summary>
-/// An administrator plans a series of sessions for several supervisions at once and sends diary
-/// invitations to the supervisors and the supervisees' line managers (mse-icb R3: "three monthly
-/// sessions and diary invites are organised and placed in supervisors' and line managers' diaries").
+/// An administrator plans a series of sessions for several supervisions at once and sends a calendar
+/// invitation for each session to every party and the supervisees' line managers (mse-icb R3: "three
+/// monthly sessions and diary invites are organised and placed in supervisors' and line managers' diaries").
 /// </summary>
-public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, PublicUrls urls) : PageModel
+public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, SessionInvitations invitations) : PageModel
 {
     public sealed class InputModel
     {
@@ -52,11 +52,8 @@ public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users,
 
         var chosen = await db.Relationships.Include(r => r.Members).Where(r => Input.RelationshipIds.Contains(r.Id) && r.EndedOn == null).ToListAsync(ct);
         var staffIds = chosen.SelectMany(r => r.Members.Select(m => m.StaffId).Append(r.SupervisorId)).Distinct().ToList();
-        var people = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).Select(s => new { s.Id, s.Email, s.LineManagerId }).ToListAsync(ct);
-        var managerIds = people.Select(p => p.LineManagerId).OfType<string>().Distinct().ToList();
-        var managerEmails = await db.Staff.AsNoTracking().Where(s => managerIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Email, ct);
+        var people = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).Select(s => new { s.Id, s.LineManagerId }).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        var baseUrl = urls.TenantRoot(tenant.Tenant);
         var planned = 0;
         try
         {
@@ -66,14 +63,9 @@ public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users,
                 var sessions = Enumerable.Range(0, count).Select(n => Session.Book(r, first!.Value.AddMonths(n * every), time, minutes, Input.Location, users.GetUserId(User)!, now, today, series)).ToList();
                 db.Sessions.AddRange(sessions);
                 planned += sessions.Count;
-                // Supervisors and the supervisees' line managers; the supervisee sees them on their home page.
-                var recipients = new[] { people.FirstOrDefault(p => p.Id == r.SupervisorId)?.Email }
-                    .Concat(r.CurrentMembers.Select(m => people.FirstOrDefault(p => p.Id == m.StaffId)?.LineManagerId).OfType<string>().Select(id => managerEmails.GetValueOrDefault(id)))
-                    .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase);
-                var lines = string.Join("\n", sessions.Select(s => $"- {s.Date:dddd d MMMM yyyy} at {s.StartTime:HH:mm}: {baseUrl}/sessions/{s.Id}?handler=Ics"));
-                foreach (var to in recipients)
-                    db.Outbox.Add(new OutboxMessage(to, $"Supervision sessions planned: {tenant.Tenant.Name}",
-                        $"Safeguarding supervision sessions have been planned. Add each one to your diary:\n\n{lines}\n\nSign in to SupervisionHub to see who attends.", now));
+                // Every party, and the supervisees' line managers (mse-icb R3), gets each session's invitation.
+                var managers = r.CurrentMembers.Select(m => people.FirstOrDefault(p => p.Id == m.StaffId)?.LineManagerId).OfType<string>().ToList();
+                foreach (var s in sessions) await invitations.QueueAsync(s, r, InvitationReason.Booked, managers, ct);
             }
             await db.SaveChangesAsync(ct);
         }
