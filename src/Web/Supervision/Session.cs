@@ -88,6 +88,26 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         return s;
     }
 
+    /// <summary>
+    /// A booked session moved to another time (or place). The invitation's SEQUENCE grows, so the
+    /// calendars that hold it replace it; the same rules as booking apply to the new date.
+    /// </summary>
+    public void Move(Relationship relationship, DateOnly date, TimeOnly start, int minutes, string? location, DateOnly today)
+    {
+        RequireOpen();
+        if (minutes is < 5 or > 600) throw new SupervisionRuleException("Enter a length from 5 to 600 minutes.");
+        if (relationship.EndedOn is { } ended && date > ended) throw new SupervisionRuleException("This supervision has ended; the session would fall after it.");
+        if (date < today) throw new SupervisionRuleException("A session can only be moved to today or later.");
+        if (date < relationship.StartedOn) throw new SupervisionRuleException($"The supervision starts on {relationship.StartedOn:d MMMM yyyy}; move it to that day or later.");
+        var where = string.IsNullOrWhiteSpace(location) ? null : location.Trim();
+        if (date == Date && start == StartTime && minutes == DurationMinutes && where == Location) throw new SupervisionRuleException("Nothing has changed: the session is already at that time and place.");
+        Date = date;
+        StartTime = start;
+        DurationMinutes = minutes;
+        Location = where;
+        Sequence++;
+    }
+
     /// <summary>A session that has already taken place, recorded afterwards (mse-icb open door; any tenant's ad hoc supervision).</summary>
     public static Session RecordAdHoc(Relationship relationship, DateOnly date, TimeOnly start, int minutes, string? location, string byId, DateTimeOffset now, DateOnly today)
     {

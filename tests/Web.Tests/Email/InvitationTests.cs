@@ -30,7 +30,7 @@ public sealed class InvitationTests
     }
 
     [Fact]
-    public async Task Booking_and_cancelling_send_every_party_a_calendar_request_then_a_cancel_for_the_same_uid()
+    public async Task Booking_moving_and_cancelling_send_every_party_a_calendar_request_an_update_then_a_cancel_for_the_same_uid()
     {
         using var folders = new SharedFolders();
         await using var maildev = await Maildev.StartNewAsync();
@@ -68,7 +68,27 @@ public sealed class InvitationTests
             Assert.DoesNotContain("/link/", mail.TextBody); // nothing to sign in for: the invitation is the email
         }
 
+        // Moved: the same UID, SEQUENCE 1, the new time, to everyone.
         var seen = await maildev.SeenAsync();
+        var later = day.AddDays(1);
+        var moved = await supervisor.PostForm(session + "/move", new Dictionary<string, string>
+        {
+            ["Input.Date.Day"] = later.Day.ToString(), ["Input.Date.Month"] = later.Month.ToString(), ["Input.Date.Year"] = later.Year.ToString(),
+            ["Input.Time"] = "11:30", ["Input.Minutes"] = "60", ["Input.Location"] = "Library office",
+        }, session + "/move");
+        Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        await app.RoundAsync(T);
+        foreach (var to in new[] { Supervisor, Supervisee })
+        {
+            var (_, calendar, method) = await InvitationAsync(maildev, to, "Moved: safeguarding supervision", seen);
+            Assert.Equal("REQUEST", method);
+            var evt = Assert.Single(calendar.Events);
+            Assert.Equal(uid, evt.Uid);
+            Assert.Equal(1, evt.Sequence);
+            Assert.Equal(later, DateOnly.FromDateTime(evt.DtStart!.AsUtc));
+        }
+
+        seen = await maildev.SeenAsync();
         var cancelled = await supervisor.PostForm(session + "?handler=Cancel", new Dictionary<string, string> { ["CancelReason"] = "Called to a meeting" }, session);
         Assert.Equal(HttpStatusCode.Redirect, cancelled.StatusCode);
         await app.RoundAsync(T);
@@ -79,7 +99,7 @@ public sealed class InvitationTests
             Assert.Equal("CANCEL", calendar.Method);
             var evt = Assert.Single(calendar.Events);
             Assert.Equal(uid, evt.Uid);
-            Assert.Equal(1, evt.Sequence);
+            Assert.Equal(2, evt.Sequence);
             Assert.Equal("CANCELLED", evt.Status);
         }
     }

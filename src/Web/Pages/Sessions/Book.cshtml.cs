@@ -28,6 +28,25 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
         public string? Time { get; set; }
         public string? Minutes { get; set; } = "60";
         public string? Location { get; set; }
+
+        public static SessionInput From(Session s) => new()
+            { Date = DateParts.From(s.Date), Time = s.StartTime.ToString("HH:mm", CultureInfo.InvariantCulture), Minutes = s.DurationMinutes.ToString(CultureInfo.InvariantCulture), Location = s.Location };
+
+        /// <summary>The date, start and length, or null with an error for each field that is wrong (keys Input.*).</summary>
+        public (DateOnly Date, TimeOnly Time, int Minutes)? Parse(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary errors)
+        {
+            var (date, dateError) = Date.Parse("Date");
+            if (dateError is not null) errors.AddModelError("Input.Date", dateError);
+            else if (date is null) errors.AddModelError("Input.Date", "Enter the date of the session");
+            TimeOnly time = default;
+            if (string.IsNullOrWhiteSpace(Time)) errors.AddModelError("Input.Time", "Enter the start time");
+            else if (!TimeInput.TryParse(Time, out time))
+                errors.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 14:30");
+            if (!int.TryParse(Minutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) || minutes is < 5 or > 600)
+                errors.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");
+            if (Location?.Length > 200) errors.AddModelError("Input.Location", "Location must be 200 characters or fewer");
+            return errors.IsValid ? (date!.Value, time, minutes) : null;
+        }
     }
 
     public Relationship Relationship { get; private set; } = null!;
@@ -50,24 +69,14 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
     {
         if (await LoadAsync(ct) is { } denied) return denied;
         ModelState.Clear();
-        var (date, dateError) = Input.Date.Parse("Date");
-        if (dateError is not null) ModelState.AddModelError("Input.Date", dateError);
-        else if (date is null) ModelState.AddModelError("Input.Date", "Enter the date of the session");
-        TimeOnly time = default;
-        if (string.IsNullOrWhiteSpace(Input.Time)) ModelState.AddModelError("Input.Time", "Enter the start time");
-        else if (!TimeInput.TryParse(Input.Time, out time))
-            ModelState.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 14:30");
-        if (!int.TryParse(Input.Minutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) || minutes is < 5 or > 600)
-            ModelState.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");
-        if (Input.Location?.Length > 200) ModelState.AddModelError("Input.Location", "Location must be 200 characters or fewer");
-        if (!ModelState.IsValid) return Page();
+        if (Input.Parse(ModelState) is not var (date, time, minutes)) return Page();
 
         var today = tenant.Tenant.Today(clock);
         try
         {
             var session = IsAdHoc
-                ? Session.RecordAdHoc(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today)
-                : Session.Book(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today);
+                ? Session.RecordAdHoc(Relationship, date, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today)
+                : Session.Book(Relationship, date, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today);
             db.Sessions.Add(session);
             if (!IsAdHoc)
             {
