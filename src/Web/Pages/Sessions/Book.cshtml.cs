@@ -16,11 +16,20 @@ namespace SupervisionHub.Web.Pages.Sessions;
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(AuthenticationSchemes = SupervisionHub.Web.Links.LinkAccess.RecordSchemes)]
 public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
-    SupervisionHub.Web.Links.TaskLinks taskLinks, SessionInvitations invitations) : PageModel
+    SupervisionHub.Web.Links.TaskLinks taskLinks, SessionInvitations invitations, BookingWarnings warnings) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public string Mode { get; set; } = "book";
     [BindProperty] public SessionInput Input { get; set; } = new();
+
+    /// <summary>Ticked after the warnings were shown: the person means this time.</summary>
+    [BindProperty] public bool BookAnyway { get; set; }
+
+    /// <summary>The warnings the page last showed, so pressing the button again without ticking is told what to do.</summary>
+    [BindProperty] public string? WarningsShown { get; set; }
+
+    /// <summary>Clashes and unusual days for the time asked for; booking waits for "Book anyway".</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
 
     public sealed class SessionInput
     {
@@ -70,6 +79,15 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
         if (await LoadAsync(ct) is { } denied) return denied;
         ModelState.Clear();
         if (Input.Parse(ModelState) is not var (date, time, minutes)) return Page();
+        if (!IsAdHoc)
+        {
+            Warnings = await warnings.ForAsync(Relationship, date, time, minutes, null, ct);
+            if (Warnings.Count > 0 && !BookAnyway)
+            {
+                if (WarningsShown == string.Join("\n", Warnings)) ModelState.AddModelError(nameof(BookAnyway), "Tick the box to book at this time, or change the date or time");
+                return Page();
+            }
+        }
 
         var today = tenant.Tenant.Today(clock);
         try
