@@ -75,7 +75,7 @@ public sealed class InvitationTests
         var moved = await supervisor.PostForm(session + "/move", new Dictionary<string, string>
         {
             ["Input.Date.Day"] = later.Day.ToString(), ["Input.Date.Month"] = later.Month.ToString(), ["Input.Date.Year"] = later.Year.ToString(),
-            ["Input.Time"] = "11:30", ["Input.Minutes"] = "60", ["Input.Location"] = "Library office",
+            ["Input.Time"] = "11:30", ["Input.Minutes"] = "60", ["Input.Location"] = "Library office", ["BookAnyway"] = "true",
         }, session + "/move");
         Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
         await app.RoundAsync(T);

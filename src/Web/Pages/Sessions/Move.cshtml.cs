@@ -13,10 +13,14 @@ namespace SupervisionHub.Web.Pages.Sessions;
 /// Moves a booked session to another time or place; everyone taking part gets the updated calendar
 /// invitation (same UID, higher SEQUENCE). Those who may cancel a session may move it.
 /// </summary>
-public sealed class MoveModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, SessionInvitations invitations) : PageModel
+public sealed class MoveModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, SessionInvitations invitations, BookingWarnings warnings) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public BookModel.SessionInput Input { get; set; } = new();
+    [BindProperty] public bool BookAnyway { get; set; }
+
+    /// <summary>Clashes and unusual days at the new time, as when booking; moving waits for "Book anyway".</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
 
     public Session Session { get; private set; } = null!;
     public SupervisionTypeSettings Type { get; private set; } = null!;
@@ -33,6 +37,8 @@ public sealed class MoveModel(AppDbContext db, UserManager<StaffMember> users, I
         if (await LoadAsync(ct) is { } denied) return denied;
         ModelState.Clear();
         if (Input.Parse(ModelState) is not var (date, time, minutes)) return Page();
+        Warnings = await warnings.ForAsync(Session.Relationship, date, time, minutes, Session.Id, ct);
+        if (Warnings.Count > 0 && !BookAnyway) return Page();
         try
         {
             Session.Move(Session.Relationship, date, time, minutes, Input.Location, tenant.Tenant.Today(clock));
