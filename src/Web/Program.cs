@@ -40,6 +40,8 @@ builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditChain>();
 builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditLog>();
 builder.Services.AddScoped<SupervisionHub.Web.Audit.SubjectAccess>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionRecords>();
+builder.Services.AddScoped<SupervisionHub.Web.Supervision.SessionInvitations>();
+builder.Services.AddScoped<SupervisionHub.Web.Supervision.BookingWarnings>();
 builder.Services.AddScoped<SupervisionHub.Web.Supervision.ComplianceService>();
 builder.Services.AddSingleton<SupervisionHub.Web.Supervision.StatusCache>(); // per node: everyone's status per tenant, kept current through StatusChanges
 builder.Services.AddScoped<SupervisionHub.Web.Reports.ComplianceReport>();

@@ -60,7 +60,7 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
         await page.GetByRole(AriaRole.Button, new() { Name = "Submit and sign" }).ClickAsync();
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The record has been submitted and you have signed it");
         await Assertions.Expect(page.Locator("#next-step")).ToHaveCountAsync(0); // nothing more for the supervisor to do
-        await Assertions.Expect(page.Locator("#signatures-outstanding")).ToContainTextAsync("signed off: Aleksandra Nowak"); // the session's supervisee, by name
+        await Assertions.Expect(page.Locator("#signatures-outstanding")).ToContainTextAsync("signed off: Aleksandra Nowak"); // the session's record: its supervisee, by name
         await page.ScreenshotAsync("record-ascent-supervisor-signed");
 
         // The supervisee opens the same record and signs.

@@ -87,7 +87,7 @@ public sealed class SupervisionAdminJourneyTests(BrowserFixture fx)
         await page.AssertAccessibleAsync();
 
         await page.GotoAsync($"/{T}/dev/mailbox");
-        await Assertions.Expect(page.GetByText("Supervision sessions planned").First).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("Invitation: safeguarding supervision").First).ToBeVisibleAsync();
 
         // The attended group session started mse-icb's R4 rule in the background worker: each
         // member present is asked for an evaluation. The rules page shows the run and its journal.

@@ -132,7 +132,7 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
     });
 
     [Fact]
-    public async Task A_record_is_submitted_and_signed_by_both_a_change_before_then_voids_a_signature_and_after_then_is_refused()
+    public async Task A_record_is_submitted_and_signed_by_both_a_change_after_a_signature_is_refused_until_the_record_is_reopened()
     {
         var (supervisor, url) = await StartForSupervisionAsync(await DemoSupervisionAsync(), "test-record");
         var id = Guid.Parse(url.Split('/').Last());
@@ -146,8 +146,12 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
         Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Submit", fields, url)).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "Supervisor" }, url)).StatusCode);
 
-        // Before everyone has signed, a change voids the signature it touches, and the record says so.
+        // Once anyone has signed, a change is refused (it would void the signature), until someone
+        // deliberately reopens the record with a reason; then it is changed and signed again.
         fields["a.discussed"] = "Workload, one case, and wellbeing.";
+        Assert.Equal(HttpStatusCode.Conflict, (await supervisor.PostForm(url + "?handler=Submit", fields, url)).StatusCode);
+        Assert.Equal(1, Regex.Count(await supervisor.GetStringAsync(url), ">Signed</strong> by"));
+        Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "/change", new Dictionary<string, string> { ["Reason"] = "Wellbeing was discussed too" }, url + "/change")).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await supervisor.PostForm(url + "?handler=Submit", fields, url)).StatusCode);
         Assert.Contains("needs signing again", await supervisor.GetStringAsync(url));
         Assert.Equal(0, Regex.Count(await supervisor.GetStringAsync(url), ">Signed</strong> by"));
@@ -165,7 +169,7 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
         fields["a.discussed"] = "Rewritten after everyone signed.";
         var refused = await supervisor.PostForm(url + "?handler=Submit", fields, url);
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Contains("signed by everyone, so it can no longer be changed", await refused.Content.ReadAsStringAsync());
+        Assert.Contains("signed by everyone, so it is read-only", await refused.Content.ReadAsStringAsync());
         await app.InTenant(T, async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();

@@ -84,6 +84,8 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.Cc).HasMaxLength(2000);
         b.Property(m => m.LastError).HasMaxLength(OutboxMessage.MaxErrorLength);
         b.Property(m => m.ClaimedBy).HasMaxLength(200);
+        b.Property(m => m.AttachmentName).HasMaxLength(100);
+        b.Property(m => m.AttachmentType).HasMaxLength(100);
         b.Property(m => m.ClaimToken).IsConcurrencyToken(); // the fence: ADR 0024
         b.Ignore(m => m.HtmlBody);
         b.Ignore(m => m.Status);
@@ -133,6 +135,8 @@ internal sealed class SignatureConfiguration : IEntityTypeConfiguration<Signatur
         b.HasKey(s => s.Id);
         b.Property(s => s.Role).HasMaxLength(40);
         b.Property(s => s.ContentHash).HasMaxLength(64);
+        b.Property(s => s.Comment).HasMaxLength(Signature.CommentMaxLength);
+        b.Property(s => s.VoidReason).HasMaxLength(1000);
         b.HasIndex(s => new { s.TenantId, s.SubmissionId }); // see StaffMemberConfiguration
     }
 }
@@ -181,6 +185,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.Property(s => s.Location).HasMaxLength(200);
         b.Property(s => s.TypeId).HasMaxLength(63);
         b.Property(s => s.Reason).HasMaxLength(1000);
+        b.Property(s => s.CorrectionReason).HasMaxLength(1000);
         b.HasOne(s => s.Relationship).WithMany().HasForeignKey(s => s.RelationshipId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(s => s.Attendance).WithOne().HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => new { s.TenantId, s.RelationshipId, s.Date });

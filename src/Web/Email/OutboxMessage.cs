@@ -31,6 +31,22 @@ public sealed class OutboxMessage : ITenantOwned
         CreatedAt = now;
     }
 
+    /// <summary>
+    /// One attachment, text only: a calendar invitation (text/calendar; method=REQUEST or CANCEL).
+    /// Stored with the message so the invitation is sent with the change that caused it, or not at all.
+    /// </summary>
+    public string? AttachmentName { get; private set; }
+    public string? AttachmentType { get; private set; }
+    public string? AttachmentText { get; private set; }
+
+    public OutboxMessage Attach(string name, string contentType, string text)
+    {
+        AttachmentName = name;
+        AttachmentType = contentType;
+        AttachmentText = text;
+        return this;
+    }
+
     public Guid Id { get; private set; }
     public Guid TenantId { get; private set; }
     public string To { get; private set; } = "";

@@ -252,7 +252,12 @@ public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOption
         mime.Subject = message.Subject;
         mime.Date = message.CreatedAt;
         mime.MessageId = $"{message.Id:N}@{from[(from.IndexOf('@', StringComparison.Ordinal) + 1)..]}";
-        mime.Body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody }.ToMessageBody();
+        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        // A calendar invitation travels as text/calendar with its method (REQUEST, CANCEL) on the
+        // content type: that is what lets Outlook and Google offer to add it with one click.
+        if (message is { AttachmentName: { } name, AttachmentType: { } type, AttachmentText: { } text })
+            body.Attachments.Add(name, System.Text.Encoding.UTF8.GetBytes(text), ContentType.Parse(type));
+        mime.Body = body.ToMessageBody();
         return mime;
     }
 

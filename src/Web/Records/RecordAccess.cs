@@ -24,7 +24,8 @@ public enum ReadDecision
 /// and submit need <see cref="CanEdit"/>; signing needs the role in <see cref="SignAs"/>; closing a
 /// carried action needs <see cref="CanCloseActions"/>.
 /// </summary>
-public sealed record RecordRights(bool IsParty, IReadOnlySet<string> EditableSections, IReadOnlyList<Filler> SignAs, bool CanCloseActions, string? Refusal)
+/// <param name="CanReopen">May choose "Change this record" on a signed record (a party who could otherwise edit it).</param>
+public sealed record RecordRights(bool IsParty, IReadOnlySet<string> EditableSections, IReadOnlyList<Filler> SignAs, bool CanCloseActions, string? Refusal, bool CanReopen = false)
 {
     public static readonly RecordRights ReadOnly = new(false, new HashSet<string>(), [], false, null);
 
@@ -40,7 +41,7 @@ public sealed record RecordRights(bool IsParty, IReadOnlySet<string> EditableSec
 /// </summary>
 public static class RecordAccess
 {
-    public const string SignedOffRefusal = "This record has been signed by everyone, so it can no longer be changed.";
+    public const string SignedOffRefusal = "This record has been signed by everyone, so it is read-only. To change it, choose \"Change this record\": the signatures will be voided and everyone signs again.";
 
     /// <summary>
     /// The record's parties. An answer is what someone wrote, so it cannot make anyone a party: a
@@ -88,20 +89,30 @@ public static class RecordAccess
     /// What this reader may change. Only a party writes, and only while the record is not signed
     /// off: a grant to read (safeguarding leads, line management, a tenant role) is never a grant
     /// to write, and an auditor reads only. A record everyone has signed is read-only until someone
-    /// deliberately reopens it (DESIGN.md); before that, a change voids the signatures it touches.
+    /// deliberately reopens it (DESIGN.md), and so is a record anyone has signed: a change would void
+    /// a signature, which only "Change this record" does. One exception keeps group records working:
+    /// a member who has not signed yet still fills their own part, which no one else's signature covers.
     /// </summary>
     public static RecordRights Rights(Submission s, FormDefinition form, StaffMember me, RecordParties parties, ReadDecision read)
     {
         if (read != ReadDecision.Read || !Participants(s, parties).Contains(me.Id)) return RecordRights.ReadOnly;
-        if (s.FullySignedAt is not null) return RecordRights.ReadOnly with { IsParty = true, Refusal = SignedOffRefusal };
         var mine = PartiesOf(me, parties);
         var editable = form.Sections.Where(sec => mine.Contains(sec.FilledBy)).Select(sec => sec.Id).ToHashSet();
+        var canReopen = editable.Count > 0 && s.ValidSignatures.Any();
+        if (s.FullySignedAt is not null) return RecordRights.ReadOnly with { IsParty = true, Refusal = SignedOffRefusal, CanReopen = canReopen };
+        string? refusal = null;
+        if (s.ValidSignatures.Any())
+        {
+            var signedMyself = s.ValidSignatures.Any(x => x.SignerId == me.Id);
+            editable = form.Sections.Where(sec => sec.FilledBy == Filler.EachMember && mine.Contains(sec.FilledBy) && !signedMyself).Select(sec => sec.Id).ToHashSet();
+            refusal = SignedRecordException.Text;
+        }
         var signAs = s.Status == SubmissionStatus.Draft ? [] : form.Fields
             .Where(f => f.Type == FieldType.Signature && f.Signer is { } r && mine.Contains(r))
             .Select(f => f.Signer!.Value).Distinct()
             .Where(r => !s.ValidSignatures.Any(x => x.SignerId == me.Id && x.Role == r.ToString()))
             .ToList();
-        return new RecordRights(true, editable, signAs, s.SessionId is not null, null);
+        return new RecordRights(true, editable, signAs, s.SessionId is not null, refusal, canReopen);
     }
 
     /// <summary>

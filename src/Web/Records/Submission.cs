@@ -12,7 +12,10 @@ public enum SubmissionStatus { Draft, Submitted, Signed }
 /// <summary>
 /// A filled form: answers against one frozen form version. Its lifecycle is guarded here, not
 /// in pages: a draft saves freely; submitting needs valid answers (checked by the caller against
-/// the version); changing submitted content voids every signature and says so.
+/// the version). A change never voids a signature by itself: a save that would alter what someone
+/// signed is refused (<see cref="SignedRecordException"/>), and only <see cref="Reopen"/>, a
+/// deliberate act with a reason, voids signatures (DESIGN.md: a signed record is read-only until
+/// someone deliberately reopens it). Autosave once voided signatures silently as people typed.
 /// </summary>
 public sealed class Submission : ITenantOwned, IRaisesEvents
 {
@@ -114,34 +117,48 @@ public sealed class Submission : ITenantOwned, IRaisesEvents
         _events.Add(new DomainEvent(isAgreement ? EventTypes.ContractSigned : EventTypes.RecordSigned, now, RelationshipId, SessionId, CreatedById, Id));
     }
 
-    public Signature Sign(string signerId, string role, DateTimeOffset now)
+    /// <param name="comment">What the signer adds, or where they disagree: part of the record, kept with the signature.</param>
+    public Signature Sign(string signerId, string role, DateTimeOffset now, string? comment = null, bool disagrees = false)
     {
         if (Status == SubmissionStatus.Draft)
             throw new InvalidOperationException("A draft cannot be signed: submit it first.");
         if (ValidSignatures.Any(s => s.SignerId == signerId && s.Role == role))
             throw new InvalidOperationException("This person has already signed in this role.");
-        var signature = new Signature(signerId, role, CoveredHash(Answers, signerId), now);
+        var signature = new Signature(signerId, role, CoveredHash(Answers, signerId), now, comment, disagrees);
         Signatures.Add(signature);
         Status = SubmissionStatus.Signed;
         VoidNotice = null;
         return signature;
     }
 
+    /// <summary>Whether saving these answers would alter what a valid signature vouches for.</summary>
+    public bool WouldVoidSignatures(JsonObject answers) =>
+        answers.ToJsonString() != AnswersJson && ValidSignatures.Any(s => s.ContentHash != CoveredHash(answers, s.SignerId));
+
+    /// <summary>
+    /// "Change this record": every signature is voided with the reason, and the record is open to
+    /// change again; everyone signs afresh. The caller writes the audit entry with the change.
+    /// </summary>
+    public void Reopen(string reason, DateTimeOffset now)
+    {
+        var why = reason.Trim();
+        if (why.Length == 0) throw new InvalidOperationException("A reason is needed to change a signed record.");
+        var voided = ValidSignatures.ToList();
+        if (voided.Count == 0) throw new InvalidOperationException("The record has no signatures to void: it can be changed as it is.");
+        foreach (var s in voided) s.Void(now, why);
+        VoidNotice = $"This record was reopened for changes on {now:d MMMM yyyy}, voiding {voided.Count} {(voided.Count == 1 ? "signature" : "signatures")}. Reason: {why}. It needs signing again.";
+        Status = SubmissionStatus.Submitted;
+        FullySignedAt = null;
+    }
+
     private void Change(JsonObject answers, DateTimeOffset now)
     {
         var json = answers.ToJsonString();
         if (json == AnswersJson) return;
+        // A signature vouches for exact content: a change to what it covers is refused, not allowed to void it.
+        if (WouldVoidSignatures(answers)) throw new SignedRecordException();
         AnswersJson = json;
         UpdatedAt = now;
-        var voided = ValidSignatures.Where(s => s.ContentHash != CoveredHash(answers, s.SignerId)).ToList();
-        foreach (var s in voided) s.Void(now);
-        if (voided.Count > 0)
-        {
-            // A signature vouches for exact content; after a change to what it covers it no longer does.
-            VoidNotice = $"The content changed on {now:d MMMM yyyy} after {voided.Count} {(voided.Count == 1 ? "signature" : "signatures")}; it needs signing again.";
-            Status = SubmissionStatus.Submitted;
-            FullySignedAt = null;
-        }
     }
 }
 
@@ -150,12 +167,17 @@ public sealed class Signature : ITenantOwned
 {
     private Signature() { }
 
-    public Signature(string signerId, string role, string contentHash, DateTimeOffset signedAt)
+    public const int CommentMaxLength = 2000;
+
+    public Signature(string signerId, string role, string contentHash, DateTimeOffset signedAt, string? comment = null, bool disagrees = false)
     {
         SignerId = signerId;
         Role = role;
         ContentHash = contentHash;
         SignedAt = signedAt;
+        Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        if (Comment?.Length > CommentMaxLength) throw new InvalidOperationException($"A signing comment must be {CommentMaxLength} characters or fewer.");
+        Disagrees = disagrees;
     }
 
     public int Id { get; private set; }
@@ -167,5 +189,25 @@ public sealed class Signature : ITenantOwned
     public DateTimeOffset SignedAt { get; private set; }
     public DateTimeOffset? VoidedAt { get; private set; }
 
-    public void Void(DateTimeOffset now) => VoidedAt ??= now;
+    /// <summary>The signer's comment when signing (the supervisee's view, or where they disagree).</summary>
+    public string? Comment { get; private set; }
+
+    /// <summary>The signer signed to say the record is what happened, while recording that they disagree with it.</summary>
+    public bool Disagrees { get; private set; }
+
+    /// <summary>Why it was voided: the reason given for changing the signed record.</summary>
+    public string? VoidReason { get; private set; }
+
+    public void Void(DateTimeOffset now, string reason)
+    {
+        if (VoidedAt is not null) return;
+        VoidedAt = now;
+        VoidReason = reason;
+    }
+}
+
+/// <summary>A save that would alter what someone signed. The record stays as it was; "Change this record" reopens it.</summary>
+public sealed class SignedRecordException() : InvalidOperationException(Text)
+{
+    public const string Text = "This record has been signed, so it is read-only. To change it, choose \"Change this record\": the signatures will be voided and everyone signs again.";
 }

@@ -1,58 +1,55 @@
-using System.Globalization;
-using System.Text;
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
 
 namespace SupervisionHub.Web.Supervision;
 
+/// <summary>One person invited to a session: their name and address, as an ATTENDEE.</summary>
+public sealed record Invitee(string Name, string Email);
+
 /// <summary>
-/// A diary invitation (RFC 5545) for one session, so it lands in Outlook or Google calendars
-/// (mse-icb R3: invitations to supervisors and line managers). Times are written in UTC, which
-/// every calendar reads, converted from the tenant's zone so the clocks-change weeks stay right.
-/// Says who meets and where, never what will be discussed.
+/// A calendar invitation (RFC 5546 iTIP over RFC 5545) for one session, written with Ical.Net so
+/// Outlook and Google add it with one click. One UID per session for its whole life and the
+/// session's SEQUENCE, which grows at each move or cancellation, so a calendar replaces its copy
+/// rather than adding another. Times are UTC, converted from the tenant's zone so the weeks when
+/// the clocks change stay right. Says who meets and where, never what will be discussed.
 /// </summary>
 public static class Ics
 {
-    public static string Invitation(Session session, string title, string organiserName, TimeZoneInfo zone, DateTimeOffset stamp, bool cancelled = false)
+    public const string Summary = "Safeguarding supervision";
+
+    public static string Uid(Session session) => $"{session.Id:N}@supervisionhub";
+
+    /// <param name="organiser">The service's From address, named for the tenant: invitations come from the organisation, not a person.</param>
+    /// <param name="link">The session's page, as extra (the invitation itself needs no sign-in).</param>
+    public static string Invitation(Session session, string partiesLine, Invitee organiser, IReadOnlyList<Invitee> attendees, TimeZoneInfo zone,
+        DateTimeOffset stamp, string? link = null)
     {
+        var cancelled = session.IsCancelled;
         var local = session.Date.ToDateTime(session.StartTime, DateTimeKind.Unspecified);
         var start = TimeZoneInfo.ConvertTimeToUtc(local, zone);
-        var sb = new StringBuilder();
-        void Line(string text)
+        var evt = new CalendarEvent
         {
-            // Lines longer than 75 octets are folded: CRLF then a space (RFC 5545 3.1).
-            var bytes = Encoding.UTF8.GetBytes(text);
-            var at = 0;
-            var first = true;
-            while (at < bytes.Length)
+            Uid = Uid(session),
+            Sequence = session.Sequence,
+            DtStamp = new CalDateTime(stamp.UtcDateTime),
+            DtStart = new CalDateTime(start),
+            DtEnd = new CalDateTime(start.AddMinutes(session.DurationMinutes)),
+            Summary = Summary,
+            Location = session.Location,
+            Description = $"{Summary}: {partiesLine}." + (link is null ? "" : $" Session details: {link}"),
+            Status = cancelled ? EventStatus.Cancelled : EventStatus.Confirmed,
+            Organizer = new Organizer("mailto:" + organiser.Email) { CommonName = organiser.Name },
+        };
+        foreach (var a in attendees)
+            evt.Attendees.Add(new Attendee("mailto:" + a.Email)
             {
-                var take = Math.Min(first ? 75 : 74, bytes.Length - at);
-                while (take > 0 && at + take < bytes.Length && (bytes[at + take] & 0xC0) == 0x80) take--; // never split a character
-                sb.Append(first ? "" : " ").Append(Encoding.UTF8.GetString(bytes, at, take)).Append("\r\n");
-                at += take;
-                first = false;
-            }
-        }
-        Line("BEGIN:VCALENDAR");
-        Line("VERSION:2.0");
-        Line("PRODID:-//SupervisionHub//Supervision sessions//EN");
-        Line("CALSCALE:GREGORIAN");
-        Line(cancelled ? "METHOD:CANCEL" : "METHOD:PUBLISH");
-        Line("BEGIN:VEVENT");
-        Line($"UID:{session.Id:N}@supervisionhub");
-        Line($"DTSTAMP:{Utc(stamp.UtcDateTime)}");
-        Line($"DTSTART:{Utc(start)}");
-        Line($"DTEND:{Utc(start.AddMinutes(session.DurationMinutes))}");
-        Line($"SUMMARY:{Escape(title)}");
-        if (session.Location is { } where) Line($"LOCATION:{Escape(where)}");
-        Line($"DESCRIPTION:{Escape($"Supervision with {organiserName}. Open SupervisionHub for details.")}");
-        Line(cancelled ? "STATUS:CANCELLED" : "STATUS:CONFIRMED");
-        Line("END:VEVENT");
-        Line("END:VCALENDAR");
-        return sb.ToString();
+                CommonName = a.Name, Role = ParticipationRole.RequiredParticipant,
+                ParticipationStatus = cancelled ? EventParticipationStatus.Declined : EventParticipationStatus.NeedsAction, Rsvp = !cancelled,
+            });
+        var calendar = new Calendar { ProductId = "-//SupervisionHub//Supervision sessions//EN", Method = cancelled ? CalendarMethods.Cancel : CalendarMethods.Request };
+        calendar.Events.Add(evt);
+        return new CalendarSerializer().SerializeToString(calendar)!;
     }
-
-    private static string Utc(DateTime t) => t.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Escape(string s) =>
-        s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(";", "\\;", StringComparison.Ordinal)
-         .Replace(",", "\\,", StringComparison.Ordinal).Replace("\r\n", "\\n", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 }

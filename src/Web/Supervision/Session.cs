@@ -9,8 +9,9 @@ public enum MemberAttendance { Present, Apologies, Absent }
 
 /// <summary>
 /// One planned meeting of a relationship, and whether it happened. The outcome is recorded once
-/// (a session cannot be marked attended before it takes place, nor changed after): the workflows
-/// react to it, so a silent rewrite would leave their decisions unexplained.
+/// (a session cannot be marked attended before it takes place); an outcome entered by mistake is
+/// corrected openly (<see cref="CorrectAttendance"/>), with a reason and an event, never rewritten
+/// silently: the workflows reacted to it, and a correction must be visible to them and to people.
 /// </summary>
 public sealed class Session : ITenantOwned, IRaisesEvents
 {
@@ -51,10 +52,21 @@ public sealed class Session : ITenantOwned, IRaisesEvents
     /// <summary>Recorded after the event rather than booked (open door / ad hoc supervision).</summary>
     public bool AdHoc { get; private set; }
 
+    /// <summary>
+    /// The calendar invitation's SEQUENCE: 0 when booked, one more at each move or cancellation, so
+    /// a calendar takes the latest invitation for the session's UID over an earlier one (RFC 5545).
+    /// </summary>
+    public int Sequence { get; private set; }
+
     public SessionStatus Status { get; private set; }
     public string? Reason { get; private set; }
     public DateTimeOffset? OutcomeAt { get; private set; }
     public string? OutcomeById { get; private set; }
+
+    /// <summary>The last correction of the outcome: when, by whom, why (the audit log has each one).</summary>
+    public DateTimeOffset? CorrectedAt { get; private set; }
+    public string? CorrectedById { get; private set; }
+    public string? CorrectionReason { get; private set; }
 
     /// <summary>The session record (the tenant's record form), once started.</summary>
     public Guid? RecordId { get; private set; }
@@ -74,6 +86,26 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         var s = new Session(relationship.Id, date, start, minutes, location, bookedById, now) { SeriesId = seriesId, TypeId = relationship.TypeId };
         s._events.Add(new DomainEvent(EventTypes.SessionBooked, now, relationship.Id, s.Id));
         return s;
+    }
+
+    /// <summary>
+    /// A booked session moved to another time (or place). The invitation's SEQUENCE grows, so the
+    /// calendars that hold it replace it; the same rules as booking apply to the new date.
+    /// </summary>
+    public void Move(Relationship relationship, DateOnly date, TimeOnly start, int minutes, string? location, DateOnly today)
+    {
+        RequireOpen();
+        if (minutes is < 5 or > 600) throw new SupervisionRuleException("Enter a length from 5 to 600 minutes.");
+        if (relationship.EndedOn is { } ended && date > ended) throw new SupervisionRuleException("This supervision has ended; the session would fall after it.");
+        if (date < today) throw new SupervisionRuleException("A session can only be moved to today or later.");
+        if (date < relationship.StartedOn) throw new SupervisionRuleException($"The supervision starts on {relationship.StartedOn:d MMMM yyyy}; move it to that day or later.");
+        var where = string.IsNullOrWhiteSpace(location) ? null : location.Trim();
+        if (date == Date && start == StartTime && minutes == DurationMinutes && where == Location) throw new SupervisionRuleException("Nothing has changed: the session is already at that time and place.");
+        Date = date;
+        StartTime = start;
+        DurationMinutes = minutes;
+        Location = where;
+        Sequence++;
     }
 
     /// <summary>A session that has already taken place, recorded afterwards (mse-icb open door; any tenant's ad hoc supervision).</summary>
@@ -135,7 +167,45 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         Status = bySupervisor ? SessionStatus.CancelledBySupervisor : SessionStatus.CancelledBySupervisee;
         Reason = Clean(reason);
         Settle(byId, now);
+        Sequence++;
         _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, detail: bySupervisor ? "by-supervisor" : "by-supervisee"));
+    }
+
+    /// <summary>
+    /// Corrects an outcome entered by mistake ("did not attend" when they came, or the reverse).
+    /// Each member's attendance row is changed in place, so history (consecutive misses, minutes)
+    /// reads the corrected outcome. A correction event per member whose attendance changed answers
+    /// what the mistake started (a rule's wait for it can stop an escalation); the corrected
+    /// outcome's own events follow, as if it had been entered right the first time.
+    /// </summary>
+    public void CorrectAttendance(IReadOnlyDictionary<string, MemberAttendance> members, string reason, string byId, DateTimeOffset now)
+    {
+        if (Status is not (SessionStatus.Attended or SessionStatus.DidNotAttend))
+            throw new SupervisionRuleException("Only a session whose attendance has been recorded can be corrected.");
+        if (Clean(reason) is not { } why) throw new SupervisionRuleException("Give the reason for the correction.");
+        var attended = members.Values.Contains(MemberAttendance.Present);
+        if (!attended && RecordId is not null)
+            throw new SupervisionRuleException("This session has a record, so it took place. Correct who was present instead.");
+        var changed = new List<(string StaffId, MemberAttendance To)>();
+        foreach (var (staffId, to) in members)
+        {
+            var row = Attendance.FirstOrDefault(a => a.StaffId == staffId);
+            if (row is null) { Attendance.Add(new SessionAttendance(staffId, to, this)); changed.Add((staffId, to)); }
+            else if (row.Attendance != to) { row.Correct(to); changed.Add((staffId, to)); }
+        }
+        var status = attended ? SessionStatus.Attended : SessionStatus.DidNotAttend;
+        if (changed.Count == 0 && status == Status) throw new SupervisionRuleException("Nothing has changed: the attendance is already as given.");
+        var wasAttended = Status == SessionStatus.Attended;
+        Status = status;
+        if (attended) Reason = null;
+        CorrectedAt = now;
+        CorrectedById = byId;
+        CorrectionReason = why;
+        foreach (var (staffId, to) in changed)
+            _events.Add(new DomainEvent(EventTypes.SessionAttendanceCorrected, now, RelationshipId, Id, staffId, detail: to.ToString().ToLowerInvariant()));
+        foreach (var (staffId, to) in changed.Where(c => c.To == MemberAttendance.Absent))
+            _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: attended ? "absent-from-group" : null));
+        if (attended && !wasAttended) _events.Add(new DomainEvent(EventTypes.SessionAttended, now, RelationshipId, Id));
     }
 
     public void AttachRecord(Guid recordId)
@@ -176,6 +246,9 @@ public sealed class SessionAttendance : ITenantOwned
     public Guid SessionId { get; private set; }
     public string StaffId { get; private set; } = "";
     public MemberAttendance Attendance { get; private set; }
+
+    /// <summary>Only through <see cref="Session.CorrectAttendance"/>, which records why and raises the event.</summary>
+    internal void Correct(MemberAttendance to) => Attendance = to;
 
     // Copied from the session, which never changes once attendance is taken, so everyone's status
     // reads one narrow table through one covering index instead of joining half a million sessions.

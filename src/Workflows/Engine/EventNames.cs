@@ -12,6 +12,9 @@ public static class EventNames
     public const string SessionAttended = "session.attended";
     public const string SessionMissed = "session.missed";
     public const string SessionCancelled = "session.cancelled";
+
+    /// <summary>An attendance outcome entered by mistake was corrected (detail: the outcome it now has; person: whose attendance changed).</summary>
+    public const string SessionAttendanceCorrected = "session.attendance-corrected";
     public const string RecordSubmitted = "record.submitted";
     public const string RecordSigned = "record.signed";
     public const string ActionOverdue = "action.overdue";
@@ -29,6 +32,7 @@ public static class EventNames
         new(SessionAttended, "a session takes place"),
         new(SessionMissed, "a session is missed"),
         new(SessionCancelled, "a session is cancelled"),
+        new(SessionAttendanceCorrected, "a session's attendance is corrected"),
         new(RecordSubmitted, "a record is submitted"),
         new(RecordSigned, "a record is signed by everyone"),
         new(ContractSigned, "an agreement is signed by everyone"),

@@ -74,7 +74,7 @@ public sealed class RecordWriteFindingsTests(AuthorizationFactory app) : IClassF
         var byParty = await supervisor.PostForm(url + "?handler=Save", answers, url);
         Assert.Equal(HttpStatusCode.Conflict, byParty.StatusCode);
         var page = await byParty.Content.ReadAsStringAsync();
-        Assert.Contains("This record has been signed by everyone, so it can no longer be changed.", page);
+        Assert.Contains("This record has been signed by everyone, so it is read-only.", page);
         Assert.DoesNotContain("have been saved", page);
         Assert.Equal(HttpStatusCode.Conflict, (await supervisor.PostForm(url + "?handler=Autosave", answers, url)).StatusCode);
 
@@ -151,14 +151,16 @@ public sealed class RecordWriteFindingsTests(AuthorizationFactory app) : IClassF
         var supervisee = await SignedInAsync($"supervisee@{T}.example");
         Assert.Equal(HttpStatusCode.Redirect, (await supervisee.PostForm(url + "?handler=Save", new Dictionary<string, string>
             { ["a.supervisor"] = scene.SupervisorId, ["a.supervisee"] = scene.SuperviseeId, ["a.comments"] = "Agreed." }, url)).StatusCode);
+        var again = await supervisor.PostForm(url + "?handler=Save", notes, url);
+        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+        Assert.Contains("There was nothing new to save", await supervisor.GetStringAsync(url));
+
         Assert.Equal(HttpStatusCode.Redirect, (await supervisee.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "Supervisee" }, url)).StatusCode);
         var before = await Db(db => db.Submissions.Include(s => s.Signatures).SingleAsync(s => s.Id == record.Id));
         var saves = await Db(db => db.AuditEntries.CountAsync(a => a.EntityId == record.Id.ToString() && a.Action == "save"));
 
-        var again = await supervisor.PostForm(url + "?handler=Save", notes, url);
-
-        Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
-        Assert.Contains("There was nothing new to save", await supervisor.GetStringAsync(url));
+        // Once signed the record is read-only: the same save again is refused and voids nothing.
+        Assert.Equal(HttpStatusCode.Conflict, (await supervisor.PostForm(url + "?handler=Save", notes, url)).StatusCode);
         var after = await Db(db => db.Submissions.Include(s => s.Signatures).SingleAsync(s => s.Id == record.Id));
         Assert.Equal(before.AnswersJson, after.AnswersJson);
         Assert.Equal(before.UpdatedAt, after.UpdatedAt);

@@ -139,7 +139,7 @@ public sealed class WriteAuthorizationTests(AuthorizationFactory app) : IClassFi
             {
                 ["Input.RelationshipIds"] = scene.Relationship.ToString(),
                 ["Input.First.Day"] = first.Day.ToString(), ["Input.First.Month"] = first.Month.ToString(), ["Input.First.Year"] = first.Year.ToString(),
-                ["Input.Time"] = "10:00", ["Input.Minutes"] = "60", ["Input.EveryMonths"] = "1", ["Input.Count"] = "2",
+                ["Input.Time"] = "10:00", ["Input.Minutes"] = "60", ["Input.Every"] = "1", ["Input.Unit"] = "months", ["Input.Count"] = "2",
             }, () => Query(app, db => db.Sessions.AnyAsync(s => s.RelationshipId == scene.Relationship && s.SeriesId != null)));
         }),
         new("supervision: reallocate", Managers, async (app, who, scene) =>
@@ -334,7 +334,7 @@ public sealed class WriteAuthorizationTests(AuthorizationFactory app) : IClassFi
         return new()
         {
             ["Input.Date.Day"] = day.Day.ToString(), ["Input.Date.Month"] = day.Month.ToString(), ["Input.Date.Year"] = day.Year.ToString(),
-            ["Input.Time"] = "07:30", ["Input.Minutes"] = "60", ["Input.Location"] = "Library office",
+            ["Input.Time"] = "07:30", ["Input.Minutes"] = "60", ["Input.Location"] = "Library office", ["BookAnyway"] = "true",
         };
     }
 

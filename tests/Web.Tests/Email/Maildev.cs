@@ -110,6 +110,16 @@ public sealed class Maildev : IAsyncDisposable
         }
     }
 
+    /// <summary>The message exactly as the SMTP server received it (RFC 5322), to parse with MimeKit.</summary>
+    public async Task<MimeKit.MimeMessage> MessageAsync(string id)
+    {
+        await using var raw = await _http.GetStreamAsync(new Uri($"/email/{id}/source", UriKind.Relative));
+        var buffer = new MemoryStream();
+        await raw.CopyToAsync(buffer);
+        buffer.Position = 0;
+        return await MimeKit.MimeMessage.LoadAsync(buffer);
+    }
+
     public async Task<IReadOnlySet<string>> SeenAsync() => (await EmailsAsync()).Select(e => (string?)e["id"] ?? "").ToHashSet();
 
     public async Task<int> CountAsync(string subject) => (await EmailsAsync()).Count(e => (string?)e["subject"] == subject);

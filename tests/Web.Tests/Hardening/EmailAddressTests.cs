@@ -132,12 +132,13 @@ public sealed partial class EmailAddressTests(ConfiguredAddressFactory app) : IC
         {
             ["Input.RelationshipIds"] = relationship.ToString(), ["Input.First.Day"] = first.Day.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Input.First.Month"] = first.Month.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Input.First.Year"] = first.Year.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Input.Time"] = "10:00", ["Input.Minutes"] = "60", ["Input.EveryMonths"] = "1", ["Input.Count"] = "2",
+            ["Input.Time"] = "10:00", ["Input.Minutes"] = "60", ["Input.Every"] = "1", ["Input.Unit"] = "months", ["Input.Count"] = "2",
         });
         Assert.True(planned.StatusCode == HttpStatusCode.Redirect, await planned.Content.ReadAsStringAsync());
-        var invitation = (await EmailsAsync(T, supervisorEmail, "Supervision sessions planned")).Last();
-        AssertAddresses(invitation, $"{BaseUrl}/{T}/sessions/");
-        Assert.Equal(2, Url().Count(invitation));
+        // One calendar invitation per planned session, each linking to its session.
+        var invitations = await EmailsAsync(T, supervisorEmail, "Invitation: safeguarding supervision");
+        Assert.Equal(2, invitations.Count);
+        Assert.All(invitations, invitation => AssertAddresses(invitation, $"{BaseUrl}/{T}/sessions/"));
     }
 
     [Fact]

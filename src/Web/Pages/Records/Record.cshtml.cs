@@ -71,6 +71,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         var answers = Merge(out var problems);
         if (row is not null) answers = ChangeRows(answers, row);
         var before = Record.AnswersJson;
+        if (Record.WouldVoidSignatures(answers)) return await RefusedAsync(ct, answers);
         Record.SaveDraft(answers, clock.GetUtcNow());
         var changed = Record.AnswersJson != before;
         if (row is null && changed) gate.Log("save", Record, _me, Access);
@@ -86,18 +87,26 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
     }
 
-    /// <summary>Called by autosave.js as the person types: saves the draft, answers 204. Nothing is checked.</summary>
+    /// <summary>
+    /// Called by autosave.js as the person types: saves the draft, answers 204. Nothing is checked,
+    /// except that autosave never touches what someone signed: on a signed record it answers 409
+    /// with the reason, and the script stops and says so (the typed text stays in the page).
+    /// </summary>
     public async Task<IActionResult> OnPostAutosaveAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
-        if (!CanEdit) return StatusCode(Rights.Refusal is null ? StatusCodes.Status403Forbidden : StatusCodes.Status409Conflict);
+        if (!CanEdit) return Rights.Refusal is { } why ? Refused(why) : StatusCode(StatusCodes.Status403Forbidden);
+        var answers = Merge(out _);
+        if (Record.WouldVoidSignatures(answers)) return Refused(SignedRecordException.Text);
         // Autosave runs as the person types: one "save" entry per sitting (after ten quiet minutes), not per pause.
         var quiet = clock.GetUtcNow() - Record.UpdatedAt > TimeSpan.FromMinutes(10);
-        Record.SaveDraft(Merge(out _), clock.GetUtcNow());
+        Record.SaveDraft(answers, clock.GetUtcNow());
         if (quiet) gate.Log("save", Record, _me, Access);
         await db.SaveChangesAsync(ct);
         return new NoContentResult();
     }
+
+    private static ContentResult Refused(string why) => new() { StatusCode = StatusCodes.Status409Conflict, Content = why, ContentType = "text/plain; charset=utf-8" };
 
     /// <summary>The record as data: answers with the exact form version they were given against, and signatures with their hashes.</summary>
     public async Task<IActionResult> OnGetJsonAsync(CancellationToken ct)
@@ -124,6 +133,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             {
                 ["signer"] = View.SignerNames.GetValueOrDefault(sig.SignerId), ["role"] = sig.Role,
                 ["signedAt"] = sig.SignedAt.ToString("O"), ["contentHash"] = sig.ContentHash, ["voidedAt"] = sig.VoidedAt?.ToString("O"),
+                ["comment"] = sig.Comment, ["disagrees"] = sig.Disagrees, ["voidReason"] = sig.VoidReason,
             }).ToArray()),
         };
         return File(System.Text.Encoding.UTF8.GetBytes(export.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })),
@@ -136,18 +146,8 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!CanEdit) return await RefusedAsync(ct);
         var answers = Merge(out var problems);
-        var errors = Errors(problems);
-        var context = new ValidationContext(tenant.Tenant.Today(clock), RecordAccess.PartiesOf(_me, _parties), Submitting: true,
-            PersonExists: id => View.People.Any(p => p.Id == id), MemberId: _me.Id);
-        foreach (var e in SubmissionValidator.Validate(Form, answers, context)) errors.TryAdd(e.Path, e.Message);
-        if (errors.Count > 0)
-        {
-            Record.SaveDraft(answers, clock.GetUtcNow()); // keep everything typed
-            await db.SaveChangesAsync(ct);
-            Build(answers, errors);
-            await LoadSupervisionAsync(ct);
-            return Page();
-        }
+        if (Record.WouldVoidSignatures(answers)) return await RefusedAsync(ct, answers);
+        if (await InvalidAsync(answers, problems, ct) is { } shown) return shown;
         Record.Submit(SubmissionValidator.Clean(Form, answers), clock.GetUtcNow());
         var signed = andSign ? RecordAccess.Rights(Record, Form, _me, _parties, Access).SignAs : [];
         foreach (var role in signed) Record.Sign(_me.Id, role.ToString(), clock.GetUtcNow());
@@ -162,11 +162,35 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
     }
 
-    public async Task<IActionResult> OnPostSignAsync(Filler role, CancellationToken ct)
+    /// <summary>
+    /// Signs in one role, with the signer's comment or disagreement. From the record's own form
+    /// (<paramref name="withAnswers"/>) the POST carries what the person typed: it is saved first,
+    /// so text typed just before pressing "Sign" is part of what is signed; if it cannot be saved
+    /// (not valid, or it would alter what someone else signed) nothing is signed and the page says why,
+    /// keeping the typed text.
+    /// </summary>
+    public async Task<IActionResult> OnPostSignAsync(Filler role, string? signComment, bool disagree, bool withAnswers, CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!SignAs.Contains(role)) return await RefusedAsync(ct);
-        Record.Sign(_me.Id, role.ToString(), clock.GetUtcNow());
+        SignComment = signComment;
+        Disagree = disagree;
+        if (signComment?.Trim().Length > Signature.CommentMaxLength)
+            ModelState.AddModelError("signComment", $"Your comment must be {Signature.CommentMaxLength} characters or fewer");
+        if (withAnswers && CanEdit)
+        {
+            var answers = Merge(out var problems);
+            if (Record.WouldVoidSignatures(answers)) return await RefusedAsync(ct, answers);
+            if (await InvalidAsync(answers, problems, ct, notSigned: true) is { } shown) return shown;
+            Record.SaveDraft(SubmissionValidator.Clean(Form, answers), clock.GetUtcNow());
+            await sessionRecords.SyncActionsAsync(Record, Form, ct);
+        }
+        if (!ModelState.IsValid)
+        {
+            await LoadSupervisionAsync(ct);
+            return Page();
+        }
+        Record.Sign(_me.Id, role.ToString(), clock.GetUtcNow(), signComment, disagree);
         if (SignOff.Outstanding(Form, Record, _parties).Count == 0) Record.MarkFullySigned(Form.Purpose == FormPurpose.Contract, clock.GetUtcNow());
         await taskLinks.CompleteAsync(Record.Id, _me.Id, ct);
         gate.Log("sign", Record, _me, Access);
@@ -201,14 +225,46 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     /// A write this person may not make. A party is told why on the page (409: the record is signed
     /// off); anyone else gets 403, as a reader who is not a party may look but not touch.
     /// </summary>
-    private async Task<IActionResult> RefusedAsync(CancellationToken ct)
+    /// <param name="typed">What the person posted, shown back to them as not saved, so a refusal never loses typed text.</param>
+    private async Task<IActionResult> RefusedAsync(CancellationToken ct, JsonObject? typed = null)
     {
-        if (Rights.Refusal is not { } why) return StatusCode(StatusCodes.Status403Forbidden);
+        var why = typed is not null ? SignedRecordException.Text : Rights.Refusal;
+        if (why is null) return StatusCode(StatusCodes.Status403Forbidden);
         ModelState.AddModelError("", why);
+        if (typed is not null) NotSaved = Unsaved(typed);
         await LoadSupervisionAsync(ct);
         Response.StatusCode = StatusCodes.Status409Conflict;
         return Page();
     }
+
+    /// <summary>The answers that differ from the saved record, as label and text, for a refused save.</summary>
+    private List<(string Label, string Text)> Unsaved(JsonObject typed)
+    {
+        var saved = Record.Answers;
+        return Form.Fields.Where(f => f.HoldsAnswer && typed[f.Id] is not null && !JsonNode.DeepEquals(typed[f.Id], saved[f.Id]))
+            .Select(f => (f.Label, FormView.Text(typed[f.Id]) ?? typed[f.Id]!.ToJsonString())).ToList();
+    }
+
+    /// <summary>Validates posted answers as for submitting; when they fail, keeps everything typed and shows the errors.</summary>
+    private async Task<IActionResult?> InvalidAsync(JsonObject answers, IReadOnlyList<(string Path, string Message)> problems, CancellationToken ct, bool notSigned = false)
+    {
+        var errors = Errors(problems);
+        var context = new ValidationContext(tenant.Tenant.Today(clock), RecordAccess.PartiesOf(_me, _parties), Submitting: true,
+            PersonExists: id => View.People.Any(p => p.Id == id), MemberId: _me.Id);
+        foreach (var e in SubmissionValidator.Validate(Form, answers, context)) errors.TryAdd(e.Path, e.Message);
+        if (errors.Count == 0) return null;
+        Record.SaveDraft(answers, clock.GetUtcNow()); // keep everything typed
+        await db.SaveChangesAsync(ct);
+        Build(answers, errors);
+        if (notSigned) ModelState.AddModelError("", "You have not signed yet: correct the answers below, then sign.");
+        await LoadSupervisionAsync(ct);
+        return Page();
+    }
+
+    /// <summary>Typed text a refused save did not keep, shown back so it can be copied.</summary>
+    public IReadOnlyList<(string Label, string Text)> NotSaved { get; private set; } = [];
+    public string? SignComment { get; private set; }
+    public bool Disagree { get; private set; }
 
     private async Task LoadSupervisionAsync(CancellationToken ct)
     {

@@ -16,11 +16,20 @@ namespace SupervisionHub.Web.Pages.Sessions;
 /// </summary>
 [Microsoft.AspNetCore.Authorization.Authorize(AuthenticationSchemes = SupervisionHub.Web.Links.LinkAccess.RecordSchemes)]
 public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
-    SupervisionHub.Web.Links.TaskLinks taskLinks) : PageModel
+    SupervisionHub.Web.Links.TaskLinks taskLinks, SessionInvitations invitations, BookingWarnings warnings) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty(SupportsGet = true)] public string Mode { get; set; } = "book";
     [BindProperty] public SessionInput Input { get; set; } = new();
+
+    /// <summary>Ticked after the warnings were shown: the person means this time.</summary>
+    [BindProperty] public bool BookAnyway { get; set; }
+
+    /// <summary>The warnings the page last showed, so pressing the button again without ticking is told what to do.</summary>
+    [BindProperty] public string? WarningsShown { get; set; }
+
+    /// <summary>Clashes and unusual days for the time asked for; booking waits for "Book anyway".</summary>
+    public IReadOnlyList<string> Warnings { get; private set; } = [];
 
     public sealed class SessionInput
     {
@@ -28,6 +37,25 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
         public string? Time { get; set; }
         public string? Minutes { get; set; } = "60";
         public string? Location { get; set; }
+
+        public static SessionInput From(Session s) => new()
+            { Date = DateParts.From(s.Date), Time = s.StartTime.ToString("HH:mm", CultureInfo.InvariantCulture), Minutes = s.DurationMinutes.ToString(CultureInfo.InvariantCulture), Location = s.Location };
+
+        /// <summary>The date, start and length, or null with an error for each field that is wrong (keys Input.*).</summary>
+        public (DateOnly Date, TimeOnly Time, int Minutes)? Parse(Microsoft.AspNetCore.Mvc.ModelBinding.ModelStateDictionary errors)
+        {
+            var (date, dateError) = Date.Parse("Date");
+            if (dateError is not null) errors.AddModelError("Input.Date", dateError);
+            else if (date is null) errors.AddModelError("Input.Date", "Enter the date of the session");
+            TimeOnly time = default;
+            if (string.IsNullOrWhiteSpace(Time)) errors.AddModelError("Input.Time", "Enter the start time");
+            else if (!TimeInput.TryParse(Time, out time))
+                errors.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 14:30");
+            if (!int.TryParse(Minutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) || minutes is < 5 or > 600)
+                errors.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");
+            if (Location?.Length > 200) errors.AddModelError("Input.Location", "Location must be 200 characters or fewer");
+            return errors.IsValid ? (date!.Value, time, minutes) : null;
+        }
     }
 
     public Relationship Relationship { get; private set; } = null!;
@@ -50,33 +78,36 @@ public sealed class BookModel(AppDbContext db, UserManager<StaffMember> users, I
     {
         if (await LoadAsync(ct) is { } denied) return denied;
         ModelState.Clear();
-        var (date, dateError) = Input.Date.Parse("Date");
-        if (dateError is not null) ModelState.AddModelError("Input.Date", dateError);
-        else if (date is null) ModelState.AddModelError("Input.Date", "Enter the date of the session");
-        TimeOnly time = default;
-        if (string.IsNullOrWhiteSpace(Input.Time)) ModelState.AddModelError("Input.Time", "Enter the start time");
-        else if (!TimeInput.TryParse(Input.Time, out time))
-            ModelState.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 14:30");
-        if (!int.TryParse(Input.Minutes, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) || minutes is < 5 or > 600)
-            ModelState.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");
-        if (Input.Location?.Length > 200) ModelState.AddModelError("Input.Location", "Location must be 200 characters or fewer");
-        if (!ModelState.IsValid) return Page();
+        if (Input.Parse(ModelState) is not var (date, time, minutes)) return Page();
+        if (!IsAdHoc)
+        {
+            Warnings = await warnings.ForAsync(Relationship, date, time, minutes, null, ct);
+            if (Warnings.Count > 0 && !BookAnyway)
+            {
+                if (WarningsShown == string.Join("\n", Warnings)) ModelState.AddModelError(nameof(BookAnyway), "Tick the box to book at this time, or change the date or time");
+                return Page();
+            }
+        }
 
         var today = tenant.Tenant.Today(clock);
         try
         {
             var session = IsAdHoc
-                ? Session.RecordAdHoc(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today)
-                : Session.Book(Relationship, date!.Value, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today);
+                ? Session.RecordAdHoc(Relationship, date, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today)
+                : Session.Book(Relationship, date, time, minutes, Input.Location, _me.Id, clock.GetUtcNow(), today);
             db.Sessions.Add(session);
-            if (!IsAdHoc) await taskLinks.CompleteBookingAsync(Relationship.Id, _me.Id, ct);
+            if (!IsAdHoc)
+            {
+                await taskLinks.CompleteBookingAsync(Relationship.Id, _me.Id, ct);
+                await invitations.QueueAsync(session, Relationship, InvitationReason.Booked, null, ct);
+            }
             await db.SaveChangesAsync(ct);
             if (SupervisionHub.Web.Links.LinkAccess.OnlyLink(User))
             {
                 BookedByLink = session;
                 return Page();
             }
-            TempData["Notice"] = IsAdHoc ? "The session has been recorded as attended. You can now write its record." : $"The session on {session.Date:d MMMM yyyy} is booked. Add it to your calendar from this page.";
+            TempData["Notice"] = IsAdHoc ? "The session has been recorded as attended. You can now write its record." : $"The session on {session.Date:d MMMM yyyy} is booked. Everyone taking part has been sent a calendar invitation.";
             return Redirect($"/{tenant.Tenant.Identifier}/sessions/{session.Id}");
         }
         catch (SupervisionRuleException ex)

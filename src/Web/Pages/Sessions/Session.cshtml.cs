@@ -11,7 +11,7 @@ namespace SupervisionHub.Web.Pages.Sessions;
 
 /// <summary>One session: add it to a calendar, take attendance, cancel it with a reason, write its record.</summary>
 public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, SessionRecords records,
-    SupervisionHub.Web.Records.RecordGate gate) : PageModel
+    SupervisionHub.Web.Records.RecordGate gate, SessionInvitations invitations) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -41,8 +41,55 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
     public async Task<IActionResult> OnGetIcsAsync(CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
-        var ics = Ics.Invitation(Session, Type.Name, Name(Relationship.SupervisorId), tenant.Tenant.TimeZone, clock.GetUtcNow(), Session.IsCancelled);
+        var ics = await invitations.IcsAsync(Session, Relationship, ct);
         return File(System.Text.Encoding.UTF8.GetBytes(ics), "text/calendar", $"supervision-{Session.Date:yyyy-MM-dd}.ics");
+    }
+
+    /// <summary>Why the attendance is being corrected: required, kept on the session and in the audit log.</summary>
+    [BindProperty] public string? CorrectionReason { get; set; }
+
+    /// <summary>An outcome entered by mistake, corrected by the supervisor or a lead (Session.CorrectAttendance).</summary>
+    public bool CanCorrect => Session.Status is SessionStatus.Attended or SessionStatus.DidNotAttend && SupervisionAccess.CanRecordOutcome(Relationship, Me);
+
+    /// <summary>The posted outcome as each member's attendance; null (with errors added) when it is incomplete.</summary>
+    private Dictionary<string, MemberAttendance>? PostedAttendance(IReadOnlyList<string> members)
+    {
+        foreach (var id in members)
+            if (Enum.TryParse<MemberAttendance>(Request.Form[$"Members[{id}]"], out var a) && Enum.IsDefined(a)) Members[id] = a;
+        if (Outcome is not ("attended" or "did-not-attend")) ModelState.AddModelError(nameof(Outcome), "Choose whether the session took place");
+        if (Outcome == "attended" && Type.IsGroup && members.Any(m => !Members.ContainsKey(m)))
+            ModelState.AddModelError(nameof(Members), "Say for each member whether they were present, sent apologies or were absent");
+        if (!ModelState.IsValid) return null;
+        return Outcome == "attended"
+            ? members.ToDictionary(m => m, m => Type.IsGroup ? Members[m] : MemberAttendance.Present)
+            : members.ToDictionary(m => m, _ => MemberAttendance.Absent);
+    }
+
+    public async Task<IActionResult> OnPostCorrectAsync(CancellationToken ct)
+    {
+        if (await LoadAsync(ct) is { } denied) return denied;
+        if (!CanCorrect) return StatusCode(StatusCodes.Status403Forbidden);
+        // Those who were counted, even if they have left the group since; a one-to-one's supervisee otherwise.
+        var members = Session.Attendance.Count > 0 ? Session.Attendance.Select(a => a.StaffId).ToList() : Relationship.CurrentMembers.Select(m => m.StaffId).ToList();
+        var attendance = PostedAttendance(members);
+        if (string.IsNullOrWhiteSpace(CorrectionReason)) ModelState.AddModelError(nameof(CorrectionReason), "Give the reason for the correction");
+        else if (CorrectionReason.Length > 1000) ModelState.AddModelError(nameof(CorrectionReason), "The reason must be 1000 characters or fewer");
+        if (attendance is null || !ModelState.IsValid) return Page();
+        try
+        {
+            var now = clock.GetUtcNow();
+            Session.CorrectAttendance(attendance, CorrectionReason!, Me.Id, now);
+            db.AuditEntries.Add(new SupervisionHub.Web.Audit.AuditEntry(Me.Id, "correct-attendance", "session", Session.Id.ToString(), false,
+                HttpContext.Connection.RemoteIpAddress?.ToString(), now));
+            await db.SaveChangesAsync(ct);
+        }
+        catch (SupervisionRuleException ex)
+        {
+            ModelState.AddModelError(nameof(Outcome), ex.Message);
+            return Page();
+        }
+        TempData["Notice"] = "The attendance is corrected. The correction and its reason are in the audit log.";
+        return Redirect($"/{tenant.Tenant.Identifier}/sessions/{Session.Id}");
     }
 
     public async Task<IActionResult> OnPostOutcomeAsync(CancellationToken ct)
@@ -50,17 +97,12 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!CanRecordOutcome) return StatusCode(StatusCodes.Status403Forbidden);
         var members = Relationship.CurrentMembers.Select(m => m.StaffId).ToList();
-        foreach (var id in members)
-            if (Enum.TryParse<MemberAttendance>(Request.Form[$"Members[{id}]"], out var a) && Enum.IsDefined(a)) Members[id] = a;
-        if (Outcome is not ("attended" or "did-not-attend")) ModelState.AddModelError(nameof(Outcome), "Choose whether the session took place");
-        if (Outcome == "attended" && Type.IsGroup && members.Any(m => !Members.ContainsKey(m)))
-            ModelState.AddModelError(nameof(Members), "Say for each member whether they were present, sent apologies or were absent");
-        if (!ModelState.IsValid) return Page();
+        if (PostedAttendance(members) is not { } attendance) return Page();
         try
         {
             var now = clock.GetUtcNow();
             if (Outcome == "attended")
-                Session.MarkAttended(Type.IsGroup ? members.ToDictionary(m => m, m => Members[m]) : members.ToDictionary(m => m, _ => MemberAttendance.Present), Me.Id, now, Today);
+                Session.MarkAttended(attendance, Me.Id, now, Today);
             else
                 Session.MarkDidNotAttend(members, Reason, Me.Id, now, Today);
             await db.SaveChangesAsync(ct);
@@ -87,6 +129,7 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
         else if (CancelReason.Length > 1000) ModelState.AddModelError(nameof(CancelReason), "The reason must be 1000 characters or fewer");
         if (!ModelState.IsValid) return Page();
         Session.Cancel(bySupervisor!.Value, CancelReason, Me.Id, clock.GetUtcNow());
+        await invitations.QueueAsync(Session, Relationship, InvitationReason.Cancelled, null, ct);
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = "The session is cancelled. Book a new date" + (Type.MayBook("supervisee") ? " within two weeks where you can." : ".");
         return Redirect($"/{tenant.Tenant.Identifier}/sessions/{Session.Id}");

@@ -11,11 +11,11 @@ using SupervisionHub.Web.Tenancy;
 namespace SupervisionHub.Web.Pages.Supervision;
 
 /// <summary>
-/// An administrator plans a series of sessions for several supervisions at once and sends diary
-/// invitations to the supervisors and the supervisees' line managers (mse-icb R3: "three monthly
-/// sessions and diary invites are organised and placed in supervisors' and line managers' diaries").
+/// An administrator plans a series of sessions for several supervisions at once and sends a calendar
+/// invitation for each session to every party and the supervisees' line managers (mse-icb R3: "three
+/// monthly sessions and diary invites are organised and placed in supervisors' and line managers' diaries").
 /// </summary>
-public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, PublicUrls urls) : PageModel
+public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, SessionInvitations invitations, BookingWarnings warnings) : PageModel
 {
     public sealed class InputModel
     {
@@ -24,7 +24,10 @@ public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users,
         public string? Time { get; set; } = "10:00";
         public string? Minutes { get; set; } = "60";
         public string? Location { get; set; }
-        public string? EveryMonths { get; set; } = "3";
+        public string? Every { get; set; } = "3";
+
+        /// <summary>weeks or months.</summary>
+        public string? Unit { get; set; } = "months";
         public string? Count { get; set; } = "4";
     }
 
@@ -45,35 +48,28 @@ public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users,
         if (!TimeInput.TryParse(Input.Time, out var time))
             ModelState.AddModelError("Input.Time", "Enter the start time as hours and minutes, like 10:00");
         if (!int.TryParse(Input.Minutes, out var minutes) || minutes is < 5 or > 600) ModelState.AddModelError("Input.Minutes", "Enter the length in minutes, from 5 to 600");
-        if (!int.TryParse(Input.EveryMonths, out var every) || every is < 1 or > 12) ModelState.AddModelError("Input.EveryMonths", "Enter how many months apart, from 1 to 12");
+        if (Input.Unit is not ("weeks" or "months")) ModelState.AddModelError("Input.Unit", "Choose weeks or months");
+        if (!int.TryParse(Input.Every, out var every) || every is < 1 or > 12) ModelState.AddModelError("Input.Every", $"Enter how many {(Input.Unit == "weeks" ? "weeks" : "months")} apart, from 1 to 12");
         if (!int.TryParse(Input.Count, out var count) || count is < 1 or > 12) ModelState.AddModelError("Input.Count", "Enter how many sessions, from 1 to 12");
         if (Input.RelationshipIds.Count == 0) ModelState.AddModelError("Input.RelationshipIds", "Choose at least one supervision");
         if (!ModelState.IsValid) return await ShowAsync(ct);
 
         var chosen = await db.Relationships.Include(r => r.Members).Where(r => Input.RelationshipIds.Contains(r.Id) && r.EndedOn == null).ToListAsync(ct);
         var staffIds = chosen.SelectMany(r => r.Members.Select(m => m.StaffId).Append(r.SupervisorId)).Distinct().ToList();
-        var people = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).Select(s => new { s.Id, s.Email, s.LineManagerId }).ToListAsync(ct);
-        var managerIds = people.Select(p => p.LineManagerId).OfType<string>().Distinct().ToList();
-        var managerEmails = await db.Staff.AsNoTracking().Where(s => managerIds.Contains(s.Id)).ToDictionaryAsync(s => s.Id, s => s.Email, ct);
+        var people = await db.Staff.AsNoTracking().Where(s => staffIds.Contains(s.Id)).Select(s => new { s.Id, s.LineManagerId }).ToListAsync(ct);
         var now = clock.GetUtcNow();
-        var baseUrl = urls.TenantRoot(tenant.Tenant);
         var planned = 0;
         try
         {
             foreach (var r in chosen)
             {
                 var series = Guid.NewGuid();
-                var sessions = Enumerable.Range(0, count).Select(n => Session.Book(r, first!.Value.AddMonths(n * every), time, minutes, Input.Location, users.GetUserId(User)!, now, today, series)).ToList();
+                var sessions = Dates(first!.Value, every, count).Select(d => Session.Book(r, d, time, minutes, Input.Location, users.GetUserId(User)!, now, today, series)).ToList();
                 db.Sessions.AddRange(sessions);
                 planned += sessions.Count;
-                // Supervisors and the supervisees' line managers; the supervisee sees them on their home page.
-                var recipients = new[] { people.FirstOrDefault(p => p.Id == r.SupervisorId)?.Email }
-                    .Concat(r.CurrentMembers.Select(m => people.FirstOrDefault(p => p.Id == m.StaffId)?.LineManagerId).OfType<string>().Select(id => managerEmails.GetValueOrDefault(id)))
-                    .OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase);
-                var lines = string.Join("\n", sessions.Select(s => $"- {s.Date:dddd d MMMM yyyy} at {s.StartTime:HH:mm}: {baseUrl}/sessions/{s.Id}?handler=Ics"));
-                foreach (var to in recipients)
-                    db.Outbox.Add(new OutboxMessage(to, $"Supervision sessions planned: {tenant.Tenant.Name}",
-                        $"Safeguarding supervision sessions have been planned. Add each one to your diary:\n\n{lines}\n\nSign in to SupervisionHub to see who attends.", now));
+                // Every party, and the supervisees' line managers (mse-icb R3), gets each session's invitation.
+                var managers = r.CurrentMembers.Select(m => people.FirstOrDefault(p => p.Id == m.StaffId)?.LineManagerId).OfType<string>().ToList();
+                foreach (var s in sessions) await invitations.QueueAsync(s, r, InvitationReason.Booked, managers, ct);
             }
             await db.SaveChangesAsync(ct);
         }
@@ -85,6 +81,13 @@ public sealed class SeriesModel(AppDbContext db, UserManager<StaffMember> users,
         TempData["Notice"] = $"{planned} sessions are planned and diary invitations are on their way.";
         return Redirect($"/{tenant.Tenant.Identifier}/supervision");
     }
+
+    /// <summary>
+    /// Every N weeks or months from the first date; a date that is not a school day (weekend, bank
+    /// holiday, closure day, school holidays) moves to the next school day, as the page says.
+    /// </summary>
+    private IEnumerable<DateOnly> Dates(DateOnly first, int every, int count) =>
+        Enumerable.Range(0, count).Select(n => warnings.NextSchoolDay(Input.Unit == "weeks" ? first.AddDays(7 * every * n) : first.AddMonths(every * n)));
 
     private async Task<IActionResult?> DeniedAsync()
     {
