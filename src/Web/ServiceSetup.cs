@@ -50,6 +50,7 @@ public static class ServiceSetup
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var startup = await Databases.StartupLockAsync(db, log, ct);
         await db.Database.MigrateAsync(ct);
+        await SqliteJournal.UseWriteAheadLogAsync(db, log, ct);
         await scope.ServiceProvider.GetRequiredService<TenantCatalogSync>().SyncAsync(tenantsRoot, ct);
         // Each tenant's forms folder: changed definitions are published as new versions.
         // (The runner reloads the tenant registry first, so it sees the tenants just imported.)
