@@ -43,18 +43,26 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
 
         Tasks = await db.WorkTasks.AsNoTracking().Where(t => t.AssigneeId == me.Id && t.Status == SupervisionHub.Web.Workflows.TaskStatus.Open)
             .OrderBy(t => t.DueOn == null).ThenBy(t => t.DueOn).Take(50).ToListAsync(ct);
+        // Everyone's statuses come from the node's cache (ADR 0016) for those who see everyone; their own
+        // panels are then cut from that list rather than computed again by scoped queries.
+        var everyone = SupervisionAccess.CanSeeEveryone(me) ? await compliance.EveryoneAsync(ct) : null;
         // A person's part in supervision follows the relationships they are in, whatever their roles say.
         if (me.Has(StaffRoles.Supervisee) || await db.RelationshipMembers.AnyAsync(m => m.StaffId == me.Id, ct))
-            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct);
+            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, everyone);
         if (me.Has(StaffRoles.Supervisor) || await db.Relationships.AnyAsync(r => r.SupervisorId == me.Id, ct))
-            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct);
+            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, everyone);
         if (me.Has(StaffRoles.LineManager) || DirectReports > 0)
-            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct);
-        if (SupervisionAccess.CanSeeEveryone(me))
+            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, everyone);
+        if (everyone is { } all)
         {
-            var all = await compliance.EveryoneAsync(ct);
-            Organisation = (all.Count(s => s.Compliance.State == ComplianceState.Overdue), all.Count(s => s.Compliance.State == ComplianceState.DueSoon),
-                all.Count(s => s.Agreement != AgreementState.Signed), all.Count);
+            int overdue = 0, dueSoon = 0, noAgreement = 0;
+            foreach (var s in all) // one pass over what may be 20,000 rows
+            {
+                if (s.Compliance.State == ComplianceState.Overdue) overdue++;
+                else if (s.Compliance.State == ComplianceState.DueSoon) dueSoon++;
+                if (s.Agreement != AgreementState.Signed) noAgreement++;
+            }
+            Organisation = (overdue, dueSoon, noAgreement, all.Count);
         }
 
         if (me.Has(StaffRoles.TenantAdmin) || me.Has(StaffRoles.SafeguardingLead))
