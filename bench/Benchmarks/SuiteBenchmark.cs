@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -12,6 +13,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Records;
@@ -72,6 +74,7 @@ internal static class SuiteBenchmark
         var lines = new List<string>(); // the table's rows
         string generatedNote;
         List<PageRow> pages;
+        var profiles = new Dictionary<string, (string Name, double TotalMs, List<(string Sql, double Ms)> Commands)>();
         long peakAfterPages;
         int pageTenantSize;
         string? pgDatabase = null;
@@ -83,7 +86,8 @@ internal static class SuiteBenchmark
                 pgDatabase = "shub_suite_" + Guid.NewGuid().ToString("N")[..12];
                 await PgExecuteAsync(PgServer, $"CREATE DATABASE \"{pgDatabase}\"");
             }
-            using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
+            var startupLog = new StartupLog();
+            WebApplicationFactory<global::Program> NewApp() => new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
             {
                 b.UseEnvironment("Testing");
                 if (Postgres)
@@ -103,8 +107,13 @@ internal static class SuiteBenchmark
                 b.UseSetting("RateLimits:SignInPerAddressPerMinute", "100000000");
                 b.UseSetting("urls", "http://127.0.0.1:0"); // any free port (else Kestrel's default 5000 clashes with a second run)
                 b.UseSetting("Logging:LogLevel:Default", "Error"); // the generated supervisees have no line manager: workflows that tell one fault, as warnings
+                b.UseSetting("Logging:LogLevel:SupervisionHub.Web.Startup", "Information"); // the start-up phases' times, kept by StartupLog
+                b.ConfigureLogging(l => l.AddProvider(startupLog));
                 b.ConfigureTestServices(services =>
                 {
+                    // Every command's time, for one request of each page when switched on (the profile in docs/benchmarks.md).
+                    if (Postgres) services.ConfigureDbContext<PostgresAppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance));
+                    else services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance));
                     // The baseline page lives in this assembly.
                     services.AddRazorPages().AddApplicationPart(typeof(SuiteBenchmark).Assembly);
                     // The pages alone: no background rounds competing for the database while they are measured.
@@ -114,6 +123,7 @@ internal static class SuiteBenchmark
                         services.Remove(hosted);
                 });
             });
+            var app = NewApp();
             app.UseKestrel(0); // a real socket on 127.0.0.1, not the in-memory TestServer
             app.StartServer(); // migrate, import tenants, seed demo accounts
 
@@ -227,6 +237,16 @@ internal static class SuiteBenchmark
                 var row = await LoadAsync(url.StartsWith($"/{SmallTenant}/", StringComparison.Ordinal) || url == $"/{SmallTenant}" ? smallClient : client, name, url);
                 pages.Add(row);
                 Console.WriteLine($"  {name}: {row.Requests} requests in {row.Seconds:0.0} s, p50 {row.P50:0} ms, p95 {row.P95:0} ms, p99 {row.P99:0} ms, {row.Errors} errors");
+                // Where one more request's time went: its commands, each timed, after the load (warm).
+                if (!url.EndsWith("/bench/minimal", StringComparison.Ordinal) && !url.EndsWith("/sign-in", StringComparison.Ordinal) && !profiles.ContainsKey(url))
+                {
+                    var pageClient = url.StartsWith($"/{SmallTenant}/", StringComparison.Ordinal) || url == $"/{SmallTenant}" ? smallClient : client;
+                    QueryLog.Instance.Start();
+                    var sw = Stopwatch.StartNew();
+                    using (var r = await pageClient.GetAsync(url)) _ = await r.Content.ReadAsByteArrayAsync();
+                    var total = sw.Elapsed.TotalMilliseconds;
+                    profiles[url] = (name, total, QueryLog.Instance.Stop());
+                }
             }
             using (var self = Process.GetCurrentProcess()) peakAfterPages = self.PeakWorkingSet64;
 
@@ -274,12 +294,72 @@ internal static class SuiteBenchmark
                 var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var sw = Stopwatch.StartNew();
                 var dispatched = 0;
-                await runner.RunForAsync(tenants.First(x => x.Identifier == PageTenant),
-                    async (sp, ct) => dispatched = await sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(200, ct), CancellationToken.None);
+                var profile = "";
+                await runner.RunForAsync(tenants.First(x => x.Identifier == PageTenant), async (sp, ct) =>
+                {
+                    var host = sp.GetRequiredService<WorkflowHost>();
+                    dispatched = await host.DispatchEventsAsync(200, ct);
+                    // Where the time went, when the host says (the profile is on this branch's host only).
+                    if (host.GetType().GetProperty("Profile")?.GetValue(host) is { } p)
+                        profile = string.Join(", ", p.GetType().GetProperties().Select(x => $"{x.Name.ToLowerInvariant()} {((TimeSpan)x.GetValue(p)!).TotalSeconds:0.00} s"));
+                }, CancellationToken.None);
                 var seconds = sw.Elapsed.TotalSeconds;
                 lines.Add($"| Workflow events through the database: one round's `WorkflowHost.DispatchEventsAsync(200)` in {PageTenant} after the sweep | 1 | {seconds:0.00} s | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0} ms an event | "
-                          + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / 1024.0 / 1024.0:N0} MB allocated | {dispatched} overdue and review-due events: each starts the founding workflows it matches, which write tasks and emails to the outbox |");
+                          + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / 1024.0 / 1024.0:N0} MB allocated | {dispatched} overdue and review-due events: each starts the founding workflows it matches, which write tasks and emails to the outbox{(profile.Length > 0 ? $"; time in {profile}" : "")} |");
                 Console.WriteLine(lines[^1]);
+            }
+
+            // ---------------------------------------------------------------- every event the sweep raised, every tenant
+            // Rounds of DispatchEventsAsync(200) in each tenant in turn until none is left (or SUITE_DISPATCH_SECONDS
+            // have passed: one event at a time took most of an hour at the full size).
+            {
+                var cap = TimeSpan.FromSeconds(EnvInt("SUITE_DISPATCH_SECONDS", 300));
+                var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var sw = Stopwatch.StartNew();
+                var dispatched = 0;
+                var left = 0;
+                foreach (var tenant in tenants)
+                {
+                    var n = 0;
+                    do
+                    {
+                        n = 0;
+                        if (sw.Elapsed > cap) break;
+                        await runner.RunForAsync(tenant, async (sp, ct) => n = await sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(200, ct), CancellationToken.None);
+                        dispatched += n;
+                    } while (n > 0);
+                }
+                var seconds = sw.Elapsed.TotalSeconds;
+                foreach (var tenant in tenants)
+                    await runner.RunForAsync(tenant, async (sp, ct) => left += await sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DispatchedAt == null, ct), CancellationToken.None);
+                lines.Add($"| Workflow events through the database: every event left after the sweep, all {tenants.Count} tenants, rounds of `WorkflowHost.DispatchEventsAsync(200)` until none is left | 1 | {seconds:0.0} s{(left > 0 ? $" (stopped at {cap.TotalSeconds:0} s)" : "")} | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0.0} ms an event | "
+                          + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / 1024.0 / 1024.0:N0} MB allocated | {dispatched:N0} events dispatched, {left:N0} left undispatched |");
+                Console.WriteLine(lines[^1]);
+            }
+
+            // ---------------------------------------------------------------- start-up on the existing database
+            // The app stopped and started again on what it made: migrations, tenant import, publishing, demo
+            // seeding, statistics; then the first page (the sign-in page, anonymous).
+            {
+                await app.DisposeAsync();
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                Npgsql.NpgsqlConnection.ClearAllPools();
+                startupLog.Clear();
+                var sw = Stopwatch.StartNew();
+                app = NewApp();
+                app.UseKestrel(0);
+                app.StartServer();
+                var hostStarted = sw.Elapsed;
+                var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+                    .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
+                using var http = new HttpClient { BaseAddress = new Uri(address) };
+                var first = await http.GetAsync($"/{PageTenant}/account/sign-in");
+                var firstPage = sw.Elapsed;
+                if (first.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"first page after restart: {first.StatusCode}");
+                lines.Add($"| Start to first page on the existing database ({tenants.Count} tenants): host built and started, then `GET /{PageTenant}/account/sign-in` | 1 | {firstPage.TotalSeconds:0.00} s | | started in {hostStarted.TotalSeconds:0.00} s, first page {(firstPage - hostStarted).TotalMilliseconds:0} ms later | | "
+                          + (startupLog.Phases.Count > 0 ? "phases: " + string.Join("; ", startupLog.Phases) : "no phase log (this build does not time its start-up phases)") + " |");
+                Console.WriteLine(lines[^1]);
+                await app.DisposeAsync();
             }
         }
         finally
@@ -293,7 +373,7 @@ internal static class SuiteBenchmark
         // ---------------------------------------------------------------- workflows and outbox (their own benchmarks' code)
         if (Environment.GetEnvironmentVariable("SUITE_SKIP_EXTRAS") != "1")
             await ExtrasAsync(root, lines);
-        WriteTable(root, started, loadBefore, generatedNote, pages, peakAfterPages, pageTenantSize, databaseName, lines);
+        WriteTable(root, started, loadBefore, generatedNote, pages, peakAfterPages, pageTenantSize, databaseName, lines, profiles);
     }
 
     private static string PgServer => Environment.GetEnvironmentVariable("SUITE_PG") is { Length: > 0 } cs ? cs
@@ -327,7 +407,7 @@ internal static class SuiteBenchmark
     }
 
     private static void WriteTable(string root, Stopwatch started, string? loadBefore, string generatedNote, List<PageRow> pages, long peakAfterPages,
-        int pageTenantSize, string databaseName, List<string> lines)
+        int pageTenantSize, string databaseName, List<string> lines, Dictionary<string, (string Name, double TotalMs, List<(string Sql, double Ms)> Commands)> profiles)
     {
         using var process = Process.GetCurrentProcess();
         var gc = GC.GetGCMemoryInfo();
@@ -354,6 +434,14 @@ internal static class SuiteBenchmark
         foreach (var l in lines) table.AppendLine(l);
         table.AppendLine(CultureInfo.InvariantCulture,
             $"| Memory, whole process | | | | | peak working set {peakAfterPages / 1024.0 / 1024.0:N0} MB after the pages, {process.PeakWorkingSet64 / 1024.0 / 1024.0:N0} MB at the end; {GC.GetTotalAllocatedBytes() / 1024.0 / 1024.0 / 1024.0:0.0} GB allocated in all; GC heap {gc.HeapSizeBytes / 1024.0 / 1024.0:N0} MB at the end | {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2 collections; includes the generator and the benchmark's HTTP client{(Environment.GetEnvironmentVariable("SUITE_SKIP_EXTRAS") == "1" ? "" : ", and the later outbox app")} |");
+        table.AppendLine();
+        table.AppendLine("Where one request's time went (one more request of each page after its load, every database command timed from execution to the reader's close; the three slowest shown):");
+        table.AppendLine();
+        table.AppendLine("| Page | Request | Commands | In the database | Slowest commands |");
+        table.AppendLine("|---|---|---|---|---|");
+        foreach (var (_, (name, total, commands)) in profiles)
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {total:0.0} ms | {commands.Count} | {commands.Sum(c => c.Ms):0.0} ms | ")
+                + string.Join("; ", commands.OrderByDescending(c => c.Ms).Take(3).Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Ms:0.0} ms `{c.Sql}`"))) + " |");
         Console.WriteLine(table);
         Bench.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), Postgres ? "SUITE-POSTGRES" : "SUITE", table.ToString());
     }
@@ -712,5 +800,103 @@ internal static class SuiteBenchmark
                 await pragma.ExecuteNonQueryAsync(ct);
             }
 
+    }
+}
+
+/// <summary>Keeps the start-up phases the app logs (category SupervisionHub.Web.Startup, "Start-up: ..."), for the suite's table.</summary>
+internal sealed class StartupLog : Microsoft.Extensions.Logging.ILoggerProvider, Microsoft.Extensions.Logging.ILogger
+{
+    private readonly ConcurrentQueue<string> _phases = new();
+    public IReadOnlyList<string> Phases => [.. _phases];
+    public void Clear() => _phases.Clear();
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => categoryName == "SupervisionHub.Web.Startup" ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        var message = formatter(state, exception);
+        if (message.StartsWith("Start-up: ", StringComparison.Ordinal)) _phases.Enqueue(message["Start-up: ".Length..]);
+    }
+    public void Dispose() { }
+}
+
+/// <summary>Times every command of the app's contexts while switched on (one request at a time): the suite's query log.</summary>
+internal sealed class QueryLog : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+{
+    public static readonly QueryLog Instance = new();
+    private volatile ConcurrentQueue<(string, double)>? _log;
+    private readonly ConditionalWeakTable<DbCommand, Stopwatch> _started = new();
+
+    public void Start() => _log = new();
+    public List<(string Sql, double Ms)> Stop()
+    {
+        var log = _log;
+        _log = null;
+        return log is null ? [] : [.. log];
+    }
+
+    private void Begin(DbCommand command)
+    {
+        if (_log is not null) _started.AddOrUpdate(command, Stopwatch.StartNew());
+    }
+
+    private void End(DbCommand command)
+    {
+        if (_log is { } log && _started.TryGetValue(command, out var sw))
+        {
+            _started.Remove(command);
+            // The statement's shape, not its values: the first words and the table it reads.
+            var sql = Regex.Replace(command.CommandText, "\\s+", " ");
+            var from = Regex.Match(sql, "FROM (\"?\\w+\"?)");
+            var head = sql.Length > 60 ? sql[..60] + "…" : sql;
+            log.Enqueue(($"{head.Replace("|", "/", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal)}{(from.Success && !head.Contains(from.Value, StringComparison.Ordinal) ? " … " + from.Value : "")}", sw.Elapsed.TotalMilliseconds));
+        }
+    }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Begin(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        Begin(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        End(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Begin(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        End(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult> DataReaderClosingAsync(DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.DataReaderClosingEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result)
+    {
+        End(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult DataReaderDisposing(DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.DataReaderDisposingEventData eventData,
+        Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result)
+    {
+        End(command);
+        return result;
     }
 }

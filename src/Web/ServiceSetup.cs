@@ -46,34 +46,56 @@ public static class ServiceSetup
     public static async Task PrepareDatabaseAsync(IServiceProvider services, string tenantsRoot, CancellationToken ct)
     {
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("SupervisionHub.Web.Startup");
+        // Each phase's time in the log ("Start-up: ..."), so a slow start says where it went (docs/benchmarks.md).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var total = System.Diagnostics.Stopwatch.StartNew();
+        void Phase(string name)
+        {
+            log.LogInformation("Start-up: {Phase} {Milliseconds} ms", name, clock.ElapsedMilliseconds);
+            clock.Restart();
+        }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await using var startup = await Databases.StartupLockAsync(db, log, ct);
+        Phase("lock");
         await db.Database.MigrateAsync(ct);
+        await SqliteJournal.UseWriteAheadLogAsync(db, log, ct);
+        Phase("migrate");
         await scope.ServiceProvider.GetRequiredService<TenantCatalogSync>().SyncAsync(tenantsRoot, ct);
+        Phase("tenants folder");
+        // Only tenants made from a folder have forms, rules and first admins on disk: the others (made in
+        // the browser, hundreds of them) are passed over without a scope each.
+        var runner = services.GetRequiredService<PerTenantRunner>();
+        bool FromFolder(TenantInfo t) => Directory.Exists(Path.Combine(tenantsRoot, t.Identifier));
         // Each tenant's forms folder: changed definitions are published as new versions.
         // (The runner reloads the tenant registry first, so it sees the tenants just imported.)
-        await services.GetRequiredService<PerTenantRunner>().RunForEachAsync("publish-forms", (sp, token) =>
+        await runner.RunForEachAsync("publish-forms", (sp, token) =>
         {
             var folder = Path.Combine(tenantsRoot, sp.GetRequiredService<ITenantContext>().Tenant.Identifier, "forms");
             return sp.GetRequiredService<FormCatalog>().SyncFolderAsync(folder, Path.GetDirectoryName(tenantsRoot)!, token);
-        }, ct, stopOnError: true);
+        }, ct, stopOnError: true, only: FromFolder);
+        Phase("forms");
         // Then each tenant's workflows, checked against its forms, roles and email templates.
-        await services.GetRequiredService<PerTenantRunner>().RunForEachAsync("publish-workflows", (sp, token) =>
-            sp.GetRequiredService<Workflows.WorkflowCatalog>().SyncFolderAsync(Path.GetDirectoryName(tenantsRoot)!, token), ct, stopOnError: true);
+        await runner.RunForEachAsync("publish-workflows", (sp, token) =>
+            sp.GetRequiredService<Workflows.WorkflowCatalog>().SyncFolderAsync(Path.GetDirectoryName(tenantsRoot)!, token), ct, stopOnError: true, only: FromFolder);
+        Phase("rules");
         var demo = services.GetRequiredService<IOptions<DemoOptions>>().Value;
         await services.GetRequiredService<DemoSeeder>().SeedAsync(demo, tenantsRoot, ct);
+        Phase("demo data");
         // The first administrators a folder's tenant.yaml names (admins:), invited by email in any
         // environment: after the demo, which fills only a tenant with nobody in it. Only tenants made
         // as a folder: a configuration copied in the browser names another organisation's people.
-        await services.GetRequiredService<PerTenantRunner>().RunForEachAsync("first-admins", (sp, token) =>
+        await runner.RunForEachAsync("first-admins", (sp, token) =>
         {
             var tenant = sp.GetRequiredService<ITenantContext>().Tenant;
             return tenant.Settings.Admins is { Count: > 0 } admins && File.Exists(Path.Combine(tenantsRoot, tenant.Identifier, "tenant.yaml"))
                 ? sp.GetRequiredService<Platform.FirstAdmins>().InviteAsync(admins, token) : Task.CompletedTask;
-        }, ct, stopOnError: true);
+        }, ct, stopOnError: true, only: FromFolder);
+        Phase("first admins");
         await using var last = services.CreateAsyncScope();
         await DatabaseStatistics.RefreshAsync(last.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
+        Phase("statistics");
+        log.LogInformation("Start-up: database ready in {Milliseconds} ms", total.ElapsedMilliseconds);
     }
 
     public static void AddAppRateLimits(this IServiceCollection services, IConfiguration config)

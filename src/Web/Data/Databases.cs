@@ -159,6 +159,41 @@ public static class Databases
 public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, ITenantContext tenantContext)
     : AppDbContext(options, tenantContext);
 
+/// <summary>How a SQLite file keeps its log (ADR 0030).</summary>
+public static class SqliteJournal
+{
+    /// <summary>
+    /// Write-ahead logging: readers no longer wait for a writer (a record page's read behind the
+    /// worker's commit), and a commit is one synced append to the log instead of a journal written,
+    /// synced and deleted. It is a property of the file, kept across restarts; synchronous stays FULL,
+    /// so a committed save survives a power cut as before. Set under the start-up lock, once no other
+    /// connection of this node is open; a node that cannot switch (another process holds the file)
+    /// goes on in the mode the file has.
+    /// </summary>
+    public static async Task UseWriteAheadLogAsync(AppDbContext db, ILogger log, CancellationToken ct)
+    {
+        if (!db.Database.IsSqlite()) return;
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL";
+            var mode = (string?)await command.ExecuteScalarAsync(ct);
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                log.LogWarning("The SQLite database stays in journal mode {Mode}: another process has it open", mode);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 5) // SQLITE_BUSY: another process is reading or writing
+        {
+            log.LogWarning("The SQLite database could not switch to write-ahead logging now: another process has it open");
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
+
 /// <summary>What keeps a database's query plans good as it grows.</summary>
 public static class DatabaseStatistics
 {

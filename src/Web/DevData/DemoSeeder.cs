@@ -42,7 +42,8 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
         if (options.Password.Length < 12) throw new InvalidOperationException("Demo:Password must be at least 12 characters.");
 
         // One hash for every demo account: hashing is deliberately slow, and these are fictional people.
-        var hash = new PasswordHasher<StaffMember>().HashPassword(null!, options.Password);
+        // Made when a tenant is first seeded, not at every start (a tenth of a second each time).
+        var hash = new Lazy<string>(() => new PasswordHasher<StaffMember>().HashPassword(null!, options.Password));
         await runner.RunForEachAsync("demo-seed", async (services, token) =>
         {
             var tenant = services.GetRequiredService<ITenantContext>().Tenant;
@@ -63,14 +64,14 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
                 var result = await services.GetRequiredService<StaffDirectory>().ImportAsync(csv, token);
                 if (!result.Succeeded)
                     throw new InvalidOperationException($"{file} does not import:\n{string.Join('\n', result.Errors)}");
-                foreach (var member in await db.Staff.ToListAsync(token)) member.PasswordHash = hash;
+                foreach (var member in await db.Staff.ToListAsync(token)) member.PasswordHash = hash.Value;
                 await db.SaveChangesAsync(token);
                 log.LogInformation("Demo staff created for tenant {Identifier}: {Count} people", tenant.Identifier, result.Added);
             }
             // Also finishes a tenant that an older version left with staff and no supervision.
             await SeedSupervisionAsync(services, tenant, token);
             await transaction.CommitAsync(token);
-        }, ct);
+        }, ct, only: t => File.Exists(Path.Combine(tenantsRoot, t.Identifier, "demo", "staff.csv")));
 
         if (options.PlatformAdminEmail.Length > 0)
         {

@@ -37,15 +37,18 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
 
     private DateOnly Today => tenant.Tenant.Today(clock);
 
-    public async Task<SuperviseeView> ForSuperviseeAsync(string me, CancellationToken ct)
+    /// <param name="everyone">Everyone's statuses when the page already has them (a lead's home): the
+    /// panel's are taken from that list, the same rows the scoped computation would give, instead of computing them again.</param>
+    public async Task<SuperviseeView> ForSuperviseeAsync(string me, CancellationToken ct, IReadOnlyList<SuperviseeStatus>? everyone = null)
     {
-        var statuses = await compliance.StatusesAsync(m => m.StaffId == me && m.LeftOn == null, ct);
+        var statuses = everyone is not null ? everyone.Where(s => s.StaffId == me).ToList()
+            : await compliance.StatusesAsync(m => m.StaffId == me && m.LeftOn == null, ct);
         var mine = db.RelationshipMembers.Where(m => m.StaffId == me).Select(m => m.RelationshipId);
         var mineList = await mine.ToListAsync(ct); // a list, not a subquery: see SessionsAsync
         var sessions = await SessionsAsync(db.Sessions.Where(s => mineList.Contains(s.RelationshipId)), ct);
         var actions = await db.Actions.AsNoTracking().Where(a => mine.Contains(a.RelationshipId) && a.Status == ActionStatus.Open)
             .OrderBy(a => a.DueOn == null).ThenBy(a => a.DueOn).Take(50).ToListAsync(ct);
-        var toSign = await RecordsAsync(mine, ct);
+        var toSign = await RecordsAsync(mineList, ct);
         return new(statuses,
             sessions.Where(s => s.Status == SessionStatus.Booked && s.Date >= Today).OrderBy(s => s.Date).ToList(),
             sessions.Where(s => s.Status != SessionStatus.Booked || s.Date < Today).OrderByDescending(s => s.Date).Take(5).ToList(),
@@ -53,14 +56,15 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
             toSign.Where(r => r.Owed.Contains(me)).Select(r => new RecordLine(r.Record.Id, r.Record.FormVersion.Title, r.Record.CreatedAt, "Read and sign")).ToList());
     }
 
-    public async Task<SupervisorView> ForSupervisorAsync(string me, CancellationToken ct)
+    public async Task<SupervisorView> ForSupervisorAsync(string me, CancellationToken ct, IReadOnlyList<SuperviseeStatus>? everyone = null)
     {
         var mine = db.Relationships.Where(r => r.SupervisorId == me).Select(r => r.Id);
-        var statuses = await compliance.StatusesAsync(m => mine.Contains(m.RelationshipId) && m.LeftOn == null, ct);
+        var statuses = everyone is not null ? everyone.Where(s => s.SupervisorId == me).ToList()
+            : await compliance.StatusesAsync(m => mine.Contains(m.RelationshipId) && m.LeftOn == null, ct);
         var mineList = await mine.ToListAsync(ct); // a list, not a subquery: see SessionsAsync
         var sessions = await SessionsAsync(db.Sessions.Where(s => mineList.Contains(s.RelationshipId)
             && (s.Status == SessionStatus.Booked || s.Status == SessionStatus.Attended && s.Date >= Today.AddDays(-90))), ct);
-        var records = await RecordsAsync(mine, ct);
+        var records = await RecordsAsync(mineList, ct);
         var drafts = records.Where(r => r.Record.Status == SubmissionStatus.Draft).Select(r => r.Record.Id).ToHashSet();
         var types = tenant.Tenant.Settings.Supervision;
         var toRecord = sessions.Where(s => s.Status == SessionStatus.Booked && s.Date <= Today
@@ -75,14 +79,15 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
     }
 
     /// <summary>Attendance and compliance of the manager's own staff: never what was discussed (mse-icb R2).</summary>
-    public async Task<LineManagerView> ForLineManagerAsync(string me, CancellationToken ct)
+    public async Task<LineManagerView> ForLineManagerAsync(string me, CancellationToken ct, IReadOnlyList<SuperviseeStatus>? everyone = null)
     {
         var today = Today;
         var members = await db.Staff.AsNoTracking().Where(s => s.LineManagerId == me && (s.LeftOn == null || s.LeftOn >= today))
             .OrderBy(s => s.FullName).Select(s => new TeamMember(s.Id, s.FullName, s.Site)).ToListAsync(ct);
         var current = members.Select(t => t.Id).ToHashSet();
         // A leaver whose supervision was never ended is no longer on the team: not counted, so not listed.
-        var statuses = (await compliance.StatusesAsync(m => m.Staff.LineManagerId == me && m.LeftOn == null, ct)).Where(s => current.Contains(s.StaffId)).ToList();
+        var statuses = (everyone is not null ? everyone.Where(s => s.LineManagerId == me).ToList()
+            : await compliance.StatusesAsync(m => m.Staff.LineManagerId == me && m.LeftOn == null, ct)).Where(s => current.Contains(s.StaffId)).ToList();
         var since = Today.AddMonths(-12);
         var team = db.Staff.Where(s => s.LineManagerId == me).Select(s => s.Id);
         var rows = await db.SessionAttendance.AsNoTracking().Where(a => team.Contains(a.StaffId))
@@ -121,9 +126,10 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
     }
 
     /// <summary>Records of these supervisions not yet signed off, with who still owes a signature.</summary>
-    private async Task<List<(Submission Record, IReadOnlyList<string> Owed)>> RecordsAsync(IQueryable<Guid> relationships, CancellationToken ct)
+    /// <remarks>The supervisions as a list, not a subquery (as in SessionsAsync): SQLite then looks records up by supervision.</remarks>
+    private async Task<List<(Submission Record, IReadOnlyList<string> Owed)>> RecordsAsync(List<Guid> relationships, CancellationToken ct)
     {
-        var ids = relationships.Select(id => (Guid?)id);
+        var ids = relationships.Select(id => (Guid?)id).ToList();
         var open = await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Include(s => s.Signatures)
             .Where(s => ids.Contains(s.RelationshipId) && s.FullySignedAt == null).OrderByDescending(s => s.CreatedAt).Take(100).ToListAsync(ct);
         var relIds = open.Select(s => s.RelationshipId!.Value).Distinct().ToList();

@@ -8,11 +8,13 @@ namespace SupervisionHub.Web.Tenancy;
 public sealed class PerTenantRunner(IServiceScopeFactory scopes, TenantRegistry registry, ILogger<PerTenantRunner> log)
 {
     /// <param name="stopOnError">For start-up work whose failure must stop the service (bad configuration), rather than be logged and skipped.</param>
-    public async Task RunForEachAsync(string jobName, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct, bool stopOnError = false)
+    public async Task RunForEachAsync(string jobName, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct, bool stopOnError = false,
+        Func<TenantInfo, bool>? only = null)
     {
         await registry.RefreshAsync(ct); // cheap when no tenant changed: the rounds poll every few seconds
         foreach (var tenant in registry.All)
         {
+            if (only is not null && !only(tenant)) continue;
             ct.ThrowIfCancellationRequested();
             try
             {

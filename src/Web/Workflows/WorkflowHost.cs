@@ -49,51 +49,103 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private string BaseUrl => links.Root;
 
     /// <summary>
-    /// Dispatches events not yet handled, oldest first, each in its own transaction. Each is claimed
-    /// first, as timers are, so two nodes never dispatch one event twice; and the save that applies a
-    /// dispatch is fenced by the claim's token (ADR 0024), so a node that stalled past its claim while
-    /// another took the event over saves nothing of its own dispatch.
+    /// Dispatches events not yet handled, oldest first, in one batch (ADR 0030). The batch is claimed by
+    /// one conditional update with one token (ADR 0024's fence: only rows nobody holds match) and read in
+    /// one query; the event-triggered rules are read once; an event that no rule and no waiting run
+    /// listens for is marked dispatched with the others like it in one statement. Each event that starts
+    /// or resumes a run is saved in its own transaction, fenced by its own row's token: a stalled node
+    /// whose claim was taken over saves nothing of it, and one event's failure is that event's alone (it
+    /// stays claimed, so it is tried again when the claim lapses, not at once in a loop). Between two
+    /// events the node holds claims but no transaction, so a node that stalls there blocks nobody.
     /// </summary>
     public async Task<int> DispatchEventsAsync(int max, CancellationToken ct, string? workerId = null)
     {
         workerId ??= WorkflowWorker.WorkerId;
+        var claimStarted = Stopwatch.GetTimestamp();
         var start = clock.GetUtcNow();
         var ids = await db.Events.Where(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < start))
             .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => e.Id).Take(max).ToListAsync(ct);
+        if (ids.Count == 0) return 0;
+        db.ChangeTracker.Clear();
+        var token = Guid.NewGuid();
+        var claimedAt = clock.GetUtcNow();
+        var until = claimedAt + ClaimFor;
+        await db.Events.Where(e => ids.Contains(e.Id) && e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < claimedAt))
+            .ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, workerId).SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct);
+        // What this worker holds now: another worker's claim in between leaves its events out.
+        var batch = await db.Events.AsNoTracking().Where(e => ids.Contains(e.Id) && e.ClaimToken == token)
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).ToListAsync(ct);
+        var types = batch.Select(e => e.Type).Distinct().ToList();
+        var versions = (await db.WorkflowVersions.AsNoTracking().Where(v => v.IsCurrent && v.TriggerEvent != null && types.Contains(v.TriggerEvent)).ToListAsync(ct))
+            .ToLookup(v => v.TriggerEvent!);
+        // The event types some run waits for; a run started by this batch adds its own (below).
+        var awaited = (await db.WorkflowInstances.Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent != null && types.Contains(i.WaitEvent))
+            .Select(i => i.WaitEvent!).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+        Profile.Claim += Stopwatch.GetElapsedTime(claimStarted);
         var dispatched = 0;
-        foreach (var id in ids)
+        var quiet = new List<Guid>();
+        var next = 0;
+        for (; next < batch.Count; next++)
         {
+            var e = batch[next];
+            if (!versions.Contains(e.Type) && !awaited.Contains(e.Type))
+            {
+                quiet.Add(e.Id); // nothing listens: no context to build, marked with the others below
+                continue;
+            }
             if (RoundSpent) break;
             db.ChangeTracker.Clear(); // each event is its own unit of work; do not carry the last one's rows
-            var token = Guid.NewGuid();
-            var claimedAt = clock.GetUtcNow();
-            var until = claimedAt + ClaimFor;
-            if (await db.Events.Where(e => e.Id == id && e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < claimedAt))
-                    .ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, workerId).SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct) != 1)
-                continue; // another worker has it
-            var e = await db.Events.FirstAsync(x => x.Id == id, ct);
-            if (e.ClaimToken != token) continue; // taken over between the claim and this read
             try
             {
-                await DispatchAsync(e, ct);
+                db.Events.Attach(e);
+                var current = versions[e.Type].ToList();
+                db.WorkflowVersions.AttachRange(current);
+                await DispatchAsync(e, current, ct);
+                awaited.UnionWith(db.ChangeTracker.Entries<WorkflowInstance>().Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null)
+                    .Select(i => i.Entity.WaitEvent!));
                 dispatched++;
             }
             catch (DbUpdateConcurrencyException)
             {
                 // Nothing of this dispatch was saved: our claim lapsed and another worker took the event, or a
                 // run it resumes was moved on meanwhile (a timer, an admin). Let the next round look again.
-                log.LogInformation("Event {EventId} was not dispatched by this worker: its claim or a run it resumes changed meanwhile", id);
-                await ReleaseAsync(db.Events.Where(x => x.Id == id && x.ClaimToken == token), ct);
+                log.LogInformation("Event {EventId} was not dispatched by this worker: its claim or a run it resumes changed meanwhile", e.Id);
+                await ReleaseAsync(db.Events.Where(x => x.Id == e.Id && x.ClaimToken == token), ct);
             }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                // One event's failure is that event's: nothing of it was saved, the batch goes on, and it
+                // is tried again when its claim lapses.
+                db.ChangeTracker.Clear();
+                log.LogError(ex, "Event {EventId} could not be dispatched; it is tried again when its claim lapses", e.Id);
+            }
+        }
+        db.ChangeTracker.Clear();
+        if (next < batch.Count)
+        {
+            // The round's budget is spent: what is left goes back, for the next round rather than after the claim lapses.
+            var rest = batch.Skip(next).Select(e => e.Id).ToList();
+            await ReleaseAsync(db.Events.Where(x => rest.Contains(x.Id) && x.ClaimToken == token), ct);
+        }
+        if (quiet.Count > 0)
+        {
+            // Fenced like a save: only rows still holding this batch's token.
+            var now = clock.GetUtcNow();
+            var saving = Stopwatch.GetTimestamp();
+            dispatched += await db.Events.Where(e => quiet.Contains(e.Id) && e.ClaimToken == token)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now).SetProperty(e => e.ClaimedBy, (string?)null)
+                    .SetProperty(e => e.ClaimedUntil, (DateTimeOffset?)null).SetProperty(e => e.ClaimToken, Guid.NewGuid()), ct);
+            Profile.Save += Stopwatch.GetElapsedTime(saving);
         }
         return dispatched;
     }
 
-    private async Task DispatchAsync(DomainEvent e, CancellationToken ct)
+    private async Task DispatchAsync(DomainEvent e, List<WorkflowVersion> versions, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
+        var phase = Stopwatch.StartNew();
         var waitingFor = await WaitingForAsync(e, ct);
-        var versions = await db.WorkflowVersions.Where(v => v.IsCurrent && v.TriggerEvent == e.Type).ToListAsync(ct);
         if (waitingFor.Count == 0 && versions.Count == 0)
         {
             e.MarkDispatched(now); // nothing listens: no context to build
@@ -101,6 +153,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             return;
         }
         var context = await contexts.ForEventAsync(e, ct);
+        Profile.Context += phase.Elapsed;
+        phase.Restart();
         // Waits first: an instance waiting for this event goes on before new ones start.
         // The columns found the waits for this event and subject; the wait itself decides (only a
         // record of its form, only a booking for a day its where accepts).
@@ -121,11 +175,17 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             db.WorkflowInstances.Add(instance);
             await ApplyAsync(instance, result, context, now);
         }
+        Profile.Runs += phase.Elapsed;
+        phase.Restart();
         // One save: the event's mark (fenced by our claim's token), the resumed runs (each fenced by the
         // token it was read with), the new runs and every email and task they made. All or nothing.
         e.MarkDispatched(now);
         await db.SaveChangesAsync(ct);
+        Profile.Save += phase.Elapsed;
     }
+
+    /// <summary>Where this host's dispatch time went (the benchmark suite prints it: docs/benchmarks.md).</summary>
+    public DispatchProfile Profile { get; } = new();
 
     /// <summary>Gives back a claim that did not lead to a save, if it is still ours, so the work is tried at the next round rather than when the claim lapses.</summary>
     private async Task ReleaseAsync<T>(IQueryable<T> stillOurs, CancellationToken ct) where T : class
@@ -402,4 +462,13 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     }
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+}
+
+/// <summary>Time spent by one host's dispatches: claiming and reading the batch, building contexts (with the waits' read), running rules and turning their effects into rows, saving and committing.</summary>
+public sealed class DispatchProfile
+{
+    public TimeSpan Claim { get; set; }
+    public TimeSpan Context { get; set; }
+    public TimeSpan Runs { get; set; }
+    public TimeSpan Save { get; set; }
 }

@@ -34,11 +34,17 @@ public sealed class AuditInsertRace : DbCommandInterceptor
         if (Watching is not null && ReferenceEquals(eventData.Context, Watching) && command.CommandText.Contains("INSERT INTO \"AuditEntries\"", StringComparison.Ordinal)
             && Interlocked.Exchange(ref _race, null) is { } race)
         {
-            await race();
+            // The other save starts here and is given time to take the next number if it can; it is
+            // awaited by the test, after the watched save has committed.
+            Racer = Task.Run(race, CancellationToken.None);
+            await Task.WhenAny(Racer, Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken));
             Ran = true;
         }
         return result;
     }
+
+    /// <summary>The other save, started between the watched save's read of the head and its insert.</summary>
+    public Task Racer { get; private set; } = Task.CompletedTask;
 }
 
 /// <summary>
@@ -279,14 +285,14 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_save_that_loses_the_race_for_the_next_number_chains_after_the_winner(bool synchronous)
+    public async Task A_save_that_comes_while_another_holds_the_chain_waits_and_chains_after_it(bool synchronous)
     {
         const string T = "ralph-thoresby";
-        var (mine, theirs) = await app.InTenant(T, async sp =>
+        AuditEntry? other = null;
+        var mine = await app.InTenant(T, async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
-            AuditEntry? other = null;
-            // Between this save reading the head and inserting, another request appends and commits.
+            // Between this save reading the head and inserting, another request tries to append.
             app.Race.Arm(db, () => app.InTenant(T, async sp2 =>
             {
                 var db2 = sp2.GetRequiredService<AppDbContext>();
@@ -298,12 +304,16 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
             db.AuditEntries.Add(entry);
             if (synchronous) db.SaveChanges();
             else await db.SaveChangesAsync();
-            return (entry, other!);
+            return entry;
         });
         Assert.True(app.Race.Ran);
+        await app.Race.Racer;
+        var theirs = other!;
         app.Race.Watching = null;
-        Assert.Equal(theirs.Sequence + 1, mine.Sequence);
-        Assert.Equal(theirs.Hash, mine.PreviousHash);
+        // No retry after a collision (ADR 0030): the save that read the head first keeps its number,
+        // and the other waited for it rather than taking the number from under it.
+        Assert.Equal(mine.Sequence + 1, theirs.Sequence);
+        Assert.Equal(mine.Hash, theirs.PreviousHash);
         Assert.True((await app.VerifyAsync(T)).Intact);
     }
 

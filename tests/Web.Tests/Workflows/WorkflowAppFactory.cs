@@ -19,7 +19,7 @@ public sealed class SettableClock(DateTimeOffset start) : TimeProvider
 /// with a settable clock and no background loops: the tests drive worker rounds themselves, so
 /// what runs, and how often, is what the test says.
 /// </summary>
-public sealed class WorkflowAppFactory(string dataDir, string tenantsRoot, SettableClock clock) : AppFactory
+public sealed class WorkflowAppFactory(string dataDir, string tenantsRoot, SettableClock clock, Action<IServiceCollection>? services = null) : AppFactory
 {
     protected override string DatabaseFile => SharedFolders.DatabaseFile(dataDir);
 
@@ -43,6 +43,7 @@ public sealed class WorkflowAppFactory(string dataDir, string tenantsRoot, Setta
                          && (d.ImplementationType == typeof(WorkflowWorker) || d.ImplementationType == typeof(SupervisionSweepService))).ToList())
                 services.Remove(hosted);
         });
+        if (services is not null) builder.ConfigureTestServices(services);
     }
 
     /// <summary>One worker round for a tenant, as the background loop does it, under a worker name of our choosing.</summary>

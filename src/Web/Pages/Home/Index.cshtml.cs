@@ -43,31 +43,44 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
 
         Tasks = await db.WorkTasks.AsNoTracking().Where(t => t.AssigneeId == me.Id && t.Status == SupervisionHub.Web.Workflows.TaskStatus.Open)
             .OrderBy(t => t.DueOn == null).ThenBy(t => t.DueOn).Take(50).ToListAsync(ct);
+        // Everyone's statuses come from the node's cache (ADR 0016) for those who see everyone; their own
+        // panels are then cut from that list rather than computed again by scoped queries.
+        var everyone = SupervisionAccess.CanSeeEveryone(me) ? await compliance.EveryoneAsync(ct) : null;
         // A person's part in supervision follows the relationships they are in, whatever their roles say.
         if (me.Has(StaffRoles.Supervisee) || await db.RelationshipMembers.AnyAsync(m => m.StaffId == me.Id, ct))
-            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct);
+            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, everyone);
         if (me.Has(StaffRoles.Supervisor) || await db.Relationships.AnyAsync(r => r.SupervisorId == me.Id, ct))
-            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct);
+            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, everyone);
         if (me.Has(StaffRoles.LineManager) || DirectReports > 0)
-            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct);
-        if (SupervisionAccess.CanSeeEveryone(me))
+            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, everyone);
+        if (everyone is { } all)
         {
-            var all = await compliance.EveryoneAsync(ct);
-            Organisation = (all.Count(s => s.Compliance.State == ComplianceState.Overdue), all.Count(s => s.Compliance.State == ComplianceState.DueSoon),
-                all.Count(s => s.Agreement != AgreementState.Signed), all.Count);
+            int overdue = 0, dueSoon = 0, noAgreement = 0;
+            foreach (var s in all) // one pass over what may be 20,000 rows
+            {
+                if (s.Compliance.State == ComplianceState.Overdue) overdue++;
+                else if (s.Compliance.State == ComplianceState.DueSoon) dueSoon++;
+                if (s.Agreement != AgreementState.Signed) noAgreement++;
+            }
+            Organisation = (overdue, dueSoon, noAgreement, all.Count);
         }
 
         if (me.Has(StaffRoles.TenantAdmin) || me.Has(StaffRoles.SafeguardingLead))
         {
             var soon = Today.AddDays(60);
-            var active = db.Staff.Where(s => s.LeftOn == null || s.LeftOn >= Today);
-            var supervisors = active.Where(s => ((int)s.Roles & (int)StaffRoles.Supervisor) != 0);
-            Directory = new DirectoryCounts(
-                await active.CountAsync(ct),
-                await supervisors.CountAsync(ct),
-                await supervisors.CountAsync(s => !s.Training.Any(t => t.ExpiresOn == null || t.ExpiresOn >= Today), ct),
-                await supervisors.CountAsync(s => s.Training.Any(t => t.ExpiresOn >= Today && t.ExpiresOn <= soon)
-                                                  && !s.Training.Any(t => t.ExpiresOn == null || t.ExpiresOn > soon), ct));
+            var today = Today;
+            var active = db.Staff.Where(s => s.LeftOn == null || s.LeftOn >= today);
+            // Two reads, not four walks of the tenant's staff: the count, then each supervisor's training
+            // as three flags (a few hundred rows even where there are 20,000 staff), counted here.
+            var supervisors = await active.Where(s => ((int)s.Roles & (int)StaffRoles.Supervisor) != 0)
+                .Select(s => new
+                {
+                    InDate = s.Training.Any(t => t.ExpiresOn == null || t.ExpiresOn >= today),
+                    Expiring = s.Training.Any(t => t.ExpiresOn >= today && t.ExpiresOn <= soon),
+                    Beyond = s.Training.Any(t => t.ExpiresOn == null || t.ExpiresOn > soon),
+                }).ToListAsync(ct);
+            Directory = new DirectoryCounts(await active.CountAsync(ct), supervisors.Count,
+                supervisors.Count(s => !s.InDate), supervisors.Count(s => s.Expiring && !s.Beyond));
         }
         return Page();
     }

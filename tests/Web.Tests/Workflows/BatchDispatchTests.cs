@@ -1,0 +1,117 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Tests.Supervision;
+using SupervisionHub.Web.Workflows;
+
+namespace SupervisionHub.Web.Tests.Workflows;
+
+/// <summary>
+/// Counts the statements that claim events, and makes the save of one chosen event's run fail, as a
+/// full disk or a broken row would (issue 21: events are claimed in batches, ADR 0030).
+/// </summary>
+public sealed class DispatchProbe : DbCommandInterceptor
+{
+    private int _claims;
+    public int Claims => Volatile.Read(ref _claims);
+    public Guid? FailFor { get; set; }
+    public void Reset() => Interlocked.Exchange(ref _claims, 0);
+
+    private void Look(DbCommand command)
+    {
+        var sql = command.CommandText;
+        // The claim: the conditional update that takes events nobody holds (the release and the marks have no "DispatchedAt" IS NULL).
+        if (sql.Contains("UPDATE \"Events\"", StringComparison.Ordinal) && sql.Contains("\"DispatchedAt\" IS NULL", StringComparison.Ordinal))
+            Interlocked.Increment(ref _claims);
+        if (FailFor is { } id && sql.Contains("INSERT INTO \"WorkflowInstances\"", StringComparison.Ordinal)
+            && command.Parameters.Cast<DbParameter>().Any(p => string.Equals(p.Value?.ToString(), id.ToString(), StringComparison.OrdinalIgnoreCase)))
+            throw new InvalidOperationException("The test refused this event's run.");
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Look(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Look(command);
+        return ValueTask.FromResult(result);
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Look(command);
+        return ValueTask.FromResult(result);
+    }
+}
+
+public sealed class BatchDispatchTests
+{
+    private const string T = "river-tees";
+
+    private const string EmailOnAttended = """
+        id: test-batch-email
+        title: Test - tell the supervisor a session took place
+        trigger: { event: session.attended }
+        steps:
+          - id: tell
+            send-email: { to: [supervisor], template: missed-sessions }
+        """;
+
+    [Fact]
+    public async Task A_round_claims_its_events_in_one_statement_and_one_failing_event_leaves_the_rest_dispatched_once()
+    {
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-batch-email", EmailOnAttended);
+        var clock = new SettableClock(DateTimeOffset.UtcNow);
+        var probe = new DispatchProbe();
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock, s => s.ConfigureAppDbContext(o => o.AddInterceptors(probe)));
+        await app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(1000, CancellationToken.None)); // what start-up and the demo raised, out of the way
+
+        const int People = 6;
+        for (var i = 0; i < People; i++)
+            await app.InTenant(T, async sp =>
+            {
+                var db = sp.GetRequiredService<AppDbContext>();
+                var person = await sp.NewPersonAsync($"Batch Person {i}", $"batch.{i}@river-tees.example", Staff.StaffRoles.Supervisee);
+                var r = await sp.StartAsync("safeguarding-one-to-one", await db.StaffIdAsync($"supervisor@{T}.example"), person.Id, sp.Today().AddMonths(-1));
+                return await sp.AttendedTodayAsync(r);
+            });
+        var attended = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Events
+            .Where(e => e.Type == "session.attended" && e.DispatchedAt == null).OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => e.Id).ToListAsync());
+        Assert.Equal(People, attended.Count);
+        var poisoned = attended[2];
+
+        // Dispatch as a round does, without the round's time budget (a loaded machine must not decide what this test sees).
+        Task DispatchAsync() => app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(200, CancellationToken.None));
+        probe.Reset();
+        probe.FailFor = poisoned;
+        await DispatchAsync();
+        Assert.Equal(1, probe.Claims); // one statement claimed the round's events, not one each
+
+        async Task<Dictionary<Guid, int>> RunsAsync() => await app.InTenant(T, async sp => (await sp.GetRequiredService<AppDbContext>().WorkflowInstances
+            .Where(i => i.WorkflowId == "test-batch-email" && i.TriggerEventId != null).Select(i => i.TriggerEventId!.Value).ToListAsync())
+            .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count()));
+        var runs = await RunsAsync();
+        Assert.Equal(attended.Where(id => id != poisoned).Order(), runs.Keys.Order()); // the events after the failing one went on
+        Assert.All(runs.Values, n => Assert.Equal(1, n));
+        var held = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Events.AsNoTracking().SingleAsync(e => e.Id == poisoned));
+        Assert.Null(held.DispatchedAt); // nothing of it was saved; it stays claimed, so it is not retried in a loop
+        Assert.NotNull(held.ClaimedUntil);
+
+        // Another round before the claim lapses leaves it alone; after, it is dispatched, and nothing runs twice.
+        probe.FailFor = null;
+        await DispatchAsync();
+        Assert.DoesNotContain(poisoned, (await RunsAsync()).Keys);
+        clock.Now += TimeSpan.FromMinutes(6);
+        await DispatchAsync();
+        runs = await RunsAsync();
+        Assert.Equal(attended.Order(), runs.Keys.Order());
+        Assert.All(runs.Values, n => Assert.Equal(1, n));
+        Assert.Equal(0, await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DispatchedAt == null)));
+    }
+}
