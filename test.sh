@@ -80,8 +80,12 @@ for project in $(find tests -name '*.Tests.csproj' | sort); do
   dotnet test "$project" -c Release --no-build -nologo \
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" "$@" || status=$?
 done
-# The integration tests again, each app on a fresh database of that server.
-SHUB_TEST_DB=postgres SHUB_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres" \
+# The integration tests again, each app on a fresh database of that server, and with every app's
+# clock in the other season from today's (the first pass runs on today's date): both databases,
+# both seasons, every run.
+other_season=summer
+[[ $(TZ=Europe/London date +%Z) == BST ]] && other_season=winter
+SHUB_TEST_CLOCK=${SHUB_TEST_CLOCK:-$other_season} SHUB_TEST_DB=postgres SHUB_TEST_PG="Host=127.0.0.1;Port=$pg_port;Username=postgres" \
   dotnet test tests/Web.Tests/SupervisionHub.Web.Tests.csproj -c Release --no-build -nologo \
   --logger "trx;LogFileName=SupervisionHub.Web.Tests.Postgres.trx" --results-directory "$results" "$@" || status=$?
 

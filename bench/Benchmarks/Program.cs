@@ -22,6 +22,7 @@ internal static class Program
         ["workflows"] = WorkflowBenchmark.Run,
         ["outbox"] = OutboxBenchmark.Run,
         ["suite"] = SuiteBenchmark.Run,
+        ["faults"] = FaultsBenchmark.Run,
     };
 
     public static int Main(string[] args)

@@ -58,11 +58,13 @@ builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowTryIt>();
 builder.Services.AddOptions<SupervisionHub.Web.Email.SmtpOptions>().Bind(builder.Configuration.GetSection(SupervisionHub.Web.Email.SmtpOptions.Section)).ValidateOnStart();
 builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SupervisionHub.Web.Email.SmtpOptions>, SupervisionHub.Web.Email.SmtpOptionsValidator>();
 builder.Services.AddScoped<SupervisionHub.Web.Email.OutboxSender>();
+builder.Services.AddSingleton<SupervisionHub.Web.Email.UnrecordedSends>(); // per node: sends the database refused to record
 builder.Services.AddHostedService<SupervisionHub.Web.Email.OutboxWorker>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowCatalog>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowContextBuilder>();
 builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowHost>();
 builder.Services.AddHostedService<SupervisionHub.Web.Workflows.WorkflowWorker>();
+builder.Services.AddHostedService<SupervisionHub.Web.Workflows.SandboxWarmUp>();
 builder.Services.AddSingleton<DemoSeeder>();
 builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
 builder.Services.AddAppDbContext(builder.Configuration, builder.Environment);

@@ -38,15 +38,19 @@ public static class ServiceSetup
         return $"Data Source={Path.Combine(dataDir, "supervisionhub.db")}";
     }
 
-    /// <summary>Migrate, import the tenants folder, and (Development only) seed demo data.</summary>
+    /// <summary>
+    /// Migrate, import the tenants folder, and (Development only) seed demo data, all under the
+    /// database's start-up lock: nodes started together take turns, and the later ones find the
+    /// work done (ADR 0024).
+    /// </summary>
     public static async Task PrepareDatabaseAsync(IServiceProvider services, string tenantsRoot, CancellationToken ct)
     {
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            await db.Database.MigrateAsync(ct);
-            await scope.ServiceProvider.GetRequiredService<TenantCatalogSync>().SyncAsync(tenantsRoot, ct);
-        }
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("SupervisionHub.Web.Startup");
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var startup = await Databases.StartupLockAsync(db, log, ct);
+        await db.Database.MigrateAsync(ct);
+        await scope.ServiceProvider.GetRequiredService<TenantCatalogSync>().SyncAsync(tenantsRoot, ct);
         // Each tenant's forms folder: changed definitions are published as new versions.
         // (The runner reloads the tenant registry first, so it sees the tenants just imported.)
         await services.GetRequiredService<PerTenantRunner>().RunForEachAsync("publish-forms", (sp, token) =>

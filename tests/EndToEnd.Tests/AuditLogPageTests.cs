@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Records;
+using SupervisionHub.Web.Tests;
 
 namespace SupervisionHub.EndToEnd.Tests;
 
@@ -24,8 +25,8 @@ public sealed class AuditLogPageTests(BrowserFixture fx)
             var db = sp.GetRequiredService<AppDbContext>();
             var author = await db.Staff.Where(s => s.Email == $"supervisor@{Tenant}.example").Select(s => s.Id).SingleAsync();
             var version = await db.FormVersions.Where(v => v.FormId == "supervision-concern").OrderByDescending(v => v.Version).FirstAsync();
-            var s = new Submission(version, author, DateTimeOffset.UtcNow);
-            s.Submit(s.Answers, DateTimeOffset.UtcNow);
+            var s = new Submission(version, author, Seasons.UtcNow);
+            s.Submit(s.Answers, Seasons.UtcNow);
             db.Submissions.Add(s);
             await db.SaveChangesAsync();
             return s.Id;

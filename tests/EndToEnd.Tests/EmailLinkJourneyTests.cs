@@ -31,9 +31,8 @@ public sealed partial class EmailLinkJourneyTests(BrowserFixture fx)
         await page.Locator("#a_performance-management").FillAsync("Caseload reviewed; two plans updated.");
         await JourneySteps.FillDateAsync(page, "a_next-supervision-date", JourneySteps.Today.AddDays(35));
         var seen = await fx.Mail.SeenAsync();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The record has been submitted");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign as supervisor" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit and sign" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The record has been submitted and you have signed it");
         await Assertions.Expect(page.Locator("#signatures-outstanding")).ToContainTextAsync("Waiting for 1 signature");
         var recordPath = new Uri(page.Url).AbsolutePath;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Tests;
 
 namespace SupervisionHub.EndToEnd.Tests;
 
@@ -12,7 +13,7 @@ public sealed class EmailPageTests(BrowserFixture fx)
     [Fact]
     public async Task The_tenant_admin_sees_each_emails_status_and_tries_a_failed_one_again()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Seasons.UtcNow;
         await fx.App.InTenant("ascent", async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();

@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SupervisionHub.Web.Tests;
 
 namespace SupervisionHub.EndToEnd.Tests;
 
 /// <summary>Steps several journeys share: booking a session as the supervisee, taking attendance and opening the record as the supervisor.</summary>
 internal static class JourneySteps
 {
-    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/London"));
+    public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Seasons.UtcNow, Seasons.London).DateTime);
 
     public static async Task FillDateAsync(IPage page, string id, DateOnly date, string monthId = "-month", string yearId = "-year")
     {

@@ -43,7 +43,9 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
         await page.Locator("#a_next-supervision-location").FillAsync("Ash Trees, meeting room 2");
 
         // The date of the next supervision is left empty: the summary names it and nothing typed is lost.
-        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
+        // One next step for the person writing it: submitting is signing.
+        await Assertions.Expect(page.Locator("#next-step")).ToContainTextAsync("fill in the record, then submit and sign it");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit and sign" }).ClickAsync();
         var summary = page.Locator(".govuk-error-summary");
         await Assertions.Expect(summary).ToContainTextAsync("Enter date of next Supervision");
         await Assertions.Expect(page.Locator("#a_caseload-workload")).ToHaveValueAsync("Caseload is manageable; two new referrals this half term.");
@@ -55,10 +57,10 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
         await Assertions.Expect(page.Locator("#a_next-supervision-date")).ToBeFocusedAsync();
 
         await FillDateAsync(page, "a_next-supervision-date", 15, 1, 2027);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The record has been submitted");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign as supervisor" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("You have signed the record");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit and sign" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The record has been submitted and you have signed it");
+        await Assertions.Expect(page.Locator("#next-step")).ToHaveCountAsync(0); // nothing more for the supervisor to do
+        await Assertions.Expect(page.Locator("#signatures-outstanding")).ToContainTextAsync("signed off: Aleksandra Nowak"); // the session's supervisee, by name
         await page.ScreenshotAsync("record-ascent-supervisor-signed");
 
         // The supervisee opens the same record and signs.
@@ -66,6 +68,7 @@ public sealed class RecordJourneyTests(BrowserFixture fx)
         await supervisee.SignInAsync("ascent", "supervisee@ascent.example");
         await supervisee.GotoAsync(recordUrl);
         await Assertions.Expect(supervisee.GetByText("Update the chronology for case reference AS-2291")).ToBeVisibleAsync();
+        await Assertions.Expect(supervisee.Locator("#next-step")).ToContainTextAsync("read the record, then sign it");
         await supervisee.AssertAccessibleAsync();
         await supervisee.GetByRole(AriaRole.Button, new() { Name = "Sign as supervisee" }).ClickAsync();
         await Assertions.Expect(supervisee.Locator(".app-signature .govuk-tag--green")).ToHaveCountAsync(2);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SupervisionHub.Web.Tests;
 
 namespace SupervisionHub.EndToEnd.Tests;
 
@@ -37,7 +38,7 @@ public sealed class SupervisionAdminJourneyTests(BrowserFixture fx)
 
         // The administration team books group sessions; today's, then each member's attendance.
         await page.GetByRole(AriaRole.Button, new() { Name = "Book a session" }).ClickAsync();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/London"));
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(Seasons.UtcNow, Seasons.London).DateTime);
         await page.Locator("#Input_Date").FillAsync(today.Day.ToString());
         await page.Locator("#Input_Date_Month").FillAsync(today.Month.ToString());
         await page.Locator("#Input_Date_Year").FillAsync(today.Year.ToString());

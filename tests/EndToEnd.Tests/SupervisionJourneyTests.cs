@@ -48,10 +48,9 @@ public sealed class SupervisionJourneyTests(BrowserFixture fx)
         await page.Locator("#a_actions_0__by-whom").FillAsync("Chloe");
         await FillDateAsync(page, "a_actions_0__by-when", Today.AddDays(14));
         await FillDateAsync(page, "a_next-supervision-date", Today.AddDays(35));
-        await page.GetByRole(AriaRole.Button, new() { Name = "Submit" }).ClickAsync();
-        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The record has been submitted");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign as supervisor" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#signatures-outstanding")).ToContainTextAsync("Waiting for 1 signature");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Submit and sign" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The record has been submitted and you have signed it");
+        await Assertions.Expect(page.Locator("#signatures-outstanding")).ToContainTextAsync("Waiting for 1 signature before this record is signed off: Chloe Ibbotson");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("supervision-record-supervisor-signed");
         var recordUrl = page.Url;

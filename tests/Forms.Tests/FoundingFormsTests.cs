@@ -9,6 +9,8 @@ public sealed class FoundingFormsTests
 {
     private static readonly string[] Tenants = ["river-tees", "ascent", "mse-icb", "devon-torbay", "ralph-thoresby"];
 
+    public static string RepositoryRoot() => Root();
+
     private static string Root()
     {
         // The repository's root (tests/ has a tenants folder of its own: the test tenant).

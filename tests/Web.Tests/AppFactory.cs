@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using SupervisionHub.Web.Tenancy;
 
@@ -37,6 +38,9 @@ public class AppFactory : WebApplicationFactory<Program>
         Directory.CreateDirectory(_dir);
         builder.UseEnvironment(Environment);
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        // SHUB_TEST_CLOCK=summer|winter: the app lives in that season (a test's own clock, registered after, wins).
+        if (Seasons.RunShift != TimeSpan.Zero)
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new ShiftedClock(Seasons.RunShift)));
     }
 
     public static string RepoPath(string relative)

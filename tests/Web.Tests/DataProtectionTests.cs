@@ -14,7 +14,7 @@ public sealed class DataProtectionTests
     {
         using var folders = new SharedFolders();
         using var elsewhere = new SharedFolders();
-        var clock = new SettableClock(DateTimeOffset.UtcNow);
+        var clock = new SettableClock(Seasons.RunStart);
         await using var nodeA = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
         await using var nodeB = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
         await using var otherService = new WorkflowAppFactory(elsewhere.Data, elsewhere.Tenants, clock);

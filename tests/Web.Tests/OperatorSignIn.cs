@@ -9,7 +9,11 @@ namespace SupervisionHub.Web.Tests;
 /// <summary>RFC 6238 TOTP (SHA-1, 30 s, 6 digits) computed independently of the service, as an authenticator app would.</summary>
 public static class TestTotp
 {
+    /// <summary>The time step of a tenant's authenticator (ASP.NET Identity reads the real clock).</summary>
     public static long StepNow => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+
+    /// <summary>The time step of the operator's authenticator, which reads the app's clock (SHUB_TEST_CLOCK may move it).</summary>
+    public static long OperatorStepNow => Seasons.UtcNow.ToUnixTimeSeconds() / 30;
 
     public static string Code(string base32Key, long? step = null)
     {
@@ -63,8 +67,8 @@ public static class OperatorSignIn
             .SingleAsync(a => a.NormalizedEmail == normalized);
         while (true)
         {
-            var step = Math.Max(TestTotp.StepNow - 1, admin.TotpLastStep + 1);
-            if (step <= TestTotp.StepNow + 1) return TestTotp.Code(admin.TotpKey!, step);
+            var step = Math.Max(TestTotp.OperatorStepNow - 1, admin.TotpLastStep + 1);
+            if (step <= TestTotp.OperatorStepNow + 1) return TestTotp.Code(admin.TotpKey!, step);
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }

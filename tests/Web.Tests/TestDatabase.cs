@@ -31,14 +31,36 @@ public static class TestDatabase
             : throw new InvalidOperationException("SHUB_TEST_DB=postgres needs SHUB_TEST_PG, the connection string of a PostgreSQL server the tests may create databases on.");
 
     /// <summary>The settings that point the app at the database for <paramref name="file"/> (created empty on PostgreSQL if new).</summary>
-    public static IDictionary<string, string?> Settings(string file)
+    /// <param name="create">False to leave a PostgreSQL database to the app to create (as a first deployment on an empty server does).</param>
+    public static IDictionary<string, string?> Settings(string file, bool create = true)
     {
         if (!IsPostgres)
-            return new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["ConnectionStrings:Sqlite"] = $"Data Source={file}" };
-        var name = DatabaseName(file);
-        Create(name);
-        var cs = new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = name }.ConnectionString;
-        return new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["ConnectionStrings:Postgres"] = cs };
+            return new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["ConnectionStrings:Sqlite"] = ConnectionString(file) };
+        if (create) Create(DatabaseName(file));
+        return new Dictionary<string, string?> { ["Database:Provider"] = "Postgres", ["ConnectionStrings:Postgres"] = ConnectionString(file) };
+    }
+
+    /// <summary>The connection string of the database for <paramref name="file"/>, for a test that works on it from outside the app.</summary>
+    public static string ConnectionString(string file) => IsPostgres
+        ? new NpgsqlConnectionStringBuilder(ServerConnectionString) { Database = DatabaseName(file) }.ConnectionString
+        : $"Data Source={file}";
+
+    /// <summary>A connection of the test's own to that database, open (as an operator's tool, or another program, would hold one).</summary>
+    public static async Task<System.Data.Common.DbConnection> OpenAsync(string file)
+    {
+        System.Data.Common.DbConnection connection = IsPostgres
+            ? new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString(file)) { Pooling = false }.ConnectionString)
+            : new Microsoft.Data.Sqlite.SqliteConnection(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(ConnectionString(file)) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>Runs SQL on <paramref name="connection"/> (table names quoted "like this" read the same on both databases) and returns the first column of the first row.</summary>
+    public static async Task<object?> ScalarAsync(this System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
     }
 
     /// <summary>Removes the database for <paramref name="file"/> (the file itself goes with its folder).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SupervisionHub.TenantText;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -105,14 +106,14 @@ public sealed partial class FormLoader
 
     private FormDefinition? Read(string text)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = TenantYaml.Load(text);
         }
         catch (YamlException ex)
         {
-            _errors.Add(new FormError(_file, (int)ex.Start.Line, (int)ex.Start.Column, "This is not valid YAML: " + YamlMessages.WithoutLocation(ex.Message)));
+            _errors.Add(new FormError(_file, (int)ex.Start.Line, (int)ex.Start.Column, YamlMessages.Problem(ex)));
             return null;
         }
         catch (InvalidOperationException)
@@ -143,7 +144,7 @@ public sealed partial class FormLoader
         var definition = new FormDefinition
         {
             Id = id, Title = title, Purpose = purpose,
-            Description = OptionalString(root, "description"), Source = OptionalString(root, "source"),
+            Description = MarkdownString(root, "description"), Source = OptionalString(root, "source"),
             Anonymous = Bool(root, "anonymous"), Guidance = OptionalString(root, "guidance"), Sections = sections,
             Session = ReadSessionLinks(Get(root, "session")),
         };
@@ -168,7 +169,7 @@ public sealed partial class FormLoader
             Id = RequiredId(map, "id", "the section"),
             Title = RequiredString(map, "title", "Give the section a title."),
             FilledBy = Enum<Filler>(map, "filledBy", Filler.Anyone),
-            Help = OptionalString(map, "help"),
+            Help = MarkdownString(map, "help"),
             Fields = fields,
         };
     }
@@ -200,7 +201,7 @@ public sealed partial class FormLoader
             Type = type,
             Label = type == FieldType.Guidance ? OptionalString(map, "label") ?? "" : RequiredString(map, "label", "Give the field a label: the question people see."),
             Hint = OptionalString(map, "hint"),
-            Help = OptionalString(map, "help"),
+            Help = MarkdownString(map, "help"),
             Required = Bool(map, "required"),
             ShowWhen = ReadCondition(Get(map, "showWhen")),
             MaxLength = Int(map, "maxLength"),
@@ -225,7 +226,7 @@ public sealed partial class FormLoader
             AddLabel = OptionalString(map, "addLabel"),
             RowLabel = OptionalString(map, "rowLabel"),
             Signer = Get(map, "signer") is null ? null : Enum<Filler>(map, "signer", Filler.Anyone),
-            Markdown = OptionalString(map, "markdown"),
+            Markdown = MarkdownString(map, "markdown"),
         };
         CheckField(field, map);
         return field;
@@ -446,6 +447,14 @@ public sealed partial class FormLoader
         var value = OptionalString(map, key);
         if (string.IsNullOrWhiteSpace(value)) Error(Get(map, key) ?? map, message);
         return value ?? "";
+    }
+
+    /// <summary>A setting shown as Markdown: checked to render, so a form never fails its pages.</summary>
+    private string? MarkdownString(YamlMappingNode? map, string key)
+    {
+        var text = OptionalString(map, key);
+        if (Markdown.SafeMarkdown.Problem(text) is { } problem) Error(Get(map, key), $"{key}: {problem}");
+        return text;
     }
 
     private string? OptionalString(YamlMappingNode? map, string key)

@@ -109,8 +109,7 @@ public static partial class FormYamlEdits
     {
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            var stream = SupervisionHub.TenantText.TenantYaml.Load(text);
             return stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null;
         }
         catch (Exception ex) when (ex is YamlException or InvalidOperationException)

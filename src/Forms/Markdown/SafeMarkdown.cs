@@ -32,9 +32,49 @@ public static class SafeMarkdown
         return s;
     }
 
-    public static string ToHtml(string? markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : Sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown, Pipeline));
+    // Markdig refuses text nested past its depth limit (lists, quotes, emphasis or links inside each
+    // other) with an ArgumentException; on a page that would be a 500 for everyone who opens the form.
+    private const string TooDeep = "This Markdown is nested too deeply to show (lists, quotes, emphasis or links inside each other).";
 
-    public static string ToPlainText(string? markdown) =>
-        string.IsNullOrWhiteSpace(markdown) ? "" : Markdig.Markdown.ToPlainText(markdown, Pipeline).Trim();
+    /// <summary>The HTML to show; text that Markdig cannot render is shown as plain, encoded text rather than failing the page.</summary>
+    public static string ToHtml(string? markdown)
+    {
+        if (string.IsNullOrWhiteSpace(markdown)) return "";
+        try
+        {
+            return Sanitizer.Sanitize(Markdig.Markdown.ToHtml(markdown, Pipeline));
+        }
+        catch (ArgumentException)
+        {
+            return "<p>" + System.Net.WebUtility.HtmlEncode(markdown) + "</p>";
+        }
+    }
+
+    /// <summary>Why the text cannot be rendered as Markdown, or null: the form loader reports it at its line.</summary>
+    public static string? Problem(string? markdown)
+    {
+        if (string.IsNullOrWhiteSpace(markdown)) return null;
+        try
+        {
+            _ = Markdig.Markdown.Parse(markdown, Pipeline);
+            return null;
+        }
+        catch (ArgumentException)
+        {
+            return TooDeep;
+        }
+    }
+
+    public static string ToPlainText(string? markdown)
+    {
+        if (string.IsNullOrWhiteSpace(markdown)) return "";
+        try
+        {
+            return Markdig.Markdown.ToPlainText(markdown, Pipeline).Trim();
+        }
+        catch (ArgumentException)
+        {
+            return markdown.Trim();
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
+using SupervisionHub.TenantText;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Configuration;
@@ -19,9 +20,9 @@ public sealed partial record ConfigurationPackage(
     string? LogoName = null,
     byte[]? Logo = null)
 {
-    public const long MaxZipBytes = 5 * 1024 * 1024;
-    private const int MaxEntries = 500;
-    private const long MaxEntryBytes = 1024 * 1024;
+    public const long MaxZipBytes = TenantTextLimits.ZipMaxBytes;
+    private const int MaxEntries = TenantTextLimits.ZipMaxEntries;
+    private const long MaxEntryBytes = TenantTextLimits.ZipMaxEntryBytes;
 
     [GeneratedRegex("^(forms|workflows|emails)/([a-z0-9][a-z0-9-]*)\\.(yaml|md)$")]
     private static partial Regex KnownFile();
@@ -47,7 +48,11 @@ public sealed partial record ConfigurationPackage(
         return buffer.ToArray();
     }
 
-    /// <summary>Reads a .zip; every problem (not a zip, too big, no tenant.yaml, a file it does not know) is an error, nothing is thrown.</summary>
+    /// <summary>
+    /// Reads a .zip; every problem (not a zip, too big, no tenant.yaml, a file it does not know) is an error, nothing is thrown.
+    /// Sizes are counted as the files unpack, not taken from the zip's own header, which a zip bomb
+    /// states falsely; and 500 files of 1 MB, each within its own limit, stop at the total.
+    /// </summary>
     public static (ConfigurationPackage? Package, IReadOnlyList<ConfigError> Errors) FromZip(Stream stream)
     {
         var errors = new List<ConfigError>();
@@ -61,20 +66,30 @@ public sealed partial record ConfigurationPackage(
             var prefix = paths.Contains("tenant.yaml") ? "" :
                 paths.Select(p => p.Split('/')[0]).Distinct().ToList() is [var only] && paths.Contains(only + "/tenant.yaml") ? only + "/" : null;
             if (prefix is null) return (null, [new ConfigError("(zip)", 0, 0, "There is no tenant.yaml at the top of the zip or in its one folder.")]);
+            long total = 0;
             foreach (var entry in zip.Entries.Where(e => !e.FullName.EndsWith('/')))
             {
                 var path = entry.FullName.Replace('\\', '/')[prefix.Length..];
+                // Nothing is written to disk, but a name that climbs out of the folder is no configuration file.
+                var full = entry.FullName.Replace('\\', '/');
+                if (full.StartsWith('/') || full.Split('/').Any(part => part is ".." or "." || part.Contains(':', StringComparison.Ordinal)))
+                {
+                    errors.Add(new ConfigError(entry.FullName, 0, 0, "The file's name leads outside the configuration's folder."));
+                    continue;
+                }
                 if (path.StartsWith("demo/", StringComparison.Ordinal)) continue; // demo people are not configuration
                 if (entry.Length > MaxEntryBytes) { errors.Add(new ConfigError(path, 0, 0, $"The file is larger than {MaxEntryBytes / 1024} KB.")); continue; }
                 using var s = entry.Open();
-                using var copy = new MemoryStream();
-                s.CopyTo(copy);
-                files[path] = copy.ToArray();
+                var bytes = ReadAtMost(s, MaxEntryBytes);
+                if (bytes is null) { errors.Add(new ConfigError(path, 0, 0, $"The file is larger than {MaxEntryBytes / 1024} KB once unpacked.")); continue; }
+                if ((total += bytes.Length) > TenantTextLimits.ZipMaxTotalBytes)
+                    return (null, [new ConfigError("(zip)", 0, 0, $"The zip unpacks to more than {TenantTextLimits.ZipMaxTotalBytes / 1024 / 1024} MB.")]);
+                files[path] = bytes;
             }
         }
-        catch (InvalidDataException)
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
         {
-            return (null, [new ConfigError("(zip)", 0, 0, "The file is not a zip file.")]);
+            return (null, [new ConfigError("(zip)", 0, 0, "The file is not a zip file this service can read.")]);
         }
         var forms = new Dictionary<string, string>(StringComparer.Ordinal);
         var workflows = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -102,5 +117,19 @@ public sealed partial record ConfigurationPackage(
         if (!files.TryGetValue("tenant.yaml", out var yamlBytes)) return (null, errors);
         var yaml = Encoding.UTF8.GetString(yamlBytes).Replace("\r\n", "\n", StringComparison.Ordinal);
         return (new ConfigurationPackage(yaml, forms, workflows, emails, logoName, logo), errors);
+    }
+
+    /// <summary>The stream's bytes, or null when there are more than <paramref name="max"/>.</summary>
+    private static byte[]? ReadAtMost(Stream stream, long max)
+    {
+        using var copy = new MemoryStream();
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (copy.Length + read > max) return null;
+            copy.Write(buffer, 0, read);
+        }
+        return copy.ToArray();
     }
 }

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SupervisionHub.Web.Audit;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Platform;
@@ -41,6 +40,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
         typeof(Tenant),        // resolved before any tenant is known
         typeof(PlatformAdmin), // the operator, outside every tenant
         typeof(DataProtectionKey), // the keys of sign-in cookies and tokens, shared by every node (Databases.AddAppDataProtection)
+        typeof(Health.HealthProbe), // the readiness check's write, one row for every node
     };
 
     public DbSet<Tenant> Tenants => Set<Tenant>();
@@ -68,17 +68,13 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     public DbSet<Links.EmailLink> EmailLinks => Set<Links.EmailLink>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<EmailTemplateVersion> EmailTemplateVersions => Set<EmailTemplateVersion>();
+    public DbSet<Health.HealthProbe> HealthProbes => Set<Health.HealthProbe>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => tenantContext.Tenant.Id;
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // SQLite has no date-time-with-offset type and cannot order or compare the text form;
-        // store UTC ticks there. PostgreSQL keeps its native timestamptz.
-        if (Database.IsSqlite())
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-    }
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        UtcTimes.Configure(configurationBuilder, Database.IsSqlite()); // every time stored is UTC, on either database
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

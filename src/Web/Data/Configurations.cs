@@ -84,6 +84,7 @@ internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<Outb
         b.Property(m => m.Cc).HasMaxLength(2000);
         b.Property(m => m.LastError).HasMaxLength(OutboxMessage.MaxErrorLength);
         b.Property(m => m.ClaimedBy).HasMaxLength(200);
+        b.Property(m => m.ClaimToken).IsConcurrencyToken(); // the fence: ADR 0024
         b.Ignore(m => m.HtmlBody);
         b.Ignore(m => m.Status);
         b.HasIndex(m => new { m.SentAt, m.CreatedAt });
@@ -237,6 +238,7 @@ internal sealed class DomainEventConfiguration : IEntityTypeConfiguration<Domain
         b.Property(e => e.Detail).HasMaxLength(63);
         b.Property(e => e.DedupeKey).HasMaxLength(200);
         b.Property(e => e.ClaimedBy).HasMaxLength(200);
+        b.Property(e => e.ClaimToken).IsConcurrencyToken(); // the fence: ADR 0024
         b.HasIndex(e => new { e.TenantId, e.DedupeKey }).IsUnique();
         b.HasIndex(e => new { e.DispatchedAt, e.OccurredAt });
     }
@@ -284,6 +286,7 @@ internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<W
         b.Property(i => i.WaitMatch).HasMaxLength(20);
         b.Property(i => i.WaitCorrelation).HasMaxLength(64);
         b.Property(i => i.ClaimedBy).HasMaxLength(200);
+        b.Property(i => i.ClaimToken).IsConcurrencyToken(); // the fence: ADR 0024
         b.HasOne(i => i.Version).WithMany().HasForeignKey(i => i.VersionId).OnDelete(DeleteBehavior.Restrict);
         // The timer worker's query and the dispatcher's bookmark lookup.
         b.HasIndex(i => new { i.Status, i.DueAt });
@@ -351,5 +354,14 @@ internal sealed class EmailTemplateVersionConfiguration : IEntityTypeConfigurati
         b.Property(v => v.Name).HasMaxLength(64);
         b.Property(v => v.PublishedBy).HasMaxLength(450);
         b.HasIndex(v => new { v.TenantId, v.Name, v.Version }).IsUnique();
+    }
+}
+
+internal sealed class HealthProbeConfiguration : IEntityTypeConfiguration<Health.HealthProbe>
+{
+    public void Configure(EntityTypeBuilder<Health.HealthProbe> b)
+    {
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Id).ValueGeneratedNever();
     }
 }

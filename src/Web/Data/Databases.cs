@@ -1,5 +1,9 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Data;
@@ -45,12 +49,112 @@ public static class Databases
         services.AddDataProtection().SetApplicationName("SupervisionHub").PersistKeysToDbContext<AppDbContext>();
 
     public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder o, string connectionString) => o.UseNpgsql(connectionString);
+
+    /// <summary>An arbitrary constant: the PostgreSQL advisory lock every node of one database takes for its start-up work.</summary>
+    private const long StartupLockKey = 0x5348_5542_5354_5254; // "SHUBSTRT"
+
+    /// <summary>
+    /// Holds the database's start-up lock until disposed: migrations and first-start work (importing
+    /// tenants, publishing forms and rules, demo data) are done by one node at a time, so nodes started
+    /// together take turns and the later ones find nothing left to do (ADR 0024). On PostgreSQL the
+    /// database is created first if missing, another node having made it meanwhile counting as made,
+    /// and the lock is a session advisory lock on a connection of its own; on SQLite it is a file
+    /// lock beside the database file. Either is released by the operating system or the server if
+    /// the node dies holding it.
+    /// </summary>
+    public static async Task<IAsyncDisposable> StartupLockAsync(AppDbContext db, ILogger log, CancellationToken ct)
+    {
+        var cs = db.Database.GetConnectionString() ?? throw new InvalidOperationException("The database has no connection string.");
+        if (db.Database.IsNpgsql())
+        {
+            await EnsurePostgresDatabaseAsync(db, log, ct);
+            // Not pooled: closing it ends the session, and with it the lock, whatever happened in between.
+            var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(cs) { Pooling = false }.ConnectionString);
+            try
+            {
+                await connection.OpenAsync(ct);
+                if (!await ScalarAsync<bool>(connection, "SELECT pg_try_advisory_lock(@key)", ct))
+                {
+                    log.LogInformation("Another node is migrating or preparing the database; waiting for it");
+                    await ScalarAsync<object>(connection, "SELECT pg_advisory_lock(@key)", ct);
+                }
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }
+        if (SqliteFile(cs) is not { } file) return NoLock.Instance;
+        var lockFile = file + ".startup-lock";
+        Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+        for (var waited = false; ; waited = true)
+        {
+            try
+            {
+                // FileShare.None is an exclusive flock on Linux and a sharing lock on Windows: one holder at a time, across processes.
+                return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (!ct.IsCancellationRequested)
+            {
+                if (!waited) log.LogInformation("Another process is migrating or preparing the database; waiting for it");
+                await Task.Delay(200, ct);
+            }
+        }
+    }
+
+    /// <summary>The full path of a SQLite database's file; null for an in-memory one.</summary>
+    public static string? SqliteFile(string connectionString) =>
+        new SqliteConnectionStringBuilder(connectionString) is { DataSource: { Length: > 0 } source, Mode: not SqliteOpenMode.Memory } && source != ":memory:"
+            ? Path.GetFullPath(source) : null;
+
+    /// <summary>
+    /// Creates the PostgreSQL database when it is missing and the user may. Two nodes starting on an
+    /// empty server both find it missing; the one whose CREATE DATABASE loses (42P04, or the catalog's
+    /// unique index) goes on as if it had made it.
+    /// </summary>
+    private static async Task EnsurePostgresDatabaseAsync(AppDbContext db, ILogger log, CancellationToken ct)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await creator.ExistsAsync(ct)) return;
+            try
+            {
+                await creator.CreateAsync(ct);
+                log.LogInformation("Created the database");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+            {
+                return; // another node created it first
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ObjectInUse && attempt < 20)
+            {
+                await Task.Delay(250, ct); // another CREATE DATABASE is copying the template right now
+            }
+        }
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 }; // waiting for another node's start-up has no deadline of its own
+        command.Parameters.AddWithValue("key", StartupLockKey);
+        return (T)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }
 
 /// <summary>
 /// The same model as <see cref="AppDbContext"/> on PostgreSQL, a type of its own only so that its
 /// migrations (Data/Migrations/Postgres) are found for it and the SQLite ones for the base type.
-/// DateTimeOffset stays the native timestamptz here (UTC; the service only writes UTC times).
+/// DateTimeOffset stays the native timestamptz here, written in UTC (<see cref="UtcTimes"/>).
 /// </summary>
 public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, ITenantContext tenantContext)
     : AppDbContext(options, tenantContext);

@@ -48,20 +48,28 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
             var tenant = services.GetRequiredService<ITenantContext>().Tenant;
             var file = Path.Combine(tenantsRoot, tenant.Identifier, "demo", "staff.csv");
             var db = services.GetRequiredService<AppDbContext>();
-            if (!File.Exists(file) || await db.Staff.AnyAsync(token)) return;
-            var csv = await File.ReadAllTextAsync(file, token);
-            var writtenOn = await WrittenOnAsync(Path.Combine(tenantsRoot, tenant.Identifier, "demo", "written-on.txt"), token);
-            if (writtenOn is { } written)
-                csv = ShiftDates(csv, ShiftDays(written, tenant.Today(services.GetRequiredService<TimeProvider>())));
-            else
-                log.LogWarning("{File} has no written-on.txt beside it; its dates are used as written and will age", file);
-            var result = await services.GetRequiredService<StaffDirectory>().ImportAsync(csv, token);
-            if (!result.Succeeded)
-                throw new InvalidOperationException($"{file} does not import:\n{string.Join('\n', result.Errors)}");
-            foreach (var member in await db.Staff.ToListAsync(token)) member.PasswordHash = hash;
-            await db.SaveChangesAsync(token);
+            if (!File.Exists(file)) return;
+            // One transaction per tenant: a start killed half-way leaves the tenant as it was, and the next
+            // start seeds it whole (issue 16: one tenant kept its staff and never got its supervisions).
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            if (!await db.Staff.AnyAsync(token))
+            {
+                var csv = await File.ReadAllTextAsync(file, token);
+                var writtenOn = await WrittenOnAsync(Path.Combine(tenantsRoot, tenant.Identifier, "demo", "written-on.txt"), token);
+                if (writtenOn is { } written)
+                    csv = ShiftDates(csv, ShiftDays(written, tenant.Today(services.GetRequiredService<TimeProvider>())));
+                else
+                    log.LogWarning("{File} has no written-on.txt beside it; its dates are used as written and will age", file);
+                var result = await services.GetRequiredService<StaffDirectory>().ImportAsync(csv, token);
+                if (!result.Succeeded)
+                    throw new InvalidOperationException($"{file} does not import:\n{string.Join('\n', result.Errors)}");
+                foreach (var member in await db.Staff.ToListAsync(token)) member.PasswordHash = hash;
+                await db.SaveChangesAsync(token);
+                log.LogInformation("Demo staff created for tenant {Identifier}: {Count} people", tenant.Identifier, result.Added);
+            }
+            // Also finishes a tenant that an older version left with staff and no supervision.
             await SeedSupervisionAsync(services, tenant, token);
-            log.LogInformation("Demo staff created for tenant {Identifier}: {Count} people", tenant.Identifier, result.Added);
+            await transaction.CommitAsync(token);
         }, ct);
 
         if (options.PlatformAdminEmail.Length > 0)

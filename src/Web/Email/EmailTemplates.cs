@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Fluid;
 using Fluid.Values;
 using Microsoft.EntityFrameworkCore;
+using SupervisionHub.Workflows.Engine;
 
 namespace SupervisionHub.Web.Email;
 
@@ -11,14 +12,17 @@ public sealed record EmailTemplate(string Name, string Subject, IFluidTemplate S
 
 public sealed record RenderedEmail(string Subject, string Text);
 
+/// <summary>A template that could not be written out (a limit of docs/security.md, or a failure of the template itself), in plain words.</summary>
+public sealed class TemplateRenderException(string message) : InvalidOperationException(message);
+
 /// <summary>
 /// Reads a tenant's email templates and renders them with Liquid (Fluid): the newest version an admin
 /// published in the browser (<see cref="EmailTemplateVersion"/>), else tenants/&lt;slug&gt;/emails/*.md.
 /// The model holds names, dates and links only; the templates never see answers or case details.
+/// Parsing and rendering go through <see cref="LiquidText"/>, so every path renders under the same limits.
 /// </summary>
 public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
 {
-    private static readonly FluidParser Parser = new();
     private readonly ConcurrentDictionary<(string Tenant, string Name), (DateTime Stamp, EmailTemplate? Template, string? Error)> _cache = new();
     private static readonly ConcurrentDictionary<string, (EmailTemplate? Template, string? Error)> Published = new();
 
@@ -31,7 +35,7 @@ public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
         var text = await PublishedTextAsync(db, name, ct);
         if (text is null) return Get(tenantIdentifier, name);
         var parsed = Published.GetOrAdd(Records.FormVersion.Hash(name + "\n" + text), _ => Parse(name, text));
-        return parsed.Template ?? throw new InvalidOperationException(parsed.Error);
+        return parsed.Template ?? throw new TemplateRenderException(parsed.Error!);
     }
 
     /// <summary>The newest text published in the browser, or null when the file is still the template.</summary>
@@ -53,9 +57,14 @@ public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
         if (!first.StartsWith("subject:", StringComparison.OrdinalIgnoreCase))
             return (null, $"{name}.md: the first line must be 'subject: ...'.");
         var subject = first["subject:".Length..].Trim();
-        var body = firstBreak < 0 ? "" : normalised[(firstBreak + 1)..].TrimStart('\n');
-        if (!Parser.TryParse(subject, out var subjectTemplate, out var subjectError)) return (null, $"{name}.md: subject: {subjectError}");
-        if (!Parser.TryParse(body, out var bodyTemplate, out var bodyError)) return (null, $"{name}.md: {bodyError}");
+        var afterSubject = firstBreak < 0 ? "" : normalised[(firstBreak + 1)..];
+        var body = afterSubject.TrimStart('\n');
+        // Lines and characters as the admin sees them in the whole text: the body starts below the subject and its blank lines.
+        var subjectColumn = first.Length - first["subject:".Length..].TrimStart().Length;
+        var (subjectTemplate, subjectError) = LiquidText.Parse(subject, columnOffset: subjectColumn);
+        if (subjectTemplate is null) return (null, $"{name}.md: in the subject line: {subjectError}");
+        var (bodyTemplate, bodyError) = LiquidText.Parse(body, lineOffset: 1 + afterSubject.Length - body.Length);
+        if (bodyTemplate is null) return (null, $"{name}.md: {bodyError}");
         return (new EmailTemplate(name, subject, subjectTemplate, bodyTemplate), null);
     }
 
@@ -71,12 +80,12 @@ public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
     public EmailTemplate Get(string tenantIdentifier, string name)
     {
         var path = Path.Combine(files.Root, tenantIdentifier, "emails", name + ".md");
-        if (!File.Exists(path)) throw new InvalidOperationException($"There is no email template '{name}' for {tenantIdentifier}.");
+        if (!File.Exists(path)) throw new TemplateRenderException($"There is no email template '{name}' for {tenantIdentifier}.");
         var stamp = File.GetLastWriteTimeUtc(path);
         var entry = _cache.AddOrUpdate((tenantIdentifier, name),
             _ => Load(path, name, stamp),
             (_, old) => old.Stamp == stamp ? old : Load(path, name, stamp));
-        return entry.Template ?? throw new InvalidOperationException(entry.Error);
+        return entry.Template ?? throw new TemplateRenderException(entry.Error!);
     }
 
     private static (DateTime, EmailTemplate?, string?) Load(string path, string name, DateTime stamp)
@@ -85,21 +94,27 @@ public sealed class EmailTemplates(SupervisionHub.Web.TenantFiles files)
         return (stamp, template, error);
     }
 
-    public static RenderedEmail Render(EmailTemplate template, JsonObject model)
+    /// <summary>The email over the model, under the limits of <see cref="LiquidText"/>; throws <see cref="TemplateRenderException"/> with a plain message when it cannot be written.</summary>
+    public static RenderedEmail Render(EmailTemplate template, JsonObject model, TimeSpan? timeLeft = null)
     {
-        var context = new TemplateContext(new TemplateOptions());
+        var context = new TemplateContext(LiquidText.Options);
         foreach (var (key, value) in model) context.SetValue(key, ToFluid(value, context.Options));
         // Text, not HTML: no HTML encoding here. The HTML part (issue 6) goes through Markdig and the sanitizer.
-        return new RenderedEmail(template.SubjectTemplate.Render(context, NullEncoder.Default).Trim(), template.Body.Render(context, NullEncoder.Default).Trim() + "\n");
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (subject, subjectError) = LiquidText.Render(template.SubjectTemplate, context, NullEncoder.Default, timeLeft);
+        if (subject is null) throw new TemplateRenderException($"{template.Name}.md: subject: {subjectError}");
+        var (body, bodyError) = LiquidText.Render(template.Body, context, NullEncoder.Default, timeLeft - System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        if (body is null) throw new TemplateRenderException($"{template.Name}.md: {bodyError}");
+        return new RenderedEmail(subject.Trim(), body.Trim() + "\n");
     }
 
     private static FluidValue ToFluid(JsonNode? node, TemplateOptions options) => node switch
     {
         null => NilValue.Instance,
-        JsonObject o => new DictionaryValue(new FluidValueDictionaryFluidIndexable(o.ToDictionary(kv => kv.Key, kv => ToFluid(kv.Value, options)))),
-        JsonArray a => new ArrayValue(a.Select(x => ToFluid(x, options)).ToArray()),
+        JsonObject o => DictionaryValue.Create(new FluidValueDictionaryFluidIndexable(o.ToDictionary(kv => kv.Key, kv => ToFluid(kv.Value, options)))),
+        JsonArray a => ArrayValue.Create(a.Select(x => ToFluid(x, options)).ToArray()),
         JsonValue v when v.TryGetValue<bool>(out var b) => BooleanValue.Create(b),
         JsonValue v when v.TryGetValue<decimal>(out var d) => NumberValue.Create(d),
-        _ => new StringValue(node.ToString()),
+        _ => StringValue.Create(node.ToString()),
     };
 }

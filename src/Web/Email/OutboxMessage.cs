@@ -52,6 +52,12 @@ public sealed class OutboxMessage : ITenantOwned
     public DateTimeOffset? ClaimedUntil { get; private set; }
 
     /// <summary>
+    /// The fence (ADR 0024): new at every claim and every change, and checked by the save of a send's
+    /// outcome, so a sender that stalled past its claim cannot write "failed" over another node's send.
+    /// </summary>
+    public Guid? ClaimToken { get; private set; }
+
+    /// <summary>
     /// The HTML part, rendered (not stored) from the Markdown text through the same sanitizer as
     /// guidance pages. Rendering at send time keeps one copy of each body in the database (less
     /// personal data held twice) and lets a sanitizer fix reach mail still in the queue.
@@ -104,5 +110,6 @@ public sealed class OutboxMessage : ITenantOwned
     {
         ClaimedBy = null;
         ClaimedUntil = null;
+        ClaimToken = Guid.NewGuid();
     }
 }

@@ -13,25 +13,42 @@ namespace SupervisionHub.Web.Email;
 /// <summary>
 /// Sends the current tenant's due outbox messages over one SMTP connection per round.
 /// <para>
-/// At most once: each message is claimed by a conditional update (not sent, not given up, due,
-/// claim free or lapsed) immediately before it is sent, and SentAt is saved immediately after
-/// the server accepts it. Two nodes cannot both win the claim, and a sent message is never due
-/// again. The one window left (ADR 0007): if the process dies, or the database write fails,
-/// after the server accepted the message and before SentAt is saved, the claim lapses after
-/// <see cref="ClaimFor"/> and the message is sent again. SMTP has no idempotency key; the
-/// Message-Id is fixed per outbox row so a mail client can at least recognise the duplicate.
+/// Each message is claimed by a conditional update (not sent, not given up, due, claim free or
+/// lapsed) immediately before it is sent, with a token of its own (ADR 0024). Just before the send
+/// the claim is checked again: still ours, with time left for a whole send; a node that stalled past
+/// its claim leaves the message to whoever holds it now. After the server accepts it, SentAt is
+/// recorded by a conditional update on that token (or, if the claim lapsed meanwhile, on "not yet
+/// sent", which is still the truth and stops the node now holding it). A failure is saved only under
+/// the claim it was made under, so a stalled node never writes "failed" over another node's send.
+/// </para>
+/// <para>
+/// The window left (ADR 0007): the server has accepted a message and the process dies, or the
+/// database refuses every write until the claim lapses, before SentAt is saved; another node (or
+/// this one after a restart) sends it again, with the same Message-Id. A node that could not record
+/// a send remembers it (<see cref="UnrecordedSends"/>), never sends it again itself, and sends
+/// nothing more until the database takes that record.
 /// </para>
 /// </summary>
-public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOptions<SmtpOptions> options, TimeProvider clock, ILogger<OutboxSender> log)
+public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOptions<SmtpOptions> options, TimeProvider clock,
+    UnrecordedSends unrecorded, ILogger<OutboxSender> log)
 {
     /// <summary>Far longer than one send may take (Smtp:ClaimSeconds, five minutes by default; the SMTP timeout is 30 s), so a claim never lapses under a live sender.</summary>
     public TimeSpan ClaimFor => TimeSpan.FromSeconds(options.Value.ClaimSeconds);
+
+    /// <summary>What must be left of a claim for a send to start: the SMTP timeout, and a few seconds to record the outcome.</summary>
+    private TimeSpan SendNeeds => TimeSpan.FromSeconds(Math.Max(1, options.Value.TimeoutSeconds) + 5);
+
+    /// <summary>Tries to record a send this often, a moment apart, before giving the record to <see cref="UnrecordedSends"/>.</summary>
+    private const int RecordAttempts = 3;
 
     /// <returns>How many messages the server accepted.</returns>
     public async Task<int> SendDueAsync(string workerId, CancellationToken ct)
     {
         var smtp = options.Value;
         if (!smtp.IsConfigured) return 0;
+        // A send made earlier whose record failed comes first; while the database refuses it, sending
+        // more would only add to the messages that go twice.
+        if (!await RecordEarlierSendsAsync()) return 0;
         var now = clock.GetUtcNow();
         var due = await db.Outbox
             .Where(m => m.SentAt == null && m.FailedAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= now) && (m.ClaimedUntil == null || m.ClaimedUntil < now))
@@ -56,6 +73,11 @@ public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOption
                         await FailAsync(message, connectError, ct);
                         continue;
                     }
+                    if (!await StillOursAsync(message, ct))
+                    {
+                        log.LogWarning("Email {MessageId} for tenant {TenantId} was not sent by this node: its claim lapsed before the send could start", message.Id, tenant.Tenant.Id);
+                        continue;
+                    }
                     try
                     {
                         await client.SendAsync(Build(message, smtp), ct);
@@ -65,10 +87,9 @@ public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOption
                         await FailAsync(message, Describe(ex), ct);
                         continue;
                     }
-                    // The server has it. Save SentAt now, and not cancellably: this is the at-most-once window.
-                    message.MarkSent(clock.GetUtcNow());
-                    await db.SaveChangesAsync(CancellationToken.None);
+                    // The server has it: from here to the record is the window ADR 0007 describes.
                     sent++;
+                    if (!await RecordSentAsync(message.Id, message.ClaimToken, clock.GetUtcNow())) break;
                 }
                 finally
                 {
@@ -91,21 +112,107 @@ public sealed class OutboxSender(AppDbContext db, ITenantContext tenant, IOption
 
     internal async Task<OutboxMessage?> ClaimAsync(Guid id, string workerId, CancellationToken ct)
     {
+        var token = Guid.NewGuid();
         var claimedAt = clock.GetUtcNow();
         var until = claimedAt + ClaimFor;
         var claimed = await db.Outbox
             .Where(m => m.Id == id && m.SentAt == null && m.FailedAt == null && (m.NextAttemptAt == null || m.NextAttemptAt <= claimedAt)
                         && (m.ClaimedUntil == null || m.ClaimedUntil < claimedAt))
-            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ClaimedBy, workerId).SetProperty(m => m.ClaimedUntil, until), ct);
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ClaimedBy, workerId).SetProperty(m => m.ClaimedUntil, until).SetProperty(m => m.ClaimToken, token), ct);
         if (claimed != 1) return null;
         var message = await db.Outbox.FirstAsync(m => m.Id == id, ct);
-        return message.ClaimedBy == workerId ? message : null;
+        return message.ClaimToken == token ? message : null;
     }
 
+    /// <summary>The claim is still this sender's, with a whole send's time left on it (read now, after whatever stalled us).</summary>
+    private Task<bool> StillOursAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var needed = clock.GetUtcNow() + SendNeeds;
+        return db.Outbox.AsNoTracking().AnyAsync(m => m.Id == message.Id && m.ClaimToken == message.ClaimToken && m.SentAt == null && m.ClaimedUntil > needed, ct);
+    }
+
+    /// <summary>
+    /// Records that the server accepted a message, not cancellably and with a few tries (a lock, a
+    /// moment of full disk). When every try fails, the send is remembered instead, and false stops the round.
+    /// </summary>
+    private async Task<bool> RecordSentAsync(Guid id, Guid? token, DateTimeOffset at)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await MarkSentAsync(id, token, at);
+                return true;
+            }
+            catch (Exception ex) when (attempt < RecordAttempts)
+            {
+                log.LogWarning(ex, "Email {MessageId} for tenant {TenantId} was sent but could not be recorded (try {Attempt})", id, tenant.Tenant.Id, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(500 * attempt), CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                unrecorded.Add(tenant.Tenant.Id, id, at);
+                log.LogError(ex, "Email {MessageId} for tenant {TenantId} was sent but the database refused the record: this node will not send it again, and sends nothing more until the record is saved", id, tenant.Tenant.Id);
+                return false;
+            }
+        }
+    }
+
+    /// <summary>Saves the sends this node remembers as unrecorded. False while the database still refuses.</summary>
+    private async Task<bool> RecordEarlierSendsAsync()
+    {
+        foreach (var (id, at) in unrecorded.Of(tenant.Tenant.Id))
+        {
+            try
+            {
+                await MarkSentAsync(id, null, at);
+                unrecorded.Remove(id);
+                log.LogInformation("Email {MessageId} for tenant {TenantId}: its earlier send is now recorded", id, tenant.Tenant.Id);
+            }
+            catch (Exception ex)
+            {
+                log.LogWarning(ex, "Email {MessageId} for tenant {TenantId}: its send still cannot be recorded; nothing more is sent meanwhile", id, tenant.Tenant.Id);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// SentAt, under the claim the send was made under when there is one. If that claim lapsed, the
+    /// send is still recorded if nobody has recorded one: it is the truth, and it stops the node now
+    /// holding the message at its check before sending. If another node had already sent it, the
+    /// message went twice (same Message-Id) and the log says so.
+    /// </summary>
+    private async Task MarkSentAsync(Guid id, Guid? token, DateTimeOffset at)
+    {
+        var fresh = Guid.NewGuid();
+        var underClaim = token is null ? 0 : await db.Outbox.Where(m => m.Id == id && m.ClaimToken == token && m.SentAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.SentAt, at).SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
+                .SetProperty(m => m.ClaimedBy, (string?)null).SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null).SetProperty(m => m.ClaimToken, fresh), CancellationToken.None);
+        if (underClaim == 1) return;
+        var late = await db.Outbox.Where(m => m.Id == id && m.SentAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.SentAt, at).SetProperty(m => m.NextAttemptAt, (DateTimeOffset?)null)
+                .SetProperty(m => m.ClaimedBy, (string?)null).SetProperty(m => m.ClaimedUntil, (DateTimeOffset?)null).SetProperty(m => m.ClaimToken, fresh), CancellationToken.None);
+        if (late == 1 && token is not null)
+            log.LogWarning("Email {MessageId} for tenant {TenantId} was sent after this node's claim on it lapsed; recorded as sent", id, tenant.Tenant.Id);
+        else if (late == 0)
+            log.LogWarning("Email {MessageId} for tenant {TenantId} was sent by this node after another had sent it: delivered twice, with the same Message-Id", id, tenant.Tenant.Id);
+    }
+
+    /// <summary>A failed attempt, saved only under the claim it was made under (the entity's token is the concurrency check).</summary>
     private async Task FailAsync(OutboxMessage message, string error, CancellationToken ct)
     {
         message.RecordFailure(error, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            log.LogWarning("Email {MessageId} for tenant {TenantId}: a failed attempt under a lapsed claim was not recorded; the node now holding it decides", message.Id, tenant.Tenant.Id);
+            return;
+        }
         // The id and reason only: addresses and subjects stay out of logs.
         if (message.FailedAt is not null)
             log.LogError("Email {MessageId} for tenant {TenantId} failed for good after {Attempts} attempts: {Error}", message.Id, tenant.Tenant.Id, message.Attempts, error);

@@ -22,28 +22,48 @@ public sealed record ReportFilter(string? Site, string? Type, string? Supervisor
 /// <summary>
 /// One row of a breakdown. Supervisees counts everyone whose supervision is required that day (one per
 /// person and type); in date are those on track or due soon; overdue are past a deadline; unknown are
-/// those the rule cannot judge (term dates missing), counted as not in date.
+/// those the rule cannot judge (term dates missing), counted as not in date. Beside the sessions, the
+/// agreement (ADR 0028): agreement signed counts those whose agreement is signed and not due for
+/// review (a type that asks for no agreement counts as signed), and in date with a signed agreement
+/// counts those who are both.
 /// </summary>
-public sealed record Tally(string Key, string Label, int Supervisees, int InDate, int Overdue, int Unknown)
+public sealed record Tally(string Key, string Label, int Supervisees, int InDate, int Overdue, int Unknown, int AgreementSigned, int InDateWithAgreement)
 {
     /// <summary>In date as a share of supervisees; null when nobody is counted.</summary>
-    public double? Share => Supervisees == 0 ? null : (double)InDate / Supervisees;
+    public double? Share => ShareOf(InDate);
 
     /// <summary>The share as a whole percentage (rounded half away from zero), or "–" when nobody is counted.</summary>
-    public string Percent => Share is { } s ? $"{Math.Round(s * 100, MidpointRounding.AwayFromZero):0}%" : "–";
+    public string Percent => PercentOf(InDate);
 
-    public static Tally Of(string key, string label, IEnumerable<ComplianceState> states)
+    public double? AgreementShare => ShareOf(AgreementSigned);
+    public string AgreementPercent => PercentOf(AgreementSigned);
+
+    /// <summary>In date and with a signed agreement: the figure that says supervision is what policy asks.</summary>
+    public double? WithAgreementShare => ShareOf(InDateWithAgreement);
+    public string WithAgreementPercent => PercentOf(InDateWithAgreement);
+
+    private double? ShareOf(int count) => Supervisees == 0 ? null : (double)count / Supervisees;
+
+    private string PercentOf(int count) => ShareOf(count) is { } s ? $"{Math.Round(s * 100, MidpointRounding.AwayFromZero):0}%" : "–";
+
+    public static Tally Of(string key, string label, IEnumerable<(ComplianceState State, AgreementState Agreement)> rows)
     {
-        int count = 0, inDate = 0, overdue = 0, unknown = 0;
-        foreach (var s in states)
+        int count = 0, inDate = 0, overdue = 0, unknown = 0, signed = 0, both = 0;
+        foreach (var (s, agreement) in rows)
         {
             if (s == ComplianceState.NotRequired) continue;
             count++;
-            if (s is ComplianceState.OnTrack or ComplianceState.DueSoon) inDate++;
+            var isInDate = s is ComplianceState.OnTrack or ComplianceState.DueSoon;
+            if (isInDate) inDate++;
             else if (s == ComplianceState.Overdue) overdue++;
             else unknown++;
+            if (agreement == AgreementState.Signed)
+            {
+                signed++;
+                if (isInDate) both++;
+            }
         }
-        return new(key, label, count, inDate, overdue, unknown);
+        return new(key, label, count, inDate, overdue, unknown, signed, both);
     }
 }
 
@@ -91,12 +111,12 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
 
         var bySite = required.GroupBy(s => s.Site ?? NoSite)
             .OrderBy(g => siteOrder.TryGetValue(g.Key, out var i) ? i : int.MaxValue).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Tally.Of(g.Key, g.Key, g.Select(s => s.Compliance.State))).ToList();
+            .Select(g => Tally.Of(g.Key, g.Key, g.Select(Judged))).ToList();
         var byType = required.GroupBy(s => s.TypeId)
             .OrderBy(g => typeOrder.TryGetValue(g.Key, out var i) ? i : int.MaxValue)
-            .Select(g => Tally.Of(g.Key, g.First().TypeName, g.Select(s => s.Compliance.State))).ToList();
+            .Select(g => Tally.Of(g.Key, g.First().TypeName, g.Select(Judged))).ToList();
         var bySupervisor = required.GroupBy(s => s.SupervisorId)
-            .Select(g => Tally.Of(g.Key, g.First().SupervisorName, g.Select(s => s.Compliance.State)))
+            .Select(g => Tally.Of(g.Key, g.First().SupervisorName, g.Select(Judged)))
             .OrderBy(t => t.Label, StringComparer.CurrentCulture).ToList();
 
         var overdue = required.Where(s => s.Compliance.State == ComplianceState.Overdue && s.Compliance.NextDue is not null)
@@ -106,9 +126,11 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
 
         // Sites to filter by: the tenant's list, then any other a person's record names (an import may carry one).
         var sites = settings.Sites.Concat(all.Select(s => s.Site).OfType<string>().Where(s => !siteOrder.ContainsKey(s)).Distinct().Order(StringComparer.Ordinal)).ToList();
-        return new(today, filter, Tally.Of("all", "All supervisees", statuses.Select(s => s.Compliance.State)),
+        return new(today, filter, Tally.Of("all", "All supervisees", statuses.Select(Judged)),
             bySite, byType, bySupervisor, overdue, trend, supervisors, sites);
     }
+
+    private static (ComplianceState, AgreementState) Judged(SuperviseeStatus s) => (s.Compliance.State, s.Agreement);
 
     /// <summary>The last day of each of the <see cref="TrendMonths"/> whole months before today's, oldest first.</summary>
     public static IReadOnlyList<DateOnly> MonthEnds(DateOnly today)
@@ -131,7 +153,7 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         var memberships = await db.RelationshipMembers.AsNoTracking()
             .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new
             {
-                m.StaffId, m.JoinedOn, m.LeftOn, r.TypeId, r.SupervisorId, SupervisorName = r.Supervisor.FullName,
+                m.StaffId, m.JoinedOn, m.LeftOn, RelationshipId = r.Id, r.TypeId, r.SupervisorId, SupervisorName = r.Supervisor.FullName,
                 m.Staff.Site, m.Staff.StartDate, StaffLeft = m.Staff.LeftOn,
             })
             .ToListAsync(ct);
@@ -158,13 +180,18 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         var history = rows.GroupBy(r => (r.StaffId, r.TypeId))
             .ToDictionary(g => g.Key, g => (IReadOnlyList<AttendedSession>)g.Select(r => r.Session).OrderBy(s => s.Date).ToList());
 
+        // Agreements signed by each supervision, to judge each month end's agreement as it stood then.
+        var agreements = (await db.Submissions.AsNoTracking().Where(x => x.SessionId == null && x.RelationshipId != null && x.FullySignedAt != null)
+                .Select(x => new { x.RelationshipId, x.FormId, x.FullySignedAt }).ToListAsync(ct))
+            .ToLookup(x => x.RelationshipId!.Value, x => (x.FormId, Signed: x.FullySignedAt!.Value));
+
         var firstJoined = memberships.GroupBy(m => (m.StaffId, m.TypeId)).ToDictionary(g => g.Key, g => g.Min(m => m.JoinedOn));
         var counted = memberships.Where(m => filter.Matches(m.Site, m.TypeId, m.SupervisorId) && settings.Supervision.Type(m.TypeId) is not null).ToList();
 
         var points = new List<TrendPoint>(ends.Count);
         foreach (var day in ends)
         {
-            var states = new List<ComplianceState>();
+            var states = new List<(ComplianceState, AgreementState)>();
             // In force that day: joined by then and not yet left (a reallocation's old membership
             // ends the day the new one starts, so nobody is counted twice).
             foreach (var m in counted.Where(m => m.JoinedOn <= day && (m.LeftOn is null || m.LeftOn > day)))
@@ -172,8 +199,12 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
                 var type = settings.Supervision.Type(m.TypeId)!;
                 var from = firstJoined[(m.StaffId, m.TypeId)];
                 if (m.StartDate is { } started && started > from) from = started;
-                states.Add(ComplianceService.Evaluate(type, settings.Supervision, calendar, from, m.StaffLeft,
-                    history.GetValueOrDefault((m.StaffId, m.TypeId)) ?? [], day).State);
+                var state = ComplianceService.Evaluate(type, settings.Supervision, calendar, from, m.StaffLeft,
+                    history.GetValueOrDefault((m.StaffId, m.TypeId)) ?? [], day).State;
+                // Only agreements fully signed by that day (in UTC days, as ComplianceService.Agreement reckons the review).
+                var (agreement, _) = ComplianceService.Agreement(type, settings.Supervision, agreements[m.RelationshipId]
+                    .Where(a => DateOnly.FromDateTime(a.Signed.UtcDateTime) <= day).Select(a => (a.FormId, (DateTimeOffset?)a.Signed)), day);
+                states.Add((state, agreement));
             }
             points.Add(new TrendPoint(day, Tally.Of(day.ToString("yyyy-MM-dd"), day.ToString("MMM yyyy"), states)));
         }

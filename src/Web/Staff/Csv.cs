@@ -10,7 +10,18 @@ public static class Csv
 {
     public sealed record Row(int Number, IReadOnlyList<string> Fields);
 
-    public static IReadOnlyList<Row> Read(string text)
+    /// <summary>A file past a limit of <see cref="Read"/>, at the spreadsheet row where it went over.</summary>
+    public sealed class LimitException(int row, string message) : Exception(message)
+    {
+        public int Row { get; } = row;
+    }
+
+    /// <summary>
+    /// The rows of <paramref name="text"/>. An uploaded file is read with limits on rows and on each
+    /// field's length (an unclosed quote would otherwise make the rest of a 5 MB file one field), and
+    /// stops with a <see cref="LimitException"/> at the first row past one.
+    /// </summary>
+    public static IReadOnlyList<Row> Read(string text, int maxRows = int.MaxValue, int maxFieldChars = int.MaxValue)
     {
         var rows = new List<Row>();
         var fields = new List<string>();
@@ -27,10 +38,13 @@ public static class Csv
             EndField();
             if (!(fields.Count == 1 && fields[0].Length == 0)) rows.Add(new Row(rowStart, fields.ToArray()));
             fields.Clear();
+            if (rows.Count > maxRows) throw new LimitException(rowStart, $"the file has more than {maxRows:N0} rows; import it in parts.");
         }
 
         for (; i < text.Length; i++)
         {
+            if (field.Length > maxFieldChars)
+                throw new LimitException(rowStart, $"a value is longer than {maxFieldChars:N0} characters{(inQuotes ? " (is a quote \" left open?)" : "")}.");
             var c = text[i];
             if (inQuotes)
             {

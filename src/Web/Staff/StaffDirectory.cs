@@ -40,9 +40,11 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
     public async Task<Dictionary<string, string>> EmailsInUseAsync(CancellationToken ct) =>
         await db.Staff.Where(s => s.NormalizedEmail != null).ToDictionaryAsync(s => s.NormalizedEmail!, s => s.Id, ct);
 
-    public sealed record ImportResult(int Added, int Updated, IReadOnlyList<string> Errors)
+    /// <param name="ProblemCount">Every problem found; <paramref name="Errors"/> lists the first <see cref="TenantText.TenantTextLimits.MaxListedProblems"/>.</param>
+    public sealed record ImportResult(int Added, int Updated, IReadOnlyList<string> Errors, int? ProblemCount = null)
     {
         public bool Succeeded => Errors.Count == 0;
+        public int Problems => ProblemCount ?? Errors.Count;
     }
 
     /// <summary>
@@ -51,7 +53,15 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
     /// </summary>
     public async Task<ImportResult> ImportAsync(string csvText, CancellationToken ct)
     {
-        var rows = Csv.Read(csvText);
+        IReadOnlyList<Csv.Row> rows;
+        try
+        {
+            rows = Csv.Read(csvText, TenantText.TenantTextLimits.CsvMaxRows, TenantText.TenantTextLimits.CsvMaxFieldChars);
+        }
+        catch (Csv.LimitException ex)
+        {
+            return new(0, 0, [$"Row {ex.Row}: {ex.Message}"]);
+        }
         if (rows.Count == 0) return new(0, 0, ["The file is empty. Download the template and add one row per person."]);
         var header = rows[0].Fields.Select(f => f.Trim().ToLowerInvariant()).ToArray();
         var missing = Columns.Where(c => !header.Contains(c)).ToList();
@@ -122,9 +132,15 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
             else if (key == normalizer.NormalizeEmail(p.Details.Email))
                 errors.Add($"Row {p.Row.Number}: a person cannot be their own line manager.");
         }
-        if (errors.Count > 0) return new(0, 0, errors.OrderBy(RowNumber).ToList());
+        if (errors.Count > 0)
+        {
+            var listed = errors.OrderBy(RowNumber).Take(TenantText.TenantTextLimits.MaxListedProblems).ToList();
+            if (errors.Count > listed.Count) listed.Add($"… and {errors.Count - listed.Count:N0} more, not listed: fix these and upload the file again to see them.");
+            return new(0, 0, listed, errors.Count);
+        }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Its own transaction, or the caller's when it has one (the demo seeder seeds a tenant in one).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         int added = 0, updated = 0;
         foreach (var p in parsed)
         {
@@ -148,7 +164,7 @@ public sealed class StaffDirectory(AppDbContext db, ITenantContext tenant, ILook
             member.Apply(p.Details with { LineManagerId = manager?.Id }, normalizer, clock.GetUtcNow());
         }
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
         return new(added, updated, []);
     }
 

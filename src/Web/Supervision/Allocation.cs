@@ -50,8 +50,11 @@ public sealed class Allocation(AppDbContext db, ITenantContext tenant, TimeProvi
     public SupervisionTypeSettings Type(string typeId) =>
         tenant.Tenant.Settings.Supervision.Type(typeId) ?? throw new SupervisionRuleException("Choose a type of supervision from the list.");
 
-    /// <summary>river-tees R7, mse-icb R9: nobody supervises without in-date training, where the tenant refuses; elsewhere a warning.</summary>
-    private async Task<string?> CheckSupervisorAsync(string supervisorId, DateOnly on, CancellationToken ct)
+    /// <summary>
+    /// river-tees R7, mse-icb R9: nobody supervises without in-date training, where the tenant refuses
+    /// (thrown); elsewhere a warning, which the pairing page shows before anything is saved.
+    /// </summary>
+    public async Task<string?> CheckSupervisorAsync(string supervisorId, DateOnly on, CancellationToken ct)
     {
         var supervisor = await db.Staff.Include(s => s.Training).FirstOrDefaultAsync(s => s.Id == supervisorId, ct)
             ?? throw new SupervisionRuleException("Choose a supervisor from the directory.");

@@ -23,7 +23,17 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
     public sealed record SupervisorView(IReadOnlyList<SuperviseeStatus> Statuses, IReadOnlyList<SessionLine> ToRecord, IReadOnlyList<SessionLine> Upcoming,
         IReadOnlyList<RecordLine> AwaitingSignature, IReadOnlyList<ActionLine> OverdueActions);
 
-    public sealed record LineManagerView(IReadOnlyList<SuperviseeStatus> Statuses, IReadOnlyDictionary<string, AttendanceLine> Attendance);
+    public sealed record TeamMember(string Id, string Name, string? Site);
+
+    /// <summary>
+    /// A line manager's team: everyone who reports to them and has not left, and the supervision
+    /// statuses of those of them who are in supervision. The count a manager reads is the team's, and
+    /// the people in no supervision at all are listed apart, so the count and the lists agree.
+    /// </summary>
+    public sealed record LineManagerView(IReadOnlyList<TeamMember> Team, IReadOnlyList<SuperviseeStatus> Statuses, IReadOnlyDictionary<string, AttendanceLine> Attendance)
+    {
+        public IReadOnlyList<TeamMember> NotInSupervision => Team.Where(t => Statuses.All(s => s.StaffId != t.Id)).ToList();
+    }
 
     private DateOnly Today => tenant.Tenant.Today(clock);
 
@@ -67,7 +77,12 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
     /// <summary>Attendance and compliance of the manager's own staff: never what was discussed (mse-icb R2).</summary>
     public async Task<LineManagerView> ForLineManagerAsync(string me, CancellationToken ct)
     {
-        var statuses = await compliance.StatusesAsync(m => m.Staff.LineManagerId == me && m.LeftOn == null, ct);
+        var today = Today;
+        var members = await db.Staff.AsNoTracking().Where(s => s.LineManagerId == me && (s.LeftOn == null || s.LeftOn >= today))
+            .OrderBy(s => s.FullName).Select(s => new TeamMember(s.Id, s.FullName, s.Site)).ToListAsync(ct);
+        var current = members.Select(t => t.Id).ToHashSet();
+        // A leaver whose supervision was never ended is no longer on the team: not counted, so not listed.
+        var statuses = (await compliance.StatusesAsync(m => m.Staff.LineManagerId == me && m.LeftOn == null, ct)).Where(s => current.Contains(s.StaffId)).ToList();
         var since = Today.AddMonths(-12);
         var team = db.Staff.Where(s => s.LineManagerId == me).Select(s => s.Id);
         var rows = await db.SessionAttendance.AsNoTracking().Where(a => team.Contains(a.StaffId))
@@ -81,7 +96,7 @@ public sealed class Dashboard(AppDbContext db, ITenantContext tenant, TimeProvid
             rows.Count(r => r.StaffId == id && r.Status == SessionStatus.Attended && r.Attendance == MemberAttendance.Present),
             rows.Count(r => r.StaffId == id && r.Attendance == MemberAttendance.Absent),
             cancelled.Count(c => c == id) + rows.Count(r => r.StaffId == id && r.Attendance == MemberAttendance.Apologies)));
-        return new(statuses, attendance);
+        return new(members, statuses, attendance);
     }
 
     /// <remarks>

@@ -62,4 +62,12 @@ public static class Display
     };
 
     public static string Date(DateOnly? d) => d?.ToString("d MMM yyyy") ?? "None";
+
+    /// <summary>"A", "A and B", "A, B and C": names in a sentence.</summary>
+    public static string List(IReadOnlyList<string> items) => items.Count switch
+    {
+        0 => "",
+        1 => items[0],
+        _ => string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1],
+    };
 }

@@ -56,11 +56,18 @@ public sealed class DomainEvent : ITenantOwned
     public string? ClaimedBy { get; private set; }
     public DateTimeOffset? ClaimedUntil { get; private set; }
 
+    /// <summary>
+    /// The fence (ADR 0024): new at every claim and every change, and checked by the save that applies
+    /// a dispatch, so a worker whose claim lapsed and was taken over saves nothing.
+    /// </summary>
+    public Guid? ClaimToken { get; private set; }
+
     public void MarkDispatched(DateTimeOffset now)
     {
         DispatchedAt ??= now;
         ClaimedBy = null;
         ClaimedUntil = null;
+        ClaimToken = Guid.NewGuid();
     }
 }
 

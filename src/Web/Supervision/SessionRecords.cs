@@ -100,12 +100,29 @@ public sealed class SessionRecords(AppDbContext db, FormCatalog catalog, TimePro
         await db.Actions.Where(a => lineage.Contains(a.RelationshipId) && a.Status == ActionStatus.Open)
             .OrderBy(a => a.DueOn == null).ThenBy(a => a.DueOn).ToListAsync(ct);
 
-    /// <summary>The record of the latest earlier session of the same supervision, if any.</summary>
-    public async Task<Submission?> PreviousRecordAsync(IReadOnlyList<Guid> lineage, Submission current, CancellationToken ct)
+    /// <summary>An earlier record and the day of the session it records (what people call it by).</summary>
+    public sealed record EarlierRecord(Submission Record, DateOnly SessionDate);
+
+    /// <summary>
+    /// The record of the latest earlier session of the same supervision, if any: earlier by the
+    /// sessions' dates and times, not by when the records were written (a record written late
+    /// is still the record of its own session).
+    /// </summary>
+    public async Task<EarlierRecord?> PreviousRecordAsync(IReadOnlyList<Guid> lineage, Submission current, CancellationToken ct)
     {
+        if (current.SessionId is not { } sessionId) return null;
         var ids = lineage.Select(id => (Guid?)id).ToList();
-        return await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Include(s => s.Signatures)
-            .Where(s => ids.Contains(s.RelationshipId) && s.SessionId != null && s.Id != current.Id && s.CreatedAt < current.CreatedAt && s.FormId == current.FormId)
-            .OrderByDescending(s => s.CreatedAt).FirstOrDefaultAsync(ct);
+        var at = await db.Sessions.AsNoTracking().Where(x => x.Id == sessionId).Select(x => new { x.Date, x.StartTime }).FirstOrDefaultAsync(ct);
+        if (at is null) return null;
+        var created = current.CreatedAt;
+        var latest = await db.Submissions.AsNoTracking()
+            .Where(s => ids.Contains(s.RelationshipId) && s.SessionId != null && s.Id != current.Id && s.FormId == current.FormId)
+            .Join(db.Sessions, s => s.SessionId, x => (Guid?)x.Id, (s, x) => new { s.Id, s.CreatedAt, x.Date, x.StartTime })
+            .Where(r => r.Date < at.Date || r.Date == at.Date && (r.StartTime < at.StartTime || r.StartTime == at.StartTime && r.CreatedAt < created))
+            .OrderByDescending(r => r.Date).ThenByDescending(r => r.StartTime).ThenByDescending(r => r.CreatedAt)
+            .FirstOrDefaultAsync(ct);
+        if (latest is null) return null;
+        var record = await db.Submissions.AsNoTracking().Include(s => s.FormVersion).Include(s => s.Signatures).FirstAsync(s => s.Id == latest.Id, ct);
+        return new(record, latest.Date);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using SupervisionHub.Forms;
+using SupervisionHub.TenantText;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -59,6 +59,7 @@ public static partial class TenantConfigLoader
         TenantSettings? settings;
         try
         {
+            TenantYaml.CheckLimits(yaml); // the deserialiser recurses per level
             settings = Yaml.Deserialize<TenantSettings>(yaml);
         }
         catch (YamlException ex)

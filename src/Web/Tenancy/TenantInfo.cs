@@ -11,5 +11,8 @@ public sealed record TenantInfo(Guid Id, string Identifier, string Name, TenantS
     public DateOnly Today(TimeProvider clock) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZone).DateTime);
 
+    /// <summary>An instant as the tenant's people read it: times are stored in UTC and shown in the tenant's zone.</summary>
+    public DateTimeOffset Local(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, TimeZone);
+
     public static TenantInfo From(TenantSettings s) => new(s.Id, s.Identifier, s.Name, s);
 }

@@ -133,8 +133,7 @@ public static partial class TenantYamlEdits
 
     private static YamlMappingNode Parse(string text)
     {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(text));
+        var stream = SupervisionHub.TenantText.TenantYaml.Load(text);
         return stream.Documents is [{ RootNode: YamlMappingNode root }, ..] ? root : throw new YamlException("tenant.yaml is not a mapping.");
     }
 

@@ -25,18 +25,18 @@ public sealed class TenantYamlMap
     /// <summary>The document's nodes, or the located reason it is not YAML (or not a set of settings).</summary>
     public static (TenantYamlMap? Map, ConfigError? Error) Parse(string yaml, string file)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream = TenantText.TenantYaml.Load(yaml); // bounded before YamlDotNet builds (and recurses into) a tree
         }
         catch (YamlException ex)
         {
-            return (null, new ConfigError(file, (int)ex.Start.Line, (int)ex.Start.Column, "This is not valid YAML: " + Forms.YamlMessages.WithoutLocation(ex.Message)));
+            return (null, new ConfigError(file, (int)ex.Start.Line, (int)ex.Start.Column, TenantText.YamlMessages.Problem(ex)));
         }
         catch (InvalidOperationException)
         {
-            var (line, column) = Forms.YamlMessages.UnclosedBracket(yaml);
+            var (line, column) = TenantText.YamlMessages.UnclosedBracket(yaml);
             return (null, new ConfigError(file, line, column, "This is not valid YAML: a [ or { opened here is not closed."));
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })

@@ -35,12 +35,13 @@ public sealed class WorkflowVersion : ITenantOwned
     /// <summary>Only the latest version of a workflow starts new instances; older ones finish what they started.</summary>
     public bool IsCurrent { get; private set; } = true;
 
-    /// <summary>The last schedule occurrence started, so a restart neither repeats nor skips one.</summary>
+    /// <summary>
+    /// The last schedule occurrence run. It moves only in the transaction that saves that run
+    /// (WorkflowHost.RunSchedulesAsync), so a restart neither repeats nor loses the occurrence.
+    /// </summary>
     public DateTimeOffset? LastScheduledAt { get; private set; }
 
     public void Supersede() => IsCurrent = false;
-
-    public void MarkScheduled(DateTimeOffset occurrence) => LastScheduledAt = occurrence;
 }
 
 public enum InstanceStatus { Running, Waiting, Completed, Faulted, Cancelled }
@@ -89,6 +90,14 @@ public sealed class WorkflowInstance : ITenantOwned
     public string? ClaimedBy { get; private set; }
     public DateTimeOffset? ClaimedUntil { get; private set; }
 
+    /// <summary>
+    /// The fence (ADR 0024): new at every claim and every change of state, and checked by every save
+    /// of the instance. A timer run whose claim lapsed, an event resuming a run that a timer has just
+    /// moved on, an admin's cancel read before the worker ran: each saves nothing, instead of running
+    /// the steps a second time.
+    /// </summary>
+    public Guid? ClaimToken { get; private set; }
+
     public void Waiting(string stateJson, string? waitEvent, string? match, string? correlation, DateTimeOffset? dueAt, DateTimeOffset now)
     {
         Set(InstanceStatus.Waiting, stateJson, now);
@@ -114,6 +123,7 @@ public sealed class WorkflowInstance : ITenantOwned
         UpdatedAt = now;
         ClaimedBy = null;
         ClaimedUntil = null;
+        ClaimToken = Guid.NewGuid();
     }
 }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Cronos;
 using Microsoft.EntityFrameworkCore;
@@ -15,21 +16,43 @@ namespace SupervisionHub.Web.Workflows;
 /// their event arrives or their timer falls due, and carries out what the runner asked (emails to
 /// the outbox, tasks) in the same transaction as saving the run's new state, so a step that sends is
 /// never repeated. The database is the truth about what is due; a due timer is claimed first, so two
-/// workers never run it twice.
+/// workers never run it twice. In a worker round the host has a time budget (<see cref="LimitRound"/>):
+/// one tenant whose rules are slow takes its share, and the rest of its work waits for the next round
+/// while the other tenants' rules run.
 /// </summary>
 public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimeProvider clock, WorkflowContextBuilder contexts,
     EmailTemplates templates, IConfiguration config, TaskLinks links, ILogger<WorkflowHost> log)
 {
     private static readonly WorkflowRunner Runner = new();
 
-    /// <summary>How long a claimed event or timer stays ours (Workflows:ClaimSeconds, five minutes by default): a worker that dies mid-run releases it by expiry.</summary>
-    public TimeSpan ClaimFor => TimeSpan.FromSeconds(Math.Max(30, config.GetValue("Workflows:ClaimSeconds", 300)));
+    private Stopwatch? _round;
+    private TimeSpan _roundBudget;
+    private readonly Stopwatch _rendering = new();
+
+    /// <summary>
+    /// Bounds what this host takes on from now (one tenant's worker round): once the budget is spent it
+    /// starts no further event, timer or schedule; they stay due for the next round. Without a limit
+    /// (an admin's retry, a test driving one call) everything due is taken.
+    /// </summary>
+    public void LimitRound(TimeSpan budget) => (_round, _roundBudget) = (Stopwatch.StartNew(), budget);
+
+    private bool RoundSpent => _round is not null && _round.Elapsed >= _roundBudget;
+
+    /// <summary>
+    /// How long a claimed event or timer stays ours (Workflows:ClaimSeconds, five minutes by default, at
+    /// least ten seconds): a worker that dies mid-run releases it by expiry. A claim that lapses under a
+    /// live worker costs repeated work, never repeated effects (the saves are fenced), so it must outlast
+    /// the longest run, not more.
+    /// </summary>
+    public TimeSpan ClaimFor => TimeSpan.FromSeconds(Math.Max(10, config.GetValue("Workflows:ClaimSeconds", 300)));
 
     private string BaseUrl => links.Root;
 
     /// <summary>
     /// Dispatches events not yet handled, oldest first, each in its own transaction. Each is claimed
-    /// first, as timers are, so two nodes never dispatch one event twice.
+    /// first, as timers are, so two nodes never dispatch one event twice; and the save that applies a
+    /// dispatch is fenced by the claim's token (ADR 0024), so a node that stalled past its claim while
+    /// another took the event over saves nothing of its own dispatch.
     /// </summary>
     public async Task<int> DispatchEventsAsync(int max, CancellationToken ct, string? workerId = null)
     {
@@ -40,48 +63,76 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var dispatched = 0;
         foreach (var id in ids)
         {
+            if (RoundSpent) break;
             db.ChangeTracker.Clear(); // each event is its own unit of work; do not carry the last one's rows
+            var token = Guid.NewGuid();
             var claimedAt = clock.GetUtcNow();
             var until = claimedAt + ClaimFor;
             if (await db.Events.Where(e => e.Id == id && e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < claimedAt))
-                    .ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, workerId).SetProperty(e => e.ClaimedUntil, until), ct) != 1)
+                    .ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, workerId).SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct) != 1)
                 continue; // another worker has it
             var e = await db.Events.FirstAsync(x => x.Id == id, ct);
-            dispatched++;
-            var now = clock.GetUtcNow();
-            var waitingFor = await WaitingForAsync(e, ct);
-            var versions = await db.WorkflowVersions.Where(v => v.IsCurrent && v.TriggerEvent == e.Type).ToListAsync(ct);
-            if (waitingFor.Count == 0 && versions.Count == 0)
+            if (e.ClaimToken != token) continue; // taken over between the claim and this read
+            try
             {
-                e.MarkDispatched(now); // nothing listens: no context to build
-                await db.SaveChangesAsync(ct);
-                continue;
+                await DispatchAsync(e, ct);
+                dispatched++;
             }
-            var context = await contexts.ForEventAsync(e, ct);
-            // Waits first: an instance waiting for this event goes on before new ones start.
-            // The columns found the waits for this event and subject; the wait itself decides (only a
-            // record of its form, only a booking for a day its where accepts).
-            foreach (var waiting in waitingFor)
+            catch (DbUpdateConcurrencyException)
             {
-                var definition = WorkflowCatalog.Definition(waiting.Version);
-                var decision = Runner.Accepts(definition, waiting.StateJson, context.Event, context);
-                if (decision.Problem is { } problem)
-                    db.JournalEntries.Add(new JournalEntry(waiting.Id, now, WorkflowRunner.WaitingStep(definition, waiting.StateJson)?.Id ?? "wait", "wait", Clip(problem, 1000)));
-                if (decision.Accepted)
-                    await ApplyAsync(waiting, Runner.Resume(definition, waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
+                // Nothing of this dispatch was saved: our claim lapsed and another worker took the event, or a
+                // run it resumes was moved on meanwhile (a timer, an admin). Let the next round look again.
+                log.LogInformation("Event {EventId} was not dispatched by this worker: its claim or a run it resumes changed meanwhile", id);
+                await ReleaseAsync(db.Events.Where(x => x.Id == id && x.ClaimToken == token), ct);
             }
-            foreach (var version in versions)
-            {
-                var result = Runner.Start(WorkflowCatalog.Definition(version), context, now);
-                if (result.Status == RunStatus.Skipped) continue; // its condition was false: nothing to keep
-                var instance = new WorkflowInstance(version, e.Id, e.RelationshipId, e.SessionId, e.StaffId, now);
-                db.WorkflowInstances.Add(instance);
-                await ApplyAsync(instance, result, context, now);
-            }
-            e.MarkDispatched(now);
-            await db.SaveChangesAsync(ct);
         }
         return dispatched;
+    }
+
+    private async Task DispatchAsync(DomainEvent e, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var waitingFor = await WaitingForAsync(e, ct);
+        var versions = await db.WorkflowVersions.Where(v => v.IsCurrent && v.TriggerEvent == e.Type).ToListAsync(ct);
+        if (waitingFor.Count == 0 && versions.Count == 0)
+        {
+            e.MarkDispatched(now); // nothing listens: no context to build
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        var context = await contexts.ForEventAsync(e, ct);
+        // Waits first: an instance waiting for this event goes on before new ones start.
+        // The columns found the waits for this event and subject; the wait itself decides (only a
+        // record of its form, only a booking for a day its where accepts).
+        foreach (var waiting in waitingFor)
+        {
+            var definition = WorkflowCatalog.Definition(waiting.Version);
+            var decision = Runner.Accepts(definition, waiting.StateJson, context.Event, context);
+            if (decision.Problem is { } problem)
+                db.JournalEntries.Add(new JournalEntry(waiting.Id, now, WorkflowRunner.WaitingStep(definition, waiting.StateJson)?.Id ?? "wait", "wait", Clip(problem, 1000)));
+            if (decision.Accepted)
+                await ApplyAsync(waiting, Runner.Resume(definition, waiting.StateJson, new EventArrived(context.Event), context, now), context, now);
+        }
+        foreach (var version in versions)
+        {
+            var result = Runner.Start(WorkflowCatalog.Definition(version), context, now);
+            if (result.Status == RunStatus.Skipped) continue; // its condition was false: nothing to keep
+            var instance = new WorkflowInstance(version, e.Id, e.RelationshipId, e.SessionId, e.StaffId, now);
+            db.WorkflowInstances.Add(instance);
+            await ApplyAsync(instance, result, context, now);
+        }
+        // One save: the event's mark (fenced by our claim's token), the resumed runs (each fenced by the
+        // token it was read with), the new runs and every email and task they made. All or nothing.
+        e.MarkDispatched(now);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Gives back a claim that did not lead to a save, if it is still ours, so the work is tried at the next round rather than when the claim lapses.</summary>
+    private async Task ReleaseAsync<T>(IQueryable<T> stillOurs, CancellationToken ct) where T : class
+    {
+        db.ChangeTracker.Clear();
+        await stillOurs.ExecuteUpdateAsync(u => u.SetProperty(x => EF.Property<string?>(x, "ClaimedBy"), (string?)null)
+            .SetProperty(x => EF.Property<DateTimeOffset?>(x, "ClaimedUntil"), (DateTimeOffset?)null), ct);
     }
 
     private async Task<List<WorkflowInstance>> WaitingForAsync(DomainEvent e, CancellationToken ct)
@@ -105,7 +156,9 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
 
     /// <summary>
     /// Runs every wait whose timeout has passed. Each is claimed with a conditional update first
-    /// (only one worker's update can match), and the claim is released when the new state is saved.
+    /// (only one worker's update can match), and the save of the new state is fenced by the claim's
+    /// token: it applies only if nothing (another worker after a lapse, an event, an admin) changed
+    /// the instance since, and the claim ends with it.
     /// </summary>
     public async Task<int> RunDueTimersAsync(string workerId, CancellationToken ct)
     {
@@ -115,18 +168,31 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var ran = 0;
         foreach (var id in due)
         {
-            var until = now + ClaimFor;
+            if (RoundSpent) break;
+            db.ChangeTracker.Clear(); // the claim is written behind the tracker: read the instance afresh
+            var token = Guid.NewGuid();
+            var claimedAt = clock.GetUtcNow();
+            var until = claimedAt + ClaimFor;
             var claimed = await db.WorkflowInstances
-                .Where(i => i.Id == id && i.Status == InstanceStatus.Waiting && (i.ClaimedUntil == null || i.ClaimedUntil < now))
-                .ExecuteUpdateAsync(u => u.SetProperty(i => i.ClaimedBy, workerId).SetProperty(i => i.ClaimedUntil, until), ct);
+                .Where(i => i.Id == id && i.Status == InstanceStatus.Waiting && i.DueAt <= claimedAt && (i.ClaimedUntil == null || i.ClaimedUntil < claimedAt))
+                .ExecuteUpdateAsync(u => u.SetProperty(i => i.ClaimedBy, workerId).SetProperty(i => i.ClaimedUntil, until).SetProperty(i => i.ClaimToken, token), ct);
             if (claimed != 1) continue; // another worker has it
-            db.ChangeTracker.Clear(); // the claim was written behind the tracker: read the instance afresh
             var instance = await db.WorkflowInstances.Include(i => i.Version).FirstAsync(i => i.Id == id, ct);
+            if (instance.ClaimToken != token) continue;
             var trigger = instance.TriggerEventId is { } t ? await db.Events.AsNoTracking().FirstOrDefaultAsync(e => e.Id == t, ct) : null;
-            var context = trigger is null ? await contexts.ForScheduleAsync(now, ct) : await contexts.ForEventAsync(trigger, ct);
-            await ApplyAsync(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new TimedOut(), context, clock.GetUtcNow()), context, clock.GetUtcNow());
-            await db.SaveChangesAsync(ct);
-            ran++;
+            var context = trigger is null ? await contexts.ForScheduleAsync(claimedAt, ct) : await contexts.ForEventAsync(trigger, ct);
+            try
+            {
+                await ApplyAsync(instance, Runner.Resume(WorkflowCatalog.Definition(instance.Version), instance.StateJson, new TimedOut(), context, clock.GetUtcNow()), context, clock.GetUtcNow());
+                await db.SaveChangesAsync(ct);
+                ran++;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Our claim lapsed and the instance was run by another worker, or resumed by its event, or cancelled: nothing of ours was saved.
+                log.LogInformation("Timer of workflow instance {InstanceId} was not run by this worker: the instance changed meanwhile", id);
+                await ReleaseAsync(db.WorkflowInstances.Where(i => i.Id == id && i.ClaimToken == token), ct);
+            }
         }
         return ran;
     }
@@ -134,7 +200,10 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// <summary>
     /// Starts scheduled workflows whose cron time has come, in the tenant's zone. After downtime
     /// only the latest missed occurrence runs (a campaign sent once, late, not five times). The
-    /// occurrence is claimed by a conditional update of LastScheduledAt, so two nodes cannot both start it.
+    /// occurrence is claimed in the same transaction that saves its run: a conditional update of
+    /// LastScheduledAt from the value this round read, then the run, then one commit. Two nodes cannot
+    /// both commit it (the second's update matches no row and it rolls back), and a crash or an error
+    /// before the commit leaves the occurrence unclaimed, to run at the next round.
     /// </summary>
     public async Task<int> RunSchedulesAsync(CancellationToken ct)
     {
@@ -142,16 +211,15 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var started = 0;
         foreach (var version in await db.WorkflowVersions.AsNoTracking().Where(v => v.IsCurrent && v.Schedule != null).ToListAsync(ct))
         {
+            if (RoundSpent) break;
             var cron = CronExpression.Parse(version.Schedule!);
             var from = version.LastScheduledAt ?? version.PublishedAt;
             DateTimeOffset? latest = null;
             for (var next = cron.GetNextOccurrence(from, tenant.Tenant.TimeZone); next is { } n && n <= now; next = cron.GetNextOccurrence(n, tenant.Tenant.TimeZone))
                 latest = n;
             if (latest is not { } occurrence) continue;
-            var previous = version.LastScheduledAt;
-            var claimed = await db.WorkflowVersions.Where(v => v.Id == version.Id && v.LastScheduledAt == previous)
-                .ExecuteUpdateAsync(u => u.SetProperty(v => v.LastScheduledAt, occurrence), ct);
-            if (claimed != 1) continue;
+            db.ChangeTracker.Clear();
+            log.LogInformation("Running scheduled workflow {Workflow} version {Version} for its occurrence at {Occurrence:o}", version.WorkflowId, version.Version, occurrence);
             var tracked = await db.WorkflowVersions.FirstAsync(v => v.Id == version.Id, ct);
             var context = await contexts.ForScheduleAsync(occurrence, ct);
             var result = Runner.Start(WorkflowCatalog.Definition(tracked), context, now);
@@ -160,7 +228,21 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 var instance = new WorkflowInstance(tracked, null, null, null, null, now);
                 db.WorkflowInstances.Add(instance);
                 await ApplyAsync(instance, result, context, now);
+            }
+            var previous = version.LastScheduledAt;
+            await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+            {
+                var claimed = await db.WorkflowVersions.Where(v => v.Id == version.Id && v.LastScheduledAt == previous)
+                    .ExecuteUpdateAsync(u => u.SetProperty(v => v.LastScheduledAt, occurrence), ct);
+                if (claimed != 1)
+                {
+                    // Another node ran this occurrence (or a later one) first: ours is discarded, unsaved.
+                    await transaction.RollbackAsync(ct);
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
             }
             started++;
         }
@@ -197,6 +279,55 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             : await db.WorkTasks.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId)).ToListAsync();
         foreach (var line in result.Journal)
             db.JournalEntries.Add(new JournalEntry(instance.Id, line.At, line.StepId, Clip(line.What, 500), Clip(line.Decision, 1000)));
+        // The emails of one run share the run's time budget, and go out all together or not at all:
+        // a template that cannot be written (a limit, a loop, a missing template) takes back what this
+        // run had added and becomes the run's incident, rather than failing the tenant's round again every round.
+        var before = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
+        _rendering.Restart();
+        try
+        {
+            await ApplyEffectsAsync(instance, result, context, now, openTasks, openForms, titles);
+        }
+        catch (TemplateRenderException ex)
+        {
+            foreach (var added in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added && !before.Contains(e.Entity)).ToList())
+                added.State = EntityState.Detached;
+            var message = ex.Message + " Nothing from this run was sent.";
+            instance.Finished(InstanceStatus.Faulted, result.StateJson, now);
+            db.JournalEntries.Add(new JournalEntry(instance.Id, now, "email", "incident", Clip(message, 1000)));
+            db.Incidents.Add(new Incident(instance.Id, "email", Clip(message, 1000), now));
+            log.LogWarning("Workflow {Workflow} instance {Instance} faulted writing an email", instance.WorkflowId, instance.Id);
+            return;
+        }
+        // A for-each whose steps wait: each member's steps are an instance of their own, so a member's
+        // answer ends only their wait and a retry retries only them.
+        foreach (var branch in result.Branches)
+        {
+            var own = new WorkflowInstance(instance.Version, instance.TriggerEventId, instance.RelationshipId, instance.SessionId, branch.Member.Id, now);
+            db.WorkflowInstances.Add(own);
+            await ApplyAsync(own, branch.Result, context, now);
+        }
+        switch (result.Status)
+        {
+            case RunStatus.Waiting when result.Waiting is { } b:
+                var correlation = b.CorrelationId;
+                instance.Waiting(result.StateJson, b.EventType, b.Match, correlation, b.DueAt, now);
+                break;
+            case RunStatus.Faulted:
+                instance.Finished(InstanceStatus.Faulted, result.StateJson, now);
+                db.Incidents.Add(new Incident(instance.Id, result.Fault?.StepId ?? "", Clip(result.Fault?.Message ?? "The step failed.", 1000), now));
+                log.LogWarning("Workflow {Workflow} instance {Instance} faulted at step {Step}", instance.WorkflowId, instance.Id, result.Fault?.StepId);
+                break;
+            default:
+                instance.Finished(InstanceStatus.Completed, result.StateJson, now);
+                break;
+        }
+    }
+
+    /// <summary>The run's effects as outbox emails, tasks and links (added to the context, saved by the caller).</summary>
+    private async Task ApplyEffectsAsync(WorkflowInstance instance, RunResult result, WorkflowContext context, DateTimeOffset now,
+        Dictionary<string, WorkTask> openTasks, List<WorkTask> openForms, Dictionary<string, string> titles)
+    {
         foreach (var effect in result.Effects)
         {
             switch (effect)
@@ -239,29 +370,6 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                     break;
             }
         }
-        // A for-each whose steps wait: each member's steps are an instance of their own, so a member's
-        // answer ends only their wait and a retry retries only them.
-        foreach (var branch in result.Branches)
-        {
-            var own = new WorkflowInstance(instance.Version, instance.TriggerEventId, instance.RelationshipId, instance.SessionId, branch.Member.Id, now);
-            db.WorkflowInstances.Add(own);
-            await ApplyAsync(own, branch.Result, context, now);
-        }
-        switch (result.Status)
-        {
-            case RunStatus.Waiting when result.Waiting is { } b:
-                var correlation = b.CorrelationId;
-                instance.Waiting(result.StateJson, b.EventType, b.Match, correlation, b.DueAt, now);
-                break;
-            case RunStatus.Faulted:
-                instance.Finished(InstanceStatus.Faulted, result.StateJson, now);
-                db.Incidents.Add(new Incident(instance.Id, result.Fault?.StepId ?? "", Clip(result.Fault?.Message ?? "The step failed.", 1000), now));
-                log.LogWarning("Workflow {Workflow} instance {Instance} faulted at step {Step}", instance.WorkflowId, instance.Id, result.Fault?.StepId);
-                break;
-            default:
-                instance.Finished(InstanceStatus.Completed, result.StateJson, now);
-                break;
-        }
     }
 
     /// <summary>Whether a person asked to book may book this supervision themselves (SupervisionAccess.CanBook's rule for them).</summary>
@@ -289,7 +397,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             ["supervision"] = instance.RelationshipId is { } supervision ? $"{BaseUrl}/supervision/{supervision}" : null,
             ["home"] = BaseUrl,
         };
-        var rendered = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, templateName), full);
+        var rendered = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, templateName), full, WorkflowRunner.RunBudget - _rendering.Elapsed);
         db.Outbox.Add(new OutboxMessage(to.Email, rendered.Subject, rendered.Text, clock.GetUtcNow(), string.Join(", ", cc.Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase))));
     }
 

@@ -160,11 +160,19 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
     /// <summary>Runs the simulator, and renders each email's subject from the template in force (the preview of what would go).</summary>
     public async Task<TryItResult> RunAsync(WorkflowDefinition definition, SimulationScript script, SimulationSettings settings, string description, CancellationToken ct)
     {
-        var result = WorkflowSimulator.Run(definition, script, settings);
+        // One budget for the whole request: the simulation, then the subjects of the emails it would send.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var budget = TimeSpan.FromMilliseconds(TenantText.TenantTextLimits.SimulationBudgetMs);
+        var result = WorkflowSimulator.Run(definition, script, settings, budget);
         var emails = new List<TriedEmail>();
         foreach (var e in result.Emails)
         {
             string subject;
+            if (clock.Elapsed >= budget)
+            {
+                emails.Add(new TriedEmail(e.StepId, e.Template, "(not shown: trying the rule used all its time)", e.To, e.Cc));
+                continue;
+            }
             try
             {
                 var model = (JsonObject)e.Model.DeepClone();
@@ -176,7 +184,7 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
                     ["record"] = "https://supervisionhub.example/records/sample", ["session"] = "https://supervisionhub.example/sessions/sample",
                     ["supervision"] = "https://supervisionhub.example/supervision/sample", ["home"] = "https://supervisionhub.example",
                 };
-                subject = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, e.Template, ct), model).Subject;
+                subject = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, e.Template, ct), model, budget - clock.Elapsed).Subject;
             }
             catch (InvalidOperationException ex)
             {

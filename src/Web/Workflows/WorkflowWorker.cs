@@ -33,6 +33,8 @@ public sealed class WorkflowWorker(PerTenantRunner runner, IConfiguration config
     public static async Task RunOnceAsync(IServiceProvider services, CancellationToken ct)
     {
         var host = services.GetRequiredService<WorkflowHost>();
+        // A tenant whose rules are slow takes its share of the round; the others' rules go on (docs/security.md).
+        host.LimitRound(TimeSpan.FromMilliseconds(TenantText.TenantTextLimits.WorkerRoundBudgetMs));
         await host.DispatchEventsAsync(200, ct);
         await host.RunDueTimersAsync(WorkerId, ct);
         await host.RunSchedulesAsync(ct);

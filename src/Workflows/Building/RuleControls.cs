@@ -22,8 +22,8 @@ public static class RuleControls
     public static IReadOnlyDictionary<string, List<string>> Place(string yaml, IEnumerable<(int Line, int Column, string Message)> errors)
     {
         var marks = new List<(int Line, int Column, string Path)>();
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml)); }
+        YamlStream stream;
+        try { stream = SupervisionHub.TenantText.TenantYaml.Load(yaml); } // bounded, as every reader of a tenant's text
         catch (YamlDotNet.Core.YamlException) { return new Dictionary<string, List<string>> { [""] = [.. errors.Select(e => e.Message)] }; }
         if (stream.Documents.FirstOrDefault()?.RootNode is YamlMappingNode root)
         {

@@ -1,8 +1,10 @@
 namespace SupervisionHub.Workflows.Engine;
 
 /// <summary>
-/// The domain events a rule can start from or wait for (docs/supervision.md, Events), in one place:
-/// the library owns the vocabulary, and the host raises these names (src/Web/Supervision/DomainEvent.cs).
+/// The domain events a rule can start from or wait for (docs/supervision.md, Events), in one place,
+/// each with how it reads in a sentence, so an admin reads "a session is missed" where the definition
+/// says session.missed. The library owns the vocabulary; the host raises these names
+/// (src/Web/Supervision/DomainEvent.cs).
 /// </summary>
 public static class EventNames
 {
@@ -20,32 +22,33 @@ public static class EventNames
     public const string LineManagerChanged = "staff.line-manager-changed";
     public const string SupervisionOverdue = "supervision.overdue";
 
-    public static readonly IReadOnlyList<string> All =
+    /// <summary>Every event with its sentence; the order is the order pickers show.</summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> Listed =
     [
-        SessionBooked, SessionAttended, SessionMissed, SessionCancelled, RecordSubmitted, RecordSigned,
-        ActionOverdue, ContractSigned, ContractReviewDue, TrainingExpiring, StaffStarted, LineManagerChanged, SupervisionOverdue,
+        new(SessionBooked, "a session is booked"),
+        new(SessionAttended, "a session takes place"),
+        new(SessionMissed, "a session is missed"),
+        new(SessionCancelled, "a session is cancelled"),
+        new(RecordSubmitted, "a record is submitted"),
+        new(RecordSigned, "a record is signed by everyone"),
+        new(ContractSigned, "an agreement is signed by everyone"),
+        new(StaffStarted, "someone joins the staff"),
+        new(LineManagerChanged, "someone's line manager changes"),
+        new(ActionOverdue, "an agreed action becomes overdue"),
+        new(SupervisionOverdue, "someone's supervision becomes overdue"),
+        new(ContractReviewDue, "an agreement is due for review"),
+        new(TrainingExpiring, "a supervisor's training is about to expire"),
     ];
 
-    /// <summary>Each event in words, as the rule builder offers it ("when a session is missed").</summary>
-    public static readonly IReadOnlyDictionary<string, string> Words = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [SessionBooked] = "a session is booked",
-        [SessionAttended] = "a session takes place",
-        [SessionMissed] = "a session is missed",
-        [SessionCancelled] = "a session is cancelled",
-        [RecordSubmitted] = "a record is submitted",
-        [RecordSigned] = "a record is signed",
-        [ActionOverdue] = "an agreed action is overdue",
-        [ContractSigned] = "a supervision contract is signed",
-        [ContractReviewDue] = "a contract is due for review",
-        [TrainingExpiring] = "someone's training is expiring",
-        [StaffStarted] = "someone joins the staff",
-        [LineManagerChanged] = "someone's line manager changes",
-        [SupervisionOverdue] = "someone's supervision is overdue",
-    };
+    public static readonly IReadOnlyDictionary<string, string> Sentences = Listed.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+
+    public static readonly IReadOnlyList<string> All = Listed.Select(e => e.Key).ToList();
 
     public static readonly IReadOnlySet<string> Set = All.ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Events about one session: they carry the session's date (event.sessionDate), so a wait can ask for a session within a deadline.</summary>
     public static bool IsAboutASession(string type) => type.StartsWith("session.", StringComparison.Ordinal);
+
+    /// <summary>The event as a sentence ("a session is missed"); a name not in the list is quoted as written.</summary>
+    public static string Describe(string name) => Sentences.TryGetValue(name, out var sentence) ? sentence : $"the event “{name}” happens";
 }

@@ -5,6 +5,7 @@ using Acornima.Ast;
 using Jint;
 using Jint.Native;
 using Jint.Runtime;
+using SupervisionHub.TenantText;
 
 namespace SupervisionHub.Workflows.Engine;
 
@@ -19,16 +20,15 @@ public sealed record JsOutcome(JsonNode? Value, ConditionFailure? Failure)
     public bool Failed => Failure is not null;
 }
 
+/// <summary>The limits of one evaluation; the defaults are <see cref="TenantTextLimits"/>'s (tests narrow them).</summary>
 public sealed record JsSandboxLimits
 {
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(200);
-    public int MaxStatements { get; init; } = 10_000;
-    // Jint counts bytes allocated during the run, garbage included, and forces a full collection on
-    // every statement once past the limit; at 4 MB an ordinary loop over a few thousand objects
-    // spent seconds collecting. 16 MB still stops a runaway within milliseconds.
-    public long MemoryBytes { get; init; } = 16 * 1024 * 1024;
-    public int Recursion { get; init; } = 64;
-    public uint MaxArrayLength { get; init; } = 100_000;
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMilliseconds(TenantTextLimits.JsTimeoutMs);
+    public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromMilliseconds(TenantTextLimits.JsRegexTimeoutMs);
+    public int MaxStatements { get; init; } = TenantTextLimits.JsMaxStatements;
+    public long MemoryBytes { get; init; } = TenantTextLimits.JsMemoryBytes;
+    public int Recursion { get; init; } = TenantTextLimits.JsMaxRecursion;
+    public uint MaxArrayLength { get; init; } = TenantTextLimits.JsMaxArrayLength;
 }
 
 /// <summary>
@@ -36,6 +36,9 @@ public sealed record JsSandboxLimits
 /// statements, memory, recursion, array size), in strict mode, with no CLR access: interop is not
 /// enabled and nothing .NET is put into the engine, only values parsed from JSON. A tenant admin
 /// writes these expressions; one of them must never hang or crash the worker that runs everyone's.
+/// Jint checks time and memory between statements, so what one statement can do is bounded too:
+/// regular expressions have a match timeout, the native stack is probed (a deeply nested array's
+/// toString overflowed it), and the built-ins that make long strings refuse first (<see cref="JsGuards"/>).
 /// </summary>
 public sealed class JsSandbox(JsSandboxLimits? limits = null)
 {
@@ -84,6 +87,7 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
     /// <summary>A plain description of the first syntax error, or null when the code parses. Nothing runs.</summary>
     public static string? SyntaxError(string code)
     {
+        if (TooLong(code) is { } tooLong) return tooLong;
         try
         {
             _ = new Parser(new ParserOptions { AllowReturnOutsideFunction = false }).ParseScript(code, strict: true);
@@ -95,11 +99,22 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
         }
     }
 
-    public JsOutcome Evaluate(string code, JsonObject scope)
+    private static string? TooLong(string code) => code.Length > TenantTextLimits.JsMaxChars
+        ? $"The expression is {code.Length:N0} characters long; the most is {TenantTextLimits.JsMaxChars:N0}."
+        : null;
+
+    /// <summary>
+    /// Evaluates <paramref name="code"/> over <paramref name="scope"/>, within the limits and, when
+    /// <paramref name="timeLeft"/> is shorter than the time limit, within that (what is left of a run's budget).
+    /// </summary>
+    public JsOutcome Evaluate(string code, JsonObject scope, TimeSpan? timeLeft = null)
     {
+        if (TooLong(code) is { } tooLong) return new(null, new(FailureKind.Syntax, tooLong));
+        var timeout = timeLeft is { } left && left < _limits.Timeout ? left : _limits.Timeout;
+        if (timeout <= TimeSpan.Zero) return new(null, new(FailureKind.Timeout, OutOfTime));
         try
         {
-            var engine = Build(scope);
+            var engine = Build(scope, timeout);
             var prepared = Prepare(code);
             var result = prepared is { } p ? engine.Evaluate(in p) : engine.Evaluate(code);
             if (result.IsUndefined() || result.IsNull()) return new(null, null);
@@ -110,6 +125,11 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
             var json = engine.Evaluate("JSON.stringify(__result)");
             return new(json.IsString() ? JsonNode.Parse(json.AsString()) : null, null);
         }
+        catch (TimeoutException) when (timeout < _limits.Timeout)
+        {
+            // Stopped by what was left of the run's budget, not by this expression's own limit.
+            return new(null, new(FailureKind.Timeout, OutOfTime));
+        }
         catch (Exception ex) when (Describe(ex) is { } failure)
         {
             return new(null, failure);
@@ -117,9 +137,9 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
     }
 
     /// <summary>A condition: true or false by JavaScript's rules (0, "", null and undefined are false).</summary>
-    public JsOutcome EvaluateBool(string code, JsonObject scope)
+    public JsOutcome EvaluateBool(string code, JsonObject scope, TimeSpan? timeLeft = null)
     {
-        var outcome = Evaluate(code, scope);
+        var outcome = Evaluate(code, scope, timeLeft);
         if (outcome.Failed) return outcome;
         var truthy = outcome.Value switch
         {
@@ -132,18 +152,26 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
         return new(JsonValue.Create(truthy), null);
     }
 
-    private Jint.Engine Build(JsonObject scope)
+    /// <summary>What a run that has used up its budget is told.</summary>
+    public const string OutOfTime = "The rule has used all the time one run may take, so this expression was not worked out.";
+
+    private Jint.Engine Build(JsonObject scope, TimeSpan timeout)
     {
         var engine = new Jint.Engine(o =>
         {
             o.Strict();
-            o.TimeoutInterval(_limits.Timeout);
+            o.TimeoutInterval(timeout);
             o.MaxStatements(_limits.MaxStatements);
             o.LimitMemory(_limits.MemoryBytes);
             o.LimitRecursion(_limits.Recursion);
             o.Constraints.MaxArraySize = _limits.MaxArrayLength;
+            // Jint's default is 10 seconds, and a match runs inside one statement, unseen by the timeout above.
+            o.Constraints.RegexTimeout = _limits.RegexTimeout < timeout ? _limits.RegexTimeout : timeout;
+            // Recursion through built-ins (a deeply nested array's toString) is not counted by LimitRecursion.
+            o.Constraints.StackOverflowGuard = true;
             o.Host.StringCompilationAllowed = false; // no eval, no new Function
         });
+        JsGuards.Install(engine);
         var parser = new Jint.Native.Json.JsonParser(engine);
         foreach (var (name, value) in scope)
             engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
@@ -154,8 +182,10 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
     private static ConditionFailure? Describe(Exception ex) => ex switch
     {
         ParseErrorException p => new(FailureKind.Syntax, $"JavaScript syntax error at character {p.Column + 1}: {p.Description}"),
+        System.Text.RegularExpressions.RegexMatchTimeoutException => new(FailureKind.Timeout, "A regular expression took too long and was stopped (does it repeat a repetition, like (a+)+?)."),
         TimeoutException => new(FailureKind.Timeout, "The expression took too long and was stopped (is there an endless loop?)."),
         StatementsCountOverflowException => new(FailureKind.Statements, "The expression ran too many steps and was stopped (is there an endless loop?)."),
+        JsSizeLimitException m => new(FailureKind.Memory, "The expression used too much memory and was stopped: " + m.Message),
         MemoryLimitExceededException => new(FailureKind.Memory, "The expression used too much memory and was stopped."),
         OutOfMemoryException => new(FailureKind.Memory, "The expression used too much memory and was stopped."),
         RecursionDepthOverflowException => new(FailureKind.Recursion, "The expression called itself too deeply and was stopped."),

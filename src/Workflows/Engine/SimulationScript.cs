@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SupervisionHub.TenantText;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -50,12 +51,12 @@ public sealed record SimulationScript
     {
         var errors = new List<WorkflowError>();
         void Error(YamlNode? n, string message) => errors.Add(new WorkflowError(file, n is null ? 1 : (int)n.Start.Line, n is null ? 1 : (int)n.Start.Column, message));
-        var stream = new YamlStream();
-        try { stream.Load(new StringReader(yaml ?? "")); }
+        YamlStream stream;
+        try { stream = TenantYaml.Load(yaml); }
         catch (Exception ex) when (ex is YamlException or InvalidOperationException)
         {
             var mark = (ex as YamlException)?.Start;
-            errors.Add(new WorkflowError(file, (int)(mark?.Line ?? 1), (int)(mark?.Column ?? 1), "This is not valid YAML."));
+            errors.Add(new WorkflowError(file, (int)(mark?.Line ?? 1), (int)(mark?.Column ?? 1), ex is YamlLimitException limit ? YamlMessages.Problem(limit) : "This is not valid YAML."));
             return new(null, errors);
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)

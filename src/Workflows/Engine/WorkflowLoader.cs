@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Cronos;
 using SupervisionHub.Workflows.Calendar;
+using SupervisionHub.TenantText;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -31,9 +32,6 @@ public sealed partial class WorkflowLoader
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
     private static partial Regex IdPattern();
-
-    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
-    private static partial Regex YamlLocationPrefix();
 
     private readonly string _file;
     private readonly List<WorkflowError> _errors = [];
@@ -69,14 +67,14 @@ public sealed partial class WorkflowLoader
 
     private WorkflowDefinition? Read(string text)
     {
-        var stream = new YamlStream();
+        YamlStream stream;
         try
         {
-            stream.Load(new StringReader(text));
+            stream = TenantYaml.Load(text);
         }
         catch (YamlException ex)
         {
-            _errors.Add(new WorkflowError(_file, (int)ex.Start.Line, (int)ex.Start.Column, "This is not valid YAML: " + YamlLocationPrefix().Replace(ex.Message, "").Trim()));
+            _errors.Add(new WorkflowError(_file, (int)ex.Start.Line, (int)ex.Start.Column, YamlMessages.Problem(ex)));
             return null;
         }
         catch (InvalidOperationException)

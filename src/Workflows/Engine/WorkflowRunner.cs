@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -21,10 +22,17 @@ namespace SupervisionHub.Workflows.Engine;
 /// their own (<see cref="RunResult.Branches"/>): its state starts at the for-each's steps with the
 /// member as Item and ends where they end, and its waits are bound to that member, so one member's
 /// answer ends only their own wait.
+/// A run has a time budget for all its conditions, values and notes together
+/// (<see cref="SupervisionHub.TenantText.TenantTextLimits.RunBudgetMs"/>): each evaluation already
+/// stops at its own limit, but a for-each over a cohort evaluates once per member, and a thousand
+/// slow ones must not hold the worker that runs every tenant's rules.
 /// </remarks>
 public sealed class WorkflowRunner(JsSandbox? sandbox = null)
 {
     private readonly JsSandbox _sandbox = sandbox ?? new JsSandbox();
+
+    /// <summary>The time one run may spend evaluating, unless a caller gives less.</summary>
+    public static readonly TimeSpan RunBudget = TimeSpan.FromMilliseconds(SupervisionHub.TenantText.TenantTextLimits.RunBudgetMs);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
@@ -42,13 +50,14 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         public string? WaitUntil { get; set; }
     }
 
-    public RunResult Start(WorkflowDefinition definition, WorkflowContext ctx, DateTimeOffset now)
+    /// <param name="budget">The time this run may spend evaluating (<see cref="RunBudget"/> unless less is left, as in a simulation near its end).</param>
+    public RunResult Start(WorkflowDefinition definition, WorkflowContext ctx, DateTimeOffset now, TimeSpan? budget = null)
     {
-        var run = new Run(this, definition, ctx, now, new State { Definition = definition.Id, Frames = [new("", 0)] });
+        var run = new Run(this, definition, ctx, now, new State { Definition = definition.Id, Frames = [new("", 0)] }, budget ?? RunBudget);
         run.Log("trigger", definition.Trigger.Event is { } e ? $"event {e}" : $"schedule {definition.Trigger.Schedule}", Describe(ctx.Event));
         if (definition.Condition is { } condition)
         {
-            var outcome = _sandbox.EvaluateBool(condition, run.Scope(null));
+            var outcome = _sandbox.EvaluateBool(condition, run.Scope(null), run.TimeLeft);
             if (outcome.Failure is { } f) return run.Faulted("condition", $"The workflow's condition could not be worked out: {f.Message}");
             var yes = outcome.Value!.GetValue<bool>();
             run.Log("condition", $"condition {condition}", yes ? "true: the workflow runs" : "false: the workflow does not run");
@@ -57,12 +66,12 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         return run.Continue();
     }
 
-    public RunResult Resume(WorkflowDefinition definition, string stateJson, Resumption how, WorkflowContext ctx, DateTimeOffset now)
+    public RunResult Resume(WorkflowDefinition definition, string stateJson, Resumption how, WorkflowContext ctx, DateTimeOffset now, TimeSpan? budget = null)
     {
         State? state;
         try { state = JsonSerializer.Deserialize<State>(stateJson, Json); }
         catch (JsonException) { state = null; }
-        var run = new Run(this, definition, ctx, now, state ?? new State { Definition = definition.Id });
+        var run = new Run(this, definition, ctx, now, state ?? new State { Definition = definition.Id }, budget ?? RunBudget);
         if (state is null || state.Frames.Count == 0 && state.WaitingAt is null)
             return run.Faulted("state", "The stored state of this run could not be read; it cannot be resumed.");
         if (how is Retry) { run.Log("retry", "retry", "run again from the step that failed"); return run.Continue(); }
@@ -108,7 +117,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         if (state?.WaitingAt is not { } id || definition.AllSteps().OfType<WaitStep>().FirstOrDefault(w => w.Id == id) is not { } wait) return new(false);
         if (!wait.Accepts(arrived)) return new(false);
         if (wait.Where is null) return new(true);
-        var run = new Run(this, definition, ctx with { Event = arrived }, arrived.OccurredAt, state);
+        var run = new Run(this, definition, ctx with { Event = arrived }, arrived.OccurredAt, state, RunBudget);
         var scope = run.Scope(state.Item);
         scope["wait"] = new JsonObject { ["until"] = state.WaitUntil };
         var outcome = _sandbox.EvaluateBool(wait.Where, scope);
@@ -125,8 +134,13 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
     private sealed record Pause(Bookmark Bookmark) : Outcome;
     private sealed record Fail(string Message) : Outcome;
 
-    private sealed class Run(WorkflowRunner runner, WorkflowDefinition definition, WorkflowContext ctx, DateTimeOffset now, State state)
+    private sealed class Run(WorkflowRunner runner, WorkflowDefinition definition, WorkflowContext ctx, DateTimeOffset now, State state, TimeSpan budget)
     {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+
+        /// <summary>What is left of the run's budget, for the next evaluation.</summary>
+        public TimeSpan TimeLeft => budget - _clock.Elapsed;
+
         private readonly List<WorkflowEffect> _effects = [];
         private readonly List<JournalLine> _journal = [];
         private readonly List<MemberRun> _branches = [];
@@ -346,7 +360,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 }
                 case IfStep s:
                 {
-                    var outcome = runner._sandbox.EvaluateBool(s.Condition, Scope(item));
+                    var outcome = runner._sandbox.EvaluateBool(s.Condition, Scope(item), TimeLeft);
                     if (outcome.Failure is { } f) return new Fail(f.Message);
                     var yes = outcome.Value!.GetValue<bool>();
                     Log(s.Id, $"if {s.Condition}", yes ? "true: then" : "false: else");
@@ -354,7 +368,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 }
                 case SwitchStep s:
                 {
-                    var outcome = runner._sandbox.Evaluate(s.Value, Scope(item));
+                    var outcome = runner._sandbox.Evaluate(s.Value, Scope(item), TimeLeft);
                     if (outcome.Failure is { } f) return new Fail(f.Message);
                     var value = outcome.Value switch
                     {
@@ -369,7 +383,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 }
                 case SetStep s:
                 {
-                    var outcome = runner._sandbox.Evaluate(s.Value, Scope(item));
+                    var outcome = runner._sandbox.Evaluate(s.Value, Scope(item), TimeLeft);
                     if (outcome.Failure is { } f) return new Fail(f.Message);
                     state.Vars[s.Name] = outcome.Value?.DeepClone();
                     Log(s.Id, $"set {s.Name} = {s.Value}", outcome.Value?.ToJsonString() ?? "null");
@@ -379,7 +393,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 {
                     var model = Model(item);
                     model["event"] = Scope(item, forScript: false)["event"]?.DeepClone();
-                    var (text, error) = LiquidText.Render(s.Text, model);
+                    var (text, error) = LiquidText.Render(s.Text, model, TimeLeft);
                     if (error is not null) return new Fail(error);
                     Log(s.Id, "note", text!);
                     return new Next();
@@ -391,7 +405,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                     foreach (var m in members)
                     {
                         if (s.Where is null) { chosen.Add(m); continue; }
-                        var outcome = runner._sandbox.EvaluateBool(s.Where, Scope(m));
+                        var outcome = runner._sandbox.EvaluateBool(s.Where, Scope(m), TimeLeft);
                         if (outcome.Failure is { } f) return new Fail($"where, for {m.Name}: {f.Message}");
                         if (outcome.Value!.GetValue<bool>()) chosen.Add(m);
                     }
@@ -404,7 +418,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                         foreach (var m in chosen)
                         {
                             var own = new State { Definition = state.Definition, Frames = [new($"{s.Id}/steps", 0)], Vars = (JsonObject)state.Vars.DeepClone(), Item = m };
-                            _branches.Add(new MemberRun(m, new Run(runner, definition, ctx, now, own).Continue()));
+                            _branches.Add(new MemberRun(m, new Run(runner, definition, ctx, now, own, TimeLeft).Continue())); // the members' runs share what is left of this run's budget
                         }
                         return new Next();
                     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Cronos;
@@ -39,9 +40,16 @@ public sealed record SimulationResult
 /// becomes its event, history is worked out from the sessions so far, triggers start runs, waits are
 /// resumed by matching events or time out when the clock passes them, schedules fire at each
 /// occurrence. Uses the same runner, history and compliance code as the service.
+/// A simulation is bounded as a whole: at most <see cref="TenantText.TenantTextLimits.SimulationMaxRuns"/>
+/// runs (a schedule every minute for ten years would be five million) within
+/// <see cref="TenantText.TenantTextLimits.SimulationBudgetMs"/>; past either it stops where it is and
+/// says so as an incident, with what it did so far.
 /// </summary>
 public static class WorkflowSimulator
 {
+    /// <summary>The step id of the incident a simulation that stopped early ends with.</summary>
+    public const string StoppedStep = "simulation";
+
     private const string RelationshipId = "relationship-1";
 
     private sealed record Happening(DateTimeOffset At, EventInfo Event, JsonObject? Answers, bool Scheduled);
@@ -56,7 +64,7 @@ public static class WorkflowSimulator
         public RunResult? Last { get; set; }
     }
 
-    public static SimulationResult Run(WorkflowDefinition def, SimulationScript script, SimulationSettings settings)
+    public static SimulationResult Run(WorkflowDefinition def, SimulationScript script, SimulationSettings settings, TimeSpan? budget = null)
     {
         ArgumentNullException.ThrowIfNull(def);
         ArgumentNullException.ThrowIfNull(script);
@@ -64,6 +72,9 @@ public static class WorkflowSimulator
         var zone = settings.Zone;
         var runner = new WorkflowRunner();
         var days = new DayCounter(new WorkingDays(settings.ClosureDays), settings.Calendar ?? SchoolCalendar.None);
+        var clock = Stopwatch.StartNew();
+        var allowed = budget ?? TimeSpan.FromMilliseconds(TenantText.TenantTextLimits.SimulationBudgetMs);
+        TimeSpan RunBudget() => allowed - clock.Elapsed is var left && left < WorkflowRunner.RunBudget ? left : WorkflowRunner.RunBudget;
         var supervisee = settings.People.Supervisees.Count > 0 ? settings.People.Supervisees[0] : null;
         DateTimeOffset Local(DateOnly day, TimeOnly time)
         {
@@ -105,7 +116,8 @@ public static class WorkflowSimulator
             try
             {
                 var cron = CronExpression.Parse(schedule, CronFormat.Standard);
-                foreach (var at in cron.GetOccurrences(start.UtcDateTime, end.UtcDateTime, zone, fromInclusive: true, toInclusive: false))
+                // One more than may run, so that going over is seen and said.
+                foreach (var at in cron.GetOccurrences(start.UtcDateTime, end.UtcDateTime, zone, fromInclusive: true, toInclusive: false).Take(TenantText.TenantTextLimits.SimulationMaxRuns + 1))
                 {
                     var local = TimeZoneInfo.ConvertTime(new DateTimeOffset(at, TimeSpan.Zero), zone);
                     happenings.Add(new(local, new EventInfo("schedule", null, local, null, RelationshipId, supervisee?.StaffId), null, true));
@@ -177,12 +189,19 @@ public static class WorkflowSimulator
                 var at = due.Last!.Waiting!.DueAt!.Value;
                 // The host resumes a timed-out run with its trigger event's context (WorkflowHost.RunDueTimersAsync),
                 // so a later wait correlates on the same session and conditions read the same event and answers.
-                Record(due, runner.Resume(def, due.Last.StateJson, new TimedOut(), Context(due.Trigger.Event, at, due.Trigger.Answers), at));
+                Record(due, runner.Resume(def, due.Last.StateJson, new TimedOut(), Context(due.Trigger.Event, at, due.Trigger.Answers), at, RunBudget()));
             }
         }
 
+        string? stopped = null;
         foreach (var h in happenings)
         {
+            if (clock.Elapsed >= allowed) { stopped = $"The simulation used all the time it may take ({allowed.TotalSeconds:0.#} s) and stopped at {h.At:yyyy-MM-dd HH:mm}: shorten the script, or make the rule's conditions quicker."; break; }
+            if (instances.Count >= TenantText.TenantTextLimits.SimulationMaxRuns && (h.Scheduled || def.Trigger.Event == h.Event.Type))
+            {
+                stopped = $"The simulation started {TenantText.TenantTextLimits.SimulationMaxRuns:N0} runs, the most one simulation may, and stopped at {h.At:yyyy-MM-dd HH:mm}: shorten the script or make the schedule less frequent.";
+                break;
+            }
             TimeOutUpTo(h.At);
             var ctx = Context(h.Event, h.At, h.Answers);
             if (!h.Scheduled)
@@ -191,17 +210,22 @@ public static class WorkflowSimulator
                 {
                     var decision = runner.Accepts(def, waiting.Last!.StateJson, h.Event, ctx);
                     if (decision.Problem is { } problem) journal.Add(new JournalLine(h.At, waiting.Last.Waiting!.StepId, "wait", problem));
-                    if (decision.Accepted) Record(waiting, runner.Resume(def, waiting.Last.StateJson, new EventArrived(h.Event), ctx, h.At));
+                    if (decision.Accepted) Record(waiting, runner.Resume(def, waiting.Last.StateJson, new EventArrived(h.Event), ctx, h.At, RunBudget()));
                 }
             }
             if (h.Scheduled || def.Trigger.Event == h.Event.Type)
             {
                 var instance = new Instance(instances.Count + 1, h.At, h.Scheduled ? "schedule" : h.Event.Type, h);
                 instances.Add(instance);
-                Record(instance, runner.Start(def, ctx, h.At));
+                Record(instance, runner.Start(def, ctx, h.At, RunBudget()));
             }
         }
-        TimeOutUpTo(end);
+        if (stopped is null) TimeOutUpTo(end);
+        else
+        {
+            incidents.Add(new Incident(StoppedStep, stopped));
+            journal.Add(new JournalLine(end, StoppedStep, "simulation stopped", stopped));
+        }
 
         return new SimulationResult
         {

@@ -32,6 +32,34 @@ public sealed partial class FormEditorTests(AppFactory app) : IClassFixture<AppF
         app.InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().FormVersions.Where(v => v.FormId == form).OrderBy(v => v.Version).ToListAsync());
 
     [Fact]
+    public async Task A_change_that_is_not_made_names_its_question_and_links_to_it()
+    {
+        var admin = await AdminAsync();
+        var current = (await VersionsAsync())[^1];
+        var fields = FormCatalog.Definition(current).Sections.SelectMany(s => s.Fields).ToList();
+        var second = fields[1];
+        var emptied = await admin.PostForm(Edit + "?handler=Questions", new Dictionary<string, string>
+        {
+            ["Yaml"] = current.DefinitionText,
+            ["Rows[0].Id"] = second.Id, ["Rows[0].OriginalLabel"] = second.Label, ["Rows[0].Label"] = "   ",
+            ["Rows[0].WasRequired"] = second.Required ? "true" : "false", ["Rows[0].Required"] = second.Required ? "true" : "false",
+        }, Edit);
+        var html = WebUtility.HtmlDecode(await emptied.Content.ReadAsStringAsync());
+        Assert.Contains($"The question “{second.Label}” was not changed", html);
+        Assert.Contains($"<a href=\"#q-{second.Id}\">Type the question's new wording.</a>", html);
+        Assert.Contains($"aria-describedby=\"q-{second.Id}-error\"", html);
+        Assert.DoesNotContain("That change was not made", html);
+
+        // Moving the first question up: refused, and named.
+        var moved = await admin.PostForm(Edit + "?handler=Move", new Dictionary<string, string>
+        {
+            ["Yaml"] = current.DefinitionText, ["move"] = $"{fields[0].Id}:-1",
+            ["Rows[0].Id"] = fields[0].Id, ["Rows[0].OriginalLabel"] = fields[0].Label,
+        }, Edit);
+        Assert.Contains($"The question “{fields[0].Label}” was not changed", WebUtility.HtmlDecode(await moved.Content.ReadAsStringAsync()));
+    }
+
+    [Fact]
     public async Task Adding_a_required_question_and_publishing_makes_the_next_version_and_logs_who_did_it()
     {
         var admin = await AdminAsync();

@@ -147,7 +147,9 @@ public sealed class TenantSettingsFormTests(AppFactory app) : IClassFixture<AppF
         Assert.Contains("href=\"#LinkExpiryDays\"", notANumber);
         Assert.Contains("value=\"three weeks\"", notANumber);
         var (_, tooLong) = await Post(admin, "Links", new() { ["LinkExpiryDays"] = "500" });
-        Assert.Contains("must be between 1 and 90 days", tooLong);
+        // Named as the page names it, with what to do: never tenant.yaml's key.
+        Assert.Contains("Days an emailed link works must be from 1 to 90, not 500.", tooLong);
+        Assert.DoesNotContain("linkExpiryDays", tooLong);
         Assert.Equal(21, (await InForceAsync()).Email.LinkExpiryDays);
     }
 
@@ -200,7 +202,8 @@ public sealed class TenantSettingsFormTests(AppFactory app) : IClassFixture<AppF
         var (refused, html) = await Post(admin, "Terms", bad);
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains($"href=\"#Terms_{now.Count}__Start\"", html);
-        Assert.Contains("starts on or before the previous term ends", html);
+        Assert.Contains("Spring 2028-29 must start after the previous term ends", html);
+        Assert.DoesNotContain("termDates", html);
         Assert.Contains("value=\"2028-12-01\"", html);
 
         var notADateFields = TermFields(now);
@@ -257,7 +260,8 @@ public sealed class TenantSettingsFormTests(AppFactory app) : IClassFixture<AppF
         var (refused, html) = await Post(admin, "Roles", fields);
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains($"href=\"#Roles_{gov}__Holders\"", html);
-        Assert.Contains("is not an email address", html);
+        Assert.Contains("“the” is not an email address. Enter each person by their email address, one a line.", System.Net.WebUtility.HtmlDecode(html));
+        Assert.DoesNotContain("roles.designated-safeguarding-governor", html);
         Assert.Equal(2, (await InForceAsync()).Roles[gov].Holders.Count);
     }
 
@@ -290,6 +294,8 @@ public sealed class TenantSettingsFormTests(AppFactory app) : IClassFixture<AppF
         });
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains("href=\"#DueSoonDays\"", html);
+        Assert.Contains("Days before a session is due that it shows as due soon must be from 0 to 120.", html);
+        Assert.DoesNotContain("supervision.dueSoonDays", html);
         Assert.Equal(7, (await InForceAsync()).Supervision.DueSoonDays);
     }
 

@@ -19,7 +19,7 @@ public sealed class WorkflowEditorTests(AppFactory shared) : IClassFixture<AppFa
     private const string T = "river-tees";
     private const string Rule = "two-consecutive-misses";
     private static readonly string EditUrl = $"/{T}/admin/workflows/{Rule}";
-    private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow;
+    private static readonly DateTimeOffset Start = Seasons.RunStart;
 
     private static async Task<HttpClient> AdminAsync(AppFactory app, string tenant = T, string who = "admin")
     {

@@ -76,7 +76,7 @@ public sealed class AuditChainFactory : AppFactory
     }
 
     public AuditEntry NewEntry(string action = "read") =>
-        new($"actor-{Interlocked.Increment(ref _n)}", action, "record", Guid.NewGuid().ToString(), false, "127.0.0.1", DateTimeOffset.UtcNow);
+        new($"actor-{Interlocked.Increment(ref _n)}", action, "record", Guid.NewGuid().ToString(), false, "127.0.0.1", Seasons.UtcNow);
 
     public Task<AuditChainReport> VerifyAsync(string tenant) => InTenant(tenant, sp => sp.GetRequiredService<AuditChain>().VerifyAsync());
 

@@ -47,19 +47,19 @@ public sealed class AuditPageFactory : AppFactory
             // 10 June 12:00 BST; 20 June; 30 June 23:30 BST (still 30 June in London); 1 July 00:30 BST (30 June 23:30 UTC).
             foreach (var at in DoraDays)
                 db.AuditEntries.Add(new AuditEntry(dora.Id, "read", "record", Guid.NewGuid().ToString(), false, "10.1.1.1", DateTimeOffset.Parse(at)));
-            db.AuditEntries.Add(new AuditEntry(evil.Id, "print", "record", record.ToString(), false, "-1+1", DateTimeOffset.UtcNow));
+            db.AuditEntries.Add(new AuditEntry(evil.Id, "print", "record", record.ToString(), false, "-1+1", Seasons.UtcNow));
             for (var i = 0; i < 60; i++)
-                db.AuditEntries.Add(new AuditEntry(pager.Id, "read", "record", Guid.NewGuid().ToString(), false, "10.2.2.2", DateTimeOffset.UtcNow.AddMinutes(-i)));
+                db.AuditEntries.Add(new AuditEntry(pager.Id, "read", "record", Guid.NewGuid().ToString(), false, "10.2.2.2", Seasons.UtcNow.AddMinutes(-i)));
 
             // An anonymous answer that names the supervisee: it must never be attributed to them.
             var version = await db.FormVersions.OrderBy(v => v.Id).FirstAsync();
-            var anonymous = new Submission(version, null, DateTimeOffset.UtcNow);
-            anonymous.Submit(new JsonObject { ["about"] = supervisee, ["text"] = "ANONYMOUS-SECRET" }, DateTimeOffset.UtcNow);
+            var anonymous = new Submission(version, null, Seasons.UtcNow);
+            anonymous.Submit(new JsonObject { ["about"] = supervisee, ["text"] = "ANONYMOUS-SECRET" }, Seasons.UtcNow);
             db.Submissions.Add(anonymous);
 
             var superviseeEmail = $"supervisee@{T}.example";
-            db.Outbox.Add(new OutboxMessage(superviseeEmail.ToUpperInvariant(), "Subject for the supervisee", "Body text never exported", DateTimeOffset.UtcNow));
-            db.Outbox.Add(new OutboxMessage($"lead@{T}.example", "Subject for the lead only", "x", DateTimeOffset.UtcNow, cc: "asupervisee@" + T + ".example"));
+            db.Outbox.Add(new OutboxMessage(superviseeEmail.ToUpperInvariant(), "Subject for the supervisee", "Body text never exported", Seasons.UtcNow));
+            db.Outbox.Add(new OutboxMessage($"lead@{T}.example", "Subject for the lead only", "x", Seasons.UtcNow, cc: "asupervisee@" + T + ".example"));
             await db.SaveChangesAsync();
             return new Seed(record, supervisor, supervisee, await db.StaffIdAsync($"auditor@{T}.example"), await db.StaffIdAsync($"admin@{T}.example"),
                 dora.Id, evil.Id, pager.Id, anonymous.Id, ascentRecord, ascentSupervisee);

@@ -328,8 +328,9 @@ public sealed class WriteAuthorizationTests(AuthorizationFactory app) : IClassFi
 
     private static Dictionary<string, string> SessionInput(int daysFromToday)
     {
-        var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(daysFromToday);
-        if (daysFromToday == 0) day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(DateTime.UtcNow, "Europe/London"));
+        var now = Seasons.UtcNow.UtcDateTime; // the app's clock, which SHUB_TEST_CLOCK may move
+        var day = DateOnly.FromDateTime(now).AddDays(daysFromToday);
+        if (daysFromToday == 0) day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeBySystemTimeZoneId(now, "Europe/London"));
         return new()
         {
             ["Input.Date.Day"] = day.Day.ToString(), ["Input.Date.Month"] = day.Month.ToString(), ["Input.Date.Year"] = day.Year.ToString(),

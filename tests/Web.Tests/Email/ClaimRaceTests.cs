@@ -20,7 +20,7 @@ public sealed class ClaimRaceTests(AppFactory app) : IClassFixture<AppFactory>
             var id = await app.InTenant("ascent", async sp =>
             {
                 var db = sp.GetRequiredService<AppDbContext>();
-                var message = new OutboxMessage("admin@ascent.example", $"Claim race {round}", "Hello.\n", DateTimeOffset.UtcNow.AddMinutes(-1));
+                var message = new OutboxMessage("admin@ascent.example", $"Claim race {round}", "Hello.\n", Seasons.UtcNow.AddMinutes(-1));
                 db.Outbox.Add(message);
                 await db.SaveChangesAsync();
                 return message.Id;

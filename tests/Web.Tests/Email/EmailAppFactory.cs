@@ -14,7 +14,7 @@ namespace SupervisionHub.Web.Tests.Email;
 /// One app process sending mail to a local SMTP port, over a database file that several such
 /// processes can share, with a settable clock and no background loops: the tests run the send rounds.
 /// </summary>
-public sealed class EmailAppFactory(string dataDir, string tenantsRoot, SettableClock clock, int smtpPort) : AppFactory
+public sealed class EmailAppFactory(string dataDir, string tenantsRoot, SettableClock clock, int smtpPort, IReadOnlyDictionary<string, string?>? more = null) : AppFactory
 {
     public const string From = "noreply@supervisionhub.example";
 
@@ -31,6 +31,7 @@ public sealed class EmailAppFactory(string dataDir, string tenantsRoot, Settable
             s["Smtp:UseTls"] = "none";
             s["Smtp:From"] = From;
             s["Smtp:TimeoutSeconds"] = "10";
+            foreach (var (key, value) in more ?? new Dictionary<string, string?>()) s[key] = value;
             return s;
         }
     }

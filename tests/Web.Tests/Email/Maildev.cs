@@ -77,6 +77,19 @@ public sealed class Maildev : IAsyncDisposable
         _process = null;
     }
 
+    /// <summary>SIGSTOP: the server still takes connections (the kernel queues them) but says nothing, as a mail server that hangs.</summary>
+    public void Pause() => Signal("-STOP");
+
+    /// <summary>SIGCONT: it answers again, from where it stopped.</summary>
+    public void Resume() => Signal("-CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [signal, (_process ?? throw new InvalidOperationException("maildev is not running.")).Id.ToString()])!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill {signal} maildev failed ({kill.ExitCode}).");
+    }
+
     public async Task ClearAsync() => (await _http.DeleteAsync(new Uri("/email/all", UriKind.Relative))).EnsureSuccessStatusCode();
 
     public async Task<IReadOnlyList<JsonObject>> EmailsAsync() =>

@@ -7,14 +7,17 @@ using SupervisionHub.Web.Tests.Workflows;
 
 namespace SupervisionHub.Web.Tests.Email;
 
-/// <summary>The outbox sender against a real SMTP server (maildev) and a real database file shared by two processes.</summary>
-public sealed class OutboxSenderTests
+/// <summary>
+/// The outbox sender against a real SMTP server (maildev) and a real database file shared by two
+/// processes; in winter and in summer time (<see cref="Seasons"/>).
+/// </summary>
+public abstract class OutboxSenderTests(Season season)
 {
     private const string T = "river-tees";
     private const string SenderName = "River Tees Safeguarding Team";
     private const string ReplyTo = "safeguarding@river-tees.example";
-    /// <summary>Whole seconds: the SQLite column keeps milliseconds, and the tests compare times exactly.</summary>
-    private static readonly DateTimeOffset Start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    /// <summary>Whole seconds: the SQLite column keeps a tenth of a millisecond, and the tests compare times exactly.</summary>
+    private readonly DateTimeOffset Start = Seasons.Start(season);
 
     /// <summary>The founding tenants, with river-tees signing its emails as its safeguarding team.</summary>
     private static SharedFolders Folders()
@@ -106,6 +109,33 @@ public sealed class OutboxSenderTests
         Assert.Equal(5, (await maildev.EmailsAsync()).Count(e => ((string?)e["subject"])!.StartsWith("Outage test", StringComparison.Ordinal)));
     }
 
+    /// <summary>A retry time given in London time (+01:00 in summer) falls due at its instant, not an hour later.</summary>
+    [Fact]
+    public async Task An_email_whose_retry_time_was_given_in_London_time_is_sent_at_that_instant()
+    {
+        using var folders = Folders();
+        var clock = new SettableClock(Start);
+        await using var maildev = await Maildev.StartNewAsync();
+        await using var app = new EmailAppFactory(folders.Data, folders.Tenants, clock, maildev.SmtpPort);
+        var queued = await app.QueueAsync(T, "supervisor@river-tees.example", "London retry test", "Hello.\n");
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            (await db.Outbox.SingleAsync(m => m.Id == queued.Id)).RecordFailure("The mail server could not be reached (test).", TimeZoneInfo.ConvertTime(Start, Seasons.London));
+            await db.SaveChangesAsync();
+        });
+        var retry = Start + OutboxMessage.Backoff[0];
+        var stored = (await app.FindAsync(T, queued.Id)).NextAttemptAt!.Value;
+        Assert.Equal((retry, TimeSpan.Zero), (stored, stored.Offset));
+
+        clock.Now = retry - TimeSpan.FromSeconds(30);
+        await app.RoundAsync(T);
+        Assert.Equal(0, await maildev.CountAsync("London retry test"));
+        clock.Now = retry + TimeSpan.FromSeconds(30);
+        await app.RoundAsync(T);
+        Assert.Equal(1, await maildev.CountAsync("London retry test"));
+    }
+
     [Fact]
     public async Task Two_senders_on_one_database_sending_at_once_deliver_every_email_once()
     {
@@ -181,3 +211,7 @@ public sealed class OutboxSenderTests
         Assert.Equal(1, await maildev.CountAsync("Never delivered test"));
     }
 }
+
+public sealed class OutboxSenderTestsInWinter() : OutboxSenderTests(Season.Winter);
+
+public sealed class OutboxSenderTestsInSummer() : OutboxSenderTests(Season.Summer);

@@ -44,8 +44,8 @@ public sealed partial class OperatorSignInTests(AppFactory app) : IClassFixture<
         Assert.Contains("Set up your authenticator app", enrol);
         var key = KeyPattern().Match(enrol).Groups[1].Value.Replace(" ", "", StringComparison.Ordinal).ToUpperInvariant();
         Assert.Equal((await OperatorRowAsync()).TotpKey, key);
-        Assert.Contains("The code is not right", await (await CodeAsync(client, TestTotp.Code(key, TestTotp.StepNow - 5))).Content.ReadAsStringAsync());
-        var code = TestTotp.Code(key);
+        Assert.Contains("The code is not right", await (await CodeAsync(client, TestTotp.Code(key, TestTotp.OperatorStepNow - 5))).Content.ReadAsStringAsync());
+        var code = TestTotp.Code(key, TestTotp.OperatorStepNow);
         var signedIn = await CodeAsync(client, code);
         Assert.Equal("/platform", signedIn.Headers.Location?.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/platform")).StatusCode);
@@ -72,7 +72,7 @@ public sealed partial class OperatorSignInTests(AppFactory app) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, right.StatusCode); // no step to the code
         Assert.Contains("Enter a correct email address and password", await right.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/platform")).StatusCode);
-        Assert.True((await OperatorRowAsync()).IsLockedOut(DateTimeOffset.UtcNow));
+        Assert.True((await OperatorRowAsync()).IsLockedOut(Seasons.UtcNow));
         await UnlockAsync();
     }
 
@@ -86,7 +86,7 @@ public sealed partial class OperatorSignInTests(AppFactory app) : IClassFixture<
         var replies = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => client.PostAsync("/platform/sign-in/code",
             new FormUrlEncodedContent(new Dictionary<string, string> { ["Code"] = $"00000{i}", ["__RequestVerificationToken"] = token }))));
         Assert.All(replies, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        Assert.True((await OperatorRowAsync()).IsLockedOut(DateTimeOffset.UtcNow));
+        Assert.True((await OperatorRowAsync()).IsLockedOut(Seasons.UtcNow));
         var again = app.Browser();
         Assert.Equal(HttpStatusCode.OK, (await PasswordAsync(again, AppFactory.DemoPassword)).StatusCode); // locked: no code step
         await UnlockAsync();

@@ -59,7 +59,7 @@ public sealed class BackupRestoreTests : IDisposable
             await app.InTenant(T, async sp =>
             {
                 var db = sp.GetRequiredService<AppDbContext>();
-                db.AuditEntries.Add(new AuditEntry($"backup-actor-{i}", "read", "record", Guid.NewGuid().ToString(), false, "127.0.0.1", DateTimeOffset.UtcNow));
+                db.AuditEntries.Add(new AuditEntry($"backup-actor-{i}", "read", "record", Guid.NewGuid().ToString(), false, "127.0.0.1", Seasons.UtcNow));
                 await db.SaveChangesAsync();
             });
         var client = app.Client(cookies);
@@ -107,7 +107,7 @@ public sealed class BackupRestoreTests : IDisposable
         await app.InTenant(T, async sp => // the live database goes on; the backup does not see what came after it
         {
             var db = sp.GetRequiredService<AppDbContext>();
-            db.AuditEntries.Add(new AuditEntry("after-backup", "read", "record", Guid.NewGuid().ToString(), false, "127.0.0.1", DateTimeOffset.UtcNow));
+            db.AuditEntries.Add(new AuditEntry("after-backup", "read", "record", Guid.NewGuid().ToString(), false, "127.0.0.1", Seasons.UtcNow));
             await db.SaveChangesAsync();
         });
 
@@ -135,7 +135,7 @@ public sealed class BackupRestoreTests : IDisposable
             await app.InTenant(T, async sp =>
             {
                 var db = sp.GetRequiredService<AppDbContext>();
-                db.AuditEntries.Add(new AuditEntry("after-backup", "read", "record", Guid.NewGuid().ToString(), false, "127.0.0.1", DateTimeOffset.UtcNow));
+                db.AuditEntries.Add(new AuditEntry("after-backup", "read", "record", Guid.NewGuid().ToString(), false, "127.0.0.1", Seasons.UtcNow));
                 await db.SaveChangesAsync();
             });
 

@@ -16,6 +16,9 @@ namespace SupervisionHub.Web.Tests.Reports;
 ///   P4   Thurrock           Tara        one-to-one  2026-04-01  none                     due 1 Jul: due soon (16 days) (in date)
 ///   P5   Thurrock           Sam         group       2025-12-01  10 Mar 2026              due 10 Jun: overdue, 5 days
 ///   P6   Mid Essex          Tara        open door   2026-02-01  3 Feb 2026               no set frequency: not counted
+///
+/// Agreements (reviewed after 12 months): P1's signed 5 Jan 2026 (in force); P2's signed 2 Jun 2025 (due for
+/// review since 2 Jun 2026); P4's written but not yet signed by everyone; P3 and P5 have none.
 /// </summary>
 public sealed class ReportFixture : ReportAppFactory
 {
@@ -37,10 +40,13 @@ public sealed class ReportFixture : ReportAppFactory
         var p4 = await sp.PersonAsync("Pat Four", "p4@mse-icb.example", Thurrock, StaffRoles.Supervisee);
         var p5 = await sp.PersonAsync("Pia Five", "p5@mse-icb.example", Thurrock, StaffRoles.Supervisee);
         var p6 = await sp.PersonAsync("Pete Six", "p6@mse-icb.example", MidEssex, StaffRoles.Supervisee);
-        await sp.SupervisionAsync("one-to-one", sam, p1, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 10), new DateOnly(2026, 4, 20));
-        await sp.SupervisionAsync("one-to-one", sam, p2, new DateOnly(2025, 6, 1), new DateOnly(2025, 9, 1), new DateOnly(2026, 2, 1));
+        var r1 = await sp.SupervisionAsync("one-to-one", sam, p1, new DateOnly(2026, 1, 1), new DateOnly(2026, 1, 10), new DateOnly(2026, 4, 20));
+        var r2 = await sp.SupervisionAsync("one-to-one", sam, p2, new DateOnly(2025, 6, 1), new DateOnly(2025, 9, 1), new DateOnly(2026, 2, 1));
         await sp.SupervisionAsync("one-to-one", tara, p3, new DateOnly(2026, 3, 1));
-        await sp.SupervisionAsync("one-to-one", tara, p4, new DateOnly(2026, 4, 1));
+        var r4 = await sp.SupervisionAsync("one-to-one", tara, p4, new DateOnly(2026, 4, 1));
+        await sp.AgreementAsync(r1, sam, new DateTimeOffset(2026, 1, 5, 10, 0, 0, TimeSpan.Zero));
+        await sp.AgreementAsync(r2, sam, new DateTimeOffset(2025, 6, 2, 10, 0, 0, TimeSpan.Zero));
+        await sp.AgreementAsync(r4, tara, null);
         await sp.SupervisionAsync("group", sam, p5, new DateOnly(2025, 12, 1), new DateOnly(2026, 3, 10));
         await sp.SupervisionAsync("open-door", tara, p6, new DateOnly(2026, 2, 1), new DateOnly(2026, 2, 3));
         return sam.Id;
@@ -93,6 +99,36 @@ public sealed class ComplianceReportTests(ReportFixture app) : IClassFixture<Rep
             ("Priya Three", (DateOnly?)null, new DateOnly(2026, 6, 1), 14),
             ("Pia Five", new DateOnly(2026, 3, 10), new DateOnly(2026, 6, 10), 5),
         ], r.Overdue.Select(o => (o.Name, o.LastSession, o.DueDate, o.DaysOverdue)));
+    }
+
+    [Fact]
+    public async Task Agreements_stand_beside_sessions_and_in_date_with_a_signed_agreement_needs_both()
+    {
+        await app.Made;
+        var r = await app.ReportAsync(A, ReportFilter.None);
+
+        // Sessions in date: P1, P4 (40%). Agreement signed and in force: P1 only (P2's is due for review,
+        // P4's waits for signatures). Both: P1, so 1 of 5.
+        Assert.Equal((5, 2, 1, 1), (r.Total.Supervisees, r.Total.InDate, r.Total.AgreementSigned, r.Total.InDateWithAgreement));
+        Assert.Equal(("40%", "20%", "20%"), (r.Total.Percent, r.Total.AgreementPercent, r.Total.WithAgreementPercent));
+        Assert.Equal([(ReportFixture.MidEssex, 1, 1), (ReportFixture.Thurrock, 0, 0)], r.BySite.Select(t => (t.Label, t.AgreementSigned, t.InDateWithAgreement)));
+
+        // Each month end counts only agreements signed by then and not yet due for review:
+        // P2's from 2 Jun 2025 (review 2 Jun 2026, after 31 May), P1's from 5 Jan 2026.
+        // (counted, in date, agreement signed, in date with a signed agreement), sessions as in the trend test below.
+        Assert.Equal(
+        [
+            (1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1),
+            (2, 1, 1, 0), (3, 2, 2, 1), (3, 3, 2, 2), (4, 4, 2, 2), (5, 5, 2, 2), (5, 4, 2, 1),
+        ], r.Trend.Select(p => (p.Tally.Supervisees, p.Tally.InDate, p.Tally.AgreementSigned, p.Tally.InDateWithAgreement)));
+
+        // The page leads with the figure that needs both, beside the sessions' and the agreements' own.
+        var client = await app.SignedInAsync(A, ReportFixture.LeadA);
+        var html = await client.GetStringAsync($"/{A}/reports/compliance");
+        Assert.Contains("id=\"share-in-date-with-agreement\">20%<", html);
+        Assert.Contains("id=\"share-in-date\">40%<", html);
+        Assert.Contains("id=\"share-agreement\">20%<", html);
+        Assert.True(html.IndexOf("share-in-date-with-agreement", StringComparison.Ordinal) < html.IndexOf("id=\"share-in-date\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -179,14 +215,14 @@ public sealed class ComplianceReportTests(ReportFixture app) : IClassFixture<Rep
         var lines = (await all.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(
         [
-            "Breakdown,Group,Supervisees,In date,Overdue,Unknown,Share in date (%),As at",
-            "All,All supervisees,5,2,3,0,40.0,2026-06-15",
-            "Site,Mid Essex Alliance,2,1,1,0,50.0,2026-06-15",
-            "Site,Thurrock Alliance,3,1,2,0,33.3,2026-06-15",
-            "Type,One to one safeguarding supervision,4,2,2,0,50.0,2026-06-15",
-            "Type,Group safeguarding supervision,1,0,1,0,0.0,2026-06-15",
-            "Supervisor,Sam Supervisor,3,1,2,0,33.3,2026-06-15",
-            "Supervisor,Tara Supervisor,2,1,1,0,50.0,2026-06-15",
+            "Breakdown,Group,Supervisees,In date,Overdue,Unknown,Share in date (%),As at,Agreement signed,In date with a signed agreement,Share with agreement signed (%),Share in date with a signed agreement (%)",
+            "All,All supervisees,5,2,3,0,40.0,2026-06-15,1,1,20.0,20.0",
+            "Site,Mid Essex Alliance,2,1,1,0,50.0,2026-06-15,1,1,50.0,50.0",
+            "Site,Thurrock Alliance,3,1,2,0,33.3,2026-06-15,0,0,0.0,0.0",
+            "Type,One to one safeguarding supervision,4,2,2,0,50.0,2026-06-15,1,1,25.0,25.0",
+            "Type,Group safeguarding supervision,1,0,1,0,0.0,2026-06-15,0,0,0.0,0.0",
+            "Supervisor,Sam Supervisor,3,1,2,0,33.3,2026-06-15,1,1,33.3,33.3",
+            "Supervisor,Tara Supervisor,2,1,1,0,50.0,2026-06-15,0,0,0.0,0.0",
         ], lines);
 
         var filtered = (await client.GetStringAsync($"/{A}/reports/compliance?handler=Csv&part=overdue&Site={Uri.EscapeDataString(ReportFixture.Thurrock)}"))
@@ -197,7 +233,7 @@ public sealed class ComplianceReportTests(ReportFixture app) : IClassFixture<Rep
         Assert.Equal(3, filtered.Length);
 
         var trend = (await client.GetStringAsync($"/{A}/reports/compliance?handler=Csv&part=trend")).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("2026-05-31,5,4,1,0,80.0", trend[^1]);
+        Assert.Equal("2026-05-31,5,4,1,0,80.0,2,1,40.0,20.0", trend[^1]);
     }
 
     [Fact]

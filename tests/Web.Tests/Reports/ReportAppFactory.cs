@@ -80,4 +80,22 @@ internal static class ReportSetup
         await db.SaveChangesAsync();
         return r;
     }
+
+    /// <summary>
+    /// The supervision's agreement (its type's contract form), written by <paramref name="author"/>: signed by
+    /// everyone at <paramref name="signedAt"/>, or still waiting for signatures when that is null.
+    /// </summary>
+    public static async Task AgreementAsync(this IServiceProvider sp, Relationship r, StaffMember author, DateTimeOffset? signedAt)
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var type = sp.GetRequiredService<Web.Tenancy.ITenantContext>().Tenant.Settings.Supervision.Type(r.TypeId)!;
+        var version = await sp.GetRequiredService<Web.Records.FormCatalog>().LatestVersionAsync(type.ContractForm!, CancellationToken.None);
+        var written = signedAt?.AddDays(-1) ?? sp.GetRequiredService<TimeProvider>().GetUtcNow();
+        var agreement = new Web.Records.Submission(version!, author.Id, written);
+        agreement.LinkTo(r.Id, null);
+        agreement.Submit([], written);
+        if (signedAt is { } at) agreement.MarkFullySigned(isAgreement: true, at);
+        db.Submissions.Add(agreement);
+        await db.SaveChangesAsync();
+    }
 }

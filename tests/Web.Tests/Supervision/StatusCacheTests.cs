@@ -15,7 +15,7 @@ public sealed class TwoNodeStatusFixture : IDisposable
 {
     public SharedFolders Folders { get; } = new();
     // Starts at the real time: the sign-in cookie's lifetime is checked against it. Moved only forward.
-    public SettableClock Clock { get; } = new(DateTimeOffset.UtcNow);
+    public SettableClock Clock { get; } = new(Seasons.RunStart);
     public WorkflowAppFactory A { get; }
     public WorkflowAppFactory B { get; }
 

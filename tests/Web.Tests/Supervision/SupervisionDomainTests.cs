@@ -220,7 +220,7 @@ public sealed class SupervisionDomainTests(AppFactory app) : IClassFixture<AppFa
             var first = await sp.AttendedTodayAsync(next);
             var newRecord = await records.StartRecordAsync(first, allocation.Type("one-to-one"), lead, CancellationToken.None);
             await db.SaveChangesAsync();
-            Assert.Equal(record.Id, (await records.PreviousRecordAsync(lineage, newRecord, CancellationToken.None))?.Id);
+            Assert.Equal(record.Id, (await records.PreviousRecordAsync(lineage, newRecord, CancellationToken.None))?.Record.Id);
         });
     }
 

@@ -132,7 +132,7 @@ public sealed class SupervisionTenantIsolationTests(SupervisionRowsFactory app) 
             {
                 var db = spB.GetRequiredService<AppDbContext>();
                 var today = spB.Today();
-                var session = Session.Book(relationship, today, new TimeOnly(12, 0), 60, null, relationship.SupervisorId, DateTimeOffset.UtcNow, today);
+                var session = Session.Book(relationship, today, new TimeOnly(12, 0), 60, null, relationship.SupervisorId, Seasons.UtcNow, today);
                 db.Sessions.Add(session);
                 db.Entry(session).Property(s => s.TenantId).CurrentValue = a.Id;
                 await Assert.ThrowsAsync<CrossTenantWriteException>(() => db.SaveChangesAsync());

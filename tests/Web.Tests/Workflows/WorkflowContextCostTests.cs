@@ -117,9 +117,9 @@ public sealed class WorkflowContextCostTests(ContextCostFactory app) : IClassFix
     public async Task A_scheduled_runs_context_reads_the_same_rows_for_more_staff_and_its_cohort_once()
     {
         await AddStaffAsync(200, 5);
-        var few = await CountAsync(b => b.ForScheduleAsync(DateTimeOffset.UtcNow, CancellationToken.None), _ => { });
+        var few = await CountAsync(b => b.ForScheduleAsync(Seasons.UtcNow, CancellationToken.None), _ => { });
         await AddStaffAsync(205, 50);
-        var many = await CountAsync(b => b.ForScheduleAsync(DateTimeOffset.UtcNow, CancellationToken.None), context =>
+        var many = await CountAsync(b => b.ForScheduleAsync(Seasons.UtcNow, CancellationToken.None), context =>
         {
             // A for-each over everyone is large by nature; it is read once for the run, however
             // many steps and members use it.

@@ -7,8 +7,11 @@ using SupervisionHub.Web.Workflows;
 
 namespace SupervisionHub.Web.Tests.Workflows;
 
-/// <summary>The durable runtime against a real database: restarts, two workers, runaway conditions, and a founding rule end to end.</summary>
-public sealed class WorkflowRuntimeTests
+/// <summary>
+/// The durable runtime against a real database: restarts, two workers, runaway conditions, and a
+/// founding rule end to end; in winter and in summer time (<see cref="Seasons"/>).
+/// </summary>
+public abstract class WorkflowRuntimeTests(Season season)
 {
     private const string T = "river-tees";
 
@@ -27,7 +30,7 @@ public sealed class WorkflowRuntimeTests
                   send-email: { to: [supervisor], template: missed-sessions }
         """;
 
-    private static readonly DateTimeOffset Start = DateTimeOffset.UtcNow;
+    private readonly DateTimeOffset Start = Seasons.Start(season);
 
     /// <summary>A new supervisee of the demo supervisor, with a session today that took place.</summary>
     private static Task<Session> AttendedSessionAsync(WorkflowAppFactory app, string email) => app.InTenant(T, async sp =>
@@ -40,6 +43,81 @@ public sealed class WorkflowRuntimeTests
 
     private static Task<int> CountAsync(WorkflowAppFactory app, Func<AppDbContext, Task<int>> count) =>
         app.InTenant(T, sp => count(sp.GetRequiredService<AppDbContext>()));
+
+    /// <summary>
+    /// Issue 15 item 7. A wait's timeout is worked out in the tenant's zone, so in summer it came
+    /// with +01:00: SQLite kept local ticks and the timer fired an hour late, PostgreSQL refused the
+    /// save and the event was dispatched again every round. Stored in UTC, it fires on the minute.
+    /// </summary>
+    [Fact]
+    public async Task A_wait_is_stored_in_UTC_and_times_out_at_its_local_time_not_an_hour_late()
+    {
+        Assert.Equal(season == Season.Summer, Seasons.IsSummerTime(Start));
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-wait-seven-days", WaitSevenDays);
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        await AttendedSessionAsync(app, "seasons@river-tees.example");
+        await app.RoundAsync(T);
+        Assert.Equal(0, await CountAsync(app, db => db.Events.CountAsync(e => e.DispatchedAt == null)));
+
+        // Seven days on at the same London time, worked out here without the runner.
+        var local = TimeZoneInfo.ConvertTime(Start, Seasons.London).DateTime;
+        var due = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local.AddDays(7), Seasons.London), TimeSpan.Zero);
+        var waiting = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.WorkflowId == "test-wait-seven-days"));
+        Assert.Equal(InstanceStatus.Waiting, waiting.Status);
+        Assert.Equal(due, waiting.DueAt!.Value);
+        // People read it in London time, as they did when it was kept with its offset.
+        var lead = app.Browser();
+        await lead.SignIn(T, $"lead@{T}.example", AppFactory.DemoPassword);
+        Assert.Contains($">{TimeZoneInfo.ConvertTime(due, Seasons.London):d MMM yyyy HH:mm}<", await lead.GetStringAsync($"/{T}/workflows"), StringComparison.Ordinal);
+
+        Task<int> TimedOutAsync() => CountAsync(app, db => db.JournalEntries.CountAsync(j => j.InstanceId == waiting.Id && j.StepId == "timed-out"));
+        clock.Now = due - TimeSpan.FromMinutes(1);
+        await app.RoundAsync(T);
+        Assert.Equal(0, await TimedOutAsync());
+        clock.Now = due + TimeSpan.FromMinutes(1);
+        await app.RoundAsync(T);
+        Assert.Equal(1, await TimedOutAsync());
+        Assert.Equal(1, await CountAsync(app, db => db.Outbox.CountAsync(m => m.Subject == "Two missed safeguarding supervision sessions")));
+        Assert.Equal(TimeSpan.Zero, waiting.DueAt.Value.Offset); // as read back: what is in the database is UTC
+    }
+
+    /// <summary>A cron occurrence comes in the tenant's zone (+01:00 in summer); the claim on it is a write like any other.</summary>
+    [Fact]
+    public async Task A_daily_8am_rule_starts_at_8am_London_time_and_keeps_its_last_occurrence_in_UTC()
+    {
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-each-morning", """
+            id: test-each-morning
+            title: Test - a note each morning
+            trigger: { schedule: "0 8 * * *" }
+            steps:
+              - id: morning
+                note: Good morning
+            """);
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        _ = app.Services; // published as of Start
+
+        var local = TimeZoneInfo.ConvertTime(Start, Seasons.London).DateTime;
+        var day = local.TimeOfDay < TimeSpan.FromHours(8) ? local.Date : local.Date.AddDays(1);
+        var eight = new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(day.AddHours(8), Seasons.London), TimeSpan.Zero);
+        Task<WorkflowVersion> VersionAsync() => app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowVersions.AsNoTracking()
+            .SingleAsync(v => v.WorkflowId == "test-each-morning" && v.IsCurrent));
+
+        clock.Now = eight - TimeSpan.FromMinutes(1);
+        await app.RoundAsync(T);
+        Assert.Null((await VersionAsync()).LastScheduledAt);
+        clock.Now = eight + TimeSpan.FromMinutes(1);
+        await app.RoundAsync(T);
+        var last = (await VersionAsync()).LastScheduledAt;
+        Assert.Equal(TimeSpan.Zero, last!.Value.Offset);
+        Assert.Equal(eight, last.Value);
+        Assert.Equal(1, await CountAsync(app, db => db.JournalEntries.CountAsync(j => j.StepId == "morning")));
+        await app.RoundAsync(T); // the same occurrence is not started twice
+        Assert.Equal(1, await CountAsync(app, db => db.JournalEntries.CountAsync(j => j.StepId == "morning")));
+    }
 
     [Fact]
     public async Task A_seven_day_wait_times_out_exactly_once_when_the_process_comes_back_eight_days_later()
@@ -228,13 +306,54 @@ public sealed class WorkflowRuntimeTests
         using var folders = new SharedFolders();
         var clock = new SettableClock(Start);
         await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
-        var email = $"no-manager@{T}.example";
-        string personId = "";
+        var incident = await StoppedRunAsync(app, clock, $"no-manager@{T}.example");
+        Assert.Contains("nobody", incident.Message, StringComparison.OrdinalIgnoreCase);
+
+        // The admin records the line manager, then retries from the Rules page.
+        await GiveLineManagerAsync(app, clock, $"no-manager@{T}.example");
+        var lead = app.Browser();
+        await lead.SignIn(T, $"lead@{T}.example", AppFactory.DemoPassword);
+        var retried = await lead.PostForm($"/{T}/workflows?handler=Retry", new Dictionary<string, string> { ["incidentId"] = incident.Id.ToString() }, $"/{T}/workflows");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, retried.StatusCode);
+
+        var after = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == incident.InstanceId));
+        Assert.Equal(InstanceStatus.Completed, after.Status);
+        Assert.Equal(1, await CountAsync(app, db => db.Outbox.CountAsync(m => m.To == $"linemanager@{T}.example" && m.Subject == "Two missed safeguarding supervision sessions")));
+        Assert.NotNull((await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.Id == incident.Id))).ResolvedAt);
+    }
+
+    [Fact]
+    public async Task Two_retries_of_one_stopped_run_read_at_the_same_moment_run_its_steps_once()
+    {
+        using var folders = new SharedFolders();
+        var clock = new SettableClock(Start);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        var incident = await StoppedRunAsync(app, clock, $"double-retry@{T}.example");
+        await GiveLineManagerAsync(app, clock, $"double-retry@{T}.example");
+
+        // Two admins (or one double click) open the stopped run and retry it: both read it stopped.
+        await app.InTenant(T, one => app.InTenant(T, async two =>
+        {
+            var first = await one.GetRequiredService<AppDbContext>().WorkflowInstances.Include(i => i.Version).SingleAsync(i => i.Id == incident.InstanceId);
+            var second = await two.GetRequiredService<AppDbContext>().WorkflowInstances.Include(i => i.Version).SingleAsync(i => i.Id == incident.InstanceId);
+            await one.GetRequiredService<WorkflowHost>().RetryAsync(first, CancellationToken.None);
+            await two.GetRequiredService<WorkflowHost>().RetryAsync(second, CancellationToken.None);
+            await one.GetRequiredService<AppDbContext>().SaveChangesAsync();
+            // The second save is fenced by the run's token, which the first changed: it saves nothing (ADR 0024).
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => two.GetRequiredService<AppDbContext>().SaveChangesAsync());
+        }));
+
+        Assert.Equal(1, await CountAsync(app, db => db.Outbox.CountAsync(m => m.To == $"linemanager@{T}.example" && m.Subject == "Two missed safeguarding supervision sessions")));
+        Assert.Equal(InstanceStatus.Completed, (await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == incident.InstanceId))).Status);
+    }
+
+    /// <summary>A new supervisee with no line manager misses two sessions: river-tees' rule stops with nobody to write to.</summary>
+    private static async Task<Incident> StoppedRunAsync(WorkflowAppFactory app, SettableClock clock, string email)
+    {
         await app.InTenant(T, async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
             var person = await sp.NewPersonAsync("Noor Nomanager", email, Staff.StaffRoles.Supervisee); // no line manager recorded
-            personId = person.Id;
             var r = await sp.StartAsync("safeguarding-one-to-one", await db.StaffIdAsync($"supervisor@{T}.example"), person.Id, sp.Today().AddMonths(-3));
             for (var hour = 9; hour <= 11; hour += 2)
             {
@@ -247,26 +366,20 @@ public sealed class WorkflowRuntimeTests
             }
         });
         await app.RoundAsync(T);
-        var incident = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.ResolvedAt == null));
-        Assert.Contains("nobody", incident.Message, StringComparison.OrdinalIgnoreCase);
-
-        // The admin records the line manager, then retries from the Rules page.
-        await app.InTenant(T, async sp =>
-        {
-            var db = sp.GetRequiredService<AppDbContext>();
-            var person = await db.Staff.SingleAsync(x => x.Id == personId);
-            person.Apply(new Staff.StaffDetails(person.FullName, email, null, null, await db.StaffIdAsync($"linemanager@{T}.example"), person.Roles, null, null),
-                sp.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>(), clock.GetUtcNow());
-            await db.SaveChangesAsync();
-        });
-        var lead = app.Browser();
-        await lead.SignIn(T, $"lead@{T}.example", AppFactory.DemoPassword);
-        var retried = await lead.PostForm($"/{T}/workflows?handler=Retry", new Dictionary<string, string> { ["incidentId"] = incident.Id.ToString() }, $"/{T}/workflows");
-        Assert.Equal(System.Net.HttpStatusCode.Redirect, retried.StatusCode);
-
-        var after = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.SingleAsync(i => i.Id == incident.InstanceId));
-        Assert.Equal(InstanceStatus.Completed, after.Status);
-        Assert.Equal(1, await CountAsync(app, db => db.Outbox.CountAsync(m => m.To == $"linemanager@{T}.example" && m.Subject == "Two missed safeguarding supervision sessions")));
-        Assert.NotNull((await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.Id == incident.Id))).ResolvedAt);
+        return await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Incidents.SingleAsync(i => i.ResolvedAt == null));
     }
+
+    /// <summary>The admin records the person's line manager.</summary>
+    private static Task GiveLineManagerAsync(WorkflowAppFactory app, SettableClock clock, string email) => app.InTenant(T, async sp =>
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var person = await db.Staff.SingleAsync(x => x.Email == email);
+        person.Apply(new Staff.StaffDetails(person.FullName, email, null, null, await db.StaffIdAsync($"linemanager@{T}.example"), person.Roles, null, null),
+            sp.GetRequiredService<Microsoft.AspNetCore.Identity.ILookupNormalizer>(), clock.GetUtcNow());
+        await db.SaveChangesAsync();
+    });
 }
+
+public sealed class WorkflowRuntimeTestsInWinter() : WorkflowRuntimeTests(Season.Winter);
+
+public sealed class WorkflowRuntimeTestsInSummer() : WorkflowRuntimeTests(Season.Summer);

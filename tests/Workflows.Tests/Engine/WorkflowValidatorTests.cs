@@ -40,7 +40,7 @@ public sealed class WorkflowValidatorTests
         { "unknown staff role", "for: [supervisor]", "for: [staff-role:head]", 22, "no staff role 'head'" },
         { "item outside a for-each", "for: [supervisor]", "for: [item]", 22, "only someone inside a for-each" },
         { "an if with nothing to do", "      then:\n        - id: escalate-it\n          escalate: { to: [role:safeguarding-team], template: escalation, reason: Three missed sessions }\n", "", 10, "nothing it decides can happen" },
-        { "invalid Liquid in a note", "{{ history.consecutiveMisses }}", "{{ history.consecutiveMisses ", 24, "not valid Liquid" },
+        { "invalid Liquid in a note", "{{ history.consecutiveMisses }}", "{{ history.consecutiveMisses ", 24, "unfinished {{ }}" },
     };
 
     [Theory]

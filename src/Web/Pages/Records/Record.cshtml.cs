@@ -33,12 +33,21 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     public RecordRights Rights { get; private set; } = RecordRights.ReadOnly;
     public IReadOnlyList<Filler> SignAs => Rights.SignAs;
     public bool CanEdit => Rights.CanEdit;
+
+    /// <summary>
+    /// The roles this person signs in once the draft is submitted. For them submitting and signing
+    /// are one act, so their one next step is "Submit and sign".
+    /// </summary>
+    public IReadOnlyList<Filler> SignOnSubmit { get; private set; } = [];
+
+    /// <summary>The names of the people who still owe a signature (StillToSign), for "waiting for ...".</summary>
+    public IReadOnlyList<string> StillToSignNames { get; private set; } = [];
     public ReadDecision Access { get; private set; }
 
     /// <summary>The session this records, and the supervision's earlier record and open actions, for discussion or closure.</summary>
     public Session? Session { get; private set; }
     public FormView? Previous { get; private set; }
-    public Submission? PreviousRecord { get; private set; }
+    public SessionRecords.EarlierRecord? PreviousRecord { get; private set; }
     public IReadOnlyList<ActionItem> OpenActions { get; private set; } = [];
     public IReadOnlyList<string> StillToSign { get; private set; } = [];
     public DateOnly Today => tenant.Tenant.Today(clock);
@@ -121,7 +130,8 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             "application/json", $"{Record.FormId}-{Record.Id:N}.json");
     }
 
-    public async Task<IActionResult> OnPostSubmitAsync(CancellationToken ct)
+    /// <param name="andSign">"Submit and sign": the person also signs in every role the submitted record asks of them.</param>
+    public async Task<IActionResult> OnPostSubmitAsync(bool andSign, CancellationToken ct)
     {
         if (await LoadAsync(ct) is { } denied) return denied;
         if (!CanEdit) return await RefusedAsync(ct);
@@ -139,12 +149,16 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             return Page();
         }
         Record.Submit(SubmissionValidator.Clean(Form, answers), clock.GetUtcNow());
+        var signed = andSign ? RecordAccess.Rights(Record, Form, _me, _parties, Access).SignAs : [];
+        foreach (var role in signed) Record.Sign(_me.Id, role.ToString(), clock.GetUtcNow());
+        if (signed.Count > 0 && SignOff.Outstanding(Form, Record, _parties).Count == 0) Record.MarkFullySigned(Form.Purpose == FormPurpose.Contract, clock.GetUtcNow());
         await sessionRecords.SyncActionsAsync(Record, Form, ct);
         await taskLinks.CompleteAsync(Record.Id, _me.Id, ct);
         await taskLinks.RequestSignaturesAsync(Record, Form, _parties, _me, ct);
         gate.Log("submit", Record, _me, Access);
+        if (signed.Count > 0) gate.Log("sign", Record, _me, Access);
         await db.SaveChangesAsync(ct);
-        TempData["Notice"] = "The record has been submitted.";
+        TempData["Notice"] = signed.Count > 0 ? "The record has been submitted and you have signed it." : "The record has been submitted.";
         return Redirect($"/{tenant.Tenant.Identifier}/records/{Record.Id}");
     }
 
@@ -199,13 +213,20 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     private async Task LoadSupervisionAsync(CancellationToken ct)
     {
         StillToSign = Record.Status == SubmissionStatus.Draft ? [] : SignOff.Outstanding(Form, Record, _parties);
+        if (StillToSign.Count > 0)
+        {
+            var owed = StillToSign.ToList();
+            var names = await db.Staff.AsNoTracking().Where(s => owed.Contains(s.Id)).Select(s => new { s.Id, s.FullName }).ToDictionaryAsync(s => s.Id, s => s.FullName, ct);
+            // A signature owed by a role rather than a person (a stand-alone form) is named by the role.
+            StillToSignNames = owed.Select(id => names.GetValueOrDefault(id) ?? "the " + id.ToLowerInvariant()).ToList();
+        }
         if (Record.RelationshipId is not { } rel) return;
         if (Record.SessionId is { } sid) Session = await db.Sessions.AsNoTracking().FirstOrDefaultAsync(s => s.Id == sid, ct);
         if (Record.SessionId is null) return; // an agreement: no earlier record or actions to carry
         var lineage = await sessionRecords.LineageAsync(rel, ct);
         OpenActions = (await sessionRecords.OpenActionsAsync(lineage, ct)).Where(a => a.SourceRecordId != Record.Id).ToList();
         PreviousRecord = await sessionRecords.PreviousRecordAsync(lineage, Record, ct);
-        if (PreviousRecord is { } prev)
+        if (PreviousRecord?.Record is { } prev)
             Previous = View with
             {
                 // The earlier record names its own people (unless everyone is listed already).
@@ -235,6 +256,12 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         Access = decision.Read;
         _parties = decision.Parties;
         Rights = decision.Rights;
+        if (record.Status == SubmissionStatus.Draft && Rights.IsParty && Rights.CanEdit)
+        {
+            // As the signing rule will allow once the record is submitted (nobody has signed a draft).
+            var mine = RecordAccess.PartiesOf(me, _parties);
+            SignOnSubmit = Form.Fields.Where(f => f.Type == FieldType.Signature && f.Signer is { } r && mine.Contains(r)).Select(f => f.Signer!.Value).Distinct().ToList();
+        }
         Build(record.Answers, new Dictionary<string, string>());
         if (Form.Guidance is { } g
             && await db.FormVersions.AsNoTracking().Where(v => v.FormId == g).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct) is { } gv)

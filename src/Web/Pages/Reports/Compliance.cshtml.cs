@@ -64,7 +64,9 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
 
     private static string Number(int n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static string Percent(Tally t) => t.Share is { } s ? Math.Round(s * 100, 1, MidpointRounding.AwayFromZero).ToString("0.0", CultureInfo.InvariantCulture) : "";
+    private static string Percent(Tally t) => Percent(t.Share);
+
+    private static string Percent(double? share) => share is { } s ? Math.Round(s * 100, 1, MidpointRounding.AwayFromZero).ToString("0.0", CultureInfo.InvariantCulture) : "";
 
     private static string Date(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
 
@@ -72,9 +74,11 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
     public static string BreakdownCsv(ComplianceReportResult r)
     {
         var sb = new StringBuilder();
-        sb.Append(Csv.Line(["Breakdown", "Group", "Supervisees", "In date", "Overdue", "Unknown", "Share in date (%)", "As at"])).Append("\r\n");
+        sb.Append(Csv.Line(["Breakdown", "Group", "Supervisees", "In date", "Overdue", "Unknown", "Share in date (%)", "As at",
+            "Agreement signed", "In date with a signed agreement", "Share with agreement signed (%)", "Share in date with a signed agreement (%)"])).Append("\r\n");
         void Add(string breakdown, Tally t) =>
-            sb.Append(Csv.Line([breakdown, t.Label, Number(t.Supervisees), Number(t.InDate), Number(t.Overdue), Number(t.Unknown), Percent(t), Date(r.Today)])).Append("\r\n");
+            sb.Append(Csv.Line([breakdown, t.Label, Number(t.Supervisees), Number(t.InDate), Number(t.Overdue), Number(t.Unknown), Percent(t), Date(r.Today),
+                Number(t.AgreementSigned), Number(t.InDateWithAgreement), Percent(t.AgreementShare), Percent(t.WithAgreementShare)])).Append("\r\n");
         Add("All", r.Total);
         foreach (var t in r.BySite) Add("Site", t);
         foreach (var t in r.ByType) Add("Type", t);
@@ -94,9 +98,11 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
     public static string TrendCsv(ComplianceReportResult r)
     {
         var sb = new StringBuilder();
-        sb.Append(Csv.Line(["Month end", "Supervisees", "In date", "Overdue", "Unknown", "Share in date (%)"])).Append("\r\n");
+        sb.Append(Csv.Line(["Month end", "Supervisees", "In date", "Overdue", "Unknown", "Share in date (%)",
+            "Agreement signed", "In date with a signed agreement", "Share with agreement signed (%)", "Share in date with a signed agreement (%)"])).Append("\r\n");
         foreach (var p in r.Trend)
-            sb.Append(Csv.Line([Date(p.Day), Number(p.Tally.Supervisees), Number(p.Tally.InDate), Number(p.Tally.Overdue), Number(p.Tally.Unknown), Percent(p.Tally)])).Append("\r\n");
+            sb.Append(Csv.Line([Date(p.Day), Number(p.Tally.Supervisees), Number(p.Tally.InDate), Number(p.Tally.Overdue), Number(p.Tally.Unknown), Percent(p.Tally),
+                Number(p.Tally.AgreementSigned), Number(p.Tally.InDateWithAgreement), Percent(p.Tally.AgreementShare), Percent(p.Tally.WithAgreementShare)])).Append("\r\n");
         return sb.ToString();
     }
 }

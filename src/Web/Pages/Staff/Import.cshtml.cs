@@ -9,11 +9,9 @@ using SupervisionHub.Web.Tenancy;
 namespace SupervisionHub.Web.Pages.Staff;
 
 [Authorize(Policy = Policies.TenantAdmin)]
-[RequestSizeLimit(MaxBytes)]
+[RequestSizeLimit(TenantText.TenantTextLimits.CsvMaxBytes + 64 * 1024)]
 public sealed class ImportModel(StaffDirectory directory, ITenantContext tenant) : PageModel
 {
-    private const int MaxBytes = 5 * 1024 * 1024;
-
     [BindProperty] public IFormFile? Upload { get; set; }
     public IReadOnlyList<string> Problems { get; private set; } = [];
 
@@ -39,7 +37,7 @@ public sealed class ImportModel(StaffDirectory directory, ITenantContext tenant)
         if (!result.Succeeded)
         {
             Problems = result.Errors;
-            ModelState.AddModelError(nameof(Upload), $"The file has {result.Errors.Count} {(result.Errors.Count == 1 ? "problem" : "problems")}. Nothing was imported. Fix the rows listed below and upload it again");
+            ModelState.AddModelError(nameof(Upload), $"The file has {result.Problems:N0} {(result.Problems == 1 ? "problem" : "problems")}. Nothing was imported. Fix the rows listed below and upload it again");
             return Page();
         }
         TempData["Notice"] = $"Imported {result.Added} new {(result.Added == 1 ? "person" : "people")} and updated {result.Updated}.";

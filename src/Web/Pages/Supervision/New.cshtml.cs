@@ -18,12 +18,21 @@ public sealed class NewModel(AppDbContext db, UserManager<StaffMember> users, Al
         public string? SupervisorId { get; set; }
         public List<string> SuperviseeIds { get; set; } = [];
         public DateParts StartOn { get; set; } = new();
+
+        /// <summary>The supervisor the person has confirmed pairing despite the training warning (a change of supervisor asks again).</summary>
+        public string? PairAnyway { get; set; }
     }
 
     [BindProperty] public InputModel Input { get; set; } = new();
 
     public IReadOnlyList<(string Id, string Name)> Supervisors { get; private set; } = [];
     public IReadOnlyList<(string Id, string Name)> Supervisees { get; private set; } = [];
+
+    /// <summary>The supervision each person already has ("One to one supervision with Owen Lockwood"), shown beside their name.</summary>
+    public IReadOnlyDictionary<string, string> Already { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>Set when the chosen supervisor has no in-date training and the tenant warns: nothing is saved until the person confirms.</summary>
+    public string? TrainingWarning { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -47,9 +56,16 @@ public sealed class NewModel(AppDbContext db, UserManager<StaffMember> users, Al
         {
             try
             {
-                var result = await allocation.StartAsync(Input.TypeId!, Input.SupervisorId!, Input.SuperviseeIds, start!.Value, ct);
+                // Warned before, in the form, not after in a success banner: the person confirms or chooses someone else.
+                if (await allocation.CheckSupervisorAsync(Input.SupervisorId!, start!.Value, ct) is { } warning && Input.PairAnyway != Input.SupervisorId)
+                {
+                    TrainingWarning = warning;
+                    await LoadPeopleAsync(ct);
+                    return Page();
+                }
+                var result = await allocation.StartAsync(Input.TypeId!, Input.SupervisorId!, Input.SuperviseeIds, start.Value, ct);
                 await db.SaveChangesAsync(ct);
-                TempData["Notice"] = result.Warning is { } w ? "Supervision has been set up. " + w : "Supervision has been set up. Next, start the agreement.";
+                TempData["Notice"] = "Supervision has been set up. Next, start the agreement.";
                 return Redirect($"/{tenant.Tenant.Identifier}/supervision/{result.Relationship.Id}");
             }
             catch (SupervisionRuleException ex)
@@ -77,5 +93,18 @@ public sealed class NewModel(AppDbContext db, UserManager<StaffMember> users, Al
         string Label(string name, string? job) => job is null ? name : $"{name}, {job}";
         Supervisors = active.Where(s => s.Roles.HasFlag(StaffRoles.Supervisor)).Select(s => (s.Id, Label(s.FullName, s.JobTitle))).ToList();
         Supervisees = active.Where(s => s.Roles.HasFlag(StaffRoles.Supervisee)).Select(s => (s.Id, Label(s.FullName, s.JobTitle))).ToList();
+        // Marked, not hidden: the type is chosen on the same page, and a group may take someone who has one to one supervision.
+        var types = tenant.Tenant.Settings.Supervision;
+        Already = (await db.RelationshipMembers.AsNoTracking().Where(m => m.LeftOn == null)
+                .Join(db.Relationships.Where(r => r.EndedOn == null), m => m.RelationshipId, r => r.Id, (m, r) => new { m.StaffId, r.TypeId, Supervisor = r.Supervisor.FullName })
+                .ToListAsync(ct))
+            .GroupBy(m => m.StaffId)
+            .ToDictionary(g => g.Key, g => "Already has " + SupervisionHub.Web.Supervision.Display.List(g.Select(m => $"{(types.Type(m.TypeId)?.Name ?? m.TypeId).ToLowerInvariant()} with {m.Supervisor}").ToList()));
+        // Untrained supervisors are named as such in the list, before anyone is chosen (where the tenant warns or refuses).
+        if (types.TrainingRule != TrainingRule.None)
+        {
+            var trained = (await db.TrainingRecords.AsNoTracking().Where(t => t.ExpiresOn == null || t.ExpiresOn >= today).Select(t => t.StaffMemberId).Distinct().ToListAsync(ct)).ToHashSet();
+            Supervisors = Supervisors.Select(s => trained.Contains(s.Id) ? s : (s.Id, s.Name + " (no in-date supervision training)")).ToList();
+        }
     }
 }

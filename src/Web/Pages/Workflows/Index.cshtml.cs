@@ -41,7 +41,16 @@ public sealed class IndexModel(AppDbContext db, UserManager<StaffMember> users, 
         incident.Resolve(retry ? "retried" : "cancelled", clock.GetUtcNow());
         if (retry) await host.RetryAsync(instance, ct);
         else instance.Cancel(clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Fenced (ADR 0024): another admin or the worker changed the run first, and nothing of this was saved.
+            TempData["Notice"] = "The run changed while you were looking at it, so nothing was done. Look at it again before retrying or cancelling.";
+            return Redirect($"/{tenant.Tenant.Identifier}/workflows");
+        }
         TempData["Notice"] = retry ? $"The run was retried: it is now {instance.Status.ToString().ToLowerInvariant()}." : "The run was cancelled.";
         return Redirect($"/{tenant.Tenant.Identifier}/workflows");
     }

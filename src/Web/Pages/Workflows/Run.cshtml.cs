@@ -51,7 +51,7 @@ public sealed class RunModel(AppDbContext db, UserManager<StaffMember> users, Wo
             foreach (var incident in await db.Incidents.Where(i => i.InstanceId == Id && i.ResolvedAt == null).ToListAsync(ct))
                 incident.Resolve("cancelled", now);
             audit.Log((await users.GetUserAsync(User))!.Id, "cancel", "workflow-run", Id.ToString());
-            await db.SaveChangesAsync(ct);
+            if (!await SavedAsync(ct)) return Redirect($"/{tenant.Tenant.Identifier}/workflows/runs/{Id}");
             TempData["Notice"] = "The run was cancelled: it will send nothing more.";
         }
         return Redirect($"/{tenant.Tenant.Identifier}/workflows/runs/{Id}");
@@ -68,10 +68,28 @@ public sealed class RunModel(AppDbContext db, UserManager<StaffMember> users, Wo
         {
             incident.Resolve("retried", clock.GetUtcNow());
             await host.RetryAsync(instance, ct);
-            await db.SaveChangesAsync(ct);
+            if (!await SavedAsync(ct)) return Redirect($"/{tenant.Tenant.Identifier}/workflows/runs/{Id}");
             TempData["Notice"] = $"The run was retried: it is now {instance.Status.ToString().ToLowerInvariant()}.";
         }
         return Redirect($"/{tenant.Tenant.Identifier}/workflows/runs/{Id}");
+    }
+
+    /// <summary>
+    /// Saves, unless the run changed since it was read (another admin's retry, the worker's timer):
+    /// the save is fenced by the run's token (ADR 0024), so a double click or two admins run nothing twice.
+    /// </summary>
+    private async Task<bool> SavedAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            TempData["Notice"] = "The run changed while you were looking at it, so nothing was done. Here it is now.";
+            return false;
+        }
     }
 
     private async Task<IActionResult?> DeniedAsync()

@@ -10,3 +10,22 @@ if ('noModule' in HTMLScriptElement.prototype) {
   document.body.classList.add('govuk-frontend-supported')
   initAll()
 }
+
+// The main menu (Pages/Shared/_Layout.cshtml) is a <details> that starts closed: on phones a
+// "Menu" disclosure, on wider screens shown in full by app.css. A browser that cannot show a
+// closed <details> in full (no ::details-content) has it opened here on wider screens instead.
+// On phones, Escape closes the open menu and returns focus to "Menu".
+const menu = document.getElementById('main-menu')
+if (menu) {
+  const wide = window.matchMedia('(min-width: 40.0625em)')
+  const shownByCss = window.CSS && CSS.supports('selector(::details-content)')
+  const fit = () => { if (!shownByCss) menu.open = wide.matches }
+  fit()
+  wide.addEventListener('change', fit)
+  menu.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && menu.open && !wide.matches) {
+      menu.open = false
+      menu.querySelector('summary').focus()
+    }
+  })
+}

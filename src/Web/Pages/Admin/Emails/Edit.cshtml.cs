@@ -14,6 +14,9 @@ namespace SupervisionHub.Web.Pages.Admin.Emails;
 /// the next emails, and on the audit log). A template not yet published (from "Create an email
 /// template") is written the same way; Publish makes version 1, and rules may then name it.
 /// </summary>
+// A posted text is bounded before it is read (docs/security.md); the text's own limits give a located error below this.
+[RequestSizeLimit(SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
+[RequestFormLimits(ValueLengthLimit = SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
 public sealed class EditModel(EmailTemplateCatalog catalog, ITenantContext tenant, UserManager<StaffMember> users) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Name { get; set; } = "";

@@ -21,6 +21,9 @@ namespace SupervisionHub.Web.Pages.Admin.Forms;
 /// A form not yet published (from "Create a form") is edited the same way; its text lives in the page
 /// until Publish makes version 1 (docs/adr/0014-creating-configuration.md).
 /// </summary>
+// A posted text is bounded before it is read (docs/security.md); the text's own limits give a located error below this.
+[RequestSizeLimit(SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
+[RequestFormLimits(ValueLengthLimit = SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
 public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant) : PageModel
 {
     [FromRoute] public string FormId { get; set; } = "";
@@ -54,6 +57,9 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
 
     /// <summary>Why a structured change could not be made, shown beside the question list.</summary>
     public string? EditError { get; private set; }
+
+    /// <summary>The question a refused change was to (its wording as the list shows it), and the id of its box on the page.</summary>
+    public (string Label, string Field)? EditErrorQuestion { get; private set; }
 
     /// <summary>What a structured change did, and the YAML line of the question it touched.</summary>
     public string? Done { get; private set; }
@@ -146,8 +152,9 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
         foreach (var row in Rows)
         {
             var before = text;
-            if (row.Label.Trim() != row.OriginalLabel.Trim()) text = Apply(FormYamlEdits.Reword(text, row.Id, row.Label), text);
-            if (row.Required != row.WasRequired) text = Apply(FormYamlEdits.SetRequired(text, row.Id, row.Required), text);
+            var question = (row.OriginalLabel.Trim().Length > 0 ? row.OriginalLabel.Trim() : row.Id, $"q-{row.Id}");
+            if (row.Label.Trim() != row.OriginalLabel.Trim()) text = Apply(FormYamlEdits.Reword(text, row.Id, row.Label), text, question);
+            if (row.Required != row.WasRequired) text = Apply(FormYamlEdits.SetRequired(text, row.Id, row.Required), text, (question.Item1, $"r-{row.Id}"));
             if (text != before) changed.Add(row.Id);
         }
         if (changed.Count > 0) Said(text, changed[0], changed.Count == 1 ? "Changed 1 question" : $"Changed {changed.Count} questions");
@@ -163,7 +170,9 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
         if (cut > 0 && int.TryParse(move[(cut + 1)..], out var delta) && delta is -1 or 1)
         {
             var edit = FormYamlEdits.Move(text, move[..cut], delta);
-            text = Apply(edit, text);
+            var id = move[..cut];
+            var label = Rows.FirstOrDefault(r => r.Id == id)?.OriginalLabel.Trim() is { Length: > 0 } l ? l : id; // the question list came with the press
+            text = Apply(edit, text, (label, $"q-{id}"));
             if (edit.Ok) Said(text, edit.FieldId!, $"Moved '{move[..cut]}' {(delta < 0 ? "up" : "down")}");
         }
         return await ShowEditedAsync(text, ct);
@@ -183,10 +192,15 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
         return await ShowEditedAsync(text, ct);
     }
 
-    private string Apply(YamlEdit edit, string text)
+    /// <param name="question">The question the change was to, so a refusal names it and links to it (null when adding one).</param>
+    private string Apply(YamlEdit edit, string text, (string Label, string Field)? question = null)
     {
         if (edit.Ok) return edit.Text;
-        EditError ??= edit.Error;
+        if (EditError is null)
+        {
+            EditError = edit.Error;
+            EditErrorQuestion = question;
+        }
         return text;
     }
 
@@ -244,11 +258,12 @@ public sealed class EditModel(FormCatalog catalog, AuditLog audit, AppDbContext 
     public FormView Preview() => new(Definition!, new JsonObject(), new Dictionary<string, string>(), Definition!.Sections.Select(s => s.Id).ToHashSet(),
         [], [], new Dictionary<string, string>());
 
-    /// <summary>The text of a line, to show beside its problem.</summary>
+    /// <summary>The text of a line, to show beside its problem (a very long line shown by its start).</summary>
     public string LineText(int line)
     {
         var lines = Yaml.Split('\n');
-        return line >= 1 && line <= lines.Length ? lines[line - 1] : "";
+        var text = line >= 1 && line <= lines.Length ? lines[line - 1] : "";
+        return text.Length <= 200 ? text : text[..200] + "…";
     }
 }
 

@@ -358,7 +358,7 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
                 TempData["Notice"] = "The settings are saved and in force.";
                 return Redirect($"{Root}/admin/settings#{part}");
             }
-            foreach (var p in problems) Errors.Add((fieldFor(p.Message), p.Message));
+            foreach (var p in problems) Errors.Add((fieldFor(p.Message), SettingsWords.ForPage(p.Message, tenant.Tenant.Settings)));
         }
         await FillAsync(part, ct);
         return Page();

@@ -7,6 +7,9 @@ using SupervisionHub.Web.Tenancy;
 namespace SupervisionHub.Web.Pages.Admin.Settings;
 
 /// <summary>The organisation's settings as YAML: check, then save. What was typed stays on the page when there are problems.</summary>
+// A posted text is bounded before it is read (docs/security.md); the text's own limits give a located error below this.
+[RequestSizeLimit(SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
+[RequestFormLimits(ValueLengthLimit = SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
 public sealed class YamlModel(TenantSettingsEditor editor, ITenantContext tenant, UserManager<StaffMember> users) : PageModel
 {
     [BindProperty] public string Yaml { get; set; } = "";

@@ -20,6 +20,9 @@ namespace SupervisionHub.Web.Pages.Admin.Workflows;
 /// published (from "Create a rule") is edited the same way; its text lives in the page until Publish
 /// makes version 1 (docs/adr/0014-creating-configuration.md).
 /// </summary>
+// A posted text is bounded before it is read (docs/security.md); the text's own limits give a located error below this.
+[RequestSizeLimit(SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
+[RequestFormLimits(ValueLengthLimit = SupervisionHub.TenantText.TenantTextLimits.EditorMaxRequestBytes)]
 public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, WorkflowTryIt tryIt, ITenantContext tenant, UserManager<StaffMember> users) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string Id { get; set; } = "";

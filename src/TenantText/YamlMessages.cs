@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 
-namespace SupervisionHub.Forms;
+namespace SupervisionHub.TenantText;
 
 /// <summary>YamlDotNet prefixes its messages with its own location; callers report the location separately.</summary>
 public static partial class YamlMessages
@@ -31,6 +31,10 @@ public static partial class YamlMessages
         }
         return open.TryPeek(out var mark) ? ((int)mark.Line, (int)mark.Column) : (1, 1);
     }
+
+    /// <summary>What to tell an admin about a YAML problem: a broken limit in its own words, anything else as not valid YAML.</summary>
+    public static string Problem(YamlDotNet.Core.YamlException ex) =>
+        ex is YamlLimitException ? WithoutLocation(ex.Message) : "This is not valid YAML: " + WithoutLocation(ex.Message);
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
     private static partial Regex LocationPrefix();
