@@ -3,6 +3,10 @@
 // refreshes the preview. Without this script every button still works as a plain form post.
 const selector = 'form[data-preview]';
 let pendingFocus = null;
+// Each swap starts a new generation: a preview or redraw asked for before it would draw an older draft.
+let generation = 0;
+let previewTimer = null;
+let redrawTimer = null;
 
 function focusAfterSwap() {
   const target = document.querySelector('main [autofocus]') || document.querySelector('#builder-problems') || document.querySelector('main h1');
@@ -22,17 +26,20 @@ async function post(url, body) {
 document.addEventListener('submit', async (event) => {
   const form = event.target;
   if (!form.matches(selector)) return;
+  clearTimeout(previewTimer);
+  clearTimeout(redrawTimer);
+  generation++;
   const submitter = event.submitter;
   const action = submitter?.getAttribute('formaction') || form.getAttribute('action');
   if (/handler=(Publish|Try)/.test(action)) return; // a real navigation: publishing leaves the page, trying shows its result
   event.preventDefault();
-  const body = new FormData(form, submitter);
-  const html = await post(action, body);
+  const html = await post(action, new FormData(form, submitter));
   if (html === null) { form.submit(); return; }
   const next = new DOMParser().parseFromString(html, 'text/html');
   const main = document.querySelector('main');
   const nextMain = next.querySelector('main');
   if (!main || !nextMain) { form.submit(); return; }
+  generation++;
   main.replaceWith(nextMain);
   document.title = next.title;
   const kept = pendingFocus && document.getElementById(pendingFocus);
@@ -40,28 +47,29 @@ document.addEventListener('submit', async (event) => {
   if (kept) kept.focus(); else focusAfterSwap();
 });
 
-let timer = null;
 document.addEventListener('input', (event) => {
   const form = event.target.closest?.(selector);
   if (!form || event.target.id === 'yaml') return;
-  clearTimeout(timer);
-  timer = setTimeout(async () => {
+  clearTimeout(previewTimer);
+  previewTimer = setTimeout(async () => {
+    const asked = generation;
     const html = await post(form.dataset.preview, new FormData(form));
     const box = document.getElementById('builder-check');
-    if (html !== null && box) box.innerHTML = html;
+    if (html !== null && box && asked === generation && document.contains(form)) box.innerHTML = html;
   }, 600);
 });
 
 // A new type, kind or trigger shows other settings: redraw the builder, keeping focus on the choice.
 // Arrow keys on a closed list change it once per press, so wait for the choosing to stop.
-let redraw = null;
 document.addEventListener('change', (event) => {
   const el = event.target;
   const form = el.closest?.(selector);
   if (!form || !el.matches('select[data-redraw="true"], input[type=radio][data-redraw="true"]')) return;
-  clearTimeout(redraw);
-  redraw = setTimeout(() => {
-    pendingFocus = el.id;
+  clearTimeout(redrawTimer);
+  const asked = generation;
+  redrawTimer = setTimeout(() => {
+    if (asked !== generation || !document.contains(form)) return;
+    pendingFocus = document.activeElement?.id || el.id;
     form.requestSubmit(form.querySelector('button[name=op][value=""]'));
   }, 500);
 });
