@@ -201,17 +201,20 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
         }
     }
 
+    private static int _eventSequence;
+
     /// <summary>
     /// Domain events raised by entities become rows in this same save, so an event exists exactly
     /// when the change that raised it was committed.
     /// </summary>
     private void CollectEvents()
     {
-        var sequence = 0;
         foreach (var entry in ChangeTracker.Entries<IRaisesEvents>().ToList())
         {
             if (entry.Entity.PendingEvents.Count == 0) continue;
-            foreach (var e in entry.Entity.PendingEvents) e.Order(sequence++);
+            // Numbered across saves, not only within one: two changes saved one after the other at the same
+            // instant (a booking, then its cancellation) must be dispatched in that order, and OccurredAt ties.
+            foreach (var e in entry.Entity.PendingEvents) e.Order(Interlocked.Increment(ref _eventSequence));
             Events.AddRange(entry.Entity.PendingEvents);
             entry.Entity.ClearEvents();
         }

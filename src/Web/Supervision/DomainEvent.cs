@@ -32,7 +32,7 @@ public sealed class DomainEvent : ITenantOwned
     public string Type { get; private set; } = "";
     public DateTimeOffset OccurredAt { get; private set; }
 
-    /// <summary>Order within the save that raised it: events of one change are dispatched in the order they were raised.</summary>
+    /// <summary>Order among events of the same instant: raised later, numbered higher (per node; AppDbContext.CollectEvents).</summary>
     public int Sequence { get; private set; }
 
     public void Order(int sequence) => Sequence = sequence;

