@@ -97,7 +97,7 @@ public sealed class AccountAndAdminPagesTests(BrowserFixture fx)
             await Assertions.Expect(page.Locator("#shared-key")).ToHaveCountAsync(0);
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("platform-authenticator");
-        await page.GetByLabel("Code from the app").FillAsync(await OperatorSignIn.NextCodeAsync(fx.App));
+        await page.Locator("#Code").FillAsync(await OperatorSignIn.NextCodeAsync(fx.App)); // labelled "Code from the app" when setting up, "Enter your security code" after
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Assertions.Expect(page.Locator("#tenants")).ToContainTextAsync("Ralph Thoresby");
         await page.AssertAccessibleAsync();

@@ -63,7 +63,7 @@ public sealed partial class PhoneWidthTests(BrowserFixture fx)
         // The operator always gives an authenticator code too (setting the app up the first time).
         await page.WaitForURLAsync("**/platform/sign-in/code");
         await VisitAsync(page, null, "platform-sign-in-code");
-        await page.GetByLabel("Code from the app").FillAsync(await OperatorSignIn.NextCodeAsync(fx.App));
+        await page.Locator("#Code").FillAsync(await OperatorSignIn.NextCodeAsync(fx.App)); // labelled "Code from the app" when setting up, "Enter your security code" after
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Assertions.Expect(page.Locator("#tenants")).ToBeVisibleAsync();
         await VisitAsync(page, null, "platform");
