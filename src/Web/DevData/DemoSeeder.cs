@@ -15,6 +15,9 @@ public sealed class DemoOptions
     public bool Seed { get; set; }
     public string Password { get; set; } = "";
     public string PlatformAdminEmail { get; set; } = "";
+
+    /// <summary>A pause after each tenant is seeded, so a fault test can kill a start between two tenants (0: none).</summary>
+    public int PauseAfterEachTenantMs { get; set; }
 }
 
 /// <summary>
@@ -71,6 +74,7 @@ public sealed class DemoSeeder(PerTenantRunner runner, IServiceScopeFactory scop
             // Also finishes a tenant that an older version left with staff and no supervision.
             await SeedSupervisionAsync(services, tenant, token);
             await transaction.CommitAsync(token);
+            if (options.PauseAfterEachTenantMs > 0) await Task.Delay(options.PauseAfterEachTenantMs, token);
         }, ct, only: t => File.Exists(Path.Combine(tenantsRoot, t.Identifier, "demo", "staff.csv")));
 
         if (options.PlatformAdminEmail.Length > 0)

@@ -28,6 +28,7 @@ public sealed class DemoSeedCrashTests(ITestOutputHelper output)
         using var folders = new SharedFolders();
         var file = SharedFolders.DatabaseFile(folders.Data);
         var settings = Nodes.Settings(file, folders.Tenants);
+        settings["Demo:PauseAfterEachTenantMs"] = "2000"; // seeding is quick: room to be killed between two tenants
         var demoTenants = Directory.GetDirectories(folders.Tenants).Where(d => File.Exists(Path.Combine(d, "demo", "staff.csv"))).Select(Path.GetFileName).ToHashSet();
 
         var node = new AppProcess(settings);
