@@ -95,6 +95,9 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 continue;
             }
             if (RoundSpent) break;
+            // A fault test's hook (Workflows:PauseBetweenEventsMs, 0 by default): room to freeze this node
+            // holding its batch's claims outside a transaction.
+            if (config.GetValue("Workflows:PauseBetweenEventsMs", 0) is > 0 and var pause) await Task.Delay(pause, ct);
             db.ChangeTracker.Clear(); // each event is its own unit of work; do not carry the last one's rows
             try
             {

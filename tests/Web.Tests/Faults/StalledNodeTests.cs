@@ -62,11 +62,7 @@ public sealed class StalledNodeTests(ITestOutputHelper output)
         [Open SupervisionHub]({{ link }})
         """;
 
-    // Skipped, a named gap: since events are claimed in batches (ADR 0030) the moments node A holds a
-    // claim outside a transaction are too short for this test to freeze it in reliably (it passed in one
-    // clean run and timed out in the next). Next step: a fault hook that pauses A between two events of
-    // a batch (as Demo:PauseAfterEachTenantMs does for the seed test), then unskip.
-    [Fact(Skip = "Flaky since batched dispatch: cannot reliably freeze node A holding a claim outside a transaction; see the comment.")]
+    [PostgresFact]
     public async Task A_node_paused_past_its_claims_while_the_other_takes_over_has_its_saves_refused()
     {
         using var folders = new SharedFolders();
@@ -91,6 +87,8 @@ public sealed class StalledNodeTests(ITestOutputHelper output)
         {
             // Named on the server, so the test can see whether A froze inside a transaction.
             ["ConnectionStrings:Postgres"] = settings["ConnectionStrings:Postgres"] + $";Application Name={NodeA}",
+            // Batched claims leave only short moments outside a transaction: A pauses between events to be frozen in.
+            ["Workflows:PauseBetweenEventsMs"] = "200",
         };
         await using var a = new AppProcess(settingsA);
         await using var b = new AppProcess(settings);
