@@ -67,8 +67,12 @@ public static class OperatorSignIn
             .SingleAsync(a => a.NormalizedEmail == normalized);
         while (true)
         {
-            var step = Math.Max(TestTotp.OperatorStepNow - 1, admin.TotpLastStep + 1);
-            if (step <= TestTotp.OperatorStepNow + 1) return TestTotp.Code(admin.TotpKey!, step);
+            var now = Seasons.UtcNow.ToUnixTimeSeconds();
+            // The step before now is only used early in the current step: late in it, the boundary may
+            // pass before the service checks the code, and then that step is two behind and refused.
+            var earliest = now % 30 < 20 ? now / 30 - 1 : now / 30;
+            var step = Math.Max(earliest, admin.TotpLastStep + 1);
+            if (step <= now / 30 + 1) return TestTotp.Code(admin.TotpKey!, step);
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
     }
