@@ -123,6 +123,31 @@ public sealed class IntegrityJourneyTests(BrowserFixture fx)
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("calendar invitation");
         await Assertions.Expect(page.Locator("#session-line, h1")).ToContainTextAsync(saturday.ToString("d MMMM yyyy", CultureInfo.InvariantCulture));
         await page.AssertAccessibleAsync();
+
+        // Moved to the Monday after, by keyboard from the session page; everyone is sent the updated invitation.
+        var monday = saturday.AddDays(2);
+        await page.Locator("#move-session").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync(new Regex("/move$"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Move the session");
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("move-session");
+        await JourneySteps.FillDateAsync(page, "Input_Date", monday, "_Month", "_Year");
+        await page.Locator("#Input_Time").FillAsync("10:30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Move the session" }).ClickAsync();
+        await page.WaitForURLAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync(
+            $"The session is moved to {monday.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} at 10:30. Everyone taking part has been sent the updated calendar invitation.");
+        await page.AssertAccessibleAsync();
+        await page.ScreenshotAsync("moved-session");
+
+        // Cancelled with a reason: the cancellation goes to every calendar too.
+        await page.GetByText("Cancel this session").ClickAsync();
+        await Assertions.Expect(page.GetByText("Who cancelled?")).ToHaveCountAsync(0); // a party cancelling: it was them
+        await page.GetByLabel("Reason").FillAsync("The supervisor is on a course that day.");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel the session" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("The session is cancelled.");
+        await page.AssertAccessibleAsync();
         await page.Context.CloseAsync();
     }
 }
