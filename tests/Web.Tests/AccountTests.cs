@@ -106,16 +106,28 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
 
         var wrong = await client.PostForm("/river-tees/account/security?handler=Enable", new Dictionary<string, string> { ["Code"] = "000000" }, "/river-tees/account/security");
         Assert.Contains("The code is not right", await wrong.Content.ReadAsStringAsync());
-        var enable = await client.PostForm("/river-tees/account/security?handler=Enable", new Dictionary<string, string> { ["Code"] = TestTotp.Code(key) }, "/river-tees/account/security");
+        var step = TestTotp.StepNow; // each step's code works once: enabling takes this one, signing in the next
+        var enable = await client.PostForm("/river-tees/account/security?handler=Enable", new Dictionary<string, string> { ["Code"] = TestTotp.Code(key, step) }, "/river-tees/account/security");
         Assert.Equal(HttpStatusCode.Redirect, enable.StatusCode);
 
         var next = app.Browser();
         var first = await next.SignIn("river-tees", "supervisee@river-tees.example", Password);
         Assert.StartsWith("/river-tees/account/sign-in-code", first.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.Redirect, (await next.GetAsync("/river-tees")).StatusCode); // not signed in yet
-        var second = await next.PostForm("/river-tees/account/sign-in-code", new Dictionary<string, string> { ["Code"] = TestTotp.Code(key) });
+        var second = await next.PostForm("/river-tees/account/sign-in-code", new Dictionary<string, string> { ["Code"] = TestTotp.Code(key, step + 1) });
         Assert.Equal("/river-tees", second.Headers.Location!.OriginalString);
         Assert.Equal(HttpStatusCode.OK, (await next.GetAsync("/river-tees")).StatusCode);
+
+        // The same code again, from another browser that has the password (seen over a shoulder, or phished): refused.
+        var replay = app.Browser();
+        Assert.StartsWith("/river-tees/account/sign-in-code", (await replay.SignIn("river-tees", "supervisee@river-tees.example", Password)).Headers.Location!.OriginalString);
+        var again = await replay.PostForm("/river-tees/account/sign-in-code", new Dictionary<string, string> { ["Code"] = TestTotp.Code(key, step + 1) });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Contains("govuk-error-summary", await again.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await replay.GetAsync("/river-tees")).StatusCode);
+        // An earlier step's code is no good either, once a later one was used.
+        var older = await replay.PostForm("/river-tees/account/sign-in-code", new Dictionary<string, string> { ["Code"] = TestTotp.Code(key, step) });
+        Assert.Contains("govuk-error-summary", await older.Content.ReadAsStringAsync());
     }
 
     [GeneratedRegex("id=\"shared-key\">([a-z0-9 ]+)<")]

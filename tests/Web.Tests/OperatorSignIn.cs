@@ -9,8 +9,8 @@ namespace SupervisionHub.Web.Tests;
 /// <summary>RFC 6238 TOTP (SHA-1, 30 s, 6 digits) computed independently of the service, as an authenticator app would.</summary>
 public static class TestTotp
 {
-    /// <summary>The time step of a tenant's authenticator (ASP.NET Identity reads the real clock).</summary>
-    public static long StepNow => DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30;
+    /// <summary>The time step of a tenant's authenticator, on the app's clock (SHUB_TEST_CLOCK may move it).</summary>
+    public static long StepNow => Seasons.UtcNow.ToUnixTimeSeconds() / 30;
 
     /// <summary>The time step of the operator's authenticator, which reads the app's clock (SHUB_TEST_CLOCK may move it).</summary>
     public static long OperatorStepNow => Seasons.UtcNow.ToUnixTimeSeconds() / 30;

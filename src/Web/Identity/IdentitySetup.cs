@@ -106,7 +106,8 @@ public static class IdentitySetup
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager<TenantSignInManager>()
             .AddClaimsPrincipalFactory<StaffClaimsPrincipalFactory>()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddTokenProvider<OnceOnlyAuthenticator>(TokenOptions.DefaultAuthenticatorProvider); // replaces Identity's, which takes a code again
 
         // Leavers and changed roles lose their session within a minute (the stamp is renewed on change).
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));

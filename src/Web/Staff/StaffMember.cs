@@ -28,6 +28,11 @@ public sealed class StaffMember : IdentityUser, ITenantOwned, IRaisesEvents
     /// <summary>The last working day. From the day after, the person cannot sign in; their history stays.</summary>
     public DateOnly? LeftOn { get; private set; }
 
+    /// <summary>The 30-second step of the last authenticator code accepted: a code works once (Identity.OnceOnlyAuthenticator).</summary>
+    public long TotpLastStep { get; private set; }
+
+    internal void TookTotpStep(long step) => TotpLastStep = step;
+
     public List<TrainingRecord> Training { get; private set; } = [];
 
     /// <summary>Every change of line manager, so a handover can be arranged and history read (ralph-thoresby R7).</summary>

@@ -703,6 +703,9 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.Property<Guid>("TenantId")
                         .HasColumnType("uuid");
 
+                    b.Property<long>("TotpLastStep")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean");
 
