@@ -21,6 +21,7 @@ public sealed class AuditGroupProbe : DbCommandInterceptor, IDbTransactionInterc
 {
     private readonly ConcurrentDictionary<DbTransaction, byte> _auditTransactions = new(ReferenceEqualityComparer.Instance);
     private ManualResetEventSlim? _hold;
+    private TaskCompletionSource? _holding;
     private DbContext? _held;
 
     /// <summary>Transactions that inserted audit entries since the last <see cref="Reset"/>.</summary>
@@ -28,8 +29,8 @@ public sealed class AuditGroupProbe : DbCommandInterceptor, IDbTransactionInterc
 
     public void Reset() => _auditTransactions.Clear();
 
-    /// <summary>The next audit INSERT of <paramref name="context"/> waits for <paramref name="release"/>.</summary>
-    public void Hold(DbContext context, ManualResetEventSlim release) => (_held, _hold) = (context, release);
+    /// <summary>The next audit INSERT of <paramref name="context"/> waits for <paramref name="release"/>; <paramref name="holding"/> is set once it waits.</summary>
+    public void Hold(DbContext context, ManualResetEventSlim release, TaskCompletionSource holding) => (_held, _hold, _holding) = (context, release, holding);
 
     /// <summary>The next commit of a transaction that inserted audit entries, made by any context but <see cref="Hold"/>'s, fails.</summary>
     public bool FailNextAuditCommit { get; set; }
@@ -41,6 +42,7 @@ public sealed class AuditGroupProbe : DbCommandInterceptor, IDbTransactionInterc
         if (_hold is { } hold && ReferenceEquals(data.Context, _held))
         {
             _hold = null;
+            _holding?.TrySetResult();
             hold.Wait(TimeSpan.FromSeconds(30));
         }
     }
@@ -143,13 +145,12 @@ public sealed class AuditGroupCommitTests(AuditGroupFactory app) : IClassFixture
         var holder = Task.Run(() => app.InTenant(T, sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
-            app.Probe.Hold(db, release);
+            app.Probe.Hold(db, release, holding);
             db.AuditEntries.Add(NewEntry("holder"));
-            holding.SetResult();
             db.SaveChanges();
             return Task.CompletedTask;
         }));
-        await holding.Task;
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(60)); // the held save is inside its INSERT: it holds the chain
         var group = await app.InTenant(T, sp => Task.FromResult(AuditGroupCommit.For(
             sp.GetRequiredService<AppDbContext>().Database.GetConnectionString(), sp.GetRequiredService<Tenancy.ITenantContext>().Tenant.Id)));
         var views = Enumerable.Range(0, savers).Select(_ => Task.Run(() => app.InTenant(T, async sp =>
@@ -162,7 +163,8 @@ public sealed class AuditGroupCommitTests(AuditGroupFactory app) : IClassFixture
             return entry;
         }))).ToList();
         for (var i = 0; i < 600 && group.Queued < savers; i++) await Task.Delay(50);
-        Assert.Equal(savers, group.Queued);
+        Assert.True(savers == group.Queued, $"{group.Queued} queued; holder {holder.Status} {holder.Exception?.GetBaseException().Message}; views "
+            + string.Join(", ", views.GroupBy(v => v.Status).Select(g => $"{g.Key} {g.Count()}")) + " " + views.FirstOrDefault(v => v.IsFaulted)?.Exception?.GetBaseException());
         return (holder, release, views);
     }
 
