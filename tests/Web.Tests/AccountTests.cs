@@ -72,8 +72,11 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
         var client = app.Browser();
         var ask = await client.PostForm("/mse-icb/account/forgot-password", new Dictionary<string, string> { ["Email"] = "supervisee@mse-icb.example" });
         Assert.Contains("Check your email", await ask.Content.ReadAsStringAsync());
-        // An unknown address gets the same answer, so the page cannot be used to find accounts.
+        // An unknown address gets the same answer, so the page cannot be used to find accounts, and not
+        // sooner: only a real account costs a token and an email, so every answer waits out one floor.
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         var unknown = await client.PostForm("/mse-icb/account/forgot-password", new Dictionary<string, string> { ["Email"] = "nobody@mse-icb.example" });
+        Assert.True(timer.Elapsed >= SupervisionHub.Web.Pages.Account.ForgotPasswordModel.AnswerFloor, $"An unknown address was answered in {timer.ElapsedMilliseconds} ms");
         Assert.Contains("Check your email", await unknown.Content.ReadAsStringAsync());
 
         var mailbox = WebUtility.HtmlDecode(await client.GetStringAsync("/mse-icb/dev/mailbox"));

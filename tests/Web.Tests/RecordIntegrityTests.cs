@@ -108,7 +108,8 @@ public sealed partial class RecordTests
         record = await Db(db => db.Submissions.Include(s => s.Signatures).SingleAsync(s => s.Id == id));
         Assert.Null(record.FullySignedAt);
         Assert.All(record.Signatures, s => Assert.Equal("The date of the session was wrong", s.VoidReason));
-        Assert.True(await Db(db => db.AuditEntries.AnyAsync(a => a.EntityId == id.ToString() && a.Action == "reopen")));
+        Assert.Equal("The date of the session was wrong",
+            (await Db(db => db.AuditEntries.SingleAsync(a => a.EntityId == id.ToString() && a.Action == "reopen"))).Reason);
         var reopened = await supervisor.GetStringAsync(url);
         Assert.Contains("Reason: The date of the session was wrong", reopened);
         Assert.Contains("name=\"a.discussed\"", reopened);
@@ -159,7 +160,8 @@ public sealed partial class RecordTests
         Assert.Equal(superviseeId, corrected.StaffId);
         Assert.Equal("present", corrected.Detail);
         Assert.Contains(events, e => e.Type == EventTypes.SessionAttended);
-        Assert.True(await Db(db => db.AuditEntries.AnyAsync(a => a.EntityId == sessionId.ToString() && a.Action == "correct-attendance")));
+        Assert.Equal("Entered against the wrong session",
+            (await Db(db => db.AuditEntries.SingleAsync(a => a.EntityId == sessionId.ToString() && a.Action == "correct-attendance"))).Reason);
         Assert.Contains("Reason: <span class=\"app-prewrap\">Entered against the wrong session</span>", await supervisor.GetStringAsync(url));
     }
 }

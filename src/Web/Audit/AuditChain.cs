@@ -50,6 +50,8 @@ public sealed class AuditChain(AppDbContext db)
         Field(e.EntityId);
         Field(e.ByAuditor ? "1" : "0");
         Field(e.From);
+        // Appended only when present, so every entry written before reasons were kept hashes as it did.
+        if (e.Reason is not null) Field(e.Reason);
         return Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()));
     }
 

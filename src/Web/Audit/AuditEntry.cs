@@ -15,8 +15,9 @@ public sealed class AuditEntry : ITenantOwned
 {
     private AuditEntry() { }
 
-    public AuditEntry(string actorId, string action, string entity, string entityId, bool byAuditor, string? from, DateTimeOffset at)
+    public AuditEntry(string actorId, string action, string entity, string entityId, bool byAuditor, string? from, DateTimeOffset at, string? reason = null)
     {
+        Reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         ActorId = actorId;
         Action = action;
         Entity = entity;
@@ -39,6 +40,15 @@ public sealed class AuditEntry : ITenantOwned
 
     /// <summary>The client address, for "from where".</summary>
     public string? From { get; private set; }
+
+    /// <summary>
+    /// Why, in the person's words, when an act needs a reason (changing a signed record, correcting
+    /// attendance), so the log itself answers "why" and not only the row it was about. Up to
+    /// <see cref="ReasonMaxLength"/> characters; part of the hash when present.
+    /// </summary>
+    public string? Reason { get; private set; }
+
+    public const int ReasonMaxLength = 1000;
 
     /// <summary>1, 2, 3 ... per tenant, unique with <see cref="TenantId"/>. Negative for rows made before the chain (their -Id).</summary>
     public long Sequence { get; private set; }

@@ -26,6 +26,7 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
         ("link-open", "Opened an email link"), ("link-code-sent", "Was sent a code"), ("link-code-failed", "Typed a wrong code"),
         ("link-verified", "Confirmed a code"), ("link-fresh-sent", "Was sent a fresh link"), ("link-used", "Used an email link"),
         ("publish", "Published"), ("rollback", "Published an earlier form version again"), ("cancel", "Cancelled"),
+        ("reopen", "Reopened a signed record for changes"), ("correct-attendance", "Corrected attendance"),
         ("sign-in", "Signed in"), ("sign-in-refused", "Was refused sign-in"), ("joined", "Was added at first sign-in"), ("remove", "Removed"),
     ];
 
@@ -35,6 +36,7 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
         ("record", "Record or agreement"), ("link", "Email link"), ("person", "Person (subject access)"), ("audit-log", "Audit log"), ("form", "Form definition"), ("tenant-settings", "Organisation settings"),
         ("workflow", "Rule (workflow)"), ("email-template", "Email template"), ("workflow-run", "Run of a rule"),
         ("configuration", "The organisation's configuration"), ("sign-in", "Sign-in (single sign-on)"), ("sso-secret", "The single sign-on client secret"),
+        ("session", "Session"), ("tenant-logo", "The organisation's logo"),
     ];
 
     public static string ActionLabel(string action) => Actions.FirstOrDefault(a => a.Action == action).Label ?? action;

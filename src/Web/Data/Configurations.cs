@@ -258,6 +258,7 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.Property(e => e.Entity).HasMaxLength(40);
         b.Property(e => e.EntityId).HasMaxLength(64);
         b.Property(e => e.From).HasMaxLength(64);
+        b.Property(e => e.Reason).HasMaxLength(AuditEntry.ReasonMaxLength);
         b.HasIndex(e => new { e.TenantId, e.At });
         // The chain: one entry per number per tenant, so two concurrent appends cannot both succeed.
         b.HasIndex(e => new { e.TenantId, e.Sequence }).IsUnique();

@@ -60,7 +60,7 @@ public sealed class RecordGate(AppDbContext db, ITenantContext tenant, TimeProvi
             http.HttpContext?.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow()));
 
     /// <summary>Adds an audit entry to the unit of work; the caller's SaveChanges writes it with the change (or alone for a read).</summary>
-    public void Log(string action, Submission s, StaffMember me, ReadDecision read) =>
+    public void Log(string action, Submission s, StaffMember me, ReadDecision read, string? reason = null) =>
         db.AuditEntries.Add(new AuditEntry(me.Id, action, "record", s.Id.ToString(), read == ReadDecision.ReadAsAuditor,
-            http.HttpContext?.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow()));
+            http.HttpContext?.Connection.RemoteIpAddress?.ToString(), clock.GetUtcNow(), reason));
 }

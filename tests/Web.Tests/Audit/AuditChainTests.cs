@@ -65,13 +65,13 @@ public sealed class AuditChainFactory : AppFactory
     private int _n;
 
     /// <summary>Appends <paramref name="count"/> entries to <paramref name="tenant"/>'s log, one save each, and returns them as stored.</summary>
-    public async Task<List<AuditEntry>> AppendAsync(string tenant, int count, string action = "read")
+    public async Task<List<AuditEntry>> AppendAsync(string tenant, int count, string action = "read", string? reason = null)
     {
         var made = new List<long>();
         for (var i = 0; i < count; i++) // a fresh unit of work per save, as requests have
             made.Add(await InTenant(tenant, async sp =>
             {
-                var entry = NewEntry(action);
+                var entry = NewEntry(action, reason);
                 var db = sp.GetRequiredService<AppDbContext>();
                 db.AuditEntries.Add(entry);
                 await db.SaveChangesAsync();
@@ -81,8 +81,8 @@ public sealed class AuditChainFactory : AppFactory
             .Where(a => made.Contains(a.Id)).OrderBy(a => a.Sequence).ToListAsync());
     }
 
-    public AuditEntry NewEntry(string action = "read") =>
-        new($"actor-{Interlocked.Increment(ref _n)}", action, "record", Guid.NewGuid().ToString(), false, "127.0.0.1", Seasons.UtcNow);
+    public AuditEntry NewEntry(string action = "read", string? reason = null) =>
+        new($"actor-{Interlocked.Increment(ref _n)}", action, "record", Guid.NewGuid().ToString(), false, "127.0.0.1", Seasons.UtcNow, reason);
 
     public Task<AuditChainReport> VerifyAsync(string tenant) => InTenant(tenant, sp => sp.GetRequiredService<AuditChain>().VerifyAsync());
 
@@ -97,7 +97,7 @@ public sealed class AuditChainFactory : AppFactory
     public static string Dialect(string sql)
     {
         sql = System.Text.RegularExpressions.Regex.Replace(sql,
-            @"(?<![""\w])(AuditEntries|ActorId|Action|EntityId|Entity|ByAuditor|Sequence|PreviousHash|Hash|TenantId|At|Id)(?![""\w])", "\"$1\"");
+            @"(?<![""\w])(AuditEntries|ActorId|Action|EntityId|Entity|ByAuditor|Sequence|PreviousHash|Hash|TenantId|Reason|At|Id)(?![""\w])", "\"$1\"");
         return TestDatabase.IsPostgres ? sql.Replace("+ 20480000", "+ interval '1 second'", StringComparison.Ordinal) : sql;
     }
 
@@ -185,11 +185,13 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
     [InlineData("ByAuditor = NOT ByAuditor")]
     [InlineData("\"From\" = '10.0.0.1'")]
     [InlineData("\"From\" = NULL")]
+    [InlineData("Reason = 'A different reason'")]
+    [InlineData("Reason = NULL")]
     [InlineData("At = At + 20480000")] // one second later, in SQLite's stored form ((ticks / 1000) << 11); an interval on PostgreSQL
     public async Task An_altered_row_is_reported_at_that_entry(string change)
     {
         const string T = "river-tees";
-        var entries = await app.AppendAsync(T, 3);
+        var entries = await app.AppendAsync(T, 3, reason: "Entered against the wrong session");
         var target = entries[1];
         var original = target; // as stored (read back after its save)
         Assert.Equal(1, await app.SqlAsync(T, $"UPDATE AuditEntries SET {change} WHERE Id = {{0}}", target.Id));
@@ -206,8 +208,34 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
         await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().AuditEntries.Where(a => a.Id == target.Id)
             .ExecuteUpdateAsync(u => u.SetProperty(a => a.ActorId, original.ActorId).SetProperty(a => a.Action, original.Action)
                 .SetProperty(a => a.EntityId, original.EntityId).SetProperty(a => a.ByAuditor, original.ByAuditor)
-                .SetProperty(a => a.From, original.From).SetProperty(a => a.At, original.At)));
+                .SetProperty(a => a.From, original.From).SetProperty(a => a.At, original.At).SetProperty(a => a.Reason, original.Reason)));
         Assert.True((await app.VerifyAsync(T)).Intact);
+    }
+
+    [Fact]
+    public async Task An_entry_without_a_reason_hashes_as_every_entry_did_before_reasons_were_kept()
+    {
+        // The v1 encoding written out here independently: chains stored before reasons existed must still verify.
+        var e = (await app.AppendAsync("devon-torbay", 1))[0];
+        using var buffer = new MemoryStream();
+        void Field(string? value)
+        {
+            var bytes = value is null ? null : System.Text.Encoding.UTF8.GetBytes(value);
+            var length = BitConverter.GetBytes(bytes?.Length ?? -1);
+            if (BitConverter.IsLittleEndian) Array.Reverse(length);
+            buffer.Write(length);
+            if (bytes is not null) buffer.Write(bytes);
+        }
+        foreach (var f in new[] { "shub.audit.v1", e.PreviousHash, e.TenantId.ToString("D"), e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                     e.ActorId, e.Action, e.Entity, e.EntityId, e.ByAuditor ? "1" : "0", e.From })
+            Field(f);
+        Assert.Null(e.Reason);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(buffer.ToArray())), e.Hash);
+
+        var withReason = (await app.AppendAsync("devon-torbay", 1, reason: "  Entered by mistake  "))[0];
+        Assert.Equal("Entered by mistake", withReason.Reason);
+        Assert.Equal(AuditChain.ComputeHash(withReason), withReason.Hash);
     }
 
     [Fact]

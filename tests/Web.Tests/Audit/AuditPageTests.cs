@@ -47,7 +47,7 @@ public sealed class AuditPageFactory : AppFactory
             // 10 June 12:00 BST; 20 June; 30 June 23:30 BST (still 30 June in London); 1 July 00:30 BST (30 June 23:30 UTC).
             foreach (var at in DoraDays)
                 db.AuditEntries.Add(new AuditEntry(dora.Id, "read", "record", Guid.NewGuid().ToString(), false, "10.1.1.1", DateTimeOffset.Parse(at)));
-            db.AuditEntries.Add(new AuditEntry(evil.Id, "print", "record", record.ToString(), false, "-1+1", Seasons.UtcNow));
+            db.AuditEntries.Add(new AuditEntry(evil.Id, "print", "record", record.ToString(), false, "-1+1", Seasons.UtcNow, reason: "@SUM(1+1) as the reason"));
             for (var i = 0; i < 60; i++)
                 db.AuditEntries.Add(new AuditEntry(pager.Id, "read", "record", Guid.NewGuid().ToString(), false, "10.2.2.2", Seasons.UtcNow.AddMinutes(-i)));
 
@@ -212,10 +212,13 @@ public sealed class AuditPageTests(AuditPageFactory app) : IClassFixture<AuditPa
         Assert.Equal(2, rows.Count); // header and the one entry by that person
         var row = rows[1].Fields;
         Assert.Equal("'" + AuditPageFactory.Formula, row[4]);
-        Assert.Equal("'-1+1", row[10]);
+        Assert.Equal("'@SUM(1+1) as the reason", row[9]); // the reason given, defused like the rest
+        Assert.Equal("'-1+1", row[11]);
         Assert.Equal("print", row[5]);
         Assert.Contains(seed.Record.ToString(), row[8]);
         Assert.DoesNotContain(row, f => f.Length > 0 && "=+-@".Contains(f[0]));
+
+        Assert.Matches("app-audit__reason\">Reason: @SUM\\(1(\\+|&#x2B;)1\\) as the reason<", await admin.GetStringAsync($"/{T}/audit?person={seed.Evil}"));
 
         var dora = Csv.Read(await admin.GetStringAsync($"/{T}/audit?handler=Csv&person={seed.Dora}&FromDate.Day=1&FromDate.Month=6&FromDate.Year=2025"));
         Assert.Equal(4, dora.Count);

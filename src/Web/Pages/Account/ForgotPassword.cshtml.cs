@@ -19,9 +19,27 @@ public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbCon
 
     public void OnGet() { }
 
-    public async Task<IActionResult> OnPostAsync()
+    /// <summary>
+    /// Every answer takes at least this long. Only a real account costs a token and an email written to
+    /// the outbox (a few milliseconds); without a floor, the time of the answer says whether the address
+    /// has an account, which the words are careful not to.
+    /// </summary>
+    public static readonly TimeSpan AnswerFloor = TimeSpan.FromMilliseconds(400);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.IsValid) return Page();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        await SendIfAccountAsync();
+        var left = AnswerFloor - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        if (left > TimeSpan.Zero) await Task.Delay(left, ct);
+        // The same answer whether or not the address has an account, so the page cannot be used to find out.
+        Sent = true;
+        return Page();
+    }
+
+    private async Task SendIfAccountAsync()
+    {
         var t = tenant.Tenant;
         var user = await users.FindByEmailAsync(Email.Trim());
         if (user is not null && user.IsActiveOn(t.Today(clock)) && SingleSignOn.PasswordPolicy.Allows(t, user))
@@ -36,8 +54,5 @@ public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbCon
                 clock.GetUtcNow()));
             await db.SaveChangesAsync();
         }
-        // The same answer whether or not the address has an account, so the page cannot be used to find out.
-        Sent = true;
-        return Page();
     }
 }

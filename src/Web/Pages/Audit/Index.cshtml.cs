@@ -67,13 +67,13 @@ public sealed class IndexModel(AppDbContext db, AuditLog log, AuditChain chain, 
         var csv = new StringBuilder();
         csv.Append('\uFEFF'); // so spreadsheets read the file as UTF-8
         csv.AppendLine(Csv.Line(["Entry", "When (UTC)", "When (" + tenant.Tenant.Settings.TimeZone + ")", "Person id", "Person", "Action", "Entity",
-            "Entity id", "What", "Auditor or inspector", "From", "Hash"]));
+            "Entity id", "What", "Reason", "Auditor or inspector", "From", "Hash"]));
         foreach (var chunk in entries.Chunk(500))
             foreach (var r in await log.DescribeAsync(chunk, ct))
             {
                 var e = r.Entry;
                 csv.AppendLine(Csv.Line([e.Sequence.ToString(), e.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), When(e.At), e.ActorId, r.Who,
-                    e.Action, e.Entity, e.EntityId, r.What, e.ByAuditor ? "yes" : "no", e.From, e.Hash]));
+                    e.Action, e.Entity, e.EntityId, r.What, e.Reason, e.ByAuditor ? "yes" : "no", e.From, e.Hash]));
             }
 
         log.Log(users.GetUserId(User)!, "export", "audit-log", Filtered ? "filtered" : "all");

@@ -17,7 +17,7 @@ namespace SupervisionHub.Web.Pages.Records;
 /// </summary>
 public sealed class ChangeModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock, RecordGate gate) : PageModel
 {
-    public const int ReasonMaxLength = 1000;
+    public const int ReasonMaxLength = SupervisionHub.Web.Audit.AuditEntry.ReasonMaxLength;
 
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
     [BindProperty] public string? Reason { get; set; }
@@ -38,7 +38,7 @@ public sealed class ChangeModel(AppDbContext db, UserManager<StaffMember> users,
         else if (Reason.Trim().Length > ReasonMaxLength) ModelState.AddModelError(nameof(Reason), $"The reason must be {ReasonMaxLength} characters or fewer");
         if (!ModelState.IsValid) return Page();
         Record.Reopen(Reason!, clock.GetUtcNow());
-        gate.Log("reopen", Record, _me, _read);
+        gate.Log("reopen", Record, _me, _read, Reason);
         await db.SaveChangesAsync(ct);
         TempData["Notice"] = "The signatures have been voided and the record is open for changes. Everyone who signed will need to sign again.";
         return Redirect(RecordUrl);

@@ -73,14 +73,14 @@ public sealed class SessionModel(AppDbContext db, UserManager<StaffMember> users
         var members = Session.Attendance.Count > 0 ? Session.Attendance.Select(a => a.StaffId).ToList() : Relationship.CurrentMembers.Select(m => m.StaffId).ToList();
         var attendance = PostedAttendance(members);
         if (string.IsNullOrWhiteSpace(CorrectionReason)) ModelState.AddModelError(nameof(CorrectionReason), "Give the reason for the correction");
-        else if (CorrectionReason.Length > 1000) ModelState.AddModelError(nameof(CorrectionReason), "The reason must be 1000 characters or fewer");
+        else if (CorrectionReason.Trim().Length > SupervisionHub.Web.Audit.AuditEntry.ReasonMaxLength) ModelState.AddModelError(nameof(CorrectionReason), $"The reason must be {SupervisionHub.Web.Audit.AuditEntry.ReasonMaxLength} characters or fewer");
         if (attendance is null || !ModelState.IsValid) return Page();
         try
         {
             var now = clock.GetUtcNow();
             Session.CorrectAttendance(attendance, CorrectionReason!, Me.Id, now);
             db.AuditEntries.Add(new SupervisionHub.Web.Audit.AuditEntry(Me.Id, "correct-attendance", "session", Session.Id.ToString(), false,
-                HttpContext.Connection.RemoteIpAddress?.ToString(), now));
+                HttpContext.Connection.RemoteIpAddress?.ToString(), now, CorrectionReason));
             await db.SaveChangesAsync(ct);
         }
         catch (SupervisionRuleException ex)

@@ -86,6 +86,10 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint");
 
