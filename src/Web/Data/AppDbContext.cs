@@ -93,7 +93,6 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
         builder.Entity<T>().HasIndex(e => e.TenantId);
     }
 
-
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         EnforceTenant();
@@ -182,7 +181,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     private async Task SaveInGroupAsync(AuditGroupCommit chain, List<AuditEntry> entries)
     {
         foreach (var e in entries) Entry(e).State = EntityState.Detached;
-        await chain.SaveAsync(new AuditGroupCommit.Saver(this, entries), CommitAuditGroupAsync);
+        await chain.SaveAsync(new AuditGroupCommit.Saver(entries), CommitAuditGroupAsync);
         foreach (var e in entries) Entry(e).State = EntityState.Unchanged; // their ids are the stored rows' now
     }
 

@@ -39,9 +39,8 @@ internal sealed class AuditGroupCommit
     }
 
     /// <summary>A save waiting to be committed. Its turn ends true (committed by a leader) or false (it leads the next group).</summary>
-    internal sealed class Saver(AppDbContext context, IReadOnlyList<AuditEntry> entries)
+    internal sealed class Saver(IReadOnlyList<AuditEntry> entries)
     {
-        public AppDbContext Context { get; } = context;
         public IReadOnlyList<AuditEntry> Entries { get; } = entries;
         public TaskCompletionSource<bool> Turn { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
