@@ -23,6 +23,7 @@ internal static class Program
         ["outbox"] = OutboxBenchmark.Run,
         ["suite"] = SuiteBenchmark.Run,
         ["faults"] = FaultsBenchmark.Run,
+        ["recordtail"] = SuiteBenchmark.RecordTail,
     };
 
     public static int Main(string[] args)

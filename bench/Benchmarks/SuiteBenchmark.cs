@@ -33,7 +33,7 @@ namespace SupervisionHub.Benchmarks;
 // compliance sweep over every tenant; event dispatch through the database; the workflow engine's
 // and the outbox's throughput (their own benchmarks' code); memory. Writes its table between the
 // SUITE (or SUITE-POSTGRES) markers.
-internal static class SuiteBenchmark
+internal static partial class SuiteBenchmark
 {
     private const string Password = "Bench-password-1";
     private const string PageTenant = "ralph-thoresby";
@@ -519,7 +519,7 @@ internal static class SuiteBenchmark
 
     // ---------------------------------------------------------------- load
 
-    private static async Task<PageRow> LoadAsync(HttpClient client, string name, string url)
+    private static async Task<PageRow> LoadAsync(HttpClient client, string name, string url, int? secondsPerPage = null)
     {
         var warm = Stopwatch.StartNew();
         for (var i = 0; i < 2; i++) // warm-up: JIT, caches, SQLite pages
@@ -544,7 +544,7 @@ internal static class SuiteBenchmark
         int errors = 0;
         long bytes = 0;
         var clock = Stopwatch.StartNew();
-        var until = TimeSpan.FromSeconds(SecondsPerPage);
+        var until = TimeSpan.FromSeconds(secondsPerPage ?? SecondsPerPage);
         await Task.WhenAll(Enumerable.Range(0, Workers).Select(_ => Task.Run(async () =>
         {
             while (clock.Elapsed < until)

@@ -93,13 +93,6 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
         builder.Entity<T>().HasIndex(e => e.TenantId);
     }
 
-    /// <summary>
-    /// One save at a time appends to a tenant's chain on this node (ADR 0030): savers queue here
-    /// instead of colliding on the next number and retrying after random pauses, which at 8 readers
-    /// of a record at once made the page's p99 hundreds of milliseconds.
-    /// </summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, SemaphoreSlim> ChainGates = new();
-
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         EnforceTenant();
@@ -110,7 +103,9 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
             ChainAuditEntries(AuditHead());
             return base.SaveChanges(acceptAllChangesOnSuccess);
         }
-        var gate = ChainGates.GetOrAdd(CurrentTenantId, _ => new SemaphoreSlim(1, 1));
+        // One save at a time appends to a tenant's chain on this node (ADR 0030): savers queue here
+        // instead of colliding on the next number and retrying after random pauses.
+        var gate = AuditGroupCommit.For(Database.GetConnectionString(), CurrentTenantId).Gate;
         gate.Wait();
         try
         {
@@ -138,7 +133,13 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
             ChainAuditEntries(await AuditHeadAsync(cancellationToken));
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
-        var gate = ChainGates.GetOrAdd(CurrentTenantId, _ => new SemaphoreSlim(1, 1));
+        var chain = AuditGroupCommit.For(Database.GetConnectionString(), CurrentTenantId);
+        if (acceptAllChangesOnSuccess && AuditGroupCommit.Enabled && OnlyAddedAuditEntries() is { } views)
+        {
+            await SaveInGroupAsync(chain, views);
+            return views.Count;
+        }
+        var gate = chain.Gate;
         await gate.WaitAsync(cancellationToken);
         try
         {
@@ -152,6 +153,61 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
         finally
         {
             gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// This save's new audit entries when they are all it carries (a record viewed), in time order;
+    /// null when it changes anything else, which then commits on its own as before (ADR 0036).
+    /// </summary>
+    private List<AuditEntry>? OnlyAddedAuditEntries()
+    {
+        var entries = new List<AuditEntry>();
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached) continue;
+            if (entry.State != EntityState.Added || entry.Entity is not AuditEntry audit) return null;
+            entries.Add(audit);
+        }
+        return entries.Count == 0 ? null : [.. entries.OrderBy(e => e.At)];
+    }
+
+    /// <summary>
+    /// Group commit (ADR 0036): the entries leave this context while they wait, the group's leader adds
+    /// every queued save's entries to its own context and commits them in one transaction under the
+    /// chain's lock, and each context then tracks its own entries again as saved. When the commit
+    /// fails, the entries stay out of the context and the save throws: nothing of the group was written.
+    /// </summary>
+    private async Task SaveInGroupAsync(AuditGroupCommit chain, List<AuditEntry> entries)
+    {
+        foreach (var e in entries) Entry(e).State = EntityState.Detached;
+        await chain.SaveAsync(new AuditGroupCommit.Saver(entries), CommitAuditGroupAsync);
+        foreach (var e in entries) Entry(e).State = EntityState.Unchanged; // their ids are the stored rows' now
+    }
+
+    /// <summary>The leader's part: one transaction, the chain's lock, the head read once, every entry of the group chained in turn.</summary>
+    private async Task CommitAuditGroupAsync(IReadOnlyList<AuditGroupCommit.Saver> group)
+    {
+        var all = group.SelectMany(s => s.Entries).ToList();
+        foreach (var e in all) Entry(e).State = EntityState.Added;
+        try
+        {
+            // Not the leader's own request's token: the group is other requests' saves too.
+            await using var transaction = await Database.BeginTransactionAsync(CancellationToken.None);
+            await LockChainAsync(CancellationToken.None);
+            var head = await HeadQuery().FirstOrDefaultAsync(CancellationToken.None) ?? new ChainHead(0, null);
+            var (sequence, previous) = (head.Sequence, head.Hash);
+            foreach (var e in all)
+            {
+                e.Chain(++sequence, previous);
+                previous = e.Hash;
+            }
+            await base.SaveChangesAsync(true, CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            foreach (var e in all) Entry(e).State = EntityState.Detached;
         }
     }
 
