@@ -5,6 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
+# The test apps (hundreds in one run, in process and as child processes) never reload appsettings:
+# each watcher is an inotify instance, and a user has 128 of those on Debian.
+export DOTNET_hostBuilder__reloadConfigOnChange=false
+
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 if ! command -v dotnet >/dev/null; then

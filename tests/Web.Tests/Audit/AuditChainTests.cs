@@ -417,7 +417,8 @@ public sealed class AuditChainTests(AuditChainFactory app) : IClassFixture<Audit
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
-            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Testing", ["DOTNET_ENVIRONMENT"] = "Testing" },
+            // No watcher on appsettings: each is an inotify instance, of which a user has 128, shared by every process the tests start.
+            Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Testing", ["DOTNET_ENVIRONMENT"] = "Testing", ["DOTNET_hostBuilder__reloadConfigOnChange"] = "false" },
         };
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -51,7 +51,7 @@ public sealed class Maildev : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        var deadline = DateTime.UtcNow.AddSeconds(60); // node starts slowly on a loaded machine
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"maildev exited at start with code {_process.ExitCode}.");
@@ -63,7 +63,7 @@ public sealed class Maildev : IAsyncDisposable
                 if (response.IsSuccessStatusCode) return;
             }
             catch (Exception ex) when (ex is SocketException or HttpRequestException or TaskCanceledException) { /* not up yet */ }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("maildev did not start listening within 30 s.");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("maildev did not start listening within 60 s.");
             await Task.Delay(100);
         }
     }
