@@ -50,6 +50,7 @@ public sealed class RecordsFactory : CopiedTenantsFactory
               - id: members
                 type: table
                 label: Group members
+                rowLabel: Member
                 minRows: 1
                 columns:
                   - { id: member, type: person, label: Member, required: true }
@@ -256,6 +257,11 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
             return started.Relationship.Id;
         });
         var (supervisor, url) = await StartForSupervisionAsync(group, "group-test");
+        // Rows are named as the form names one row, the remove buttons too.
+        await supervisor.PostForm(url + "?handler=Save", new Dictionary<string, string> { ["a.venue"] = "Library office", ["a.members.rows"] = "2" }, url);
+        var draft = await supervisor.GetStringAsync(url);
+        Assert.Contains(">Member 2</h3>", draft);
+        Assert.Contains(">Remove Member 2</button>", draft);
         var submitted = await supervisor.PostForm(url + "?handler=Submit", new Dictionary<string, string>
         {
             ["a.venue"] = "Library office", ["a.members.rows"] = "2",
