@@ -18,6 +18,9 @@ public sealed record EventInfo(string Type, string? Detail, DateTimeOffset Occur
     /// </summary>
     public DateOnly? SessionDate { get; init; }
 
+    /// <summary>The local time the session starts, for a reminder's wording ({{ session.time }}).</summary>
+    public TimeOnly? SessionTime { get; init; }
+
     /// <summary>The session's version (one more at each move or cancellation): a reminder timed from an earlier version does not go.</summary>
     public int? SessionVersion { get; init; }
 }

@@ -279,6 +279,13 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 ["today"] = scope["today"]?.DeepClone(),
                 ["tenant"] = new JsonObject { ["name"] = ctx.TenantName },
                 ["workflow"] = new JsonObject { ["id"] = definition.Id, ["title"] = definition.Title },
+                // When the session is (a reminder says it): its day and time, never what it is about.
+                ["session"] = ctx.Event.SessionDate is { } day ? new JsonObject
+                {
+                    ["date"] = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["day"] = day.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
+                    ["time"] = ctx.Event.SessionTime?.ToString("HH:mm", CultureInfo.InvariantCulture),
+                } : null,
             };
         }
 
