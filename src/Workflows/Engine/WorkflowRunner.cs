@@ -382,7 +382,11 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                         int? before = u.Fixed;
                         if (before is null)
                         {
-                            var outcome = runner._sandbox.Evaluate(u.DaysBefore, Scope(item), TimeLeft);
+                            // A plain setting (tenant.settings.reminderDaysBefore) is read straight from the
+                            // scope: every booking runs this, and it needs no script engine.
+                            var outcome = Path(u.DaysBefore, Scope(item)) is var (found, value) && found
+                                ? new JsOutcome(value, null)
+                                : runner._sandbox.Evaluate(u.DaysBefore, Scope(item), TimeLeft);
                             if (outcome.Failure is { } f) return new Fail($"daysBefore: {f.Message}");
                             if (outcome.Value is null)
                             {
@@ -490,6 +494,18 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 default:
                     return new Fail($"'{step.Kind}' is not a step this engine can run.");
             }
+        }
+
+        /// <summary>A dotted path of names (tenant.settings.x) looked up in the scope; not found when it is anything else.</summary>
+        private static (bool Found, JsonNode? Value) Path(string text, JsonObject scope)
+        {
+            JsonNode? node = scope;
+            foreach (var name in text.Split('.'))
+            {
+                if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(name[0]) || node is not JsonObject o) return (false, null);
+                node = o[name];
+            }
+            return (true, node is null ? null : JsonNode.Parse(node.ToJsonString())); // as a script would give it (a number of any kind)
         }
 
         /// <summary>The supervisees the event is about, as a cohort: each member of a group, the one supervisee of a one to one.</summary>
