@@ -97,18 +97,20 @@ public sealed record WaitUntil(string DaysBefore, TimeOnly At)
 
     /// <summary>
     /// When the wait ends, in UTC: the local At on the day DaysBefore days before the session, in the
-    /// tenant's zone. A time that has passed by now is now while the session's day is still ahead (a
-    /// session booked for tomorrow still gets its reminder, at once); once the session's day has
-    /// passed there is nothing to remind of (null). A local time the clocks skip is taken an hour later.
+    /// tenant's zone. A time that has passed by now is now when the session is on a later day (a
+    /// session booked for tomorrow still gets its reminder, at once); for a session today or past,
+    /// nothing (null). A local time the clocks skip is taken an hour later.
     /// </summary>
     public static DateTimeOffset? DueAt(DateOnly sessionDay, int daysBefore, TimeOnly at, DateTimeOffset now, TimeZoneInfo zone)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        if (sessionDay < today) return null;
         var local = sessionDay.AddDays(-daysBefore).ToDateTime(at);
         if (zone.IsInvalidTime(local)) local = local.AddHours(1);
         var due = new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
-        return due < now ? now.ToUniversalTime() : due;
+        if (due >= now) return due;
+        // Late: at once for a session on a later day; none for one today (booked or recorded on the
+        // day, perhaps already held) or past.
+        return sessionDay > today ? now.ToUniversalTime() : null;
     }
 }
 

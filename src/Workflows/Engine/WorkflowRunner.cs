@@ -399,7 +399,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                         }
                         if (WaitUntil.DueAt(sessionDay, before.Value, u.At, now, ctx.Zone) is not { } dueAt)
                         {
-                            Log(s.Id, $"wait for {s.For}", $"the session's day ({sessionDay:yyyy-MM-dd}) has passed: no wait");
+                            Log(s.Id, $"wait for {s.For}", $"the time before the session on {sessionDay:yyyy-MM-dd} has passed and the session is not on a later day: no wait");
                             return new Next();
                         }
                         state.WaitUntil = Day(dueAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -72,7 +72,7 @@ public sealed class SessionReminderTests
     }
 
     [Fact]
-    public void A_session_booked_after_its_reminder_time_is_reminded_at_once_and_one_in_the_past_not_at_all()
+    public void A_session_booked_after_its_reminder_time_is_reminded_at_once_if_on_a_later_day_and_not_at_all_if_today_or_past()
     {
         var now = new DateTimeOffset(2026, 7, 14, 15, 0, 0, TimeSpan.Zero);
         var tomorrow = Runner.Start(Load(Rule), Booked(now, new DateOnly(2026, 7, 15)), now);
@@ -82,7 +82,11 @@ public sealed class SessionReminderTests
         var past = Runner.Start(Load(Rule), Booked(now, new DateOnly(2026, 7, 10)), now);
         Assert.Equal(RunStatus.Completed, past.Status);
         Assert.Empty(past.Effects);
-        Assert.Contains(past.Journal, j => j.Decision.Contains("has passed: no wait", StringComparison.Ordinal));
+        Assert.Contains(past.Journal, j => j.Decision.Contains("no wait", StringComparison.Ordinal));
+
+        var today = Runner.Start(Load(Rule), Booked(now, new DateOnly(2026, 7, 14)), now); // booked (or recorded) on the day
+        Assert.Equal(RunStatus.Completed, today.Status);
+        Assert.Empty(today.Effects);
     }
 
     [Fact]
