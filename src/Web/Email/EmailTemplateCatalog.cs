@@ -48,6 +48,11 @@ public sealed class EmailTemplateCatalog(AppDbContext db, ITenantContext tenant,
         ["item"] = new JsonObject { ["name"] = "Alex Member", ["trainingExpiresOn"] = today.AddDays(30).ToString("yyyy-MM-dd") },
         ["history"] = new JsonObject { ["consecutiveMisses"] = 2, ["daysSinceLastSession"] = 45, ["nextDue"] = today.AddDays(7).ToString("yyyy-MM-dd"), ["status"] = "overdue" },
         ["vars"] = new JsonObject(),
+        ["session"] = new JsonObject
+        {
+            ["date"] = today.AddDays(2).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            ["day"] = today.AddDays(2).ToString("dddd d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture), ["time"] = "10:00",
+        },
         ["link"] = "https://supervisionhub.example/" + identifier + "/example-link",
         ["links"] = new JsonObject
         {

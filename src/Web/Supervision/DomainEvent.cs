@@ -78,6 +78,7 @@ public static class EventTypes
     public const string SessionAttended = EventNames.SessionAttended;
     public const string SessionMissed = EventNames.SessionMissed;
     public const string SessionCancelled = EventNames.SessionCancelled;
+    public const string SessionMoved = EventNames.SessionMoved;
     public const string SessionAttendanceCorrected = EventNames.SessionAttendanceCorrected;
     public const string RecordSubmitted = EventNames.RecordSubmitted;
     public const string RecordSigned = EventNames.RecordSigned;

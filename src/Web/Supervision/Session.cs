@@ -92,7 +92,12 @@ public sealed class Session : ITenantOwned, IRaisesEvents
     /// A booked session moved to another time (or place). The invitation's SEQUENCE grows, so the
     /// calendars that hold it replace it; the same rules as booking apply to the new date.
     /// </summary>
-    public void Move(Relationship relationship, DateOnly date, TimeOnly start, int minutes, string? location, DateOnly today)
+    /// <remarks>
+    /// Raises session.moved (ADR 0035): a reminder timed from the session as it was is dropped and the
+    /// rules started by the move time one from the session as it is. A change of place alone is a
+    /// move too (the invitation changes, and the session's version with it).
+    /// </remarks>
+    public void Move(Relationship relationship, DateOnly date, TimeOnly start, int minutes, string? location, DateOnly today, DateTimeOffset now)
     {
         RequireOpen();
         if (minutes is < 5 or > 600) throw new SupervisionRuleException("Enter a length from 5 to 600 minutes.");
@@ -106,6 +111,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         DurationMinutes = minutes;
         Location = where;
         Sequence++;
+        _events.Add(new DomainEvent(EventTypes.SessionMoved, now, RelationshipId, Id));
     }
 
     /// <summary>A session that has already taken place, recorded afterwards (mse-icb open door; any tenant's ad hoc supervision).</summary>

@@ -19,6 +19,23 @@ public sealed record SupervisionSettings
     /// <summary>Agreements are reviewed this often unless a type says otherwise (every founding policy: yearly).</summary>
     public int AgreementReviewMonths { get; init; } = 12;
 
+    /// <summary>
+    /// How many days before each booked session its people are reminded of it ("2"), or "none". Rules
+    /// read it as tenant.settings.reminderDaysBefore (a number, or null for none); the founding
+    /// tenants' session-reminder rules wait until then (docs/adr/0035-session-reminders.md).
+    /// </summary>
+    public string ReminderDaysBefore { get; init; } = "none";
+
+    public const int MaxReminderDaysBefore = 28;
+
+    /// <summary>The setting as a number of days; null for none (or a value <see cref="Check"/> reports).</summary>
+    [YamlIgnore]
+    public int? ReminderDays => int.TryParse(ReminderDaysBefore, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+        && n <= MaxReminderDaysBefore ? n : null;
+
+    /// <summary>The settings rules may read, as tenant.settings: one object for the service and "Try it" alike.</summary>
+    public System.Text.Json.Nodes.JsonObject ForRules() => new() { ["reminderDaysBefore"] = ReminderDays };
+
     public RecordAccessSettings Records { get; init; } = new();
     public List<SupervisionTypeSettings> Types { get; init; } = [];
 
@@ -38,6 +55,8 @@ public sealed record SupervisionSettings
         if (DueSoonDays is < 0 or > 120) yield return ("supervision.dueSoonDays", "supervision.dueSoonDays: give a number of days from 0 to 120.");
         if (SupervisorTraining is not ("refuse" or "warn" or "none"))
             yield return ("supervision.supervisorTraining", $"supervision.supervisorTraining: '{SupervisorTraining}' must be refuse, warn or none.");
+        if (!string.Equals(ReminderDaysBefore, "none", StringComparison.Ordinal) && ReminderDays is null)
+            yield return ("supervision.reminderDaysBefore", $"supervision.reminderDaysBefore: '{ReminderDaysBefore}' must be how many days before each session to remind its people, from 0 (the morning of the session) to {MaxReminderDaysBefore}, or none.");
         if (AgreementReviewMonths is < 1 or > 60) yield return ("supervision.agreementReviewMonths", "supervision.agreementReviewMonths: give a number of months from 1 to 60.");
         foreach (var p in Records.Check(tenantRoleIds)) yield return p;
         foreach (var dup in Types.GroupBy(t => t.Id).Where(g => g.Count() > 1))

@@ -77,14 +77,15 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
                 .Select(a => a.StaffId).ToListAsync(ct);
 
         // The day of the session a session.* event is about: a booking says which day it booked.
-        DateOnly? sessionDate = e.SessionId is { } sessionOf && EventNames.IsAboutASession(e.Type)
-            ? await db.Sessions.AsNoTracking().Where(x => x.Id == sessionOf).Select(x => (DateOnly?)x.Date).FirstOrDefaultAsync(ct)
+        // Its version too (one more at each move or cancellation), so a reminder timed from an earlier one lapses.
+        var standing = e.SessionId is { } sessionOf && EventNames.IsAboutASession(e.Type)
+            ? await db.Sessions.AsNoTracking().Where(x => x.Id == sessionOf).Select(x => new { x.Date, x.Sequence, x.StartTime }).FirstOrDefaultAsync(ct)
             : null;
 
         return new WorkflowContext
         {
             Event = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId)
-                { Form = formId, RecordId = e.RecordId?.ToString(), SessionDate = sessionDate },
+                { Form = formId, RecordId = e.RecordId?.ToString(), SessionDate = standing?.Date, SessionVersion = standing?.Sequence, SessionTime = standing?.StartTime },
             Relationship = relationship is null ? null : new RelationshipInfo(relationship.TypeId, type?.Format ?? "one-to-one", relationship.SupervisorId, superviseeIds),
             History = history,
             Answers = answers,
@@ -94,6 +95,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             Zone = tenant.Tenant.TimeZone,
             Days = Days(),
             TenantName = tenant.Tenant.Name,
+        Settings = tenant.Tenant.Settings.Supervision.ForRules(),
         };
     }
 
@@ -120,6 +122,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         Zone = tenant.Tenant.TimeZone,
         Days = Days(),
         TenantName = tenant.Tenant.Name,
+        Settings = tenant.Tenant.Settings.Supervision.ForRules(),
     };
 
     /// <summary>

@@ -81,6 +81,7 @@ public sealed class WorkflowTryIt(AppDbContext db, ITenantContext tenant, TimePr
         Calendar = ComplianceService.CalendarFor(tenant.Tenant),
         Policy = type?.Policy(tenant.Tenant.Settings.Supervision.DueSoonDays),
         TenantName = tenant.Tenant.Name,
+        Settings = tenant.Tenant.Settings.Supervision.ForRules(),
     };
 
     /// <summary>Made-up people in every part (each tenant role held by one), around the tenant's first one-to-one supervision type.</summary>

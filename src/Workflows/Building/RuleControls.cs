@@ -14,7 +14,7 @@ public static class RuleControls
         ["to"] = nameof(StepDraft.To), ["cc"] = nameof(StepDraft.Cc), ["for"] = nameof(StepDraft.To), ["template"] = nameof(StepDraft.Template),
         ["form"] = nameof(StepDraft.Form), ["expiresInDays"] = nameof(StepDraft.ExpiresInDays), ["title"] = nameof(StepDraft.Title),
         ["dueInDays"] = nameof(StepDraft.DueInDays), ["dayKind"] = nameof(StepDraft.DayKind), ["reason"] = nameof(StepDraft.Reason),
-        ["match"] = nameof(StepDraft.Match), ["where"] = nameof(StepDraft.Where), ["timeout"] = nameof(StepDraft.TimeoutDays),
+        ["match"] = nameof(StepDraft.Match), ["where"] = nameof(StepDraft.Where), ["timeout"] = nameof(StepDraft.TimeoutDays), ["until"] = nameof(StepDraft.UntilDaysBefore),
         ["condition"] = nameof(StepDraft.Condition), ["value"] = nameof(StepDraft.Value), ["name"] = nameof(StepDraft.Name),
         ["cohort"] = nameof(StepDraft.Cohort),
     };

@@ -156,6 +156,9 @@ public sealed class StepDraft
     public string? Where { get; set; }
     public string? TimeoutDays { get; set; }
     public string TimeoutKind { get; set; } = "calendar";
+    /// <summary>Wait until a time before the session: days before (a number, or JavaScript such as tenant.settings.reminderDaysBefore) and the time of day.</summary>
+    public string? UntilDaysBefore { get; set; }
+    public string? UntilAt { get; set; }
     public ConditionDraft Condition { get; set; } = new();
     public string? Value { get; set; }
     public string? Name { get; set; }
@@ -196,6 +199,7 @@ public sealed class StepDraft
             case WaitStep s:
                 d.WaitFor = s.For; d.Match = s.Match.ToString().ToLowerInvariant(); d.Form = s.Form; d.Where = s.Where;
                 d.TimeoutDays = Num(s.Timeout?.Days); d.TimeoutKind = DayKinds.Name(s.Timeout?.Kind ?? Calendar.DayKind.Calendar);
+                d.UntilDaysBefore = s.Until?.DaysBefore; d.UntilAt = s.Until?.At.ToString("HH:mm", CultureInfo.InvariantCulture);
                 d.OnEvent = [.. s.OnEvent.Select(From)]; d.OnTimeout = [.. s.OnTimeout.Select(From)];
                 break;
             case IfStep s: d.Condition = ConditionDraft.From(s.Condition); d.Then = [.. s.Then.Select(From)]; d.Else = [.. s.Else.Select(From)]; break;
@@ -208,6 +212,15 @@ public sealed class StepDraft
             case ForEachStep s: d.Cohort = s.Cohort; d.Where = s.Where; d.Each = [.. s.Steps.Select(From)]; break;
         }
         return d;
+    }
+
+    private WaitUntil? Until(string path, IDictionary<string, string> problems)
+    {
+        if (RuleDraft.Blank(UntilDaysBefore)?.Trim() is not { } before) return null;
+        var at = new TimeOnly(8, 0);
+        if (RuleDraft.Blank(UntilAt)?.Trim() is { } text && !TimeOnly.TryParseExact(text, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out at))
+            problems.TryAdd($"{path}.{nameof(UntilAt)}", "Enter a time of day like 08:00.");
+        return new WaitUntil(before, at);
     }
 
     public static IReadOnlyList<WorkflowStep> ToSteps(IEnumerable<StepDraft> steps, string path, IDictionary<string, string> problems) =>
@@ -236,7 +249,7 @@ public sealed class StepDraft
             "escalate" => new EscalateStep(id, People(To), S(Template), S(Reason)),
             "wait" => new WaitStep(id, S(WaitFor), Match switch { "session" => WaitMatch.Session, "person" => WaitMatch.Person, _ => WaitMatch.Relationship },
                 Int(TimeoutDays, nameof(TimeoutDays)) is { } days ? new WaitTimeout(days, Days(TimeoutKind)) : null,
-                Steps(OnEvent, nameof(OnEvent)), Steps(OnTimeout, nameof(OnTimeout)), RuleDraft.Blank(Form)?.Trim(), RuleDraft.Blank(Where)?.Trim()),
+                Steps(OnEvent, nameof(OnEvent)), Steps(OnTimeout, nameof(OnTimeout)), RuleDraft.Blank(Form)?.Trim(), RuleDraft.Blank(Where)?.Trim(), Until(path, problems)),
             "if" => new IfStep(id, Condition.ToJavaScript() ?? "", Steps(Then, nameof(Then)), Steps(Else, nameof(Else))),
             "switch" => new SwitchStep(id, S(Value), [.. Cases.Select((c, i) => new SwitchCase(c.Value.Trim(), ToSteps(c.Steps, $"{path}.Cases[{i}].Steps", problems)))],
                 Steps(Default, nameof(Default))),

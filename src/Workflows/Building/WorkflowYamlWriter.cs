@@ -72,6 +72,13 @@ public static class WorkflowYamlWriter
                     t.Style = MappingStyle.Flow;
                     s.Add("timeout", t);
                 }
+                if (w.Until is { } until)
+                {
+                    var u = new YamlMappingNode { { "daysBefore", until.Fixed is { } n ? Number(n) : new YamlScalarNode(until.DaysBefore) } };
+                    u.Add("at", new YamlScalarNode(until.At.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture)) { Style = ScalarStyle.DoubleQuoted });
+                    u.Style = MappingStyle.Flow;
+                    s.Add("until", u);
+                }
                 List(s, "onEvent", w.OnEvent); List(s, "onTimeout", w.OnTimeout);
                 break;
             case IfStep i:

@@ -13,6 +13,9 @@ public static class EventNames
     public const string SessionMissed = "session.missed";
     public const string SessionCancelled = "session.cancelled";
 
+    /// <summary>A booked session was moved to another day or time (event.sessionDate: the day it is on now).</summary>
+    public const string SessionMoved = "session.moved";
+
     /// <summary>An attendance outcome entered by mistake was corrected (detail: the outcome it now has; person: whose attendance changed).</summary>
     public const string SessionAttendanceCorrected = "session.attendance-corrected";
     public const string RecordSubmitted = "record.submitted";
@@ -32,6 +35,7 @@ public static class EventNames
         new(SessionAttended, "a session takes place"),
         new(SessionMissed, "a session is missed"),
         new(SessionCancelled, "a session is cancelled"),
+        new(SessionMoved, "a session is moved"),
         new(SessionAttendanceCorrected, "a session's attendance is corrected"),
         new(RecordSubmitted, "a record is submitted"),
         new(RecordSigned, "a record is signed by everyone"),

@@ -82,9 +82,43 @@ public enum WaitMatch { Session, Relationship, Person }
 /// <summary>How long a wait lasts: Days of the given kind (calendar, working or school days).</summary>
 public sealed record WaitTimeout(int Days, DayKind Kind = DayKind.Calendar);
 
+/// <summary>
+/// A wait that ends at a time given from the session's day rather than from now: DaysBefore days
+/// before the day of the session the run's event is about, at At (local time in the tenant's zone).
+/// DaysBefore is a whole number, or JavaScript read when the wait starts (tenant.settings.reminderDaysBefore)
+/// whose null means "no reminder" (docs/adr/0035-session-reminders.md).
+/// </summary>
+public sealed record WaitUntil(string DaysBefore, TimeOnly At)
+{
+    /// <summary>The number written in the definition, or null when DaysBefore is JavaScript.</summary>
+    public int? Fixed => int.TryParse(DaysBefore, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+
+    public const int MaxDaysBefore = 60;
+
+    /// <summary>
+    /// When the wait ends, in UTC: the local At on the day DaysBefore days before the session, in the
+    /// tenant's zone. A time that has passed by now is now when the session is on a later day (a
+    /// session booked for tomorrow still gets its reminder, at once); for a session today or past,
+    /// nothing (null). A local time the clocks skip is taken an hour later.
+    /// </summary>
+    public static DateTimeOffset? DueAt(DateOnly sessionDay, int daysBefore, TimeOnly at, DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var local = sessionDay.AddDays(-daysBefore).ToDateTime(at);
+        if (zone.IsInvalidTime(local)) local = local.AddHours(1);
+        var due = new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+        if (due >= now) return due;
+        // Late: at once for a session on a later day; none for one today (booked or recorded on the
+        // day, perhaps already held) or past.
+        return sessionDay > today ? now.ToUniversalTime() : null;
+    }
+}
+
 /// <param name="Form">For record.* events, only a record of this form ends the wait (a session's own record must not end the wait for its evaluation).</param>
 /// <param name="Where">JavaScript over the arriving <c>event</c> (and <c>wait.until</c>, the timeout's last day): only an event for which it is true ends the wait.</param>
-public sealed record WaitStep(string Id, string For, WaitMatch Match, WaitTimeout? Timeout, IReadOnlyList<WorkflowStep> OnEvent, IReadOnlyList<WorkflowStep> OnTimeout, string? Form = null, string? Where = null) : WorkflowStep(Id)
+/// <param name="Until">Instead of Timeout: a time given from the session's day (a reminder before the session).</param>
+public sealed record WaitStep(string Id, string For, WaitMatch Match, WaitTimeout? Timeout, IReadOnlyList<WorkflowStep> OnEvent, IReadOnlyList<WorkflowStep> OnTimeout, string? Form = null, string? Where = null,
+    WaitUntil? Until = null) : WorkflowStep(Id)
 {
     public override string Kind => "wait";
 

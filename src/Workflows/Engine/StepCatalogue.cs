@@ -31,7 +31,7 @@ public static class StepCatalogue
         ["escalate"] = new("escalate", "an email and a task marked as an escalation, with the reason in the journal",
             ["to", "template", "reason"], ["to", "template", "reason"], [], ["to"], []),
         ["wait"] = new("wait", "pauses until the event happens for the same session, relationship or person, or the timeout passes",
-            ["for", "match", "form", "where", "timeout", "onEvent", "onTimeout"], ["for"], ["onEvent", "onTimeout"], [], ["where"]),
+            ["for", "match", "form", "where", "timeout", "until", "onEvent", "onTimeout"], ["for"], ["onEvent", "onTimeout"], [], ["where"]),
         ["if"] = new("if", "a branch",
             ["condition", "then", "else"], ["condition"], ["then", "else"], [], ["condition"]),
         ["switch"] = new("switch", "a branch on a value",

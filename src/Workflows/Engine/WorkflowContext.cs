@@ -17,6 +17,12 @@ public sealed record EventInfo(string Type, string? Detail, DateTimeOffset Occur
     /// day booked, so "a new session within 10 working days" can be written as a wait whose where reads it.
     /// </summary>
     public DateOnly? SessionDate { get; init; }
+
+    /// <summary>The local time the session starts, for a reminder's wording ({{ session.time }}).</summary>
+    public TimeOnly? SessionTime { get; init; }
+
+    /// <summary>The session's version (one more at each move or cancellation): a reminder timed from an earlier version does not go.</summary>
+    public int? SessionVersion { get; init; }
 }
 
 public sealed record RelationshipInfo(string Type, string Format, string SupervisorId, IReadOnlyList<string> SuperviseeIds);
@@ -103,6 +109,9 @@ public sealed record WorkflowContext
     public DayCounter Days { get; init; } = DayCounter.Plain;
     public WorkingDays WorkingDays => Days.Working;
     public string TenantName { get; init; } = "";
+
+    /// <summary>The tenant's settings a rule may read, as tenant.settings (reminderDaysBefore: a number of days, or null for none).</summary>
+    public JsonObject Settings { get; init; } = [];
 }
 
 /// <summary>Something the host carries out in the same transaction as saving the run's state.</summary>

@@ -29,6 +29,7 @@ public sealed partial class WorkflowLoader
     private static readonly string[] RootKeys = ["id", "title", "source", "trigger", "condition", "steps"];
     private static readonly string[] TriggerKeys = ["event", "schedule"];
     private static readonly string[] TimeoutKeys = ["days", "dayKind", "workingDays"];
+    private static readonly string[] UntilKeys = ["daysBefore", "at"];
 
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
     private static partial Regex IdPattern();
@@ -210,7 +211,7 @@ public sealed partial class WorkflowLoader
             "create-task" => new CreateTaskStep(id, Recipients(s, "for"), Str("title"), Int(s, "dueInDays"), DayKindOf(s)),
             "escalate" => new EscalateStep(id, Recipients(s, "to"), Str("template"), Str("reason")),
             "wait" => new WaitStep(id, Str("for"), Match(s), Timeout(s), Steps("onEvent"), Steps("onTimeout"), OptionalString(s, "form"),
-                string.IsNullOrWhiteSpace(OptionalString(s, "where")) ? null : OptionalString(s, "where")),
+                string.IsNullOrWhiteSpace(OptionalString(s, "where")) ? null : OptionalString(s, "where"), Until(s)),
             "if" => new IfStep(id, Str("condition"), Steps("then"), Steps("else")),
             "switch" => new SwitchStep(id, Str("value"), Cases(Get(s, "cases")), Steps("default")),
             "set" => new SetStep(id, Str("name"), Str("value")),
@@ -255,6 +256,28 @@ public sealed partial class WorkflowLoader
         if (days is null) { Error(map, "timeout needs days, like { days: 7 }."); return null; }
         if (days < 1) { Error(Get(map, "days"), "timeout days must be at least 1."); return null; }
         return new WaitTimeout(days.Value, kind);
+    }
+
+    /// <summary>until: { daysBefore: 2 | JavaScript, at: "08:00" }: a wait that ends at a time given from the session's day.</summary>
+    private WaitUntil? Until(YamlMappingNode s)
+    {
+        var node = Get(s, "until");
+        if (node is null) return null;
+        const string Shape = "until must be like { daysBefore: 2, at: \"08:00\" }: so many days before the session, at a time of day.";
+        if (node is not YamlMappingNode map) { Error(node, Shape); return null; }
+        CheckKeys(map, UntilKeys, "until");
+        if (Get(s, "timeout") is { } both) Error(both, "A wait ends either after a timeout or at a time before the session (until), not both.");
+        var before = (Get(map, "daysBefore") as YamlScalarNode)?.Value?.Trim();
+        if (string.IsNullOrEmpty(before)) { Error(map, "until needs daysBefore: how many days before the session, like { daysBefore: 2, at: \"08:00\" }."); return null; }
+        var at = TimeOnly.MinValue;
+        if (Get(map, "at") is { } atNode
+            && !((atNode as YamlScalarNode)?.Value is { } text && TimeOnly.TryParseExact(text, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out at)))
+        {
+            Error(atNode, "until's at must be a time of day like \"08:00\" (24-hour, in quotes).");
+            return null;
+        }
+        if (Get(map, "at") is null) at = new TimeOnly(8, 0);
+        return new WaitUntil(before, at);
     }
 
     /// <summary>

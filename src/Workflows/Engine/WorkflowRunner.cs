@@ -48,6 +48,8 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         public CohortMember? Item { get; set; }
         /// <summary>The last day of the wait's timeout, in the tenant's zone, for its where (wait.until).</summary>
         public string? WaitUntil { get; set; }
+        /// <summary>For a wait timed from its session (until): the session's day and version it was timed from.</summary>
+        public string? WaitSession { get; set; }
     }
 
     /// <param name="budget">The time this run may spend evaluating (<see cref="RunBudget"/> unless less is left, as in a simulation near its end).</param>
@@ -79,6 +81,16 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
             return run.Faulted(state.WaitingAt ?? "state", "This run is not waiting, or the step it waited at is not in the definition.");
         state.WaitingAt = null;
         state.WaitUntil = null;
+        var timedFrom = state.WaitSession;
+        state.WaitSession = null;
+        if (how is TimedOut && wait.Until is not null && timedFrom != SessionStamp(ctx.Event))
+        {
+            // A reminder timed from a day the session no longer has (moved, or cancelled and so
+            // changed) must not go: the rule started by the move times the new one (ADR 0035).
+            run.Log(wait.Id, $"wait for {wait.For}", $"the session has changed since this wait was timed ({timedFrom} then, {SessionStamp(ctx.Event)} now): nothing more to do");
+            state.Frames.Clear();
+            return run.Continue();
+        }
         switch (how)
         {
             case EventArrived arrived:
@@ -92,6 +104,10 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
         }
         return run.Continue();
     }
+
+    /// <summary>The session's day and version (moves and cancellations count up), as a wait timed from it remembers them.</summary>
+    private static string SessionStamp(EventInfo e) =>
+        $"{e.SessionDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "no day"} v{e.SessionVersion?.ToString(CultureInfo.InvariantCulture) ?? "-"}";
 
     /// <summary>The wait a stored run is paused at, if it is paused at one this definition has: hosts ask it whether an event ends the wait.</summary>
     public static WaitStep? WaitingStep(WorkflowDefinition definition, string stateJson)
@@ -240,6 +256,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                     ["openForms"] = new JsonArray([.. (item.OpenForms ?? []).Select(x => (JsonNode?)x)]),
                 },
                 ["today"] = ctx.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["tenant"] = new JsonObject { ["name"] = ctx.TenantName, ["settings"] = ctx.Settings.DeepClone() },
             };
             if (forScript) scope["answers"] = ctx.Answers?.DeepClone();
             return scope;
@@ -262,6 +279,13 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 ["today"] = scope["today"]?.DeepClone(),
                 ["tenant"] = new JsonObject { ["name"] = ctx.TenantName },
                 ["workflow"] = new JsonObject { ["id"] = definition.Id, ["title"] = definition.Title },
+                // When the session is (a reminder says it): its day and time, never what it is about.
+                ["session"] = ctx.Event.SessionDate is { } day ? new JsonObject
+                {
+                    ["date"] = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    ["day"] = day.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture),
+                    ["time"] = ctx.Event.SessionTime?.ToString("HH:mm", CultureInfo.InvariantCulture),
+                } : null,
             };
         }
 
@@ -351,6 +375,40 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                         subject += $" and {item.Name}";
                         (match, id) = s.Match == WaitMatch.Person ? ("person", item.Id) : (match + "+person", id is null ? null : Bookmark.Pair(id, item.Id));
                     }
+                    if (s.Until is { } u)
+                    {
+                        if (ctx.Event.SessionDate is not { } sessionDay)
+                            return new Fail($"{s.Id}: until counts from the day of a session, and {ctx.Event.Type} is about no session.");
+                        int? before = u.Fixed;
+                        if (before is null)
+                        {
+                            // A plain setting (tenant.settings.reminderDaysBefore) is read straight from the
+                            // scope: every booking runs this, and it needs no script engine.
+                            var outcome = Path(u.DaysBefore, Scope(item)) is var (found, value) && found
+                                ? new JsOutcome(value, null)
+                                : runner._sandbox.Evaluate(u.DaysBefore, Scope(item), TimeLeft);
+                            if (outcome.Failure is { } f) return new Fail($"daysBefore: {f.Message}");
+                            if (outcome.Value is null)
+                            {
+                                Log(s.Id, $"wait for {s.For}", $"daysBefore {u.DaysBefore} is none: no wait");
+                                return new Next();
+                            }
+                            if (outcome.Value is not JsonValue v || v.GetValueKind() != JsonValueKind.Number || v.GetValue<double>() is var n && (n != Math.Floor(n) || n < 0 || n > WaitUntil.MaxDaysBefore))
+                                return new Fail($"daysBefore: {u.DaysBefore} gave {outcome.Value.ToJsonString()}, not a whole number of days from 0 to {WaitUntil.MaxDaysBefore}.");
+                            before = (int)v.GetValue<double>();
+                        }
+                        if (WaitUntil.DueAt(sessionDay, before.Value, u.At, now, ctx.Zone) is not { } dueAt)
+                        {
+                            Log(s.Id, $"wait for {s.For}", $"the time before the session on {sessionDay:yyyy-MM-dd} has passed and the session is not on a later day: no wait");
+                            return new Next();
+                        }
+                        state.WaitUntil = Day(dueAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                        state.WaitSession = SessionStamp(ctx.Event);
+                        Log(s.Id, $"wait for {s.For}", $"for {subject} until {TimeZoneInfo.ConvertTime(dueAt, ctx.Zone):yyyy-MM-dd HH:mm zzz} ({before} days before the session on {sessionDay:yyyy-MM-dd}, at {u.At:HH\\:mm}"
+                            + (dueAt <= now ? "; that time has passed, so at once)" : ")")
+                            + (s.Where is { } uw ? $"; only an event where {uw}" : ""));
+                        return new Pause(new Bookmark(s.Id, s.For, match, id, dueAt));
+                    }
                     var due = s.Timeout is { } t ? DueAt(t) : (DateTimeOffset?)null;
                     state.WaitUntil = due is { } until ? Day(until).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
                     Log(s.Id, $"wait for {s.For}", $"for {subject}"
@@ -436,6 +494,18 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 default:
                     return new Fail($"'{step.Kind}' is not a step this engine can run.");
             }
+        }
+
+        /// <summary>A dotted path of names (tenant.settings.x) looked up in the scope; not found when it is anything else.</summary>
+        private static (bool Found, JsonNode? Value) Path(string text, JsonObject scope)
+        {
+            JsonNode? node = scope;
+            foreach (var name in text.Split('.'))
+            {
+                if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_') || char.IsAsciiDigit(name[0]) || node is not JsonObject o) return (false, null);
+                node = o[name];
+            }
+            return (true, node is null ? null : JsonNode.Parse(node.ToJsonString())); // as a script would give it (a number of any kind)
         }
 
         /// <summary>The supervisees the event is about, as a cohort: each member of a group, the one supervisee of a one to one.</summary>

@@ -22,6 +22,8 @@ public sealed record SimulationSettings
     /// <summary>The local time scripted sessions happen at.</summary>
     public TimeOnly SessionTime { get; init; } = new(10, 0);
     public string TenantName { get; init; } = "Simulated tenant";
+    /// <summary>The tenant's settings rules read as tenant.settings (as the service gives them).</summary>
+    public JsonObject Settings { get; init; } = [];
 }
 
 public sealed record SimulatedRun(int Number, DateTimeOffset StartedAt, string StartedBy, RunStatus Status, Bookmark? Waiting, Incident? Fault);
@@ -136,8 +138,21 @@ public static class WorkflowSimulator
         var journal = new List<JournalLine>();
         var incidents = new List<Incident>();
 
+        // Each session's day and version as they stand, moved and cancelled by the script: like the
+        // service, a run reads its session as it is now, so a reminder timed from an old day lapses.
+        var standing = new Dictionary<string, (DateOnly? Date, int Version)>(StringComparer.Ordinal);
+        void Follow(EventInfo e)
+        {
+            if (e.SessionId is not { } sid) return;
+            var (date, version) = standing.TryGetValue(sid, out var was) ? was : (e.SessionDate, 0);
+            if (e.Type == EventNames.SessionMoved) standing[sid] = (e.SessionDate ?? date, version + 1);
+            else if (e.Type == EventNames.SessionCancelled && e.Detail != "apologies") standing[sid] = (date, version + 1);
+            else standing.TryAdd(sid, (date, version));
+        }
+
         WorkflowContext Context(EventInfo e, DateTimeOffset now, JsonObject? answers)
         {
+            if (e.SessionId is { } sid && standing.TryGetValue(sid, out var current)) e = e with { SessionDate = current.Date ?? e.SessionDate, SessionVersion = current.Version };
             var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
             var all = sessions.Where(s => s.At <= now).Select(s => s.Session).ToList();
             var past = all.Where(s => s.Supervision is null).Select(s => new PastSession(s.Date, s.Outcome, s.Minutes)).ToList();
@@ -153,7 +168,7 @@ public static class WorkflowSimulator
                 Event = e, Relationship = settings.Relationship, Answers = answers,
                 History = SupervisionHistory.From(past, today, calendar, status, [.. all.Select(s => new PastSession(s.Date, s.Outcome, s.Minutes))]),
                 People = settings.People, Cohorts = c => settings.Cohorts.GetValueOrDefault(c) ?? [], Today = today, Zone = zone,
-                Days = days, TenantName = settings.TenantName,
+                Days = days, TenantName = settings.TenantName, Settings = settings.Settings,
             };
         }
 
@@ -203,6 +218,7 @@ public static class WorkflowSimulator
                 break;
             }
             TimeOutUpTo(h.At);
+            if (!h.Scheduled) Follow(h.Event);
             var ctx = Context(h.Event, h.At, h.Answers);
             if (!h.Scheduled)
             {

@@ -118,6 +118,14 @@ public static class WorkflowValidator
                             else if (!env.FormIds.Contains(waitForm)) Error($"{id}.form", $"There is no form '{waitForm}' in this tenant.");
                         }
                         Script($"{id}.where", s.Where);
+                        if (s.Until is { } until)
+                        {
+                            if (definition.Trigger.Event is not { } started || !EventNames.IsAboutASession(started))
+                                Error($"{id}.until", $"A wait until a time before the session needs a rule that starts when something happens to a session; this one starts {(definition.Trigger.Event is { } other ? "when " + EventNames.Describe(other) : "on a schedule")}, which has no session day.");
+                            if (until.Fixed is { } days) { if (days > WaitUntil.MaxDaysBefore) Error($"{id}.until", $"daysBefore must be from 0 to {WaitUntil.MaxDaysBefore} days; it is {days}."); }
+                            else if (until.DaysBefore.StartsWith('-')) Error($"{id}.until", "daysBefore cannot be negative: a reminder goes before the session.");
+                            else Script($"{id}.until", until.DaysBefore);
+                        }
                         break;
                     case IfStep s:
                         Script($"{id}.condition", s.Condition);

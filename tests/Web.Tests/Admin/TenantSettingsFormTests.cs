@@ -297,6 +297,19 @@ public sealed class TenantSettingsFormTests(AppFactory app) : IClassFixture<AppF
         Assert.Contains("Days before a session is due that it shows as due soon must be from 0 to 120.", html);
         Assert.DoesNotContain("supervision.dueSoonDays", html);
         Assert.Equal(7, (await InForceAsync()).Supervision.DueSoonDays);
+
+        // Reminders before each session: a number of days, refused in words past the limit, empty for none.
+        var (reminded, _) = await Post(admin, "Supervision", new() { ["DueSoonDays"] = "7", ["ReminderDaysBefore"] = "3" });
+        Assert.Equal(HttpStatusCode.Redirect, reminded.StatusCode);
+        Assert.Equal(3, (await InForceAsync()).Supervision.ReminderDays);
+        Assert.Contains("reminderDaysBefore: 3", await StoredYamlAsync());
+        var (tooMany, tooManyHtml) = await Post(admin, "Supervision", new() { ["DueSoonDays"] = "7", ["ReminderDaysBefore"] = "40" });
+        Assert.Equal(HttpStatusCode.OK, tooMany.StatusCode);
+        Assert.Contains("href=\"#ReminderDaysBefore\"", tooManyHtml);
+        Assert.Contains("Days before each session that its people are reminded must be a whole number from 0 to 28, or empty for no reminders.", tooManyHtml);
+        var (none, _) = await Post(admin, "Supervision", new() { ["DueSoonDays"] = "7", ["ReminderDaysBefore"] = "" });
+        Assert.Equal(HttpStatusCode.Redirect, none.StatusCode);
+        Assert.Null((await InForceAsync()).Supervision.ReminderDays);
     }
 
     [Fact]

@@ -63,4 +63,32 @@ public sealed class FoundingWorkflowsTests
             Assert.True(template is not null, error);
         }
     }
+
+    private static readonly string[] ReminderRules = ["session-reminder", "session-reminder-after-move"];
+
+    [Theory]
+    [MemberData(nameof(Tenants))]
+    public void Every_founding_tenant_reminds_both_people_before_a_session_once_even_when_it_moves_and_never_when_cancelled(string tenant)
+    {
+        var folder = AppFactory.RepoPath(Path.Combine("tenants", tenant));
+        var settings = TenantConfigLoader.Load(File.ReadAllText(Path.Combine(folder, "tenant.yaml")), "tenant.yaml").Settings!;
+        var days = settings.Supervision.ReminderDays;
+        Assert.NotNull(days);
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
+        var simulation = new SimulationSettings { People = Workflows.Scenario.People(tenant, group: false), Zone = zone, Settings = settings.Supervision.ForRules() };
+        var bookedAt = new DateTimeOffset(2027, 1, 4, 9, 0, 0, TimeSpan.Zero);
+        ScriptedEvent Booked() => new(bookedAt, EventNames.SessionBooked, SessionId: "s-1", SessionDate: new DateOnly(2027, 1, 20));
+        var moved = new ScriptedEvent(bookedAt.AddDays(1), EventNames.SessionMoved, SessionId: "s-1", SessionDate: new DateOnly(2027, 1, 27));
+        var cancelled = new ScriptedEvent(bookedAt.AddDays(1), EventNames.SessionCancelled, "by-supervisor", SessionId: "s-1");
+        List<EmailEffect> Emails(params ScriptedEvent[] events) =>
+        [
+            .. ReminderRules.SelectMany(id =>
+                WorkflowSimulator.Run(Load(tenant, id), new SimulationScript { Until = new DateOnly(2027, 2, 28), Events = events }, simulation).Emails),
+        ];
+
+        var once = Assert.Single(Emails(Booked()));
+        Assert.Equal([Workflows.Scenario.Supervisor.Name, Workflows.Scenario.Supervisee.Name], once.To.Select(r => r.Name));
+        Assert.Equal("Wednesday 27 January 2027", (string?)Assert.Single(Emails(Booked(), moved)).Model["session"]!["day"]);
+        Assert.Empty(Emails(Booked(), cancelled));
+    }
 }

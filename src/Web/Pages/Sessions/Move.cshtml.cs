@@ -41,7 +41,7 @@ public sealed class MoveModel(AppDbContext db, UserManager<StaffMember> users, I
         if (Warnings.Count > 0 && !BookAnyway) return Page();
         try
         {
-            Session.Move(Session.Relationship, date, time, minutes, Input.Location, tenant.Tenant.Today(clock));
+            Session.Move(Session.Relationship, date, time, minutes, Input.Location, tenant.Tenant.Today(clock), clock.GetUtcNow());
         }
         catch (SupervisionRuleException ex)
         {

@@ -80,6 +80,8 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
     [BindProperty] public List<ClosureRow> Closures { get; set; } = [];
     [BindProperty] public List<RoleRow> Roles { get; set; } = [];
     [BindProperty] public string? DueSoonDays { get; set; }
+    /// <summary>Days before each session its people are reminded; empty for none (supervision.reminderDaysBefore).</summary>
+    [BindProperty] public string? ReminderDaysBefore { get; set; }
     [BindProperty] public List<TypeRow> Types { get; set; } = [];
     [BindProperty] public IFormFile? Logo { get; set; }
 
@@ -252,12 +254,16 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
         {
             var current = TenantConfigLoader.Load(yaml, "tenant.yaml").Settings!.Supervision;
             if (dueSoon is { } d && d != current.DueSoonDays) yaml = TenantYamlEdits.SetScalar(yaml, ["supervision", "dueSoonDays"], d.ToString(CultureInfo.InvariantCulture));
+            // Empty is none; anything else is checked with the file's own message (supervision.reminderDaysBefore).
+            var reminder = string.IsNullOrWhiteSpace(ReminderDaysBefore) ? "none" : ReminderDaysBefore.Trim();
+            if (reminder != current.ReminderDaysBefore) yaml = TenantYamlEdits.SetScalar(yaml, ["supervision", "reminderDaysBefore"], reminder);
             foreach (var type in current.Types)
                 if (posted.TryGetValue(type.Id, out var frequency)
                     && !frequency.Select(TenantYamlEdits.FrequencyFlow).SequenceEqual(type.Frequency.Select(TenantYamlEdits.FrequencyFlow)))
                     yaml = TenantYamlEdits.SetFrequency(yaml, type.Id, frequency);
             return yaml;
         }, m => m.StartsWith("supervision.dueSoonDays", StringComparison.Ordinal) ? "DueSoonDays"
+            : m.StartsWith("supervision.reminderDaysBefore", StringComparison.Ordinal) ? "ReminderDaysBefore"
             : Types.FindIndex(t => m.StartsWith($"supervision.types.{t.Id}:", StringComparison.Ordinal)) is var i and >= 0 ? $"Types_{i}__Frequency_0__Number" : "DueSoonDays", ct);
     }
 
@@ -409,6 +415,7 @@ public sealed class IndexModel(TenantSettingsEditor editor, TenantLogos logos, I
         if (posted is not "supervision")
         {
             DueSoonDays = s.Supervision.DueSoonDays.ToString(CultureInfo.InvariantCulture);
+            ReminderDaysBefore = s.Supervision.ReminderDays?.ToString(CultureInfo.InvariantCulture) ?? "";
             Types = s.Supervision.Types.Select(t => new TypeRow
             {
                 Id = t.Id,

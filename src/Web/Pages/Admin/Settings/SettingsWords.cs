@@ -44,6 +44,8 @@ public static partial class SettingsWords
                 return $"The closure day on {Day(rest.Split(' ')[0])} is listed more than once: remove one of them.";
             case "supervision.dueSoonDays":
                 return "Days before a session is due that it shows as due soon must be from 0 to 120.";
+            case "supervision.reminderDaysBefore":
+                return $"Days before each session that its people are reminded must be a whole number from 0 to {SupervisionHub.Web.Supervision.SupervisionSettings.MaxReminderDaysBefore}, or empty for no reminders.";
         }
         if (TermKey().Match(key) is { Success: true } t)
         {

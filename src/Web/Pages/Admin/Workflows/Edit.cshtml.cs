@@ -185,7 +185,7 @@ public sealed class EditModel(AppDbContext db, WorkflowCatalog catalog, Workflow
         RequestBookingStep s => $"Ask {string.Join(", ", s.To)} to book their next session (email \"{s.Template}\")",
         CreateTaskStep s => $"A task for {string.Join(", ", s.For)}: \"{s.Title}\"{(s.DueInDays is { } d ? $", due in {DayKinds.Describe(d, s.DayKind)}" : "")}",
         EscalateStep s => $"Escalate to {string.Join(", ", s.To)} (email \"{s.Template}\"): {s.Reason}",
-        WaitStep s => $"Wait for {s.For}{(s.Form is { } f ? $" (form \"{f}\")" : "")} on the same {s.Match.ToString().ToLowerInvariant()}{(s.Where is { } w ? $", only where {w}" : "")}{(s.Timeout is { } t ? $", for up to {DayKinds.Describe(t.Days, t.Kind)}" : ", with no time limit")}",
+        WaitStep s => $"Wait for {s.For}{(s.Form is { } f ? $" (form \"{f}\")" : "")} on the same {s.Match.ToString().ToLowerInvariant()}{(s.Where is { } w ? $", only where {w}" : "")}{(s.Timeout is { } t ? $", for up to {DayKinds.Describe(t.Days, t.Kind)}" : s.Until is { } u ? $", until {(u.Fixed is { } n ? (n == 1 ? "1 day" : $"{n} days") : $"the days given by {u.DaysBefore}")} before the session at {u.At:HH\\:mm}" : ", with no time limit")}",
         IfStep s => $"If {s.Condition}",
         SwitchStep s => $"Depending on the value of {s.Value}",
         SetStep s => $"Set vars.{s.Name} to {s.Value}",
