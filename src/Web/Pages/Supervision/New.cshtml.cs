@@ -10,7 +10,7 @@ using SupervisionHub.Web.Tenancy;
 namespace SupervisionHub.Web.Pages.Supervision;
 
 /// <summary>Pairs a supervisor with a supervisee (or a group), under one of the tenant's supervision types.</summary>
-public sealed class NewModel(AppDbContext db, UserManager<StaffMember> users, Allocation allocation, ITenantContext tenant) : PageModel
+public sealed class NewModel(AppDbContext db, UserManager<StaffMember> users, Allocation allocation, ITenantContext tenant, PairingNotices notices) : PageModel
 {
     public sealed class InputModel
     {
@@ -64,6 +64,7 @@ public sealed class NewModel(AppDbContext db, UserManager<StaffMember> users, Al
                     return Page();
                 }
                 var result = await allocation.StartAsync(Input.TypeId!, Input.SupervisorId!, Input.SuperviseeIds, start.Value, ct);
+                await notices.QueueAsync(result.Relationship, reallocated: false, ct);
                 await db.SaveChangesAsync(ct);
                 TempData["Notice"] = "Supervision has been set up. Next, start the agreement.";
                 return Redirect($"/{tenant.Tenant.Identifier}/supervision/{result.Relationship.Id}");

@@ -16,7 +16,7 @@ namespace SupervisionHub.Web.Pages.Supervision;
 /// managers of a member see this page (attendance), but no record links open for them.
 /// </summary>
 public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> users, ITenantContext tenant, TimeProvider clock,
-    Allocation allocation, SessionRecords records, ComplianceService compliance, SupervisionHub.Web.Records.RecordGate gate, FormCatalog catalog) : PageModel
+    Allocation allocation, SessionRecords records, ComplianceService compliance, SupervisionHub.Web.Records.RecordGate gate, FormCatalog catalog, PairingNotices notices) : PageModel
 {
     [BindProperty(SupportsGet = true)] public Guid Id { get; set; }
 
@@ -89,6 +89,7 @@ public sealed class RelationshipModel(AppDbContext db, UserManager<StaffMember> 
         return await Attempt(async () =>
         {
             var result = await allocation.ReallocateAsync(Relationship, NewSupervisorId!, HandoverNote!, Today, ct);
+            await notices.QueueAsync(result.Relationship, reallocated: true, ct);
             await db.SaveChangesAsync(ct);
             TempData["Notice"] = "Supervision has been reallocated. " + (result.Warning ?? "The new supervisor sees the handover note, the open actions and the last record.");
             return Redirect($"/{tenant.Tenant.Identifier}/supervision/{result.Relationship.Id}");
