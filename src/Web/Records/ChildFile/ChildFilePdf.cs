@@ -21,10 +21,12 @@ public static class ChildFilePdf
         // The document's own title is the form's: a file's properties are shown in places its content is not.
         document.Info.Title = $"{summary.FormTitle}: for the child's file";
         document.Info.Creator = "SupervisionHub";
-        var heading = new XFont(EmbeddedFonts.Family, 15, XFontStyleEx.Bold);
-        var label = new XFont(EmbeddedFonts.Family, BodySize, XFontStyleEx.Bold);
-        var body = new XFont(EmbeddedFonts.Family, BodySize, XFontStyleEx.Regular);
-        var small = new XFont(EmbeddedFonts.Family, 8.5, XFontStyleEx.Regular);
+        // Unicode (not WinAnsi) encoding: names and places in Welsh and other languages (Llŷr, Siân) come out as typed.
+        var unicode = new XPdfFontOptions(PdfFontEncoding.Unicode);
+        var heading = new XFont(EmbeddedFonts.Family, 15, XFontStyleEx.Bold, unicode);
+        var label = new XFont(EmbeddedFonts.Family, BodySize, XFontStyleEx.Bold, unicode);
+        var body = new XFont(EmbeddedFonts.Family, BodySize, XFontStyleEx.Regular, unicode);
+        var small = new XFont(EmbeddedFonts.Family, 8.5, XFontStyleEx.Regular, unicode);
 
         foreach (var c in summary.Cases)
         {
