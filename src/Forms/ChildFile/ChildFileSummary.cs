@@ -6,7 +6,11 @@ using SupervisionHub.Forms.Definitions;
 namespace SupervisionHub.Forms.ChildFile;
 
 /// <summary>One labelled answer in a case summary; multi-line text keeps its lines.</summary>
-public sealed record ChildFileItem(string Label, string Text);
+public sealed record ChildFileItem(string Label, string Text)
+{
+    /// <summary>The label as a heading: "Decision:", and a question stays a question ("What is the impact?").</summary>
+    public string Heading => Label.TrimEnd() is var l && l.EndsWith('?') ? l : l.TrimEnd(':') + ":";
+}
 
 /// <summary>What goes on one child's file: the case reference, the date, the decisions as labelled text.</summary>
 public sealed record ChildFileCase(string CaseReference, string Date, IReadOnlyList<ChildFileItem> Items);
@@ -66,7 +70,7 @@ public sealed record ChildFileSummary(string FormTitle, string RecordId, string 
         if (c.Items.Count == 0) b.Append("(Nothing was recorded.)\n");
         foreach (var item in c.Items)
         {
-            b.Append('\n').Append(item.Label.TrimEnd().TrimEnd(':')).Append(":\n").Append(item.Text).Append('\n');
+            b.Append('\n').Append(item.Heading).Append('\n').Append(item.Text).Append('\n');
         }
         b.Append('\n').Append("Recorded by: ").Append(RecordedBy).Append('\n');
         return b.ToString();

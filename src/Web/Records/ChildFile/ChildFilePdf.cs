@@ -41,7 +41,7 @@ public static class ChildFilePdf
             if (c.Items.Count == 0) page.Paragraph("(Nothing was recorded.)", body);
             foreach (var item in c.Items)
             {
-                page.Paragraph(item.Label.TrimEnd().TrimEnd(':') + ":", label);
+                page.Paragraph(item.Heading, label);
                 page.Gap(LabelGap);
                 page.Paragraph(item.Text, body);
                 page.Gap(ParagraphGap);

@@ -5,7 +5,8 @@ for (const button of document.querySelectorAll('[data-copy-target]')) {
   const box = document.getElementById(button.dataset.copyTarget)
   const status = document.getElementById(button.dataset.copyStatus)
   if (!box || !navigator.clipboard) continue
-  button.hidden = false
+  // A class, not the hidden attribute: govuk-button's own display would show a hidden button.
+  button.classList.remove('govuk-!-display-none')
   button.addEventListener('click', async () => {
     box.focus()
     box.select()
