@@ -17,7 +17,7 @@ public static class FormControls
 
     private static readonly Dictionary<string, string> RootKeys = new(StringComparer.Ordinal)
     {
-        ["session"] = nameof(FormDraft.SessionSupervisor), ["sections"] = nameof(FormDraft.Title),
+        ["session"] = nameof(FormDraft.SessionSupervisor), ["childFile"] = nameof(FormDraft.ChildFileCaseReference), ["sections"] = nameof(FormDraft.Title),
     };
 
     /// <summary>The control path for each problem, by its position in <paramref name="yaml"/> (as written by FormYamlWriter).</summary>
@@ -30,6 +30,8 @@ public static class FormControls
         if (stream.Documents.FirstOrDefault()?.RootNode is YamlMappingNode root)
         {
             Keys(root, "", RootKeys, marks);
+            if (Get(root, "childFile") is YamlMappingNode childFile)
+                Keys(childFile, "", new() { ["caseReference"] = nameof(FormDraft.ChildFileCaseReference), ["date"] = nameof(FormDraft.ChildFileDate), ["decisions"] = nameof(FormDraft.ChildFileDecisions) }, marks);
             if (Get(root, "sections") is YamlSequenceNode sections)
                 for (var si = 0; si < sections.Children.Count; si++)
                 {

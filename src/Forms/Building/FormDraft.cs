@@ -28,6 +28,11 @@ public sealed class FormDraft
     public string? ActionsText { get; set; }
     public string? ActionsOwner { get; set; }
     public string? ActionsDue { get; set; }
+
+    /// <summary>The child's file output (childFile:): the case reference question, the date question, and the decisions one a line.</summary>
+    public string? ChildFileCaseReference { get; set; }
+    public string? ChildFileDate { get; set; }
+    public string? ChildFileDecisions { get; set; }
     public List<SectionDraft> Sections { get; set; } = [];
 
     public IEnumerable<FieldDraft> Questions => Sections.SelectMany(s => s.Fields);
@@ -39,6 +44,8 @@ public sealed class FormDraft
         SessionSupervisor = d.Session?.Supervisor, SessionSupervisee = d.Session?.Supervisee, SessionDate = d.Session?.Date,
         SessionDuration = d.Session?.Duration, SessionMembers = d.Session?.Members,
         ActionsTable = d.Session?.Actions?.Table, ActionsText = d.Session?.Actions?.Text, ActionsOwner = d.Session?.Actions?.Owner, ActionsDue = d.Session?.Actions?.Due,
+        ChildFileCaseReference = d.ChildFile?.CaseReference, ChildFileDate = d.ChildFile?.Date,
+        ChildFileDecisions = d.ChildFile is { } c ? string.Join("\n", c.Decisions) : null,
         Sections = [.. d.Sections.Select(s => new SectionDraft
         {
             Id = s.Id, Title = s.Title, FilledBy = FormYamlWriter.Name(s.FilledBy), Help = s.Help, Fields = [.. s.Fields.Select(FieldDraft.From)],
@@ -59,6 +66,11 @@ public sealed class FormDraft
                 Supervisor = Blank(SessionSupervisor), Supervisee = Blank(SessionSupervisee), Date = Blank(SessionDate),
                 Duration = Blank(SessionDuration), Members = Blank(SessionMembers),
                 Actions = Blank(ActionsTable) is { } table ? new ActionLinks(table, Blank(ActionsText) ?? "", Blank(ActionsOwner), Blank(ActionsDue)) : null,
+            },
+            ChildFile = Blank(ChildFileCaseReference) is not { } caseRef ? null : new ChildFileLinks
+            {
+                CaseReference = caseRef.Trim(), Date = Blank(ChildFileDate)?.Trim(),
+                Decisions = [.. (ChildFileDecisions ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
             },
             Sections = [.. Sections.Select((s, si) => new FormSection
             {

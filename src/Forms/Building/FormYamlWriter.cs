@@ -44,6 +44,14 @@ public static class FormYamlWriter
             }
             root.Add("session", session);
         }
+        if (form.ChildFile is { } c)
+        {
+            var childFile = new YamlMappingNode();
+            Add(childFile, "caseReference", c.CaseReference);
+            Add(childFile, "date", c.Date);
+            childFile.Add("decisions", new YamlSequenceNode(c.Decisions.Select(d => new YamlScalarNode(d))));
+            root.Add("childFile", childFile);
+        }
         root.Add("sections", new YamlSequenceNode(form.Sections.Select(Section)));
         return YamlOut.Save(root);
     }

@@ -18,6 +18,9 @@ public sealed record FormDefinition
     /// <summary>Which fields the service fills from a supervision session, and which table holds the actions it follows up.</summary>
     public SessionLinks? Session { get; init; }
 
+    /// <summary>Whether, and from which fields, records of this form give a "for the child's file" output (the <c>childFile:</c> block).</summary>
+    public ChildFileLinks? ChildFile { get; init; }
+
     public required IReadOnlyList<FormSection> Sections { get; init; }
 
     public IEnumerable<FieldDefinition> Fields => Sections.SelectMany(s => s.Fields);
@@ -42,6 +45,29 @@ public sealed record SessionLinks
     /// <summary>A table whose person column lists the group's members (group records).</summary>
     public string? Members { get; init; }
     public ActionLinks? Actions { get; init; }
+}
+
+/// <summary>
+/// The <c>childFile:</c> block: a record of this form gives a summary to attach to, or paste into,
+/// the child's case file (CPOMS, MyConcern), so nobody copies case decisions by hand. It names the
+/// case reference field, or <c>table.column</c> when a table holds one case per row (one summary
+/// per row); the date shown; and the fields, or columns of that table, that make up the decisions.
+/// Only what is named goes out: the rest of the record (wellbeing, performance) stays in it.
+/// </summary>
+public sealed record ChildFileLinks
+{
+    public required string CaseReference { get; init; }
+
+    /// <summary>A date field; without it the session's date field (<c>session.date</c>), else the day the record was submitted.</summary>
+    public string? Date { get; init; }
+
+    /// <summary>Field ids, or <c>table.column</c> of the case table, in the order they are written out.</summary>
+    public required IReadOnlyList<string> Decisions { get; init; }
+
+    /// <summary>The table whose rows are the cases, when the case reference is a column.</summary>
+    public string? CaseTable => CaseReference.Contains('.', StringComparison.Ordinal) ? CaseReference.Split('.')[0] : null;
+
+    public string CaseColumn => CaseReference.Contains('.', StringComparison.Ordinal) ? CaseReference.Split('.')[1] : CaseReference;
 }
 
 /// <summary>The actions table and its columns: what is to be done, by whom, by when.</summary>

@@ -23,7 +23,8 @@ public sealed record FormLoadResult(string File, FormDefinition? Definition, IRe
 /// </summary>
 public sealed partial class FormLoader
 {
-    private static readonly string[] FormKeys = ["id", "title", "purpose", "description", "source", "anonymous", "guidance", "session", "sections"];
+    private static readonly string[] FormKeys = ["id", "title", "purpose", "description", "source", "anonymous", "guidance", "session", "childFile", "sections"];
+    private static readonly string[] ChildFileKeys = ["caseReference", "date", "decisions"];
     private static readonly string[] SessionKeys = ["supervisor", "supervisee", "date", "duration", "members", "actions"];
     private static readonly string[] ActionKeys = ["table", "text", "owner", "due"];
     private static readonly string[] SectionKeys = ["id", "title", "filledBy", "help", "fields"];
@@ -147,9 +148,11 @@ public sealed partial class FormLoader
             Description = MarkdownString(root, "description"), Source = OptionalString(root, "source"),
             Anonymous = Bool(root, "anonymous"), Guidance = OptionalString(root, "guidance"), Sections = sections,
             Session = ReadSessionLinks(Get(root, "session")),
+            ChildFile = ReadChildFile(Get(root, "childFile")),
         };
         CheckForm(definition, root);
         CheckSessionLinks(definition, Get(root, "session"));
+        CheckChildFile(definition, Get(root, "childFile"));
         return definition;
     }
 
@@ -410,6 +413,75 @@ public sealed partial class FormLoader
             if (table.Columns.All(c => c.Id != actions.Text)) Error(Get(am, "text"), $"session.actions.text names '{actions.Text}', which is not a column of '{actions.Table}'.");
             if (actions.Owner is { } owner && table.Columns.All(c => c.Id != owner)) Error(Get(am, "owner"), $"session.actions.owner names '{owner}', which is not a column of '{actions.Table}'.");
             Expect("session.actions.due", actions.Due, FieldType.Date, table.Columns, Get(am, "due"));
+        }
+    }
+
+    private ChildFileLinks? ReadChildFile(YamlNode? node)
+    {
+        if (node is null) return null;
+        if (node is not YamlMappingNode map) { Error(node, "childFile must be a group of settings (caseReference, date, decisions)."); return null; }
+        CheckKeys(map, ChildFileKeys, "childFile");
+        return new ChildFileLinks
+        {
+            CaseReference = RequiredString(map, "caseReference",
+                "childFile needs caseReference: the question that holds the case reference, like 'case-reference', or 'cases.case-reference' for a table with one case a row."),
+            Date = OptionalString(map, "date"),
+            Decisions = Strings(Get(map, "decisions")),
+        };
+    }
+
+    /// <summary>
+    /// The child's file output names real questions of the right kind: a case reference, a date, and
+    /// decisions that hold an answer. A column can only come from the table whose rows are the cases,
+    /// since each row becomes its own summary.
+    /// </summary>
+    private void CheckChildFile(FormDefinition form, YamlNode? node)
+    {
+        if (form.ChildFile is not { } links || node is not YamlMappingNode map || links.CaseReference.Length == 0) return;
+        var refAt = Get(map, "caseReference");
+        FieldDefinition? caseTable = null;
+        if (links.CaseTable is { } tableId)
+        {
+            caseTable = form.Field(tableId);
+            var column = caseTable?.Columns.FirstOrDefault(c => c.Id == links.CaseColumn);
+            if (caseTable is not { Type: FieldType.Table } || links.CaseReference.Split('.').Length != 2)
+                Error(refAt, $"childFile.caseReference names '{links.CaseReference}', but '{tableId}' is not a table in this form.");
+            else if (column is null) Error(refAt, $"childFile.caseReference names '{links.CaseReference}', but '{tableId}' has no column '{links.CaseColumn}'.");
+            else if (column.Type != FieldType.CaseReference) Error(refAt, $"childFile.caseReference names '{links.CaseReference}', a {CamelName(column.Type)} column; it must be a caseReference column.");
+        }
+        else if (form.Field(links.CaseReference) is not { } field) Error(refAt, $"childFile.caseReference names '{links.CaseReference}', but there is no such question in this form.");
+        else if (field.Type != FieldType.CaseReference) Error(refAt, $"childFile.caseReference names '{links.CaseReference}', a {CamelName(field.Type)} question; it must be a caseReference question.");
+
+        if (links.Date is { } date && form.Field(date) is not { Type: FieldType.Date })
+            Error(Get(map, "date"), form.Field(date) is { } d
+                ? $"childFile.date names '{date}', a {CamelName(d.Type)} question; it must be a date question."
+                : $"childFile.date names '{date}', but there is no such question in this form.");
+
+        var decisionsAt = Get(map, "decisions") ?? map;
+        if (links.Decisions.Count == 0) { Error(decisionsAt, "childFile needs decisions: a list of the questions whose answers go on the child's file, like [decision, actions]."); return; }
+        foreach (var dup in links.Decisions.GroupBy(x => x).Where(g => g.Count() > 1))
+            Error(decisionsAt, $"childFile.decisions lists '{dup.Key}' more than once.");
+        foreach (var id in links.Decisions.Distinct())
+        {
+            var parts = id.Split('.');
+            FieldDefinition? target;
+            if (parts.Length == 2)
+            {
+                if (caseTable is null || parts[0] != caseTable.Id)
+                {
+                    Error(decisionsAt, caseTable is null
+                        ? $"childFile.decisions lists '{id}', a column; columns can be listed only when the case reference is itself a column of that table."
+                        : $"childFile.decisions lists '{id}', but only columns of '{caseTable.Id}' (the table of cases) can be listed; list the whole of '{parts[0]}' instead.");
+                    continue;
+                }
+                target = caseTable.Columns.FirstOrDefault(c => c.Id == parts[1]);
+            }
+            else target = parts.Length == 1 ? form.Field(id) : null;
+            if (target is null) Error(decisionsAt, $"childFile.decisions lists '{id}', but there is no such question in this form.");
+            else if (!target.HoldsAnswer || target.Type == FieldType.Signature)
+                Error(decisionsAt, $"childFile.decisions lists '{id}', a {CamelName(target.Type)}; only questions people answer can go on the child's file.");
+            else if (caseTable is not null && target == caseTable)
+                Error(decisionsAt, $"childFile.decisions lists '{id}', the table of cases itself; list its columns instead, like '{caseTable.Id}.{caseTable.Columns.FirstOrDefault(c => c.Type != FieldType.CaseReference)?.Id ?? "decision"}'.");
         }
     }
 

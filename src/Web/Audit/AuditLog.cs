@@ -23,6 +23,7 @@ public sealed class AuditLog(AppDbContext db, ITenantContext tenant, TimeProvide
     public static readonly IReadOnlyList<(string Action, string Label)> Actions =
     [
         ("read", "Read"), ("create", "Started"), ("save", "Saved a draft"), ("print", "Printed"), ("submit", "Submitted"), ("sign", "Signed"), ("export", "Exported"),
+        ("export-child-file", "Exported for the child's file (text)"), ("export-child-file-pdf", "Exported for the child's file (PDF)"),
         ("link-open", "Opened an email link"), ("link-code-sent", "Was sent a code"), ("link-code-failed", "Typed a wrong code"),
         ("link-verified", "Confirmed a code"), ("link-fresh-sent", "Was sent a fresh link"), ("link-used", "Used an email link"),
         ("publish", "Published"), ("rollback", "Published an earlier form version again"), ("cancel", "Cancelled"),
