@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-# The test apps (hundreds in one run, in process and as child processes) never reload appsettings:
-# each watcher is an inotify instance, and a user has 128 of those on Debian.
-export DOTNET_hostBuilder__reloadConfigOnChange=false
+# The test apps (hundreds in one run, in process and as child processes) poll for file changes and
+# never reload appsettings: each watcher would be an inotify instance, and a user has 128 on Debian.
+# (AppFactory sets the same for runs without this script.)
+export DOTNET_hostBuilder__reloadConfigOnChange=false DOTNET_USE_POLLING_FILE_WATCHER=1
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 

@@ -16,6 +16,17 @@ namespace SupervisionHub.Web.Tests;
 public class AppFactory : WebApplicationFactory<Program>
 {
     public const string DemoPassword = "Test-demo-password-1";
+
+    /// <summary>
+    /// A test run holds hundreds of apps, in this process and in the processes tests start (they inherit
+    /// the environment). Each app's watchers (appsettings, and every asp-append-version file) would be an
+    /// inotify instance, of which a user has 128 on Debian: the apps poll instead and never reload settings.
+    /// </summary>
+    static AppFactory()
+    {
+        System.Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "1");
+        System.Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+    }
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "shub-tests", Guid.NewGuid().ToString("N"));
 
     protected virtual string Environment => "Testing";
