@@ -29,10 +29,9 @@ public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbCon
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.IsValid) return Page();
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var started = SupervisionHub.Web.Identity.AnswerFloor.Start();
         await SendIfAccountAsync();
-        var left = AnswerFloor - System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        if (left > TimeSpan.Zero) await Task.Delay(left, ct);
+        await SupervisionHub.Web.Identity.AnswerFloor.WaitOutAsync(started, AnswerFloor, ct);
         // The same answer whether or not the address has an account, so the page cannot be used to find out.
         Sent = true;
         return Page();

@@ -16,11 +16,17 @@ public sealed class SignInModel(PlatformSignIn signIn, TimeProvider clock) : Pag
 
     public void OnGet() { }
 
+    /// <summary>Every refusal takes at least this long (<see cref="AnswerFloor"/>).</summary>
+    public static readonly TimeSpan RefusalFloor = TimeSpan.FromMilliseconds(300);
+
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.IsValid) return Page();
+        var started = AnswerFloor.Start();
         if (await signIn.CheckPasswordAsync(Email, Password, ct) is not { } admin)
         {
+            // A real account's failure also writes its count (and may lock it): hidden under the floor.
+            await AnswerFloor.WaitOutAsync(started, RefusalFloor, ct);
             // The same words for an unknown address, a wrong password and a locked account.
             ModelState.AddModelError(nameof(Email), "Enter a correct email address and password");
             Password = "";
