@@ -121,6 +121,6 @@ public sealed partial class SignInEnumerationTests(AppFactory app) : IClassFixtu
         double Median(List<double> xs) => xs.Order().ElementAt(xs.Count / 2);
         var (u, r) = (Median(unknown), Median(real));
         Assert.True(Math.Max(u, r) < 2.5 * Math.Min(u, r), $"unknown {u:0} ms, operator {r:0} ms");
-        Assert.True(unknown.Concat(real).Min() >= SupervisionHub.Web.Pages.Platform.SignInModel.RefusalFloor.TotalMilliseconds, "A refusal came before the floor");
+        Assert.True(unknown.Concat(real).Min() >= SupervisionHub.Web.Pages.Platform.SignInModel.RefusalFloor.TotalMilliseconds - 20, "A refusal came before the floor"); // timers may fire a tick early
     }
 }
