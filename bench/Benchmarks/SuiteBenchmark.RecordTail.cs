@@ -36,34 +36,7 @@ internal static partial class SuiteBenchmark
         }
         try
         {
-            await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
-            {
-                b.UseEnvironment("Testing");
-                if (Postgres)
-                {
-                    b.UseSetting("Database:Provider", "Postgres");
-                    b.UseSetting("ConnectionStrings:Postgres", new Npgsql.NpgsqlConnectionStringBuilder(PgServer) { Database = pgDatabase, MaxPoolSize = 100 }.ConnectionString);
-                }
-                else
-                {
-                    b.UseSetting("Database:Provider", "Sqlite");
-                    b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={Path.Combine(data, "tail.db")}");
-                }
-                b.UseSetting("Tenants:Root", Path.Combine(root, "tenants"));
-                b.UseSetting("Demo:Seed", "true");
-                b.UseSetting("Demo:Password", Password);
-                b.UseSetting("RateLimits:SignInPerMinute", "100000000");
-                b.UseSetting("RateLimits:SignInPerAddressPerMinute", "100000000");
-                b.UseSetting("urls", "http://127.0.0.1:0");
-                b.UseSetting("Logging:LogLevel:Default", "Error");
-                b.ConfigureTestServices(services =>
-                {
-                    foreach (var hosted in services.Where(d => d.ServiceType == typeof(IHostedService)
-                                 && (d.ImplementationType == typeof(WorkflowWorker) || d.ImplementationType == typeof(SupervisionSweepService)
-                                     || d.ImplementationType == typeof(OutboxWorker))).ToList())
-                        services.Remove(hosted);
-                });
-            });
+            await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b => ConfigureApp(b, root, pgDatabase, Path.Combine(data, "tail.db")));
             app.UseKestrel(0);
             app.StartServer();
             var tenant = await app.Services.GetRequiredService<TenantRegistry>().FindAsync(PageTenant) ?? throw new InvalidOperationException("no tenant");

@@ -41,6 +41,40 @@ internal static partial class SuiteBenchmark
     private static readonly int TotalSupervisees = EnvInt("SUITE_SUPERVISEES", 100_000);
     private static readonly int TenantCount = EnvInt("SUITE_TENANTS", 500);
 
+    /// <summary>
+    /// The app as every suite measurement runs it: its own database, the repository's tenants and demo
+    /// accounts, no sign-in limits (pages are measured flat out from one address), any free port, and
+    /// none of the background rounds competing for the database while pages are measured.
+    /// </summary>
+    private static void ConfigureApp(IWebHostBuilder b, string root, string? pgDatabase, string sqliteFile)
+    {
+        b.UseEnvironment("Testing");
+        if (Postgres)
+        {
+            b.UseSetting("Database:Provider", "Postgres");
+            b.UseSetting("ConnectionStrings:Postgres", new Npgsql.NpgsqlConnectionStringBuilder(PgServer) { Database = pgDatabase, MaxPoolSize = 100 }.ConnectionString);
+        }
+        else
+        {
+            b.UseSetting("Database:Provider", "Sqlite");
+            b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={sqliteFile}");
+        }
+        b.UseSetting("Tenants:Root", Path.Combine(root, "tenants"));
+        b.UseSetting("Demo:Seed", "true");
+        b.UseSetting("Demo:Password", Password);
+        b.UseSetting("RateLimits:SignInPerMinute", "100000000");
+        b.UseSetting("RateLimits:SignInPerAddressPerMinute", "100000000");
+        b.UseSetting("urls", "http://127.0.0.1:0"); // any free port (else Kestrel's default 5000 clashes with a second run)
+        b.UseSetting("Logging:LogLevel:Default", "Error"); // the generated supervisees have no line manager: workflows that tell one fault, as warnings
+        b.ConfigureTestServices(services =>
+        {
+            foreach (var hosted in services.Where(d => d.ServiceType == typeof(IHostedService)
+                         && (d.ImplementationType == typeof(WorkflowWorker) || d.ImplementationType == typeof(SupervisionSweepService)
+                             || d.ImplementationType == typeof(OutboxWorker))).ToList())
+                services.Remove(hosted);
+        });
+    }
+
     /// <summary>SUITE_DATABASE=postgres with SUITE_PG (a server's connection string; bench/suite-postgres.sh starts a throwaway one), else a SQLite file.</summary>
     private static readonly bool Postgres = (Environment.GetEnvironmentVariable("SUITE_DATABASE") ?? "sqlite").ToLowerInvariant() switch
     {
@@ -89,24 +123,7 @@ internal static partial class SuiteBenchmark
             var startupLog = new StartupLog();
             WebApplicationFactory<global::Program> NewApp() => new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
             {
-                b.UseEnvironment("Testing");
-                if (Postgres)
-                {
-                    b.UseSetting("Database:Provider", "Postgres");
-                    b.UseSetting("ConnectionStrings:Postgres", new Npgsql.NpgsqlConnectionStringBuilder(PgServer) { Database = pgDatabase, MaxPoolSize = 100 }.ConnectionString);
-                }
-                else
-                {
-                    b.UseSetting("Database:Provider", "Sqlite");
-                    b.UseSetting("ConnectionStrings:Sqlite", $"Data Source={Path.Combine(data, "bench.db")}");
-                }
-                b.UseSetting("Tenants:Root", Path.Combine(root, "tenants"));
-                b.UseSetting("Demo:Seed", "true");
-                b.UseSetting("Demo:Password", Password);
-                b.UseSetting("RateLimits:SignInPerMinute", "100000000"); // the sign-in page is measured flat out from one address
-                b.UseSetting("RateLimits:SignInPerAddressPerMinute", "100000000");
-                b.UseSetting("urls", "http://127.0.0.1:0"); // any free port (else Kestrel's default 5000 clashes with a second run)
-                b.UseSetting("Logging:LogLevel:Default", "Error"); // the generated supervisees have no line manager: workflows that tell one fault, as warnings
+                ConfigureApp(b, root, pgDatabase, Path.Combine(data, "bench.db"));
                 b.UseSetting("Logging:LogLevel:SupervisionHub.Web.Startup", "Information"); // the start-up phases' times, kept by StartupLog
                 b.ConfigureLogging(l => l.AddProvider(startupLog));
                 b.ConfigureTestServices(services =>
@@ -116,11 +133,6 @@ internal static partial class SuiteBenchmark
                     else services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance));
                     // The baseline page lives in this assembly.
                     services.AddRazorPages().AddApplicationPart(typeof(SuiteBenchmark).Assembly);
-                    // The pages alone: no background rounds competing for the database while they are measured.
-                    foreach (var hosted in services.Where(d => d.ServiceType == typeof(IHostedService)
-                                 && (d.ImplementationType == typeof(WorkflowWorker) || d.ImplementationType == typeof(SupervisionSweepService)
-                                     || d.ImplementationType == typeof(OutboxWorker))).ToList())
-                        services.Remove(hosted);
                 });
             });
             var app = NewApp();
