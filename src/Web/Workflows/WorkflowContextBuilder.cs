@@ -95,7 +95,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             Zone = tenant.Tenant.TimeZone,
             Days = Days(),
             TenantName = tenant.Tenant.Name,
-        Settings = tenant.Tenant.Settings.Supervision.ForRules(),
+            Settings = tenant.Tenant.Settings.Supervision.ForRules(),
         };
     }
 
