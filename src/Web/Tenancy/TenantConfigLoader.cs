@@ -59,8 +59,7 @@ public static partial class TenantConfigLoader
         TenantSettings? settings;
         try
         {
-            TenantYaml.CheckLimits(yaml); // the deserialiser recurses per level
-            settings = Yaml.Deserialize<TenantSettings>(yaml);
+            settings = Yaml.Deserialize<TenantSettings>(TenantYaml.Bounded(yaml)); // the deserialiser recurses per level
         }
         catch (YamlException ex)
         {
