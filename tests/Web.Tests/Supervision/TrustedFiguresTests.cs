@@ -175,6 +175,47 @@ public sealed partial class TrustedFiguresTests(AppFactory app) : IClassFixture<
         Assert.DoesNotContain("no in-date supervision training", done);
     }
 
+    [Fact]
+    public async Task A_leads_organisation_figures_count_each_supervisors_training_as_it_stands_today()
+    {
+        var expected = await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var today = sp.Today();
+            async Task Supervisor(string who, DateOnly? leftOn, params DateOnly?[] expiries)
+            {
+                var p = await sp.NewPersonAsync($"Trained {who}", $"figures.trained.{who}@ralph-thoresby.example", StaffRoles.Supervisor, leftOn: leftOn);
+                var tracked = await db.Staff.Include(s => s.Training).SingleAsync(s => s.Id == p.Id);
+                foreach (var e in expiries) tracked.AddTraining("Safeguarding supervision", today.AddYears(-1), e);
+                await db.SaveChangesAsync();
+            }
+            await Supervisor("none", null);
+            await Supervisor("expired", null, today.AddDays(-1));
+            await Supervisor("expiring", null, today.AddDays(30));
+            await Supervisor("day60", null, today.AddDays(60));
+            await Supervisor("today", null, today);
+            await Supervisor("renewed", null, today.AddDays(30), today.AddDays(200)); // expiring, but a later course is in date beyond
+            await Supervisor("beyond", null, today.AddDays(200));
+            await Supervisor("forever", null, (DateOnly?)null);
+            await Supervisor("leaver", today.AddDays(-3)); // left: counted nowhere
+
+            // The figures worked out the plain way, person by person in memory.
+            var soon = today.AddDays(60);
+            var staff = await db.Staff.AsNoTracking().Include(s => s.Training).Where(s => s.LeftOn == null || s.LeftOn >= today).ToListAsync();
+            var supervisors = staff.Where(s => s.Has(StaffRoles.Supervisor)).ToList();
+            return (Active: staff.Count, Supervisors: supervisors.Count,
+                Without: supervisors.Count(s => !s.Training.Any(t => t.ExpiresOn is null || t.ExpiresOn >= today)),
+                Expiring: supervisors.Count(s => s.Training.Any(t => t.ExpiresOn >= today && t.ExpiresOn <= soon) && !s.Training.Any(t => t.ExpiresOn is null || t.ExpiresOn > soon)));
+        });
+        Assert.True(expected.Without >= 2 && expected.Expiring >= 3, "the test's own supervisors are among the figures");
+
+        var panel = Text(Element(await (await SignedInAsync("lead@ralph-thoresby.example")).GetStringAsync($"/{T}"), "panel-directory"));
+        Assert.Contains($"Active staff {expected.Active} ", panel);
+        Assert.Contains($"Supervisors {expected.Supervisors} ", panel);
+        Assert.Contains($"Supervisors without in-date training {expected.Without} ", panel);
+        Assert.Contains($"Supervisors whose training expires within 60 days {expected.Expiring} ", panel);
+    }
+
     private Task<int> Relationships(string superviseeId) => app.InTenant(T, sp =>
         sp.GetRequiredService<AppDbContext>().RelationshipMembers.CountAsync(m => m.StaffId == superviseeId));
 }
