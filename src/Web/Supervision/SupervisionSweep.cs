@@ -17,8 +17,12 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
     /// <summary>How far ahead training expiry and agreement reviews are announced (ascent R6: reminders before DSL training lapses).</summary>
     public const int WarnDaysAhead = 60;
 
+    /// <summary>Where this scope's sweeps spent their time (the benchmark suite reports it).</summary>
+    public SweepProfile Profile { get; } = new();
+
     public async Task<int> RunAsync(CancellationToken ct)
     {
+        var phase = System.Diagnostics.Stopwatch.StartNew();
         var today = tenant.Tenant.Today(clock);
         var now = clock.GetUtcNow();
         var candidates = new List<DomainEvent>();
@@ -41,7 +45,12 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         candidates.AddRange(expiring.Where(t => (t.Roles & (StaffRoles.Supervisor | StaffRoles.SafeguardingLead)) != 0 && !renewed.Contains(t.StaffMemberId))
             .Select(t => new DomainEvent(EventTypes.TrainingExpiring, now, staffId: t.StaffMemberId, dedupeKey: $"training.expiring:{t.Id}")));
 
-        foreach (var s in await compliance.EveryoneAsync(ct))
+        Profile.Reads += phase.Elapsed;
+        phase.Restart();
+        var everyone = await compliance.EveryoneAsync(ct);
+        Profile.Statuses += phase.Elapsed;
+        phase.Restart();
+        foreach (var s in everyone)
         {
             if (s.Compliance.State == ComplianceState.Overdue && s.Compliance.NextDue is { } due)
                 candidates.Add(new DomainEvent(EventTypes.SupervisionOverdue, now, s.RelationshipId, staffId: s.StaffId,
@@ -52,6 +61,12 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         }
         if (candidates.Count == 0) return 0;
 
+        try { return await InsertNewAsync(candidates, ct); }
+        finally { Profile.Insert += phase.Elapsed; }
+    }
+
+    private async Task<int> InsertNewAsync(List<DomainEvent> candidates, CancellationToken ct)
+    {
         var keys = candidates.Select(c => c.DedupeKey!).ToList();
         var seen = (await db.Events.AsNoTracking().Where(e => e.DedupeKey != null && keys.Contains(e.DedupeKey)).Select(e => e.DedupeKey!).ToListAsync(ct)).ToHashSet();
         var fresh = candidates.Where(c => seen.Add(c.DedupeKey!)).ToList();
@@ -69,6 +84,14 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         }
         return fresh.Count;
     }
+}
+
+/// <summary>Time spent by a scope's sweeps: reading actions and training, working out statuses, inserting the new events.</summary>
+public sealed class SweepProfile
+{
+    public TimeSpan Reads { get; set; }
+    public TimeSpan Statuses { get; set; }
+    public TimeSpan Insert { get; set; }
 }
 
 /// <summary>Runs the sweep for every tenant every hour, through PerTenantRunner like all background work.</summary>
