@@ -257,68 +257,6 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
         }
     }
 
-    /// <summary>
-    /// Inserts many new rows of one tenant-owned kind in a few statements, skipping any that a unique
-    /// key says exist already (<c>ON CONFLICT DO NOTHING</c>, the same words on SQLite and PostgreSQL):
-    /// the sweep's tens of thousands of events cost 60 % of its first run through the change tracker.
-    /// Rows are stamped with the current tenant, or refused if they name another, as in every save;
-    /// values are written through each property's own mapping (its UTC converter included), so they
-    /// read back exactly as rows saved the ordinary way. Nothing is tracked. Not for rows that raise
-    /// events, carry audit entries or feed the status caches: those need the ordinary save.
-    /// </summary>
-    /// <returns>How many rows were inserted (the rest existed).</returns>
-    public async Task<int> InsertNewAsync<T>(IReadOnlyList<T> rows, CancellationToken ct) where T : class, ITenantOwned
-    {
-        if (rows.Count == 0) return 0;
-        if (typeof(IRaisesEvents).IsAssignableFrom(typeof(T)) || typeof(T) == typeof(AuditEntry))
-            throw new InvalidOperationException($"{typeof(T).Name} rows need the ordinary save.");
-        var entity = Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        var table = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var columns = entity.GetProperties().Where(p => !p.IsShadowProperty() && p.GetColumnName(table) is not null).ToList();
-        var tenant = CurrentTenantId; // throws TenantNotSetException when no tenant is set
-        var tenantProperty = entity.FindProperty(nameof(ITenantOwned.TenantId))!;
-        foreach (var row in rows)
-        {
-            if (row.TenantId == Guid.Empty) tenantProperty.PropertyInfo!.SetValue(row, tenant);
-            else if (row.TenantId != tenant) throw new CrossTenantWriteException(typeof(T).Name, row.TenantId, tenant);
-        }
-        var head = $"INSERT INTO \"{table.Name}\" ({string.Join(", ", columns.Select(c => $"\"{c.GetColumnName(table)}\""))}) VALUES ";
-        var perStatement = Math.Max(1, 2000 / columns.Count); // well under either database's parameter limit
-        var inserted = 0;
-        var connection = Database.GetDbConnection();
-        // One commit for all of it (a SQLite commit is a synced write), unless the caller's transaction holds it.
-        var own = Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
-        try
-        {
-            foreach (var chunk in rows.Chunk(perStatement))
-            {
-                await using var command = connection.CreateCommand();
-                if (Database.CurrentTransaction is { } transaction) command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(transaction);
-                var sql = new System.Text.StringBuilder(head);
-                for (var r = 0; r < chunk.Length; r++)
-                {
-                    sql.Append(r == 0 ? "(" : ", (");
-                    for (var c = 0; c < columns.Count; c++)
-                    {
-                        var name = $"@p{r}_{c}";
-                        sql.Append(c == 0 ? name : ", " + name);
-                        var mapping = columns[c].GetRelationalTypeMapping();
-                        command.Parameters.Add(mapping.CreateParameter(command, name, columns[c].GetGetter().GetClrValue(chunk[r]), columns[c].IsNullable));
-                    }
-                    sql.Append(')');
-                }
-                command.CommandText = sql.Append(" ON CONFLICT DO NOTHING").ToString();
-                inserted += await command.ExecuteNonQueryAsync(ct);
-            }
-            if (own is not null) await own.CommitAsync(ct);
-        }
-        finally
-        {
-            if (own is not null) await own.DisposeAsync();
-        }
-        return inserted;
-    }
-
     private static int _eventSequence;
 
     /// <summary>

@@ -65,12 +65,25 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         finally { Profile.Insert += phase.Elapsed; }
     }
 
-    /// <summary>
-    /// The new facts only: a key already raised (by an earlier sweep, or another node's at the same
-    /// moment) is skipped by the database's unique index, in the same statement, so nothing is read first.
-    /// </summary>
-    private Task<int> InsertNewAsync(List<DomainEvent> candidates, CancellationToken ct) =>
-        db.InsertNewAsync(candidates.DistinctBy(c => c.DedupeKey).ToList(), ct);
+    private async Task<int> InsertNewAsync(List<DomainEvent> candidates, CancellationToken ct)
+    {
+        var keys = candidates.Select(c => c.DedupeKey!).ToList();
+        var seen = (await db.Events.AsNoTracking().Where(e => e.DedupeKey != null && keys.Contains(e.DedupeKey)).Select(e => e.DedupeKey!).ToListAsync(ct)).ToHashSet();
+        var fresh = candidates.Where(c => seen.Add(c.DedupeKey!)).ToList();
+        if (fresh.Count == 0) return 0;
+        db.Events.AddRange(fresh);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node raised the same facts between our read and our write: the unique key kept them single.
+            db.ChangeTracker.Clear();
+            return 0;
+        }
+        return fresh.Count;
+    }
 }
 
 /// <summary>Time spent by a scope's sweeps: reading actions and training, working out statuses, inserting the new events.</summary>
