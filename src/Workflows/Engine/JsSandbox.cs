@@ -178,11 +178,13 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
             o.Constraints.StackOverflowGuard = true;
             o.Host.StringCompilationAllowed = false; // no eval, no new Function
         });
-        if (plain is not null)
+        // Nothing in a plain expression can call a built-in or a history function (PlainExpression
+        // says why), so the guards and Setup would change nothing it can see; only the scope it names
+        // is put in, with the history's day lists left out as Setup would have deleted them. The one
+        // built-in it can still reach, an array's toString (and JSON.stringify of its result), is
+        // refused by the guards past JsMaxStringChars: a scope that large takes the full path.
+        if (plain is not null && JsScope.TextBound(scope.Where(e => plain.Names.Contains(e.Key)).Select(e => e.Value), TenantTextLimits.JsMaxStringChars) <= TenantTextLimits.JsMaxStringChars)
         {
-            // Nothing in a plain expression can call a built-in or a history function (PlainExpression
-            // says why), so the guards and Setup would change nothing it can see; only the scope it names
-            // is put in, with the history's day lists left out as Setup would have deleted them.
             foreach (var (name, value) in scope)
                 if (plain.Names.Contains(name))
                     engine.SetValue(name, JsScope.ToJs(engine, value, withoutDayLists: name == "history"));

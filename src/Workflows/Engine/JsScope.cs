@@ -33,6 +33,38 @@ internal static class JsScope
         return parsed;
     }
 
+    /// <summary>
+    /// At least as many characters as joining any array in <paramref name="values"/> (an array's
+    /// toString) or writing any of them as JSON could make, counted as <see cref="JsGuards"/> measures;
+    /// stops counting once past <paramref name="limit"/>.
+    /// </summary>
+    public static long TextBound(IEnumerable<JsonNode?> values, long limit)
+    {
+        long total = 0;
+        var pending = new Stack<JsonNode?>(values);
+        while (pending.Count > 0 && total <= limit)
+        {
+            switch (pending.Pop())
+            {
+                case JsonObject o:
+                    total += 24;
+                    foreach (var (key, child) in o) { total += key.Length + 5; pending.Push(child); }
+                    break;
+                case JsonArray a:
+                    total += 24 + a.Count;
+                    foreach (var child in a) pending.Push(child);
+                    break;
+                case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                    total += (v.TryGetValue<string>(out var s) ? s.Length : v.ToJsonString().Length) + 2;
+                    break;
+                default:
+                    total += 24; // "[object Object]", a number, true, false, null
+                    break;
+            }
+        }
+        return total;
+    }
+
     /// <summary>Null when some part is not plain JSON data this reads (the caller then parses the text).</summary>
     /// <param name="dropLevels">How many levels down the day lists are left out (2: the history and its <c>all</c>).</param>
     private static JsValue? Convert(Jint.Engine engine, JsonNode? node, int depth, int dropLevels)
