@@ -193,7 +193,8 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
         JsGuards.Install(engine);
         foreach (var (name, value) in scope)
             engine.SetValue(name, JsScope.ToJs(engine, value, withoutDayLists: false));
-        engine.Execute(in PreparedSetup);
+        // Setup only changes a history that is an object; without one it returns at once, so it is not run.
+        if (scope["history"] is JsonObject or JsonArray) engine.Execute(in PreparedSetup);
         return engine;
     }
 
