@@ -55,7 +55,9 @@ internal static partial class WorkflowBenchmark
         var rows = new List<Row>();
         var notes = new List<string>();
         rows.AddRange(EnginePath(root, notes));
-        rows.AddRange(await ServicePathAsync(root, notes));
+        // SHUB_BENCH_WORKFLOWS=engine: the engine rows alone, printed and not written (to compare one change back to back).
+        var engineOnly = Environment.GetEnvironmentVariable("SHUB_BENCH_WORKFLOWS") == "engine";
+        if (!engineOnly) rows.AddRange(await ServicePathAsync(root, notes));
 
         var loadAfter = LoadAverage();
         var table = new StringBuilder();
@@ -68,6 +70,7 @@ internal static partial class WorkflowBenchmark
         table.AppendLine("|---|---|---|---|---|");
         foreach (var r in rows) table.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Runs} | {r.Time} | {r.Rate} | {r.Note} |");
         Console.WriteLine(table);
+        if (engineOnly) return;
         Bench.WriteSection(Path.Combine(root, "docs", "benchmarks.md"), "WORKFLOWS", table.ToString());
     }
 

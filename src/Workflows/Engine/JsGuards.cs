@@ -28,7 +28,7 @@ internal static class JsGuards
     private const int Max = TenantTextLimits.JsMaxStringChars;
 
     // Conditions compare numbers and strings: none needs binary data or locale formatting.
-    private static readonly string[] Removed =
+    internal static readonly string[] Removed =
     [
         "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics", "Intl",
         "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array", "Int32Array", "Uint32Array",

@@ -68,16 +68,23 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
     // once (strict, as the engine would) and the parsed program shared by the fresh engine of each
     // evaluation; the engine, its limits and its values are still new every time. Text that does not
     // prepare (a syntax error) is remembered as such and evaluated unprepared, so its error reads
-    // exactly as before.
+    // exactly as before. Each prepared text carries its <see cref="PlainExpression"/> verdict.
     private static readonly Prepared<Script> PreparedSetup = Jint.Engine.PrepareScript(Setup, strict: true);
-    private static readonly ConcurrentDictionary<string, Prepared<Script>?> Prepared = new(StringComparer.Ordinal);
+    private static readonly Prepared<Script> PreparedStringify = Jint.Engine.PrepareScript("JSON.stringify(__result)", strict: true);
+    private static readonly ConcurrentDictionary<string, PreparedCode?> Prepared = new(StringComparer.Ordinal);
     private const int MaxPrepared = 4096; // expressions come from published definitions; a bound keeps an editor's drafts from growing it forever
 
-    private static Prepared<Script>? Prepare(string code)
+    private sealed record PreparedCode(Prepared<Script> Script, PlainExpression? Plain);
+
+    private static PreparedCode? Prepare(string code)
     {
         if (Prepared.TryGetValue(code, out var cached)) return cached;
-        Prepared<Script>? prepared;
-        try { prepared = Jint.Engine.PrepareScript(code, strict: true); }
+        PreparedCode? prepared;
+        try
+        {
+            var script = Jint.Engine.PrepareScript(code, strict: true);
+            prepared = new(script, script.Program is { } program ? PlainExpression.Of(program) : null);
+        }
         catch (Exception) { prepared = null; } // a syntax error: evaluated unprepared, which reports it as it always has
         if (Prepared.Count >= MaxPrepared) Prepared.Clear();
         Prepared[code] = prepared;
@@ -114,15 +121,15 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
         if (timeout <= TimeSpan.Zero) return new(null, new(FailureKind.Timeout, OutOfTime));
         try
         {
-            var engine = Build(scope, timeout);
             var prepared = Prepare(code);
-            var result = prepared is { } p ? engine.Evaluate(in p) : engine.Evaluate(code);
+            var engine = Build(scope, timeout, prepared?.Plain);
+            var result = prepared?.Script is { } script ? engine.Evaluate(in script) : engine.Evaluate(code);
             if (result.IsUndefined() || result.IsNull()) return new(null, null);
             if (result.IsBoolean()) return new(JsonValue.Create(result.AsBoolean()), null);
             if (result.IsString()) return new(JsonValue.Create(result.AsString()), null);
             if (result.IsNumber()) return new(JsonValue.Create(result.AsNumber()), null);
             engine.SetValue("__result", result);
-            var json = engine.Evaluate("JSON.stringify(__result)");
+            var json = engine.Evaluate(in PreparedStringify);
             return new(json.IsString() ? JsonNode.Parse(json.AsString()) : null, null);
         }
         catch (TimeoutException) when (timeout < _limits.Timeout)
@@ -155,7 +162,7 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
     /// <summary>What a run that has used up its budget is told.</summary>
     public const string OutOfTime = "The rule has used all the time one run may take, so this expression was not worked out.";
 
-    private Jint.Engine Build(JsonObject scope, TimeSpan timeout)
+    private Jint.Engine Build(JsonObject scope, TimeSpan timeout, PlainExpression? plain)
     {
         var engine = new Jint.Engine(o =>
         {
@@ -171,11 +178,23 @@ public sealed class JsSandbox(JsSandboxLimits? limits = null)
             o.Constraints.StackOverflowGuard = true;
             o.Host.StringCompilationAllowed = false; // no eval, no new Function
         });
+        // Nothing in a plain expression can call a built-in or a history function (PlainExpression
+        // says why), so the guards and Setup would change nothing it can see; only the scope it names
+        // is put in, with the history's day lists left out as Setup would have deleted them. The one
+        // built-in it can still reach, an array's toString (and JSON.stringify of its result), is
+        // refused by the guards past JsMaxStringChars: a scope that large takes the full path.
+        if (plain is not null && JsScope.TextBound(scope.Where(e => plain.Names.Contains(e.Key)).Select(e => e.Value), TenantTextLimits.JsMaxStringChars) <= TenantTextLimits.JsMaxStringChars)
+        {
+            foreach (var (name, value) in scope)
+                if (plain.Names.Contains(name))
+                    engine.SetValue(name, JsScope.ToJs(engine, value, withoutDayLists: name == "history"));
+            return engine;
+        }
         JsGuards.Install(engine);
-        var parser = new Jint.Native.Json.JsonParser(engine);
         foreach (var (name, value) in scope)
-            engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
-        engine.Execute(in PreparedSetup);
+            engine.SetValue(name, JsScope.ToJs(engine, value, withoutDayLists: false));
+        // Setup only changes a history that is an object; without one it returns at once, so it is not run.
+        if (scope["history"] is JsonObject or JsonArray) engine.Execute(in PreparedSetup);
         return engine;
     }
 
