@@ -93,7 +93,7 @@ public static class ServiceSetup
         }, ct, stopOnError: true, only: FromFolder);
         Phase("first admins");
         await using var last = services.CreateAsyncScope();
-        await DatabaseStatistics.RefreshAsync(last.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
+        await DatabaseStatistics.EnsureAsync(last.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
         Phase("statistics");
         log.LogInformation("Start-up: database ready in {Milliseconds} ms", total.ElapsedMilliseconds);
     }

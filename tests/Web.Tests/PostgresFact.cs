@@ -13,3 +13,16 @@ public sealed class PostgresFactAttribute : FactAttribute
             Skip = "Needs PostgreSQL: runs in ./test.sh's PostgreSQL pass (SHUB_TEST_DB=postgres with SHUB_TEST_PG).";
     }
 }
+
+/// <summary>
+/// A test of something only SQLite has (its statistics table): it runs in the SQLite pass and is
+/// reported skipped, with the reason, in the PostgreSQL pass, never passed without having run.
+/// </summary>
+public sealed class SqliteFactAttribute : FactAttribute
+{
+    public SqliteFactAttribute()
+    {
+        if (TestDatabase.IsPostgres)
+            Skip = "About SQLite's own statistics: runs in ./test.sh's SQLite pass.";
+    }
+}
