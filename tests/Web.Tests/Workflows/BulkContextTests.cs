@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Staff;
@@ -92,6 +94,73 @@ public sealed class BulkContextTests
         Assert.Equal([1, 2], misses);
         // The group's cancellation reads the group's own history; the absent member's miss, their own.
         Assert.Contains(events.Select((e, i) => (e, i)), x => x.e.Type == EventTypes.SessionCancelled && together[x.i].History is not null);
+    }
+
+    [Fact]
+    public async Task A_round_reads_its_events_histories_in_the_same_number_of_queries_for_six_events_as_for_two()
+    {
+        using var folders = new SharedFolders();
+        var clock = new SettableClock(Seasons.UtcNow);
+        var reads = new HistoryReads();
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock, s => s.ConfigureAppDbContext(o => o.AddInterceptors(reads)));
+        await app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(1000, CancellationToken.None)); // start-up's and the demo's events out of the way
+
+        async Task<int> RoundOfMissesAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+                await app.InTenant(T, async sp =>
+                {
+                    var db = sp.GetRequiredService<AppDbContext>();
+                    var supervisor = await db.StaffIdAsync($"supervisor@{T}.example");
+                    var person = await sp.NewPersonAsync($"Round {count} Person {i}", $"round{count}.{i}@{T}.example", StaffRoles.Supervisee);
+                    var r = await sp.StartAsync("safeguarding-one-to-one", supervisor, person.Id, sp.Today().AddMonths(-1));
+                    var s = Session.Book(r, sp.Today(), new TimeOnly(9, 0), 60, null, supervisor, clock.Now, sp.Today());
+                    db.Sessions.Add(s);
+                    await db.SaveChangesAsync();
+                    s.MarkDidNotAttend([person.Id], "No show", supervisor, clock.Now, sp.Today());
+                    await db.SaveChangesAsync();
+                });
+            reads.Reset();
+            reads.On = true;
+            var dispatched = await app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(200, CancellationToken.None));
+            reads.On = false;
+            Assert.True(dispatched >= count);
+            return reads.Count;
+        }
+
+        var two = await RoundOfMissesAsync(2);
+        var six = await RoundOfMissesAsync(6);
+        Assert.True(two > 0);
+        Assert.Equal(two, six); // one event at a time read them per event: three times as many for six
+    }
+
+    /// <summary>Counts the reads of sessions and attendance: what histories and statuses are made of.</summary>
+    private sealed class HistoryReads : DbCommandInterceptor
+    {
+        private int _count;
+        public volatile bool On;
+        public int Count => Volatile.Read(ref _count);
+        public void Reset() => Interlocked.Exchange(ref _count, 0);
+
+        private void Look(DbCommand command)
+        {
+            var sql = command.CommandText;
+            if (On && sql.TrimStart().StartsWith("SELECT", StringComparison.Ordinal)
+                   && (sql.Contains("FROM \"Sessions\"", StringComparison.Ordinal) || sql.Contains("FROM \"SessionAttendance\"", StringComparison.Ordinal)))
+                Interlocked.Increment(ref _count);
+        }
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Look(command);
+            return ValueTask.FromResult(result);
+        }
+
+        public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+        {
+            Look(command);
+            return result;
+        }
     }
 
     /// <summary>Everything a run reads, as text (the lazily read staff roles and cohorts go through the same scope either way).</summary>
