@@ -316,7 +316,11 @@ internal static partial class SuiteBenchmark
                 await runner.RunForAsync(tenants.First(x => x.Identifier == PageTenant), async (sp, ct) =>
                 {
                     var host = sp.GetRequiredService<WorkflowHost>();
+                    QueryLog.Instance.Start();
                     dispatched = await host.DispatchEventsAsync(200, ct);
+                    // The round's query log, by statement shape (docs/benchmarks.md "Bulk contexts"): which reads cost the time.
+                    foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(12))
+                        Console.WriteLine($"  query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
                     // Where the time went, when the host says (the profile is on this branch's host only).
                     if (host.GetType().GetProperty("Profile")?.GetValue(host) is { } p)
                         profile = string.Join(", ", p.GetType().GetProperties().Select(x => $"{x.Name.ToLowerInvariant()} {((TimeSpan)x.GetValue(p)!).TotalSeconds:0.00} s"));

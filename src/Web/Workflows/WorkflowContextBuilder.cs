@@ -19,69 +19,67 @@ namespace SupervisionHub.Web.Workflows;
 /// </summary>
 public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenant, TimeProvider clock, ComplianceService compliance, ILookupNormalizer normalizer)
 {
+    private EventRows? _prepared;
+
+    /// <summary>
+    /// Reads, in a few set-based queries, what the contexts of these events need (ADR 0038), for
+    /// <see cref="ForEventAsync"/> to build each from. A dispatch round calls it once for its batch;
+    /// an event it did not cover is read on its own. The rows are those the events' own reads would
+    /// return; nothing a run writes (tasks, emails, journal) is among them, so a batch's earlier runs
+    /// cannot make them stale.
+    /// </summary>
+    public async Task PrepareAsync(IReadOnlyList<DomainEvent> events, CancellationToken ct) =>
+        _prepared = events.Count == 0 ? null : await ReadAsync(events, ct);
+
+    /// <summary>Drops what <see cref="PrepareAsync"/> read: a later round reads afresh.</summary>
+    public void Forget() => _prepared = null;
+
     public async Task<WorkflowContext> ForEventAsync(DomainEvent e, CancellationToken ct)
     {
+        // One definition of a context: an event alone is a batch of one, read by the same queries.
+        var rows = _prepared is { } prepared && prepared.Covers(e) ? prepared : await ReadAsync([e], ct);
         var settings = tenant.Tenant.Settings;
         var today = tenant.Tenant.Today(clock);
-        Relationship? relationship = e.RelationshipId is { } rid
-            ? await db.Relationships.AsNoTracking().Include(r => r.Members).FirstOrDefaultAsync(r => r.Id == rid, ct)
-            : null;
+        var relationship = e.RelationshipId is { } rid ? rows.Relationships.GetValueOrDefault(rid) : null;
         var type = relationship is null ? null : settings.Supervision.Type(relationship.TypeId);
-        // The person the history is about: the event's person, else the one supervisee of a one-to-one.
-        var superviseeIds = relationship?.Members.Where(m => m.LeftOn is null || relationship.EndedOn is not null).Select(m => m.StaffId).Distinct().ToList() ?? [];
-        var subject = e.StaffId is { } sid && superviseeIds.Contains(sid) ? sid : superviseeIds.Count == 1 ? superviseeIds[0] : null;
+        var superviseeIds = SuperviseesOf(relationship);
+        var subject = SubjectOf(e, superviseeIds);
 
         JsonObject? answers = null;
         string? formId = null;
-        if (e.RecordId is { } recordId && await db.Submissions.AsNoTracking().Where(s => s.Id == recordId).Select(s => new { s.AnswersJson, s.FormId }).FirstOrDefaultAsync(ct) is { } rec)
+        if (e.RecordId is { } recordId && rows.Records.TryGetValue(recordId, out var rec))
         {
             answers = JsonNode.Parse(rec.AnswersJson) as JsonObject;
             formId = rec.FormId;
         }
 
+        // History as it stood when the event happened, not when it is dispatched: two misses
+        // dispatched in one round must read one and two, not two and two.
         SupervisionHistory? history = null;
         if (relationship is not null && subject is null)
         {
             // A group event about nobody in particular (the supervisor cancelled the group): the
             // group's own history, session by session.
-            var sessions = await db.Sessions.AsNoTracking()
-                .Where(s => s.RelationshipId == relationship.Id && s.Status != SessionStatus.Booked && s.OutcomeAt <= e.OccurredAt)
-                .Select(s => new { s.Date, s.Status, s.DurationMinutes }).ToListAsync(ct);
-            history = SupervisionHistory.From(sessions.Select(s => new PastSession(s.Date, Outcome(s.Status, null), s.DurationMinutes)).ToList(),
+            var sessions = rows.Sessions.Where(s => s.RelationshipId == relationship.Id && s.OutcomeAt <= e.OccurredAt);
+            history = SupervisionHistory.From([.. sessions.Select(s => new PastSession(s.Date, Outcome(s.Status, null), s.DurationMinutes))],
                 today, ComplianceService.CalendarFor(tenant.Tenant), null);
         }
         else if (relationship is not null && subject is not null)
         {
-            var sessions = await db.Sessions.AsNoTracking()
-                // History as it stood when the event happened, not when it is dispatched: two misses
-                // dispatched in one round must read one and two, not two and two. Every supervision
-                // of the person, for history.all; this type's are history itself.
-                .Where(s => s.Status != SessionStatus.Booked && s.OutcomeAt <= e.OccurredAt
-                            && (s.Attendance.Any(a => a.StaffId == subject) || s.Status == SessionStatus.CancelledBySupervisee || s.Status == SessionStatus.CancelledBySupervisor)
-                            && s.Relationship.Members.Any(m => m.StaffId == subject))
-                .Select(s => new { s.TypeId, s.Date, s.Status, s.DurationMinutes, Mine = s.Attendance.Where(a => a.StaffId == subject).Select(a => (MemberAttendance?)a.Attendance).FirstOrDefault() })
-                .ToListAsync(ct);
-            var all = sessions.Select(s => (s.TypeId, Session: new PastSession(s.Date, Outcome(s.Status, s.Mine), s.DurationMinutes))).ToList();
-            var statuses = await compliance.StatusesAsync(m => m.RelationshipId == relationship.Id && m.StaffId == subject, ct);
-            var status = statuses.Count > 0 ? statuses[0] : null;
+            // Every supervision of the person, for history.all; this type's are history itself. A
+            // session counts for them if they were marked at it, or it was cancelled (nobody is marked).
+            var theirs = rows.RelationshipsOf[subject].ToHashSet();
+            var all = rows.Sessions
+                .Where(s => s.OutcomeAt <= e.OccurredAt && theirs.Contains(s.RelationshipId))
+                .Select(s => (s.TypeId, s.Status, s.Date, s.DurationMinutes, Marked: rows.Attendance.TryGetValue((s.Id, subject), out var mine), Mine: mine))
+                .Where(s => s.Marked || s.Status is SessionStatus.CancelledBySupervisee or SessionStatus.CancelledBySupervisor)
+                .Select(s => (s.TypeId, Session: new PastSession(s.Date, Outcome(s.Status, s.Marked ? s.Mine : null), s.DurationMinutes))).ToList();
+            var status = rows.Statuses.FirstOrDefault(x => x.RelationshipId == relationship.Id && x.StaffId == subject);
             history = SupervisionHistory.From([.. all.Where(s => s.TypeId == relationship.TypeId).Select(s => s.Session)], today,
                 ComplianceService.CalendarFor(tenant.Tenant), status?.Compliance, [.. all.Select(s => s.Session)]);
         }
 
-        // Whom "supervisee(s)" means for this event: the member it is about (a group member who
-        // missed or sent apologies), those present at an attended session, else every member.
-        var addressed = superviseeIds;
-        if (e.StaffId is { } about && superviseeIds.Contains(about)) addressed = [about];
-        else if (e.Type == EventTypes.SessionAttended && e.SessionId is { } sessionId)
-            addressed = await db.SessionAttendance.AsNoTracking().Where(a => a.SessionId == sessionId && a.Attendance == MemberAttendance.Present)
-                .Select(a => a.StaffId).ToListAsync(ct);
-
-        // The day of the session a session.* event is about: a booking says which day it booked.
-        // Its version too (one more at each move or cancellation), so a reminder timed from an earlier one lapses.
-        var standing = e.SessionId is { } sessionOf && EventNames.IsAboutASession(e.Type)
-            ? await db.Sessions.AsNoTracking().Where(x => x.Id == sessionOf).Select(x => new { x.Date, x.Sequence, x.StartTime }).FirstOrDefaultAsync(ct)
-            : null;
-
+        var standing = e.SessionId is { } sessionOf && EventNames.IsAboutASession(e.Type) && rows.Standing.TryGetValue(sessionOf, out var st) ? st : null;
         return new WorkflowContext
         {
             Event = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId)
@@ -89,7 +87,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             Relationship = relationship is null ? null : new RelationshipInfo(relationship.TypeId, type?.Format ?? "one-to-one", relationship.SupervisorId, superviseeIds),
             History = history,
             Answers = answers,
-            People = await PeopleAsync(relationship, addressed, e.StaffId, ct),
+            People = Directory(rows.Staff, relationship, Addressed(e, superviseeIds, rows.Present), e.StaffId),
             Cohorts = Cohorts(),
             Today = today,
             Zone = tenant.Tenant.TimeZone,
@@ -97,6 +95,89 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             TenantName = tenant.Tenant.Name,
             Settings = tenant.Tenant.Settings.Supervision.ForRules(),
         };
+    }
+
+    private static List<string> SuperviseesOf(Relationship? relationship) =>
+        relationship?.Members.Where(m => m.LeftOn is null || relationship.EndedOn is not null).Select(m => m.StaffId).Distinct().ToList() ?? [];
+
+    /// <summary>The person the history is about: the event's person, else the one supervisee of a one-to-one.</summary>
+    private static string? SubjectOf(DomainEvent e, List<string> superviseeIds) =>
+        e.StaffId is { } sid && superviseeIds.Contains(sid) ? sid : superviseeIds.Count == 1 ? superviseeIds[0] : null;
+
+    /// <summary>
+    /// Whom "supervisee(s)" means for this event: the member it is about (a group member who missed
+    /// or sent apologies), those present at an attended session, else every member.
+    /// </summary>
+    private static List<string> Addressed(DomainEvent e, List<string> superviseeIds, ILookup<Guid, string> present) =>
+        e.StaffId is { } about && superviseeIds.Contains(about) ? [about]
+        : e.Type == EventTypes.SessionAttended && e.SessionId is { } sessionId ? [.. present[sessionId]]
+        : superviseeIds;
+
+    /// <summary>
+    /// What the contexts of these events read, each kind in one query whatever the number of events
+    /// (a few thousand rows for a round of 200): before, each event ran its own nine or so, and the
+    /// history's and the status's cost 17 ms an event at 20,000 supervisees (docs/benchmarks.md).
+    /// </summary>
+    private async Task<EventRows> ReadAsync(IReadOnlyList<DomainEvent> events, CancellationToken ct)
+    {
+        var relationshipIds = events.Select(e => e.RelationshipId).OfType<Guid>().Distinct().ToList();
+        var relationships = relationshipIds.Count == 0 ? [] : await db.Relationships.AsNoTracking().Include(r => r.Members)
+            .Where(r => relationshipIds.Contains(r.Id)).AsSplitQuery().ToDictionaryAsync(r => r.Id, ct);
+        var recordIds = events.Select(e => e.RecordId).OfType<Guid>().Distinct().ToList();
+        var records = recordIds.Count == 0 ? [] : await db.Submissions.AsNoTracking().Where(s => recordIds.Contains(s.Id))
+            .Select(s => new { s.Id, s.AnswersJson, s.FormId }).ToDictionaryAsync(s => s.Id, s => (s.AnswersJson, s.FormId), ct);
+
+        // Who each event is about, and which relationships' sessions their histories read.
+        var about = events.Where(e => e.RelationshipId is { } r && relationships.ContainsKey(r))
+            .Select(e => (Event: e, Relationship: relationships[e.RelationshipId!.Value], Supervisees: SuperviseesOf(relationships[e.RelationshipId!.Value])))
+            .ToList();
+        var subjects = about.Select(a => SubjectOf(a.Event, a.Supervisees)).OfType<string>().Distinct().ToList();
+        var memberships = subjects.Count == 0 ? [] : await db.RelationshipMembers.AsNoTracking().Where(m => subjects.Contains(m.StaffId))
+            .Select(m => new { m.StaffId, m.RelationshipId }).Distinct().ToListAsync(ct);
+        var relationshipsOf = memberships.ToLookup(m => m.StaffId, m => m.RelationshipId);
+        var groups = about.Where(a => SubjectOf(a.Event, a.Supervisees) is null).Select(a => a.Relationship.Id);
+        var histories = memberships.Select(m => m.RelationshipId).Concat(groups).Distinct().ToList();
+        // As of the latest event: each event keeps those up to its own time (ForEventAsync).
+        var latest = events.Max(e => e.OccurredAt);
+        var sessions = histories.Count == 0 ? [] : await db.Sessions.AsNoTracking()
+            .Where(s => histories.Contains(s.RelationshipId) && s.Status != SessionStatus.Booked && s.OutcomeAt <= latest)
+            .OrderBy(s => s.Date)
+            .Select(s => new SessionRow(s.Id, s.RelationshipId, s.TypeId, s.Date, s.Status, s.DurationMinutes, s.OutcomeAt)).ToListAsync(ct);
+        var attendance = subjects.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking().Where(a => subjects.Contains(a.StaffId))
+            .Select(a => new { a.SessionId, a.StaffId, a.Attendance }).ToDictionaryAsync(a => (a.SessionId, a.StaffId), a => a.Attendance, ct);
+        // The statuses of the (relationship, subject) pairs, from a scope that covers them all: each
+        // membership's status depends only on its own person's data, so a wider scope gives the same rows.
+        var pairRelationships = about.Where(a => SubjectOf(a.Event, a.Supervisees) is not null).Select(a => a.Relationship.Id).Distinct().ToList();
+        var statuses = subjects.Count == 0 ? [] : await compliance.StatusesAsync(m => pairRelationships.Contains(m.RelationshipId) && subjects.Contains(m.StaffId), ct);
+
+        var attended = events.Where(e => e.Type == EventTypes.SessionAttended && e.SessionId is not null).Select(e => e.SessionId!.Value).Distinct().ToList();
+        var present = (attended.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking()
+            .Where(a => attended.Contains(a.SessionId) && a.Attendance == MemberAttendance.Present).Select(a => new { a.SessionId, a.StaffId }).ToListAsync(ct))
+            .ToLookup(a => a.SessionId, a => a.StaffId);
+        // The day of the session a session.* event is about: a booking says which day it booked.
+        // Its version too (one more at each move or cancellation), so a reminder timed from an earlier one lapses.
+        var standingIds = events.Where(e => e.SessionId is not null && EventNames.IsAboutASession(e.Type)).Select(e => e.SessionId!.Value).Distinct().ToList();
+        var standing = standingIds.Count == 0 ? [] : await db.Sessions.AsNoTracking().Where(x => standingIds.Contains(x.Id))
+            .Select(x => new { x.Id, x.Date, x.Sequence, x.StartTime }).ToDictionaryAsync(x => x.Id, x => new Standing(x.Date, x.Sequence, x.StartTime), ct);
+
+        var named = events.SelectMany(e =>
+        {
+            var relationship = e.RelationshipId is { } rid ? relationships.GetValueOrDefault(rid) : null;
+            return Addressed(e, SuperviseesOf(relationship), present).Append(relationship?.SupervisorId).Append(e.StaffId);
+        });
+        return new EventRows(events.Select(e => e.Id).ToHashSet(), relationships, records, relationshipsOf, sessions, attendance, statuses, present, standing,
+            await StaffAsync(named, ct));
+    }
+
+    private sealed record SessionRow(Guid Id, Guid RelationshipId, string TypeId, DateOnly Date, SessionStatus Status, int DurationMinutes, DateTimeOffset? OutcomeAt);
+    private sealed record Standing(DateOnly Date, int Sequence, TimeOnly StartTime);
+    internal sealed record StaffRow(string Id, string FullName, string? Email, string? NormalizedEmail, string? LineManagerId, string? Site);
+
+    private sealed record EventRows(HashSet<Guid> Events, Dictionary<Guid, Relationship> Relationships, Dictionary<Guid, (string AnswersJson, string FormId)> Records,
+        ILookup<string, Guid> RelationshipsOf, List<SessionRow> Sessions, Dictionary<(Guid, string), MemberAttendance> Attendance, IReadOnlyList<SuperviseeStatus> Statuses,
+        ILookup<Guid, string> Present, Dictionary<Guid, Standing> Standing, Dictionary<string, StaffRow> Staff)
+    {
+        public bool Covers(DomainEvent e) => Events.Contains(e.Id);
     }
 
     /// <summary>Calendar, working and school days as this tenant counts them.</summary>
@@ -131,21 +212,35 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     /// took 0.66 s an event there, and the sweep raises tens of thousands). Holders of a staff role
     /// (staff-role:) may be most of the tenant, so they are read only if a run asks for them.
     /// </summary>
-    internal async Task<PeopleDirectory> PeopleAsync(Relationship? relationship, IReadOnlyList<string> supervisees, string? personId, CancellationToken ct)
+    internal async Task<PeopleDirectory> PeopleAsync(Relationship? relationship, IReadOnlyList<string> supervisees, string? personId, CancellationToken ct) =>
+        Directory(await StaffAsync(supervisees.Append(relationship?.SupervisorId).Append(personId), ct), relationship, supervisees, personId);
+
+    /// <summary>
+    /// The named people (of one event or of a batch), their line managers and the holders of the
+    /// tenant's roles, in one query. More rows than one event names change nothing: a directory
+    /// looks people up by id and by email, which is unique in a tenant.
+    /// </summary>
+    private async Task<Dictionary<string, StaffRow>> StaffAsync(IEnumerable<string?> named, CancellationToken ct)
+    {
+        var today = tenant.Tenant.Today(clock);
+        var ids = named.OfType<string>().Distinct().ToList();
+        var holders = tenant.Tenant.Settings.Roles.SelectMany(r => r.AllHolders).Select(normalizer.NormalizeEmail).Distinct().ToList();
+        var active = db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today);
+        var byId = active.Where(s => ids.Contains(s.Id));
+        // Three arms rather than one OR, and the managers by a join rather than IN (subquery), so
+        // each is a lookup by key or by email and none a scan of the tenant's staff.
+        var staff = await byId
+            .Concat(byId.Join(active, p => p.LineManagerId, m => m.Id, (_, m) => m))
+            .Concat(active.Where(s => holders.Contains(s.NormalizedEmail)))
+            .Select(s => new StaffRow(s.Id, s.FullName, s.Email, s.NormalizedEmail, s.LineManagerId, s.Site)).ToListAsync(ct);
+        return staff.DistinctBy(s => s.Id).ToDictionary(s => s.Id);
+    }
+
+    private PeopleDirectory Directory(Dictionary<string, StaffRow> byId, Relationship? relationship, IReadOnlyList<string> supervisees, string? personId)
     {
         var today = tenant.Tenant.Today(clock);
         var roles = tenant.Tenant.Settings.Roles;
-        var ids = supervisees.Append(relationship?.SupervisorId).Append(personId).OfType<string>().Distinct().ToList();
-        var holders = roles.SelectMany(r => r.AllHolders).Select(normalizer.NormalizeEmail).Distinct().ToList();
         var active = db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today);
-        var named = active.Where(s => ids.Contains(s.Id));
-        // Three arms rather than one OR, and the managers by a join rather than IN (subquery), so
-        // each is a lookup by key or by email and none a scan of the tenant's staff.
-        var staff = await named
-            .Concat(named.Join(active, p => p.LineManagerId, m => m.Id, (_, m) => m))
-            .Concat(active.Where(s => holders.Contains(s.NormalizedEmail)))
-            .Select(s => new { s.Id, s.FullName, s.Email, s.NormalizedEmail, s.LineManagerId, s.Site }).ToListAsync(ct);
-        var byId = staff.DistinctBy(s => s.Id).ToDictionary(s => s.Id);
         // NormalizedEmail is unique in a tenant, so an address names at most one person.
         var byEmail = byId.Values.Where(s => s.NormalizedEmail is not null && s.Email is not null).ToDictionary(s => s.NormalizedEmail!);
         Recipient? Person(string? id) => id is not null && byId.TryGetValue(id, out var p) && p.Email is not null ? new Recipient(p.Id, p.FullName, p.Email, p.Site) : null;
