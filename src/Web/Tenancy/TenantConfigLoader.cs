@@ -59,7 +59,7 @@ public static partial class TenantConfigLoader
         TenantSettings? settings;
         try
         {
-            settings = Yaml.Deserialize<TenantSettings>(TenantYaml.Bounded(yaml)); // the deserialiser recurses per level
+            settings = Yaml.Deserialize<TenantSettings>(map.Events()); // the nodes just read (within the limits), not the text again
         }
         catch (YamlException ex)
         {

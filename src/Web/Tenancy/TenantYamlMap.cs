@@ -22,6 +22,31 @@ public sealed class TenantYamlMap
 
     private TenantYamlMap(YamlMappingNode root) => _root = root;
 
+    /// <summary>
+    /// The parsed document again as YAML events, for the deserialiser: the text is scanned once, for
+    /// these nodes, not a second time (scanning is most of reading tenant.yaml). The nodes were read
+    /// within the limits; anchors are kept as written, so an alias is still one node, not a copy.
+    /// </summary>
+    public IParser Events()
+    {
+        var capture = new EventCapture();
+        new YamlStream(new YamlDocument(_root)).Save(capture, assignAnchors: false);
+        return new Replay(capture.Events);
+    }
+
+    private sealed class EventCapture : IEmitter
+    {
+        public List<YamlDotNet.Core.Events.ParsingEvent> Events { get; } = [];
+        public void Emit(YamlDotNet.Core.Events.ParsingEvent @event) => Events.Add(@event);
+    }
+
+    private sealed class Replay(List<YamlDotNet.Core.Events.ParsingEvent> events) : IParser
+    {
+        private int _at = -1;
+        public YamlDotNet.Core.Events.ParsingEvent? Current => _at >= 0 && _at < events.Count ? events[_at] : null;
+        public bool MoveNext() => ++_at < events.Count;
+    }
+
     /// <summary>The document's nodes, or the located reason it is not YAML (or not a set of settings).</summary>
     public static (TenantYamlMap? Map, ConfigError? Error) Parse(string yaml, string file)
     {
