@@ -16,6 +16,21 @@ internal static class JourneySteps
         await page.Locator($"#{id}{yearId}").FillAsync(date.Year.ToString());
     }
 
+    /// <summary>
+    /// Presses "Book the session" and waits for the session's page. Today may be a weekend, a bank
+    /// holiday or in the school holidays, or someone busy then: the page warns, and the journey means it.
+    /// </summary>
+    public static async Task BookTheSessionAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Book the session" }).ClickAsync();
+        if (await page.Locator("#booking-warnings").CountAsync() > 0)
+        {
+            await page.GetByLabel("Book anyway: I have checked, and want this time").CheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Book the session" }).ClickAsync();
+        }
+        await page.WaitForURLAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
+    }
+
     /// <summary>The supervisee books a session today at the given time from their home page; returns the session's path.</summary>
     public static async Task<string> BookAsync(BrowserFixture fx, string tenant, string time, Func<IPage, Task>? badInputFirst = null)
     {
@@ -29,14 +44,7 @@ internal static class JourneySteps
         await FillDateAsync(page, "Input_Date", Today, "_Month", "_Year");
         await page.Locator("#Input_Time").FillAsync(time);
         await page.Locator("#Input_Location").FillAsync("Pastoral office");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Book the session" }).ClickAsync();
-        // Today may be a weekend or holiday, or the supervisor busy then: the page warns, and the journey means it.
-        if (await page.Locator("#booking-warnings").CountAsync() > 0)
-        {
-            await page.GetByLabel("Book anyway: I have checked, and want this time").CheckAsync();
-            await page.GetByRole(AriaRole.Button, new() { Name = "Book the session" }).ClickAsync();
-        }
-        await page.WaitForURLAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
+        await BookTheSessionAsync(page);
         await Assertions.Expect(page.Locator("#session-status")).ToHaveTextAsync("Booked");
         await page.AssertAccessibleAsync();
         var ics = await page.Context.APIRequest.GetAsync(page.Url + "?handler=Ics");
