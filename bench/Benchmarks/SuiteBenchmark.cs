@@ -394,7 +394,9 @@ internal static partial class SuiteBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Npgsql.NpgsqlConnection.ClearAllPools();
             if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}\" WITH (FORCE)");
-            try { Directory.Delete(data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
+            // SUITE_KEEP_DATA=1 keeps the SQLite file for EXPLAIN QUERY PLAN and timing single statements.
+            if (Environment.GetEnvironmentVariable("SUITE_KEEP_DATA") == "1") Console.WriteLine($"Kept {data}");
+            else try { Directory.Delete(data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
         }
 
         // ---------------------------------------------------------------- workflows and outbox (their own benchmarks' code)
