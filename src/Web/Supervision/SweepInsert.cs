@@ -69,13 +69,8 @@ internal static class SweepInsert
                     p.Value = arrays[c];
                     command.Parameters.Add(p);
                 }
-                // Keys already raised are left out by a read of the unique index first (an anti-join):
-                // a conflict found by the insert itself costs PostgreSQL a check of every unique index,
-                // and on a second run every candidate is one. ON CONFLICT still settles a race.
-                var key = columns.FindIndex(c => c.Name == nameof(DomainEvent.DedupeKey));
                 command.CommandText = $"INSERT INTO \"{table.Name}\" ({names}) SELECT {string.Join(", ", columns.Select((_, c) => $"u.c{c}"))} "
                     + $"FROM unnest({string.Join(", ", columns.Select((_, c) => $"@p{c}"))}) WITH ORDINALITY AS u({string.Join(", ", columns.Select((_, c) => $"c{c}"))}, n) "
-                    + $"WHERE NOT EXISTS (SELECT 1 FROM \"{table.Name}\" e WHERE e.\"{columns[tenantColumn].GetColumnName(table)}\" = u.c{tenantColumn} AND e.\"{columns[key].GetColumnName(table)}\" = u.c{key}) "
                     + "ORDER BY u.n ON CONFLICT DO NOTHING";
                 inserted = await command.ExecuteNonQueryAsync(ct);
             }
