@@ -83,7 +83,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         return new WorkflowContext
         {
             Event = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId)
-                { Form = formId, RecordId = e.RecordId?.ToString(), SessionDate = standing?.Date, SessionVersion = standing?.Sequence, SessionTime = standing?.StartTime },
+                { Form = formId, RecordId = e.RecordId?.ToString(), SessionDate = standing?.Date, SessionVersion = standing?.Sequence, SessionTime = standing?.StartTime, RaisedAtVersion = standing is null ? null : e.SessionSequence },
             Relationship = relationship is null ? null : new RelationshipInfo(relationship.TypeId, type?.Format ?? "one-to-one", relationship.SupervisorId, superviseeIds),
             History = history,
             Answers = answers,
