@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SupervisionHub.Benchmarks;
 
@@ -24,7 +26,7 @@ internal static partial class SuiteBenchmark
             await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
             {
                 ConfigureApp(b, root, null, Path.Combine(data, "floor.db"));
-                b.ConfigureServices(services => services.AddRazorPages().AddApplicationPart(typeof(SuiteBenchmark).Assembly));
+                b.ConfigureTestServices(services => services.AddRazorPages().AddApplicationPart(typeof(SuiteBenchmark).Assembly));
             });
             app.UseKestrel(0);
             app.StartServer();
