@@ -56,15 +56,19 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
         // Everyone's statuses come from the node's cache (ADR 0016) for those who see everyone; their own
         // panels are then cut from that list rather than computed again by scoped queries.
         var everyone = SupervisionAccess.CanSeeEveryone(me) ? await compliance.EveryoneAsync(ct) : null;
+        // The rows that concern this person (as supervisee, supervisor or line manager), from an index kept
+        // with the list: each panel takes its own from them, as it would from everyone, without a pass over 20,000.
+        var concerning = everyone is null ? null
+            : (await compliance.DerivedAsync(everyone, "home-by-person", _ => Task.FromResult(ByPerson(everyone)), ct)).GetValueOrDefault(me.Id, []);
         if (me.Has(StaffRoles.Supervisee) || facts.Supervised)
-            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, everyone);
+            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, concerning);
         if (me.Has(StaffRoles.Supervisor) || facts.Supervises)
         {
-            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, everyone);
+            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, concerning);
             MyTraining = await db.TrainingRecords.AsNoTracking().Where(t => t.StaffMemberId == me.Id).OrderByDescending(t => t.CompletedOn).ToListAsync(ct);
         }
         if (me.Has(StaffRoles.LineManager) || DirectReports > 0)
-            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, everyone);
+            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, concerning);
         if (everyone is { } all)
         {
             // Kept with the statuses they are counted from (ADR 0041): a view after the first costs a lookup.
@@ -86,6 +90,25 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
                 Directory = await compliance.DerivedAsync(all, "home-directory", c => DirectoryCountsAsync(db, today, c), ct);
         }
         return Page();
+    }
+
+    /// <summary>Each person's rows of everyone's statuses (as supervisee, supervisor or line manager), in the list's order.</summary>
+    private static Dictionary<string, List<SuperviseeStatus>> ByPerson(IReadOnlyList<SuperviseeStatus> everyone)
+    {
+        var index = new Dictionary<string, List<SuperviseeStatus>>(StringComparer.Ordinal);
+        void Add(string? person, SuperviseeStatus s)
+        {
+            if (person is null) return;
+            if (!index.TryGetValue(person, out var rows)) index[person] = rows = [];
+            if (rows.Count == 0 || !ReferenceEquals(rows[^1], s)) rows.Add(s); // one person in two parts of the same row: once
+        }
+        foreach (var s in everyone)
+        {
+            Add(s.StaffId, s);
+            Add(s.SupervisorId, s);
+            Add(s.LineManagerId, s);
+        }
+        return index;
     }
 
     /// <summary>The lead's organisation figures, as the database has them now (the uncached computation).</summary>
