@@ -86,6 +86,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         await PrepareContextsAsync([.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type))], ct);
         var dispatched = 0;
         var quiet = new List<Guid>();
+        var group = new Group();
         var next = 0;
         for (; next < batch.Count; next++)
         {
@@ -96,35 +97,29 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 continue;
             }
             if (RoundSpent) break;
+            if (group.Events.Count > 0 && group.MustEndBefore(e, db)) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
             // A fault test's hook (Workflows:PauseBetweenEventsMs, 0 by default): room to freeze this node
-            // holding its batch's claims outside a transaction.
+            // holding its batch's claims outside a transaction (a group's runs are in memory until its commit).
             if (config.GetValue("Workflows:PauseBetweenEventsMs", 0) is > 0 and var pause) await Task.Delay(pause, ct);
-            db.ChangeTracker.Clear(); // each event is its own unit of work; do not carry the last one's rows
+            if (group.Events.Count == 0) StartUnit(versions);
             try
             {
+                // What the group's earlier events added and has not saved: their runs' tasks, read as if saved.
+                contexts.Unsaved = [.. db.ChangeTracker.Entries<WorkTask>().Where(t => t.State == EntityState.Added).Select(t => t.Entity)];
                 db.Events.Attach(e);
-                var current = versions[e.Type].ToList();
-                db.WorkflowVersions.AttachRange(current);
-                await DispatchAsync(e, current, ct);
-                awaited.UnionWith(db.ChangeTracker.Entries<WorkflowInstance>().Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null)
-                    .Select(i => i.Entity.WaitEvent!));
-                dispatched++;
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // Nothing of this dispatch was saved: our claim lapsed and another worker took the event, or a
-                // run it resumes was moved on meanwhile (a timer, an admin). Let the next round look again.
-                log.LogInformation("Event {EventId} was not dispatched by this worker: its claim or a run it resumes changed meanwhile", e.Id);
-                await ReleaseAsync(db.Events.Where(x => x.Id == e.Id && x.ClaimToken == token), ct);
+                await DispatchAsync(e, versions[e.Type].ToList(), save: false, ct);
+                group.Add(e);
+                Listen(awaited);
             }
             catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
             {
-                // One event's failure is that event's: nothing of it was saved, the batch goes on, and it
-                // is tried again when its claim lapses.
-                db.ChangeTracker.Clear();
-                log.LogError(ex, "Event {EventId} could not be dispatched; it is tried again when its claim lapses", e.Id);
+                // Nothing is saved yet; the group is done again one event at a time, where this failure is this event's alone.
+                group.Add(e);
+                group.Failed = true;
             }
+            if (group.Failed || group.Events.Count >= GroupSize) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
         }
+        if (group.Events.Count > 0) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
         db.ChangeTracker.Clear();
         contexts.Forget();
         if (next < batch.Count)
@@ -142,6 +137,131 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 .ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now).SetProperty(e => e.ClaimedBy, (string?)null)
                     .SetProperty(e => e.ClaimedUntil, (DateTimeOffset?)null).SetProperty(e => e.ClaimToken, Guid.NewGuid()), ct);
             Profile.Save += Stopwatch.GetElapsedTime(saving);
+        }
+        return dispatched;
+    }
+
+    /// <summary>
+    /// At most this many events' runs are held in memory and committed together (ADR 0039): a failed
+    /// commit is done again one event at a time, so the cap bounds that repeated work.
+    /// </summary>
+    private const int GroupSize = 50;
+
+    /// <summary>
+    /// Events run in memory, one after another, whose effects are committed together (ADR 0039). An event
+    /// joins only if it cannot read what an earlier one of the group wrote and has not yet saved: it is
+    /// about none of the sessions, supervisions and people the group's events were about, and no run the
+    /// group started or resumed waits for its type. (Tasks the group added are read through the change
+    /// tracker as well as the database, so a run sees them as if they were saved.)
+    /// </summary>
+    private sealed class Group
+    {
+        private readonly HashSet<(char Kind, string Id)> _about = [];
+
+        public List<DomainEvent> Events { get; } = [];
+
+        /// <summary>An event's run failed before the commit: the group is done again one event at a time.</summary>
+        public bool Failed { get; set; }
+
+        public void Add(DomainEvent e)
+        {
+            Events.Add(e);
+            foreach (var key in About(e)) _about.Add(key);
+        }
+
+        public bool MustEndBefore(DomainEvent e, AppDbContext db) =>
+            About(e).Any(_about.Contains)
+            || db.ChangeTracker.Entries<WorkflowInstance>().Any(i => i.State is EntityState.Added or EntityState.Modified
+                && i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent == e.Type);
+
+        public List<DomainEvent> Take()
+        {
+            var taken = Events.ToList();
+            Events.Clear();
+            _about.Clear();
+            Failed = false;
+            return taken;
+        }
+
+        private static IEnumerable<(char, string)> About(DomainEvent e)
+        {
+            if (e.SessionId is { } s) yield return ('s', s.ToString());
+            if (e.RelationshipId is { } r) yield return ('r', r.ToString());
+            if (e.StaffId is { } p) yield return ('p', p);
+        }
+    }
+
+    /// <summary>A new unit of work: no rows of the last one, the batch's current rules attached (so the waits' reads find the same objects).</summary>
+    private void StartUnit(ILookup<string, WorkflowVersion> versions)
+    {
+        db.ChangeTracker.Clear();
+        contexts.Unsaved = [];
+        db.WorkflowVersions.AttachRange(versions.SelectMany(v => v));
+    }
+
+    /// <summary>The event types the runs of this unit wait for now: an event of such a type later in the batch is not quiet.</summary>
+    private void Listen(HashSet<string> awaited) =>
+        awaited.UnionWith(db.ChangeTracker.Entries<WorkflowInstance>().Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null)
+            .Select(i => i.Entity.WaitEvent!));
+
+    /// <summary>
+    /// Commits a group's effects in one short transaction; each event's mark is fenced by its own row's
+    /// token, so a lost claim or any other failure fails the whole commit. Then nothing of the group was
+    /// saved, and it is done again one event at a time, where a failure is that event's alone.
+    /// </summary>
+    private async Task<int> CommitGroupAsync(Group group, ILookup<string, WorkflowVersion> versions, HashSet<string> awaited, Guid token, CancellationToken ct)
+    {
+        var failed = group.Failed;
+        var events = group.Take();
+        if (!failed)
+        {
+            var saving = Stopwatch.GetTimestamp();
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return events.Count;
+            }
+            catch (Exception ex) when (events.Count > 1 && ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                log.LogInformation("A group of {Count} events could not be committed together ({Error}); each is dispatched on its own", events.Count, ex.GetType().Name);
+            }
+            finally
+            {
+                Profile.Save += Stopwatch.GetElapsedTime(saving);
+            }
+        }
+        // Done again from the rows as they stand: one whose claim was taken over meanwhile is no longer ours and is left alone.
+        db.ChangeTracker.Clear();
+        var ids = events.Select(e => e.Id).ToList();
+        var ours = await db.Events.AsNoTracking().Where(e => ids.Contains(e.Id) && e.ClaimToken == token)
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).ToListAsync(ct);
+        foreach (var lost in ids.Except(ours.Select(e => e.Id)))
+            log.LogInformation("Event {EventId} was not dispatched by this worker: its claim changed meanwhile", lost);
+        var dispatched = 0;
+        foreach (var e in ours)
+        {
+            StartUnit(versions);
+            try
+            {
+                db.Events.Attach(e);
+                await DispatchAsync(e, versions[e.Type].ToList(), save: true, ct);
+                Listen(awaited);
+                dispatched++;
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Nothing of this dispatch was saved: our claim lapsed and another worker took the event, or a
+                // run it resumes was moved on meanwhile (a timer, an admin). Let the next round look again.
+                log.LogInformation("Event {EventId} was not dispatched by this worker: its claim or a run it resumes changed meanwhile", e.Id);
+                await ReleaseAsync(db.Events.Where(x => x.Id == e.Id && x.ClaimToken == token), ct);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                // One event's failure is that event's: nothing of it was saved, the batch goes on, and it
+                // is tried again when its claim lapses.
+                db.ChangeTracker.Clear();
+                log.LogError(ex, "Event {EventId} could not be dispatched; it is tried again when its claim lapses", e.Id);
+            }
         }
         return dispatched;
     }
@@ -165,7 +285,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         Profile.Context += Stopwatch.GetElapsedTime(reading);
     }
 
-    private async Task DispatchAsync(DomainEvent e, List<WorkflowVersion> versions, CancellationToken ct)
+    /// <summary>Runs what listens for the event and marks it; with <paramref name="save"/>, commits it alone, else leaves it tracked for its group's commit.</summary>
+    private async Task DispatchAsync(DomainEvent e, List<WorkflowVersion> versions, bool save, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var phase = Stopwatch.StartNew();
@@ -173,7 +294,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         if (waitingFor.Count == 0 && versions.Count == 0)
         {
             e.MarkDispatched(now); // nothing listens: no context to build
-            await db.SaveChangesAsync(ct);
+            if (save) await db.SaveChangesAsync(ct);
             return;
         }
         var context = await contexts.ForEventAsync(e, ct);
@@ -204,6 +325,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // One save: the event's mark (fenced by our claim's token), the resumed runs (each fenced by the
         // token it was read with), the new runs and every email and task they made. All or nothing.
         e.MarkDispatched(now);
+        if (!save) return;
         await db.SaveChangesAsync(ct);
         Profile.Save += phase.Elapsed;
     }
@@ -228,14 +350,16 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var relationship = WorkflowSimulator.Correlation("relationship", info);
         var sessionPerson = WorkflowSimulator.Correlation("session+person", info);
         var relationshipPerson = WorkflowSimulator.Correlation("relationship+person", info);
-        return await db.WorkflowInstances.Include(i => i.Version)
+        return (await db.WorkflowInstances.Include(i => i.Version)
             .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent == e.Type
                         && (i.WaitMatch == "session" && i.WaitCorrelation == session
                             || i.WaitMatch == "relationship" && i.WaitCorrelation == relationship
                             || i.WaitMatch == "person" && i.WaitCorrelation == e.StaffId
                             || i.WaitMatch == "session+person" && i.WaitCorrelation == sessionPerson
                             || i.WaitMatch == "relationship+person" && i.WaitCorrelation == relationshipPerson))
-            .ToListAsync(ct);
+            .ToListAsync(ct))
+            // As the rows stand in this unit of work: a run an earlier event of the group resumed is read as it left it.
+            .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent == e.Type).ToList();
     }
 
     /// <summary>
@@ -349,6 +473,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // there (sign the record, complete the evaluation), so it opens that task, not a sign-in page.
         var openTasks = instance.SessionId is { } sid && result.Effects.OfType<EmailEffect>().Any()
             ? (await db.WorkTasks.Where(t => t.SessionId == sid && t.Status == TaskStatus.Open).ToListAsync())
+                .Concat(contexts.Unsaved.Where(t => t.SessionId == sid && t.Status == TaskStatus.Open))
                 .GroupBy(t => t.AssigneeId).ToDictionary(g => g.Key, g => g.OrderBy(t => t.CreatedAt).First())
             : [];
         // Asking again for a form someone has not completed reminds them of the same task with a fresh
@@ -359,8 +484,9 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var titles = formIds.Count == 0 ? new Dictionary<string, string>()
             : (await db.FormVersions.Where(v => formIds.Contains(v.FormId)).Select(v => new { v.FormId, v.Version, v.Title }).ToListAsync())
                 .GroupBy(v => v.FormId).ToDictionary(g => g.Key, g => g.MaxBy(v => v.Version)!.Title);
-        var openForms = asked.Count == 0 ? []
-            : await db.WorkTasks.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId)).ToListAsync();
+        List<WorkTask> openForms = asked.Count == 0 ? []
+            : [.. await db.WorkTasks.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId)).ToListAsync(),
+                .. contexts.Unsaved.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId))];
         foreach (var line in result.Journal)
             db.JournalEntries.Add(new JournalEntry(instance.Id, line.At, line.StepId, Clip(line.What, 500), Clip(line.Decision, 1000)));
         // The emails of one run share the run's time budget, and go out all together or not at all:
