@@ -30,6 +30,25 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private readonly Stopwatch _rendering = new();
 
     /// <summary>
+    /// What a dispatch round reads once and its runs then share (ADR 0039): templates, and the
+    /// supervisions and people a booking request checks. Runs write none of these; null outside a round.
+    /// </summary>
+    private sealed class RoundReads
+    {
+        public Dictionary<string, EmailTemplate> Templates { get; } = new(StringComparer.Ordinal);
+        public Dictionary<Guid, Relationship?> Relationships { get; } = [];
+        public Dictionary<string, Staff.StaffMember?> Staff { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The waits for the batch's event types and correlations as the round began, by (type, match, correlation).</summary>
+        public HashSet<(string Type, string? Match, string? Correlation)> Waits { get; set; } = [];
+
+        /// <summary>Event types a run of this round (started or resumed) waits for: not in <see cref="Waits"/>, so read each time.</summary>
+        public HashSet<string> WaitedInRound { get; } = new(StringComparer.Ordinal);
+    }
+
+    private RoundReads? _reads;
+
+    /// <summary>
     /// Bounds what this host takes on from now (one tenant's worker round): once the budget is spent it
     /// starts no further event, timer or schedule; they stay due for the next round. Without a limit
     /// (an admin's retry, a test driving one call) everything due is taken.
@@ -82,6 +101,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var awaited = (await db.WorkflowInstances.Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent != null && types.Contains(i.WaitEvent))
             .Select(i => i.WaitEvent!).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
+        _reads = new RoundReads { Waits = await WaitsAsync([.. batch.Where(e => awaited.Contains(e.Type))], ct) };
         Profile.Claim += Stopwatch.GetElapsedTime(claimStarted);
         await PrepareContextsAsync([.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type))], ct);
         var dispatched = 0;
@@ -122,6 +142,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         if (group.Events.Count > 0) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
         db.ChangeTracker.Clear();
         contexts.Forget();
+        _reads = null;
         if (next < batch.Count)
         {
             // The round's budget is spent: what is left goes back, for the next round rather than after the claim lapses.
@@ -200,9 +221,12 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     }
 
     /// <summary>The event types the runs of this unit wait for now: an event of such a type later in the batch is not quiet.</summary>
-    private void Listen(HashSet<string> awaited) =>
-        awaited.UnionWith(db.ChangeTracker.Entries<WorkflowInstance>().Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null)
-            .Select(i => i.Entity.WaitEvent!));
+    private void Listen(HashSet<string> awaited)
+    {
+        var waiting = db.ChangeTracker.Entries<WorkflowInstance>().Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null).ToList();
+        awaited.UnionWith(waiting.Select(i => i.Entity.WaitEvent!));
+        _reads?.WaitedInRound.UnionWith(waiting.Where(i => i.State is EntityState.Added or EntityState.Modified).Select(i => i.Entity.WaitEvent!));
+    }
 
     /// <summary>
     /// Commits a group's effects in one short transaction; each event's mark is fenced by its own row's
@@ -341,15 +365,38 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             .SetProperty(x => EF.Property<DateTimeOffset?>(x, "ClaimedUntil"), (DateTimeOffset?)null), ct);
     }
 
+    /// <summary>The correlation of each kind of match, as the simulator computes it (WorkflowSimulator.Correlation): a group member's own run waits for the same session (or supervision) and that member.</summary>
+    private static (string? Session, string? Relationship, string? Person, string? SessionPerson, string? RelationshipPerson) Correlations(DomainEvent e)
+    {
+        var info = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId);
+        return (WorkflowSimulator.Correlation("session", info), WorkflowSimulator.Correlation("relationship", info), e.StaffId,
+            WorkflowSimulator.Correlation("session+person", info), WorkflowSimulator.Correlation("relationship+person", info));
+    }
+
+    /// <summary>
+    /// The waits the batch's events may resume, read once for the round (type, match and correlation only):
+    /// an event none of them matches, and whose type no run of this round waits for, reads no waits of its own.
+    /// </summary>
+    private async Task<HashSet<(string, string?, string?)>> WaitsAsync(List<DomainEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return [];
+        var types = events.Select(e => e.Type).Distinct().ToList();
+        var correlations = events.Select(Correlations)
+            .SelectMany(c => new[] { c.Session, c.Relationship, c.Person, c.SessionPerson, c.RelationshipPerson }).OfType<string>().Distinct().ToList();
+        return (await db.WorkflowInstances.AsNoTracking()
+                .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent != null && types.Contains(i.WaitEvent) && correlations.Contains(i.WaitCorrelation!))
+                .Select(i => new { i.WaitEvent, i.WaitMatch, i.WaitCorrelation }).Distinct().ToListAsync(ct))
+            .Select(w => (w.WaitEvent!, w.WaitMatch, w.WaitCorrelation)).ToHashSet();
+    }
+
     private async Task<List<WorkflowInstance>> WaitingForAsync(DomainEvent e, CancellationToken ct)
     {
-        // The correlation of each kind of match, as the simulator computes it (WorkflowSimulator.Correlation):
-        // a group member's own run waits for the same session (or supervision) and that member.
-        var info = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId);
-        var session = WorkflowSimulator.Correlation("session", info);
-        var relationship = WorkflowSimulator.Correlation("relationship", info);
-        var sessionPerson = WorkflowSimulator.Correlation("session+person", info);
-        var relationshipPerson = WorkflowSimulator.Correlation("relationship+person", info);
+        var (session, relationship, person, sessionPerson, relationshipPerson) = Correlations(e);
+        if (_reads is { } reads && !reads.WaitedInRound.Contains(e.Type)
+            && !reads.Waits.Contains((e.Type, "session", session)) && !reads.Waits.Contains((e.Type, "relationship", relationship))
+            && !reads.Waits.Contains((e.Type, "person", person)) && !reads.Waits.Contains((e.Type, "session+person", sessionPerson))
+            && !reads.Waits.Contains((e.Type, "relationship+person", relationshipPerson)))
+            return [];
         return (await db.WorkflowInstances.Include(i => i.Version)
             .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent == e.Type
                         && (i.WaitMatch == "session" && i.WaitCorrelation == session
@@ -586,8 +633,18 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private async Task<bool> MayBookAsync(Guid? relationshipId, string staffId)
     {
         if (relationshipId is not { } id) return false;
-        var r = await db.Relationships.AsNoTracking().Include(x => x.Members).FirstOrDefaultAsync(x => x.Id == id);
-        var me = await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == staffId);
+        Relationship? r = null;
+        if (_reads?.Relationships.TryGetValue(id, out r) is not true)
+        {
+            r = await db.Relationships.AsNoTracking().Include(x => x.Members).FirstOrDefaultAsync(x => x.Id == id);
+            _reads?.Relationships.Add(id, r);
+        }
+        Staff.StaffMember? me = null;
+        if (_reads?.Staff.TryGetValue(staffId, out me) is not true)
+        {
+            me = await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == staffId);
+            _reads?.Staff.Add(staffId, me);
+        }
         return r is not null && me is not null && tenant.Tenant.Settings.Supervision.Type(r.TypeId) is { } type && SupervisionAccess.CanBook(r, type, me);
     }
 
@@ -607,7 +664,12 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             ["supervision"] = instance.RelationshipId is { } supervision ? $"{BaseUrl}/supervision/{supervision}" : null,
             ["home"] = BaseUrl,
         };
-        var rendered = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, templateName), full, WorkflowRunner.RunBudget - _rendering.Elapsed);
+        if (_reads?.Templates.GetValueOrDefault(templateName) is not { } template)
+        {
+            template = await templates.GetAsync(db, tenant.Tenant.Identifier, templateName);
+            _reads?.Templates.Add(templateName, template);
+        }
+        var rendered = EmailTemplates.Render(template, full, WorkflowRunner.RunBudget - _rendering.Elapsed);
         db.Outbox.Add(new OutboxMessage(to.Email, rendered.Subject, rendered.Text, clock.GetUtcNow(), string.Join(", ", cc.Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase))));
     }
 
