@@ -71,11 +71,12 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// Dispatches events not yet handled, oldest first, in one batch (ADR 0030). The batch is claimed by
     /// one conditional update with one token (ADR 0024's fence: only rows nobody holds match) and read in
     /// one query; the event-triggered rules are read once; an event that no rule and no waiting run
-    /// listens for is marked dispatched with the others like it in one statement. Each event that starts
-    /// or resumes a run is saved in its own transaction, fenced by its own row's token: a stalled node
-    /// whose claim was taken over saves nothing of it, and one event's failure is that event's alone (it
-    /// stays claimed, so it is tried again when the claim lapses, not at once in a loop). Between two
-    /// events the node holds claims but no transaction, so a node that stalls there blocks nobody.
+    /// listens for is marked dispatched with the others like it in one statement. Events that start or
+    /// resume runs are run in memory and committed in groups (ADR 0039), each event's mark fenced by its
+    /// own row's token: a stalled node whose claim was taken over saves nothing of it, and a group whose
+    /// commit fails is done again one event at a time, so one event's failure is that event's alone (it
+    /// stays claimed, so it is tried again when the claim lapses, not at once in a loop). While running,
+    /// the node holds claims but no transaction, so a node that stalls there blocks nobody.
     /// </summary>
     public async Task<int> DispatchEventsAsync(int max, CancellationToken ct, string? workerId = null)
     {

@@ -15,12 +15,12 @@ namespace SupervisionHub.Web.Tests.Workflows;
 public sealed class GroupProbe : SaveChangesInterceptor, IDbCommandInterceptor
 {
     private int _saves;
-    private int _waitReads;
+    private int _taskReads;
     public int Saves => Volatile.Read(ref _saves);
     public void Reset() => Interlocked.Exchange(ref _saves, 0);
 
-    /// <summary>Run once, when the given number of waits' reads (one an event) have been made: another node's takeover.</summary>
-    public (int AtWaitRead, Func<Task> TakeOver)? Armed { get; set; }
+    /// <summary>Run once, when the given number of open-task reads (one an event) have been made: another node's takeover.</summary>
+    public (int AtTaskRead, Func<Task> TakeOver)? Armed { get; set; }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
@@ -30,9 +30,9 @@ public sealed class GroupProbe : SaveChangesInterceptor, IDbCommandInterceptor
 
     public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        // The waits' read of one event (WorkflowHost.WaitingForAsync): the only statement that filters on the correlation.
-        if (Armed is { } armed && command.CommandText.Contains("\"WaitCorrelation\" =", StringComparison.Ordinal)
-            && Interlocked.Increment(ref _waitReads) == armed.AtWaitRead)
+        // A run's read of its session's open tasks (WorkflowHost.ApplyAsync, before an email): one an event of these tests.
+        if (Armed is { } armed && command.CommandText.Contains("FROM \"WorkTasks\"", StringComparison.Ordinal)
+            && Interlocked.Increment(ref _taskReads) == armed.AtTaskRead)
         {
             Armed = null;
             await armed.TakeOver(); // another scope, another connection: no transaction of this node is open now
