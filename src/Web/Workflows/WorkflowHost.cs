@@ -39,6 +39,9 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         public Dictionary<Guid, Relationship?> Relationships { get; } = [];
         public Dictionary<string, Staff.StaffMember?> Staff { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>The supervisions the batch's events are about: read together at the round's first booking request.</summary>
+        public List<Guid>? BookingRelationships { get; set; }
+
         /// <summary>The waits for the batch's event types and correlations as the round began, by (type, match, correlation).</summary>
         public HashSet<(string Type, string? Match, string? Correlation)> Waits { get; set; } = [];
 
@@ -102,7 +105,11 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var awaited = (await db.WorkflowInstances.Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent != null && types.Contains(i.WaitEvent))
             .Select(i => i.WaitEvent!).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
-        _reads = new RoundReads { Waits = await WaitsAsync([.. batch.Where(e => awaited.Contains(e.Type))], ct) };
+        _reads = new RoundReads
+        {
+            Waits = await WaitsAsync([.. batch.Where(e => awaited.Contains(e.Type))], ct),
+            BookingRelationships = [.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type)).Select(e => e.RelationshipId).OfType<Guid>().Distinct()],
+        };
         Profile.Claim += Stopwatch.GetElapsedTime(claimStarted);
         await PrepareContextsAsync([.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type))], ct);
         var dispatched = 0;
@@ -634,6 +641,17 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private async Task<bool> MayBookAsync(Guid? relationshipId, string staffId)
     {
         if (relationshipId is not { } id) return false;
+        if (_reads is { BookingRelationships: { Count: > 0 } batch } reads)
+        {
+            // The round's first booking request reads those of the whole batch: the supervisions and their members.
+            reads.BookingRelationships = null;
+            foreach (var read in await db.Relationships.AsNoTracking().Include(x => x.Members).Where(x => batch.Contains(x.Id)).AsSplitQuery().ToListAsync())
+                reads.Relationships[read.Id] = read;
+            foreach (var missing in batch.Where(b => !reads.Relationships.ContainsKey(b))) reads.Relationships[missing] = null;
+            var people = reads.Relationships.Values.OfType<Relationship>().SelectMany(x => x.Members.Select(m => m.StaffId)).Distinct().ToList();
+            foreach (var person in await db.Staff.AsNoTracking().Where(x => people.Contains(x.Id)).ToListAsync())
+                reads.Staff[person.Id] = person;
+        }
         Relationship? r = null;
         if (_reads?.Relationships.TryGetValue(id, out r) is not true)
         {
