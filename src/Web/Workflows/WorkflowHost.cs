@@ -150,6 +150,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         if (group.Events.Count > 0) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
         db.ChangeTracker.Clear();
         contexts.Forget();
+        contexts.Unsaved = []; // all committed or dropped: a timer run in this scope after the round reads the database alone
         _reads = null;
         if (next < batch.Count)
         {
