@@ -24,6 +24,7 @@ internal static class Program
         ["suite"] = SuiteBenchmark.Run,
         ["faults"] = FaultsBenchmark.Run,
         ["recordtail"] = SuiteBenchmark.RecordTail,
+        ["floor"] = SuiteBenchmark.Floor,
     };
 
     public static int Main(string[] args)

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Identity;
-using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web;
 using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Data;
@@ -8,9 +6,17 @@ using SupervisionHub.Web.Identity;
 using SupervisionHub.Web.SingleSignOn;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Web.Audit;
+using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Links;
+using SupervisionHub.Web.Platform;
+using SupervisionHub.Web.Records;
+using SupervisionHub.Web.Reports;
+using SupervisionHub.Web.Workflows;
+using SupervisionHub.Web.Pages;
 
 // `audit verify` runs instead of the web server (see AuditCommand); any other argument is configuration.
-var (command, hostArgs) = SupervisionHub.Web.Audit.AuditCommand.Split(args);
+var (command, hostArgs) = AuditCommand.Split(args);
 var builder = WebApplication.CreateBuilder(hostArgs);
 // Outside development, one JSON object per log line for the log collector. Messages carry ids
 // (tenant, record, instance), never names, addresses or answers (see LogPrivacyTests).
@@ -22,46 +28,17 @@ if (!builder.Environment.IsDevelopment())
 var tenantsRoot = ServiceSetup.TenantsRoot(builder.Configuration, builder.Environment);
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(new TenantFiles(tenantsRoot));
-builder.Services.AddScoped<ITenantContext, TenantContext>();
-builder.Services.AddSingleton<TenantRegistry>();
-builder.Services.AddSingleton<TenantLogos>();
-builder.Services.AddSingleton<PerTenantRunner>();
-builder.Services.AddScoped<TenantCatalogSync>();
-builder.Services.AddScoped<StaffDirectory>();
-builder.Services.AddScoped<SupervisionHub.Web.Records.FormCatalog>();
-builder.Services.AddScoped<SupervisionHub.Web.Platform.TenantProvisioning>();
-builder.Services.AddScoped<SupervisionHub.Web.Platform.PlatformSignIn>();
-builder.Services.AddScoped<SupervisionHub.Web.Platform.FirstAdmins>();
-builder.Services.AddScoped<SupervisionHub.Web.Configuration.ConfigurationTransfer>();
-builder.Services.AddScoped<SupervisionHub.Web.Records.RecordGate>();
-builder.Services.AddScoped<SupervisionHub.Web.Links.TaskLinks>();
-builder.Services.AddScoped<TenantSettingsEditor>();
-builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditChain>();
-builder.Services.AddScoped<SupervisionHub.Web.Audit.AuditLog>();
-builder.Services.AddScoped<SupervisionHub.Web.Audit.SubjectAccess>();
+builder.Services.AddTenancy(tenantsRoot);
+builder.Services.AddStaff();
+builder.Services.AddRecords();
+builder.Services.AddPlatform();
+builder.Services.AddLinks();
+builder.Services.AddAudit();
 builder.Services.AddSupervision();
-builder.Services.AddScoped<SupervisionHub.Web.Reports.ComplianceReport>();
-builder.Services.AddScoped<SupervisionHub.Web.Reports.AttendanceReport>();
-builder.Services.AddScoped<SupervisionHub.Web.Reports.EvaluationReport>();
-builder.Services.AddScoped<SupervisionHub.Web.Reports.QuestionnaireReport>();
-builder.Services.AddScoped<SupervisionHub.Web.Reports.ActionSampleReport>();
-builder.Services.AddScoped<SupervisionHub.Web.Reports.PeriodicReports>();
-builder.Services.AddSingleton<SupervisionHub.Web.Email.EmailTemplates>();
-builder.Services.AddScoped<SupervisionHub.Web.Email.EmailTemplateCatalog>();
-builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowTryIt>();
-builder.Services.AddOptions<SupervisionHub.Web.Email.SmtpOptions>().Bind(builder.Configuration.GetSection(SupervisionHub.Web.Email.SmtpOptions.Section)).ValidateOnStart();
-builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<SupervisionHub.Web.Email.SmtpOptions>, SupervisionHub.Web.Email.SmtpOptionsValidator>();
-builder.Services.AddScoped<SupervisionHub.Web.Email.OutboxSender>();
-builder.Services.AddSingleton<SupervisionHub.Web.Email.UnrecordedSends>(); // per node: sends the database refused to record
-builder.Services.AddHostedService<SupervisionHub.Web.Email.OutboxWorker>();
-builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowCatalog>();
-builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowContextBuilder>();
-builder.Services.AddScoped<SupervisionHub.Web.Workflows.WorkflowHost>();
-builder.Services.AddHostedService<SupervisionHub.Web.Workflows.WorkflowWorker>();
-builder.Services.AddHostedService<SupervisionHub.Web.Workflows.SandboxWarmUp>();
-builder.Services.AddSingleton<DemoSeeder>();
-builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection("Demo"));
+builder.Services.AddReports();
+builder.Services.AddEmail(builder.Configuration);
+builder.Services.AddWorkflows();
+builder.Services.AddDemoData(builder.Configuration);
 builder.Services.AddAppDbContext(builder.Configuration, builder.Environment);
 builder.Services.AddAppDataProtection();
 builder.Services.AddHttpContextAccessor();
@@ -71,37 +48,13 @@ builder.Services.AddSingleSignOn();
 builder.Services.AddAppRateLimits(builder.Configuration);
 // Load balancers ask /health/live (the process answers) and /health/ready (it can work: database up, schema current).
 builder.Services.AddHealthChecks().AddCheck<SupervisionHub.Web.Health.DatabaseHealthCheck>("database", tags: ["ready"]);
-builder.Services.AddRouting(o => o.ConstraintMap["slug"] = typeof(SlugRouteConstraint));
-builder.Services.AddRazorPages(o =>
-{
-    o.Conventions.Add(new TenantRouteConvention());
-    o.Conventions.AuthorizeFolder("/");
-    o.Conventions.AllowAnonymousToPage("/Index");
-    o.Conventions.AllowAnonymousToFolder("/Errors");
-    foreach (var page in ServiceSetup.AnonymousAccountPages)
-        o.Conventions.AllowAnonymousToPage("/Account/" + page);
-    o.Conventions.AllowAnonymousToFolder("/Dev");
-    if (!builder.Environment.IsDevelopmentLike()) o.Conventions.Add(new SupervisionHub.Web.Pages.Dev.DevPagesRemoved());
-    o.Conventions.AllowAnonymousToFolder("/Links"); // the link is the credential; see Links/LinkAccess
-    o.Conventions.AllowAnonymousToPage("/Platform/SignIn");
-    o.Conventions.AllowAnonymousToPage("/Platform/SignInCode"); // it reads the password step's own cookie
-    o.Conventions.AuthorizeFolder("/Platform", Policies.PlatformAdmin);
-    o.Conventions.AuthorizeFolder("/Staff", Policies.DirectoryReader);
-    o.Conventions.AuthorizeFolder("/Email", Policies.TenantAdmin);
-    o.Conventions.AuthorizeFolder("/Audit", Policies.TenantAdmin);
-    o.Conventions.AuthorizeFolder("/Admin", Policies.TenantAdmin);
-}).AddMvcOptions(o => o.ModelMetadataDetailsProviders.Add(new SupervisionHub.Web.Pages.EmptyStringsStayEmpty()));
-builder.Services.AddAntiforgery(o =>
-{
-    o.Cookie.Name = ".shub.af";
-    if (!builder.Environment.IsDevelopment() && !builder.Environment.IsEnvironment("Testing")) o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
-});
+builder.Services.AddAppPages(builder.Environment);
 
 var app = builder.Build();
 
 if (command is not null)
 {
-    Environment.ExitCode = await SupervisionHub.Web.Audit.AuditCommand.RunAsync(app.Services, command, Console.Out);
+    Environment.ExitCode = await AuditCommand.RunAsync(app.Services, command, Console.Out);
     return;
 }
 

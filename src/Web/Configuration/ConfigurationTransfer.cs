@@ -131,6 +131,7 @@ public sealed class ConfigurationTransfer(AppDbContext db, IServiceProvider serv
             TemplateNames = package.Emails.Keys.ToHashSet(StringComparer.Ordinal),
             TenantRoleIds = (settings?.Roles.Select(r => r.Id) ?? []).ToHashSet(StringComparer.Ordinal),
             FormIds = package.Forms.Keys.ToHashSet(StringComparer.Ordinal),
+            SettingNames = Supervision.SupervisionSettings.RuleSettingNames,
             RoleSites = settings is null ? new Dictionary<string, IReadOnlySet<string>>() : WorkflowCatalog.RoleSites(settings),
         };
         foreach (var (workflowId, text) in package.Workflows.OrderBy(f => f.Key, StringComparer.Ordinal))

@@ -98,6 +98,17 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         var today = tenant.Tenant.Today(clock);
 
         var all = await compliance.EveryoneAsync(ct);
+        // The whole report is counted from everyone's statuses (and the trend), so it is kept with them
+        // like the trend (ADR 0041): a view after the first costs a lookup, not a pass over 20,000 people.
+        // A filter nobody matches (any text can be typed into the address) is answered without being kept.
+        if (!filter.IsEmpty && !all.Any(s => filter.Matches(s.Site, s.TypeId, s.SupervisorId)))
+            return await ComputeAsync(all, filter, settings, today, ct);
+        return await compliance.DerivedAsync(all, $"compliance-report|{filter.Site}|{filter.Type}|{filter.Supervisor}",
+            c => ComputeAsync(all, filter, settings, today, c), ct);
+    }
+
+    private async Task<ComplianceReportResult> ComputeAsync(IReadOnlyList<SuperviseeStatus> all, ReportFilter filter, TenantSettings settings, DateOnly today, CancellationToken ct)
+    {
         var statuses = all.Where(s => filter.Matches(s.Site, s.TypeId, s.SupervisorId)).ToList();
         // The trend reads everyone's memberships and two years of sessions and judges each person at
         // twelve month ends: as costly as today's statuses, so it is kept with them and computed again

@@ -15,7 +15,7 @@ public sealed class DomainEvent : ITenantOwned
     private DomainEvent() { }
 
     public DomainEvent(string type, DateTimeOffset occurredAt, Guid? relationshipId = null, Guid? sessionId = null,
-        string? staffId = null, Guid? recordId = null, string? dedupeKey = null, string? detail = null)
+        string? staffId = null, Guid? recordId = null, string? dedupeKey = null, string? detail = null, int? sessionSequence = null)
     {
         Id = Guid.NewGuid();
         Type = type;
@@ -26,6 +26,7 @@ public sealed class DomainEvent : ITenantOwned
         RecordId = recordId;
         DedupeKey = dedupeKey;
         Detail = detail;
+        SessionSequence = sessionSequence;
     }
 
     public Guid Id { get; private set; }
@@ -43,6 +44,12 @@ public sealed class DomainEvent : ITenantOwned
     /// <summary>The person the event is about (the supervisee who missed, the supervisor whose training expires).</summary>
     public string? StaffId { get; private set; }
     public Guid? RecordId { get; private set; }
+
+    /// <summary>
+    /// The session's version (its invitation's SEQUENCE) when this happened, for events about a session:
+    /// a rule dispatched after a later move or cancellation can tell it is out of date (ADR 0035).
+    /// </summary>
+    public int? SessionSequence { get; private set; }
 
     /// <summary>A word that qualifies the event (by-supervisor, apologies), never free text.</summary>
     public string? Detail { get; private set; }

@@ -84,7 +84,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         if (date < today) throw new SupervisionRuleException("A booked session must be today or later. To record a session that has already happened, record it as ad hoc.");
         if (date < relationship.StartedOn) throw new SupervisionRuleException($"The supervision starts on {relationship.StartedOn:d MMMM yyyy}; book on or after that day.");
         var s = new Session(relationship.Id, date, start, minutes, location, bookedById, now) { SeriesId = seriesId, TypeId = relationship.TypeId };
-        s._events.Add(new DomainEvent(EventTypes.SessionBooked, now, relationship.Id, s.Id));
+        s._events.Add(new DomainEvent(EventTypes.SessionBooked, now, relationship.Id, s.Id, sessionSequence: s.Sequence));
         return s;
     }
 
@@ -111,7 +111,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         DurationMinutes = minutes;
         Location = where;
         Sequence++;
-        _events.Add(new DomainEvent(EventTypes.SessionMoved, now, RelationshipId, Id));
+        _events.Add(new DomainEvent(EventTypes.SessionMoved, now, RelationshipId, Id, sessionSequence: Sequence));
     }
 
     /// <summary>A session that has already taken place, recorded afterwards (mse-icb open door; any tenant's ad hoc supervision).</summary>
@@ -144,10 +144,10 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         foreach (var (staffId, attendance) in members)
         {
             Attendance.Add(new SessionAttendance(staffId, attendance, this));
-            if (attendance == MemberAttendance.Absent) _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: "absent-from-group"));
-            if (attendance == MemberAttendance.Apologies) _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, staffId, detail: "apologies"));
+            if (attendance == MemberAttendance.Absent) _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: "absent-from-group", sessionSequence: Sequence));
+            if (attendance == MemberAttendance.Apologies) _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, staffId, detail: "apologies", sessionSequence: Sequence));
         }
-        _events.Add(new DomainEvent(EventTypes.SessionAttended, now, RelationshipId, Id));
+        _events.Add(new DomainEvent(EventTypes.SessionAttended, now, RelationshipId, Id, sessionSequence: Sequence));
     }
 
     /// <summary>The supervisee (or, in a group, everyone) did not come.</summary>
@@ -161,7 +161,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         foreach (var id in memberIds)
         {
             Attendance.Add(new SessionAttendance(id, MemberAttendance.Absent, this));
-            _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, id));
+            _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, id, sessionSequence: Sequence));
         }
     }
 
@@ -174,7 +174,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         Reason = Clean(reason);
         Settle(byId, now);
         Sequence++;
-        _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, detail: bySupervisor ? "by-supervisor" : "by-supervisee"));
+        _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, detail: bySupervisor ? "by-supervisor" : "by-supervisee", sessionSequence: Sequence));
     }
 
     /// <summary>
@@ -208,10 +208,10 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         CorrectedById = byId;
         CorrectionReason = why;
         foreach (var (staffId, to) in changed)
-            _events.Add(new DomainEvent(EventTypes.SessionAttendanceCorrected, now, RelationshipId, Id, staffId, detail: to.ToString().ToLowerInvariant()));
+            _events.Add(new DomainEvent(EventTypes.SessionAttendanceCorrected, now, RelationshipId, Id, staffId, detail: to.ToString().ToLowerInvariant(), sessionSequence: Sequence));
         foreach (var (staffId, to) in changed.Where(c => c.To == MemberAttendance.Absent))
-            _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: attended ? "absent-from-group" : null));
-        if (attended && !wasAttended) _events.Add(new DomainEvent(EventTypes.SessionAttended, now, RelationshipId, Id));
+            _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: attended ? "absent-from-group" : null, sessionSequence: Sequence));
+        if (attended && !wasAttended) _events.Add(new DomainEvent(EventTypes.SessionAttended, now, RelationshipId, Id, sessionSequence: Sequence));
     }
 
     public void AttachRecord(Guid recordId)

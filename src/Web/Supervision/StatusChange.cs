@@ -42,8 +42,9 @@ public sealed class StatusChange : ITenantOwned
 
     /// <summary>
     /// The status changes implied by the entries about to be saved: the inputs of
-    /// <see cref="ComplianceService.StatusesAsync"/>, and nothing else (a new email address or a
-    /// record's answers do not touch anyone's status).
+    /// <see cref="ComplianceService.StatusesAsync"/>, and those of the figures kept beside the statuses
+    /// (the home page's directory counts: a person added, a role, a training record; ADR 0041), nothing
+    /// else (a new email address or a record's answers touch neither).
     /// </summary>
     public static List<StatusChange> From(ChangeTracker tracker, DateTimeOffset now)
     {
@@ -72,10 +73,18 @@ public sealed class StatusChange : ITenantOwned
                 case Submission { SessionId: null, RelationshipId: { } rel } when Changed(nameof(Submission.FullySignedAt), nameof(Submission.FormId), nameof(Submission.RelationshipId), nameof(Submission.SessionId)):
                     relationships.Add(rel);
                     break;
-                case StaffMember p when entry.State != EntityState.Added
-                                        && Changed(nameof(StaffMember.FullName), nameof(StaffMember.Site), nameof(StaffMember.LineManagerId), nameof(StaffMember.StartDate), nameof(StaffMember.LeftOn)):
+                case StaffMember p when entry.State == EntityState.Added || Changed(nameof(StaffMember.Roles)):
+                    // Not a status input, but the directory figures kept with the statuses (ADR 0041): a new
+                    // person or a changed role must drop them like any status change.
+                    staff.Add(p.Id);
+                    if (entry.State != EntityState.Added && (entry.State == EntityState.Deleted || entry.Property(nameof(StaffMember.FullName)).IsModified)) supervisors.Add(p.Id);
+                    break;
+                case StaffMember p when Changed(nameof(StaffMember.FullName), nameof(StaffMember.Site), nameof(StaffMember.LineManagerId), nameof(StaffMember.StartDate), nameof(StaffMember.LeftOn)):
                     staff.Add(p.Id);
                     if (entry.State == EntityState.Deleted || entry.Property(nameof(StaffMember.FullName)).IsModified) supervisors.Add(p.Id);
+                    break;
+                case TrainingRecord t: // likewise the directory figures' training counts (ADR 0041)
+                    staff.Add(t.StaffMemberId);
                     break;
             }
         }

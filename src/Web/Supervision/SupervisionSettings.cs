@@ -36,6 +36,9 @@ public sealed record SupervisionSettings
     /// <summary>The settings rules may read, as tenant.settings: one object for the service and "Try it" alike.</summary>
     public System.Text.Json.Nodes.JsonObject ForRules() => new() { ["reminderDaysBefore"] = ReminderDays };
 
+    /// <summary>The names <see cref="ForRules"/> gives, which a rule's check holds its tenant.settings references to.</summary>
+    public static IReadOnlySet<string> RuleSettingNames { get; } = new SupervisionSettings().ForRules().Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+
     public RecordAccessSettings Records { get; init; } = new();
     public List<SupervisionTypeSettings> Types { get; init; } = [];
 

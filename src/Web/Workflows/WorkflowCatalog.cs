@@ -35,6 +35,7 @@ public sealed class WorkflowCatalog(AppDbContext db, ITenantContext tenant, Time
             TemplateNames = EmailTemplateCatalog.NameSet(db, templates, identifier),
             TenantRoleIds = tenant.Tenant.Settings.Roles.Select(r => r.Id).ToHashSet(StringComparer.Ordinal),
             FormIds = formIds,
+            SettingNames = SupervisionSettings.RuleSettingNames,
         } with
         {
             RoleSites = RoleSites(tenant.Tenant.Settings),

@@ -22,6 +22,12 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     private EventRows? _prepared;
 
     /// <summary>
+    /// Tasks added by earlier events of the dispatch group in hand and not yet committed (ADR 0039): runs
+    /// read them with the saved ones, as they would if each event had been committed before the next.
+    /// </summary>
+    internal IReadOnlyList<WorkTask> Unsaved { get; set; } = [];
+
+    /// <summary>
     /// Reads, in a few set-based queries, what the contexts of these events need (ADR 0038), for
     /// <see cref="ForEventAsync"/> to build each from. A dispatch round calls it once for its batch;
     /// an event it did not cover is read on its own. The rows are those the events' own reads would
@@ -83,7 +89,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         return new WorkflowContext
         {
             Event = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId)
-                { Form = formId, RecordId = e.RecordId?.ToString(), SessionDate = standing?.Date, SessionVersion = standing?.Sequence, SessionTime = standing?.StartTime },
+                { Form = formId, RecordId = e.RecordId?.ToString(), SessionDate = standing?.Date, SessionVersion = standing?.Sequence, SessionTime = standing?.StartTime, RaisedAtVersion = standing is null ? null : e.SessionSequence },
             Relationship = relationship is null ? null : new RelationshipInfo(relationship.TypeId, type?.Format ?? "one-to-one", relationship.SupervisorId, superviseeIds),
             History = history,
             Answers = answers,
@@ -291,8 +297,10 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         {
             var today = tenant.Tenant.Today(clock);
             // Forms each person has been asked for and not completed, in one query, for reminders (item.openForms).
+            var unsaved = Unsaved;
             var open = db.WorkTasks.AsNoTracking().Where(t => t.Status == TaskStatus.Open && t.FormId != null)
                 .Select(t => new { t.AssigneeId, t.FormId }).AsEnumerable()
+                .Concat(unsaved.Where(t => t.Status == TaskStatus.Open && t.FormId != null).Select(t => new { t.AssigneeId, t.FormId }))
                 .GroupBy(t => t.AssigneeId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(t => t.FormId!).Distinct().ToList());
             return db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today)
                 .Select(s => new { s.Id, s.FullName, s.Email, s.Site, s.Roles, Expires = s.Training.Max(t => t.ExpiresOn) }).AsEnumerable()

@@ -30,6 +30,28 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private readonly Stopwatch _rendering = new();
 
     /// <summary>
+    /// What a dispatch round reads once and its runs then share (ADR 0039): templates, and the
+    /// supervisions and people a booking request checks. Runs write none of these; null outside a round.
+    /// </summary>
+    private sealed class RoundReads
+    {
+        public Dictionary<string, EmailTemplate> Templates { get; } = new(StringComparer.Ordinal);
+        public Dictionary<Guid, Relationship?> Relationships { get; } = [];
+        public Dictionary<string, Staff.StaffMember?> Staff { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The supervisions the batch's events are about: read together at the round's first booking request.</summary>
+        public List<Guid>? BookingRelationships { get; set; }
+
+        /// <summary>The waits for the batch's event types and correlations as the round began, by (type, match, correlation).</summary>
+        public HashSet<(string Type, string? Match, string? Correlation)> Waits { get; set; } = [];
+
+        /// <summary>Event types a run of this round (started or resumed) waits for: not in <see cref="Waits"/>, so read each time.</summary>
+        public HashSet<string> WaitedInRound { get; } = new(StringComparer.Ordinal);
+    }
+
+    private RoundReads? _reads;
+
+    /// <summary>
     /// Bounds what this host takes on from now (one tenant's worker round): once the budget is spent it
     /// starts no further event, timer or schedule; they stay due for the next round. Without a limit
     /// (an admin's retry, a test driving one call) everything due is taken.
@@ -52,11 +74,12 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// Dispatches events not yet handled, oldest first, in one batch (ADR 0030). The batch is claimed by
     /// one conditional update with one token (ADR 0024's fence: only rows nobody holds match) and read in
     /// one query; the event-triggered rules are read once; an event that no rule and no waiting run
-    /// listens for is marked dispatched with the others like it in one statement. Each event that starts
-    /// or resumes a run is saved in its own transaction, fenced by its own row's token: a stalled node
-    /// whose claim was taken over saves nothing of it, and one event's failure is that event's alone (it
-    /// stays claimed, so it is tried again when the claim lapses, not at once in a loop). Between two
-    /// events the node holds claims but no transaction, so a node that stalls there blocks nobody.
+    /// listens for is marked dispatched with the others like it in one statement. Events that start or
+    /// resume runs are run in memory and committed in groups (ADR 0039), each event's mark fenced by its
+    /// own row's token: a stalled node whose claim was taken over saves nothing of it, and a group whose
+    /// commit fails is done again one event at a time, so one event's failure is that event's alone (it
+    /// stays claimed, so it is tried again when the claim lapses, not at once in a loop). While running,
+    /// the node holds claims but no transaction, so a node that stalls there blocks nobody.
     /// </summary>
     public async Task<int> DispatchEventsAsync(int max, CancellationToken ct, string? workerId = null)
     {
@@ -82,10 +105,16 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var awaited = (await db.WorkflowInstances.Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent != null && types.Contains(i.WaitEvent))
             .Select(i => i.WaitEvent!).Distinct().ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
+        _reads = new RoundReads
+        {
+            Waits = await WaitsAsync([.. batch.Where(e => awaited.Contains(e.Type))], ct),
+            BookingRelationships = [.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type)).Select(e => e.RelationshipId).OfType<Guid>().Distinct()],
+        };
         Profile.Claim += Stopwatch.GetElapsedTime(claimStarted);
         await PrepareContextsAsync([.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type))], ct);
         var dispatched = 0;
         var quiet = new List<Guid>();
+        var group = new Group();
         var next = 0;
         for (; next < batch.Count; next++)
         {
@@ -96,18 +125,160 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 continue;
             }
             if (RoundSpent) break;
+            if (group.Events.Count > 0 && group.MustEndBefore(e, db)) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
             // A fault test's hook (Workflows:PauseBetweenEventsMs, 0 by default): room to freeze this node
-            // holding its batch's claims outside a transaction.
+            // holding its batch's claims outside a transaction (a group's runs are in memory until its commit).
             if (config.GetValue("Workflows:PauseBetweenEventsMs", 0) is > 0 and var pause) await Task.Delay(pause, ct);
-            db.ChangeTracker.Clear(); // each event is its own unit of work; do not carry the last one's rows
+            if (group.Events.Count == 0) StartUnit(versions);
+            try
+            {
+                // What the group's earlier events added and has not saved: their runs' tasks, read as if saved.
+                contexts.Unsaved = [.. db.ChangeTracker.Entries<WorkTask>().Where(t => t.State == EntityState.Added).Select(t => t.Entity)];
+                db.Events.Attach(e);
+                await DispatchAsync(e, versions[e.Type].ToList(), save: false, ct);
+                group.Add(e);
+                Listen(awaited);
+            }
+            catch (Exception ex) when (ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                // Nothing is saved yet; the group is done again one event at a time, where this failure is this event's alone.
+                group.Add(e);
+                group.Failed = true;
+            }
+            if (group.Failed || group.Events.Count >= GroupSize) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
+        }
+        if (group.Events.Count > 0) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
+        db.ChangeTracker.Clear();
+        contexts.Forget();
+        contexts.Unsaved = []; // all committed or dropped: a timer run in this scope after the round reads the database alone
+        _reads = null;
+        if (next < batch.Count)
+        {
+            // The round's budget is spent: what is left goes back, for the next round rather than after the claim lapses.
+            var rest = batch.Skip(next).Select(e => e.Id).ToList();
+            await ReleaseAsync(db.Events.Where(x => rest.Contains(x.Id) && x.ClaimToken == token), ct);
+        }
+        if (quiet.Count > 0)
+        {
+            // Fenced like a save: only rows still holding this batch's token.
+            var now = clock.GetUtcNow();
+            var saving = Stopwatch.GetTimestamp();
+            dispatched += await db.Events.Where(e => quiet.Contains(e.Id) && e.ClaimToken == token)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now).SetProperty(e => e.ClaimedBy, (string?)null)
+                    .SetProperty(e => e.ClaimedUntil, (DateTimeOffset?)null).SetProperty(e => e.ClaimToken, Guid.NewGuid()), ct);
+            Profile.Save += Stopwatch.GetElapsedTime(saving);
+        }
+        return dispatched;
+    }
+
+    /// <summary>
+    /// At most this many events' runs are held in memory and committed together (ADR 0039): a failed
+    /// commit is done again one event at a time, so the cap bounds that repeated work.
+    /// </summary>
+    private const int GroupSize = 50;
+
+    /// <summary>
+    /// Events run in memory, one after another, whose effects are committed together (ADR 0039). An event
+    /// joins only if it cannot read what an earlier one of the group wrote and has not yet saved: it is
+    /// about none of the sessions, supervisions and people the group's events were about, and no run the
+    /// group started or resumed waits for its type. (Tasks the group added are read through the change
+    /// tracker as well as the database, so a run sees them as if they were saved.)
+    /// </summary>
+    private sealed class Group
+    {
+        private readonly HashSet<(char Kind, string Id)> _about = [];
+
+        public List<DomainEvent> Events { get; } = [];
+
+        /// <summary>An event's run failed before the commit: the group is done again one event at a time.</summary>
+        public bool Failed { get; set; }
+
+        public void Add(DomainEvent e)
+        {
+            Events.Add(e);
+            foreach (var key in About(e)) _about.Add(key);
+        }
+
+        public bool MustEndBefore(DomainEvent e, AppDbContext db) =>
+            About(e).Any(_about.Contains)
+            || db.ChangeTracker.Entries<WorkflowInstance>().Any(i => i.State is EntityState.Added or EntityState.Modified
+                && i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent == e.Type);
+
+        public List<DomainEvent> Take()
+        {
+            var taken = Events.ToList();
+            Events.Clear();
+            _about.Clear();
+            Failed = false;
+            return taken;
+        }
+
+        private static IEnumerable<(char, string)> About(DomainEvent e)
+        {
+            if (e.SessionId is { } s) yield return ('s', s.ToString());
+            if (e.RelationshipId is { } r) yield return ('r', r.ToString());
+            if (e.StaffId is { } p) yield return ('p', p);
+        }
+    }
+
+    /// <summary>A new unit of work: no rows of the last one, the batch's current rules attached (so the waits' reads find the same objects).</summary>
+    private void StartUnit(ILookup<string, WorkflowVersion> versions)
+    {
+        db.ChangeTracker.Clear();
+        contexts.Unsaved = [];
+        db.WorkflowVersions.AttachRange(versions.SelectMany(v => v));
+    }
+
+    /// <summary>The event types the runs of this unit wait for now: an event of such a type later in the batch is not quiet.</summary>
+    private void Listen(HashSet<string> awaited)
+    {
+        var waiting = db.ChangeTracker.Entries<WorkflowInstance>().Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null).ToList();
+        awaited.UnionWith(waiting.Select(i => i.Entity.WaitEvent!));
+        _reads?.WaitedInRound.UnionWith(waiting.Where(i => i.State is EntityState.Added or EntityState.Modified).Select(i => i.Entity.WaitEvent!));
+    }
+
+    /// <summary>
+    /// Commits a group's effects in one short transaction; each event's mark is fenced by its own row's
+    /// token, so a lost claim or any other failure fails the whole commit. Then nothing of the group was
+    /// saved, and it is done again one event at a time, where a failure is that event's alone.
+    /// </summary>
+    private async Task<int> CommitGroupAsync(Group group, ILookup<string, WorkflowVersion> versions, HashSet<string> awaited, Guid token, CancellationToken ct)
+    {
+        var failed = group.Failed;
+        var events = group.Take();
+        if (!failed)
+        {
+            var saving = Stopwatch.GetTimestamp();
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                return events.Count;
+            }
+            catch (Exception ex) when (events.Count > 1 && ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                log.LogInformation("A group of {Count} events could not be committed together ({Error}); each is dispatched on its own", events.Count, ex.GetType().Name);
+            }
+            finally
+            {
+                Profile.Save += Stopwatch.GetElapsedTime(saving);
+            }
+        }
+        // Done again from the rows as they stand: one whose claim was taken over meanwhile is no longer ours and is left alone.
+        db.ChangeTracker.Clear();
+        var ids = events.Select(e => e.Id).ToList();
+        var ours = await db.Events.AsNoTracking().Where(e => ids.Contains(e.Id) && e.ClaimToken == token)
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).ToListAsync(ct);
+        foreach (var lost in ids.Except(ours.Select(e => e.Id)))
+            log.LogInformation("Event {EventId} was not dispatched by this worker: its claim changed meanwhile", lost);
+        var dispatched = 0;
+        foreach (var e in ours)
+        {
+            StartUnit(versions);
             try
             {
                 db.Events.Attach(e);
-                var current = versions[e.Type].ToList();
-                db.WorkflowVersions.AttachRange(current);
-                await DispatchAsync(e, current, ct);
-                awaited.UnionWith(db.ChangeTracker.Entries<WorkflowInstance>().Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null)
-                    .Select(i => i.Entity.WaitEvent!));
+                await DispatchAsync(e, versions[e.Type].ToList(), save: true, ct);
+                Listen(awaited);
                 dispatched++;
             }
             catch (DbUpdateConcurrencyException)
@@ -124,24 +295,6 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 db.ChangeTracker.Clear();
                 log.LogError(ex, "Event {EventId} could not be dispatched; it is tried again when its claim lapses", e.Id);
             }
-        }
-        db.ChangeTracker.Clear();
-        contexts.Forget();
-        if (next < batch.Count)
-        {
-            // The round's budget is spent: what is left goes back, for the next round rather than after the claim lapses.
-            var rest = batch.Skip(next).Select(e => e.Id).ToList();
-            await ReleaseAsync(db.Events.Where(x => rest.Contains(x.Id) && x.ClaimToken == token), ct);
-        }
-        if (quiet.Count > 0)
-        {
-            // Fenced like a save: only rows still holding this batch's token.
-            var now = clock.GetUtcNow();
-            var saving = Stopwatch.GetTimestamp();
-            dispatched += await db.Events.Where(e => quiet.Contains(e.Id) && e.ClaimToken == token)
-                .ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now).SetProperty(e => e.ClaimedBy, (string?)null)
-                    .SetProperty(e => e.ClaimedUntil, (DateTimeOffset?)null).SetProperty(e => e.ClaimToken, Guid.NewGuid()), ct);
-            Profile.Save += Stopwatch.GetElapsedTime(saving);
         }
         return dispatched;
     }
@@ -165,7 +318,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         Profile.Context += Stopwatch.GetElapsedTime(reading);
     }
 
-    private async Task DispatchAsync(DomainEvent e, List<WorkflowVersion> versions, CancellationToken ct)
+    /// <summary>Runs what listens for the event and marks it; with <paramref name="save"/>, commits it alone, else leaves it tracked for its group's commit.</summary>
+    private async Task DispatchAsync(DomainEvent e, List<WorkflowVersion> versions, bool save, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var phase = Stopwatch.StartNew();
@@ -173,7 +327,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         if (waitingFor.Count == 0 && versions.Count == 0)
         {
             e.MarkDispatched(now); // nothing listens: no context to build
-            await db.SaveChangesAsync(ct);
+            if (save) await db.SaveChangesAsync(ct);
             return;
         }
         var context = await contexts.ForEventAsync(e, ct);
@@ -204,6 +358,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // One save: the event's mark (fenced by our claim's token), the resumed runs (each fenced by the
         // token it was read with), the new runs and every email and task they made. All or nothing.
         e.MarkDispatched(now);
+        if (!save) return;
         await db.SaveChangesAsync(ct);
         Profile.Save += phase.Elapsed;
     }
@@ -219,23 +374,48 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             .SetProperty(x => EF.Property<DateTimeOffset?>(x, "ClaimedUntil"), (DateTimeOffset?)null), ct);
     }
 
+    /// <summary>The correlation of each kind of match, as the simulator computes it (WorkflowSimulator.Correlation): a group member's own run waits for the same session (or supervision) and that member.</summary>
+    private static (string? Session, string? Relationship, string? Person, string? SessionPerson, string? RelationshipPerson) Correlations(DomainEvent e)
+    {
+        var info = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId);
+        return (WorkflowSimulator.Correlation("session", info), WorkflowSimulator.Correlation("relationship", info), e.StaffId,
+            WorkflowSimulator.Correlation("session+person", info), WorkflowSimulator.Correlation("relationship+person", info));
+    }
+
+    /// <summary>
+    /// The waits the batch's events may resume, read once for the round (type, match and correlation only):
+    /// an event none of them matches, and whose type no run of this round waits for, reads no waits of its own.
+    /// </summary>
+    private async Task<HashSet<(string, string?, string?)>> WaitsAsync(List<DomainEvent> events, CancellationToken ct)
+    {
+        if (events.Count == 0) return [];
+        var types = events.Select(e => e.Type).Distinct().ToList();
+        var correlations = events.Select(Correlations)
+            .SelectMany(c => new[] { c.Session, c.Relationship, c.Person, c.SessionPerson, c.RelationshipPerson }).OfType<string>().Distinct().ToList();
+        return (await db.WorkflowInstances.AsNoTracking()
+                .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent != null && types.Contains(i.WaitEvent) && correlations.Contains(i.WaitCorrelation!))
+                .Select(i => new { i.WaitEvent, i.WaitMatch, i.WaitCorrelation }).Distinct().ToListAsync(ct))
+            .Select(w => (w.WaitEvent!, w.WaitMatch, w.WaitCorrelation)).ToHashSet();
+    }
+
     private async Task<List<WorkflowInstance>> WaitingForAsync(DomainEvent e, CancellationToken ct)
     {
-        // The correlation of each kind of match, as the simulator computes it (WorkflowSimulator.Correlation):
-        // a group member's own run waits for the same session (or supervision) and that member.
-        var info = new EventInfo(e.Type, e.Detail, e.OccurredAt, e.SessionId?.ToString(), e.RelationshipId?.ToString(), e.StaffId);
-        var session = WorkflowSimulator.Correlation("session", info);
-        var relationship = WorkflowSimulator.Correlation("relationship", info);
-        var sessionPerson = WorkflowSimulator.Correlation("session+person", info);
-        var relationshipPerson = WorkflowSimulator.Correlation("relationship+person", info);
-        return await db.WorkflowInstances.Include(i => i.Version)
+        var (session, relationship, person, sessionPerson, relationshipPerson) = Correlations(e);
+        if (_reads is { } reads && !reads.WaitedInRound.Contains(e.Type)
+            && !reads.Waits.Contains((e.Type, "session", session)) && !reads.Waits.Contains((e.Type, "relationship", relationship))
+            && !reads.Waits.Contains((e.Type, "person", person)) && !reads.Waits.Contains((e.Type, "session+person", sessionPerson))
+            && !reads.Waits.Contains((e.Type, "relationship+person", relationshipPerson)))
+            return [];
+        return (await db.WorkflowInstances.Include(i => i.Version)
             .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent == e.Type
                         && (i.WaitMatch == "session" && i.WaitCorrelation == session
                             || i.WaitMatch == "relationship" && i.WaitCorrelation == relationship
                             || i.WaitMatch == "person" && i.WaitCorrelation == e.StaffId
                             || i.WaitMatch == "session+person" && i.WaitCorrelation == sessionPerson
                             || i.WaitMatch == "relationship+person" && i.WaitCorrelation == relationshipPerson))
-            .ToListAsync(ct);
+            .ToListAsync(ct))
+            // As the rows stand in this unit of work: a run an earlier event of the group resumed is read as it left it.
+            .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent == e.Type).ToList();
     }
 
     /// <summary>
@@ -349,6 +529,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // there (sign the record, complete the evaluation), so it opens that task, not a sign-in page.
         var openTasks = instance.SessionId is { } sid && result.Effects.OfType<EmailEffect>().Any()
             ? (await db.WorkTasks.Where(t => t.SessionId == sid && t.Status == TaskStatus.Open).ToListAsync())
+                .Concat(contexts.Unsaved.Where(t => t.SessionId == sid && t.Status == TaskStatus.Open))
                 .GroupBy(t => t.AssigneeId).ToDictionary(g => g.Key, g => g.OrderBy(t => t.CreatedAt).First())
             : [];
         // Asking again for a form someone has not completed reminds them of the same task with a fresh
@@ -359,8 +540,9 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var titles = formIds.Count == 0 ? new Dictionary<string, string>()
             : (await db.FormVersions.Where(v => formIds.Contains(v.FormId)).Select(v => new { v.FormId, v.Version, v.Title }).ToListAsync())
                 .GroupBy(v => v.FormId).ToDictionary(g => g.Key, g => g.MaxBy(v => v.Version)!.Title);
-        var openForms = asked.Count == 0 ? []
-            : await db.WorkTasks.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId)).ToListAsync();
+        List<WorkTask> openForms = asked.Count == 0 ? []
+            : [.. await db.WorkTasks.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId)).ToListAsync(),
+                .. contexts.Unsaved.Where(t => t.Status == TaskStatus.Open && t.FormId != null && t.SessionId == instance.SessionId && asked.Contains(t.AssigneeId))];
         foreach (var line in result.Journal)
             db.JournalEntries.Add(new JournalEntry(instance.Id, line.At, line.StepId, Clip(line.What, 500), Clip(line.Decision, 1000)));
         // The emails of one run share the run's time budget, and go out all together or not at all:
@@ -460,8 +642,29 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private async Task<bool> MayBookAsync(Guid? relationshipId, string staffId)
     {
         if (relationshipId is not { } id) return false;
-        var r = await db.Relationships.AsNoTracking().Include(x => x.Members).FirstOrDefaultAsync(x => x.Id == id);
-        var me = await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == staffId);
+        if (_reads is { BookingRelationships: { Count: > 0 } batch } reads)
+        {
+            // The round's first booking request reads those of the whole batch: the supervisions and their members.
+            reads.BookingRelationships = null;
+            foreach (var read in await db.Relationships.AsNoTracking().Include(x => x.Members).Where(x => batch.Contains(x.Id)).AsSplitQuery().ToListAsync())
+                reads.Relationships[read.Id] = read;
+            foreach (var missing in batch.Where(b => !reads.Relationships.ContainsKey(b))) reads.Relationships[missing] = null;
+            var people = reads.Relationships.Values.OfType<Relationship>().SelectMany(x => x.Members.Select(m => m.StaffId)).Distinct().ToList();
+            foreach (var person in await db.Staff.AsNoTracking().Where(x => people.Contains(x.Id)).ToListAsync())
+                reads.Staff[person.Id] = person;
+        }
+        Relationship? r = null;
+        if (_reads?.Relationships.TryGetValue(id, out r) is not true)
+        {
+            r = await db.Relationships.AsNoTracking().Include(x => x.Members).FirstOrDefaultAsync(x => x.Id == id);
+            _reads?.Relationships.Add(id, r);
+        }
+        Staff.StaffMember? me = null;
+        if (_reads?.Staff.TryGetValue(staffId, out me) is not true)
+        {
+            me = await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == staffId);
+            _reads?.Staff.Add(staffId, me);
+        }
         return r is not null && me is not null && tenant.Tenant.Settings.Supervision.Type(r.TypeId) is { } type && SupervisionAccess.CanBook(r, type, me);
     }
 
@@ -481,7 +684,12 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             ["supervision"] = instance.RelationshipId is { } supervision ? $"{BaseUrl}/supervision/{supervision}" : null,
             ["home"] = BaseUrl,
         };
-        var rendered = EmailTemplates.Render(await templates.GetAsync(db, tenant.Tenant.Identifier, templateName), full, WorkflowRunner.RunBudget - _rendering.Elapsed);
+        if (_reads?.Templates.GetValueOrDefault(templateName) is not { } template)
+        {
+            template = await templates.GetAsync(db, tenant.Tenant.Identifier, templateName);
+            _reads?.Templates.Add(templateName, template);
+        }
+        var rendered = EmailTemplates.Render(template, full, WorkflowRunner.RunBudget - _rendering.Elapsed);
         db.Outbox.Add(new OutboxMessage(to.Email, rendered.Subject, rendered.Text, clock.GetUtcNow(), string.Join(", ", cc.Select(c => c.Email).Distinct(StringComparer.OrdinalIgnoreCase))));
     }
 

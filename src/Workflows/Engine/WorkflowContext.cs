@@ -23,6 +23,13 @@ public sealed record EventInfo(string Type, string? Detail, DateTimeOffset Occur
 
     /// <summary>The session's version (one more at each move or cancellation): a reminder timed from an earlier version does not go.</summary>
     public int? SessionVersion { get; init; }
+
+    /// <summary>
+    /// The session's version when the event happened (null: not known). Behind <see cref="SessionVersion"/>
+    /// when the session moved or was cancelled after it, before the event was dispatched: a later event
+    /// about the same session follows, and it times what this one would have (ADR 0035).
+    /// </summary>
+    public int? RaisedAtVersion { get; init; }
 }
 
 public sealed record RelationshipInfo(string Type, string Format, string SupervisorId, IReadOnlyList<string> SuperviseeIds);

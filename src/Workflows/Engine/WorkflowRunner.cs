@@ -379,6 +379,13 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                     {
                         if (ctx.Event.SessionDate is not { } sessionDay)
                             return new Fail($"{s.Id}: until counts from the day of a session, and {ctx.Event.Type} is about no session.");
+                        if (ctx.Event.RaisedAtVersion is { } raised && ctx.Event.SessionVersion is { } current && raised != current)
+                        {
+                            // Moved or cancelled since this event: the event that changed it starts the
+                            // wait for its new day, so timing one from here would remind twice.
+                            Log(s.Id, $"wait for {s.For}", $"the session has changed since this event (v{raised} then, v{current} now): the later change times what is due, so no wait");
+                            return new Next();
+                        }
                         int? before = u.Fixed;
                         if (before is null)
                         {

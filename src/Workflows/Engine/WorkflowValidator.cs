@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace SupervisionHub.Workflows.Engine;
 
 /// <summary>What a tenant has, for checking a definition's references: event types, email templates, tenant roles, forms.</summary>
@@ -18,6 +20,13 @@ public sealed record WorkflowEnvironment
     public Supervision.SchoolCalendar? Calendar { get; init; }
     public DateOnly? Today { get; init; }
 
+    /// <summary>
+    /// The names under tenant.settings a rule may read (null: not known, not checked). A name that is
+    /// not there reads as undefined, which a wait's daysBefore takes as "none": a typo would switch
+    /// reminders off without a word, so the check refuses it.
+    /// </summary>
+    public IReadOnlySet<string>? SettingNames { get; init; }
+
     /// <summary>The domain events of docs/supervision.md (Events): <see cref="EventNames"/>.</summary>
     public static IReadOnlySet<string> DomainEvents => EventNames.Set;
 }
@@ -28,8 +37,12 @@ public sealed record WorkflowEnvironment
 /// then nor else, a switch with no cases and no default, a for-each with no steps. A wait inside a
 /// for-each makes each member's steps a run of their own (<see cref="ForEachStep.EachMemberOnTheirOwn"/>).
 /// </summary>
-public static class WorkflowValidator
+public static partial class WorkflowValidator
 {
+    /// <summary>tenant.settings.name or tenant.settings["name"] / ['name'] in a rule's JavaScript.</summary>
+    [GeneratedRegex("""\btenant\s*\.\s*settings\s*(?:\.\s*(?<dot>[A-Za-z_$][\w$]*)|\[\s*["'](?<key>[^"'\\]*)["']\s*\])""")]
+    private static partial Regex SettingReference();
+
     public static IReadOnlyList<WorkflowError> Validate(WorkflowDefinition definition, WorkflowEnvironment env, string file)
     {
         var errors = new List<WorkflowError>();
@@ -40,7 +53,15 @@ public static class WorkflowValidator
         }
         void Script(string key, string? code)
         {
-            if (code is not null && JsSandbox.SyntaxError(code) is { } problem) Error(key, problem);
+            if (code is null) return;
+            if (JsSandbox.SyntaxError(code) is { } problem) { Error(key, problem); return; }
+            if (env.SettingNames is not { } names) return;
+            foreach (Match m in SettingReference().Matches(code))
+            {
+                var name = m.Groups["dot"].Success ? m.Groups["dot"].Value : m.Groups["key"].Value;
+                if (!names.Contains(name))
+                    Error(key, $"tenant.settings has no '{name}'. The settings a rule can read are: {string.Join(", ", names.Order(StringComparer.Ordinal))}.");
+            }
         }
         void Recipients(string key, IReadOnlyList<string> words, bool inForEach)
         {

@@ -222,6 +222,14 @@ public sealed class ConfigurationTests(AppFactory app) : IClassFixture<AppFactor
             return sp.GetRequiredService<WorkflowCatalog>().Check(text.Replace("Ralph", "Our", StringComparison.Ordinal), "editor", "supervision-overdue");
         });
         Assert.Empty(editorErrors);
+        // A setting's name misspelt would read as none and switch reminders off in silence: the check refuses it.
+        var (_, misspelt) = await app.InTenant("ralph-copy", async sp =>
+        {
+            var text = (await sp.GetRequiredService<AppDbContext>().WorkflowVersions.AsNoTracking().SingleAsync(v => v.WorkflowId == "session-reminder" && v.IsCurrent)).DefinitionText;
+            Assert.Contains("tenant.settings.reminderDaysBefore", text, StringComparison.Ordinal);
+            return sp.GetRequiredService<WorkflowCatalog>().Check(text.Replace("tenant.settings.reminderDaysBefore", "tenant.settings.reminderDayBefore", StringComparison.Ordinal), "editor", "session-reminder");
+        });
+        Assert.Contains(misspelt, e => e.Message.Contains("tenant.settings has no 'reminderDayBefore'", StringComparison.Ordinal));
         var templateNames = await app.InTenant("ralph-copy", sp => Task.FromResult(sp.GetRequiredService<EmailTemplateCatalog>().Names()));
         Assert.Equal(Names("emails", "*.md").Select(Path.GetFileNameWithoutExtension), templateNames);
 

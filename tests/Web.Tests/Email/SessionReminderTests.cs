@@ -54,7 +54,7 @@ public abstract class SessionReminderTests(Season season)
         await b.App.RoundAsync(T);
     }
 
-    private async Task<Booking> BookAsync(SharedFolders folders)
+    private async Task<Booking> BookAsync(SharedFolders folders, bool dispatched = true)
     {
         Assert.Equal(season == Season.Summer, Seasons.IsSummerTime(Start));
         var maildev = await Maildev.StartNewAsync();
@@ -70,6 +70,7 @@ public abstract class SessionReminderTests(Season season)
         var booked = await browser.PostForm(book, When(day, "09:00"), book);
         Assert.Equal(HttpStatusCode.Redirect, booked.StatusCode);
         var b = new Booking(app, maildev, clock, browser, booked.Headers.Location!.OriginalString, day);
+        if (!dispatched) return b;
         await RoundsAsync(b);
         await maildev.WaitForAsync(Supervisee, "Invitation: safeguarding supervision"); // the booking's own email went
         return b;
@@ -131,6 +132,34 @@ public abstract class SessionReminderTests(Season season)
             .Where(i => i.WorkflowId == "session-reminder" || i.WorkflowId == "session-reminder-after-move").Select(i => i.Status).ToListAsync());
         Assert.Equal(2, runs.Count);
         Assert.All(runs, s => Assert.Equal(InstanceStatus.Completed, s));
+    }
+
+    [Fact]
+    public async Task A_session_moved_twice_before_the_worker_saw_its_booking_is_reminded_once_on_its_last_day()
+    {
+        // The booking and both moves are dispatched in one round, each event's context reading the
+        // session as it is now: only the last move's event may time the reminder (ADR 0035).
+        using var folders = new SharedFolders();
+        await using var b = await BookAsync(folders, dispatched: false);
+        var second = b.Day.AddDays(2);
+        var last = b.Day.AddDays(4);
+        foreach (var day in new[] { second, last })
+        {
+            var moved = await b.Browser.PostForm(b.Session + "/move", When(day, "11:30"), b.Session + "/move");
+            Assert.Equal(HttpStatusCode.Redirect, moved.StatusCode);
+        }
+        await RoundsAsync(b);
+
+        b.Clock.Now = ReminderTime(last) + TimeSpan.FromMinutes(1);
+        await RoundsAsync(b);
+        foreach (var to in new[] { Supervisor, Supervisee })
+            await b.Maildev.WaitForAsync(to, Subject(last));
+        b.Clock.Now = ReminderTime(last) + TimeSpan.FromDays(3);
+        await RoundsAsync(b);
+        Assert.Equal(2, await RemindersAsync(b)); // one each, for the last day
+        var journal = await b.App.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().JournalEntries.AsNoTracking()
+            .Where(j => j.Decision.Contains("the session has changed since this event")).CountAsync());
+        Assert.Equal(2, journal); // the booking's run and the first move's did not time one
     }
 
     [Fact]

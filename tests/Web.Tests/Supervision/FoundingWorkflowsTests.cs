@@ -20,6 +20,7 @@ public sealed class FoundingWorkflowsTests
             TemplateNames = Directory.GetFiles(Path.Combine(folder, "emails"), "*.md").Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(),
             TenantRoleIds = settings.Roles.Select(r => r.Id).ToHashSet(),
             FormIds = Directory.GetFiles(Path.Combine(folder, "forms"), "*.yaml").Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(),
+            SettingNames = SupervisionHub.Web.Supervision.SupervisionSettings.RuleSettingNames,
         };
     }
 

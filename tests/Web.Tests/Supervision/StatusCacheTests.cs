@@ -117,6 +117,66 @@ public sealed partial class StatusCacheTests(TwoNodeStatusFixture f) : IClassFix
         Assert.True(await ListedAsync(lead, id, "OnTrack"));
     }
 
+    [GeneratedRegex("""<dt class="govuk-summary-list__key">([^<]+)</dt><dd class="govuk-summary-list__value">(\d+)</dd>""")]
+    private static partial Regex DirectoryFigure();
+
+    private static async Task<SupervisionHub.Web.Pages.Home.IndexModel.DirectoryCounts> DirectoryAsync(HttpClient lead)
+    {
+        var html = await lead.GetStringAsync($"/{T}");
+        var panel = html[html.IndexOf("id=\"panel-directory\"", StringComparison.Ordinal)..];
+        var figures = DirectoryFigure().Matches(panel).Take(4).ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
+        return new(figures["Active staff"], figures["Supervisors"], figures["Supervisors without in-date training"], figures["Supervisors whose training expires within 60 days"]);
+    }
+
+    private static Task<SupervisionHub.Web.Pages.Home.IndexModel.DirectoryCounts> DirectoryComputedAsync(WorkflowAppFactory node) =>
+        node.InTenant(T, sp => SupervisionHub.Web.Pages.Home.IndexModel.DirectoryCountsAsync(sp.GetRequiredService<AppDbContext>(), sp.Today(), CancellationToken.None));
+
+    /// <summary>
+    /// The lead's directory figures are kept with the status list (ADR 0041): each change another node
+    /// saves to what they count (a person added, a training record, a role, a leaving date) shows on
+    /// this node's next view, equal to the figures computed afresh.
+    /// </summary>
+    [Fact]
+    public async Task The_leads_directory_figures_follow_each_change_another_node_saves()
+    {
+        var lead = await LeadAsync();
+        var start = await DirectoryAsync(lead);
+        Assert.Equal(await DirectoryComputedAsync(f.A), start);
+        Assert.Equal(start, await DirectoryAsync(lead)); // from the cache: the same
+
+        var person = await f.B.InTenant(T, sp => sp.NewPersonAsync("Directory Newcomer", $"{Guid.NewGuid():N}@{T}.example", StaffRoles.Supervisor));
+        var added = await DirectoryAsync(lead);
+        Assert.Equal(start with { Active = start.Active + 1, Supervisors = start.Supervisors + 1, WithoutTraining = start.WithoutTraining + 1 }, added);
+
+        await f.B.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var p = await db.Staff.Include(s => s.Training).SingleAsync(s => s.Id == person.Id);
+            p.AddTraining("Safeguarding supervision", sp.Today().AddYears(-1), sp.Today().AddDays(20));
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(added with { WithoutTraining = added.WithoutTraining - 1, TrainingExpiringSoon = added.TrainingExpiringSoon + 1 }, await DirectoryAsync(lead));
+
+        await f.B.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var p = await db.Staff.SingleAsync(s => s.Id == person.Id);
+            db.Entry(p).Property(s => s.Roles).CurrentValue = StaffRoles.Supervisee;
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(start with { Active = start.Active + 1 }, await DirectoryAsync(lead));
+
+        await f.B.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var p = await db.Staff.SingleAsync(s => s.Id == person.Id);
+            db.Entry(p).Property(s => s.LeftOn).CurrentValue = sp.Today().AddDays(-1);
+            await db.SaveChangesAsync();
+        });
+        Assert.Equal(start, await DirectoryAsync(lead));
+        Assert.Equal(await DirectoryComputedAsync(f.A), await DirectoryAsync(lead));
+    }
+
     [Fact]
     public async Task Changes_written_by_another_node_are_seen_on_the_next_request()
     {

@@ -10,6 +10,7 @@ public sealed class WorkflowValidatorTests
         TemplateNames = new HashSet<string> { "missed-sessions", "escalation" },
         TenantRoleIds = new HashSet<string> { "safeguarding-team" },
         FormIds = new HashSet<string> { "evaluation" },
+        SettingNames = new HashSet<string> { "reminderDaysBefore" },
     };
 
     private static IReadOnlyList<WorkflowError> Check(string find, string replace)
@@ -30,6 +31,8 @@ public sealed class WorkflowValidatorTests
     {
         { "missing template", "template: missed-sessions", "template: missed-session", 9, "no email template 'missed-session'" },
         { "JavaScript syntax error in the condition", "condition: history.consecutiveMisses >= 2", "condition: history.consecutiveMisses >=", 6, "syntax error" },
+        { "a setting misspelt (it would read as none)", "condition: history.consecutiveMisses >= 2", "condition: tenant.settings.reminderDaysBefor != null", 6, "tenant.settings has no 'reminderDaysBefor'. The settings a rule can read are: reminderDaysBefore." },
+        { "a setting misspelt, in brackets", "condition: history.consecutiveMisses >= 2", "condition: tenant.settings['reminderdaysbefore'] != null", 6, "no 'reminderdaysbefore'" },
         { "JavaScript syntax error in an if", "condition: history.consecutiveMisses >= 3", "condition: history.consecutiveMisses >= (3", 12, "syntax error" },
         { "unknown tenant role", "role:safeguarding-team", "role:safeguarding-group", 15, "no role 'safeguarding-group'" },
         { "unknown trigger event", "event: session.missed", "event: session.mised", 5, "Did you mean 'session.missed'?" },
@@ -51,6 +54,15 @@ public sealed class WorkflowValidatorTests
         var errors = Check(find, replace);
         Assert.True(errors.Any(e => e.Line == line && e.Message.Contains(words, StringComparison.Ordinal)),
             $"{broken}: expected '{words}' at line {line}, got:\n{string.Join('\n', errors)}");
+    }
+
+    [Fact]
+    public void A_setting_rules_can_read_passes_however_it_is_written()
+    {
+        Assert.Empty(Check("condition: history.consecutiveMisses >= 2", "condition: tenant.settings.reminderDaysBefore != null && tenant . settings [\"reminderDaysBefore\"] > 0"));
+        // Without the names (a check that does not know the tenant's settings) nothing is said about them.
+        var loaded = WorkflowLoader.Load(WorkflowLoaderTests.Valid.Replace("condition: history.consecutiveMisses >= 2", "condition: tenant.settings.other", StringComparison.Ordinal), "w.yaml");
+        Assert.Empty(WorkflowValidator.Validate(loaded.Definition!, Env with { SettingNames = null }, "w.yaml"));
     }
 
     [Fact]

@@ -844,6 +844,9 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("SessionSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("StaffId")
                         .HasColumnType("TEXT");
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Email;
+using SupervisionHub.Web.Identity;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Tenancy;
 
@@ -24,14 +25,14 @@ public sealed class ForgotPasswordModel(UserManager<StaffMember> users, AppDbCon
     /// the outbox (a few milliseconds); without a floor, the time of the answer says whether the address
     /// has an account, which the words are careful not to.
     /// </summary>
-    public static readonly TimeSpan AnswerFloor = TimeSpan.FromMilliseconds(400);
+    public static readonly TimeSpan AnswerTakesAtLeast = TimeSpan.FromMilliseconds(400);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (!ModelState.IsValid) return Page();
-        var started = SupervisionHub.Web.Identity.AnswerFloor.Start();
+        var started = AnswerFloor.Start();
         await SendIfAccountAsync();
-        await SupervisionHub.Web.Identity.AnswerFloor.WaitOutAsync(started, AnswerFloor, ct);
+        await AnswerFloor.WaitOutAsync(started, AnswerTakesAtLeast, ct);
         // The same answer whether or not the address has an account, so the page cannot be used to find out.
         Sent = true;
         return Page();

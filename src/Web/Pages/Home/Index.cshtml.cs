@@ -16,7 +16,7 @@ namespace SupervisionHub.Web.Pages.Home;
 public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, ITenantContext tenant, TimeProvider clock, Dashboard dashboard, ComplianceService compliance) : PageModel
 {
     public StaffMember Me { get; private set; } = null!;
-    public StaffMember? LineManager { get; private set; }
+    public string? LineManagerName { get; private set; }
     public int DirectReports { get; private set; }
     public DirectoryCounts? Directory { get; private set; }
     public IReadOnlyList<TrainingRecord> MyTraining { get; private set; } = [];
@@ -27,69 +27,113 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
     public IReadOnlyList<SupervisionHub.Web.Workflows.WorkTask> Tasks { get; private set; } = [];
 
     /// <summary>For leads and admins: how many are overdue or due soon across the organisation.</summary>
-    public (int Overdue, int DueSoon, int NoAgreement, int Total)? Organisation { get; private set; }
+    public OrganisationCounts? Organisation { get; private set; }
 
     public sealed record DirectoryCounts(int Active, int Supervisors, int WithoutTraining, int TrainingExpiringSoon);
+
+    public sealed record OrganisationCounts(int Overdue, int DueSoon, int NoAgreement, int Total);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         var me = await users.GetUserAsync(User);
         if (me is null) return Challenge();
         Me = me;
-        Today = tenant.Tenant.Today(clock);
-        LineManager = me.LineManagerId is null ? null : await db.Staff.AsNoTracking().FirstOrDefaultAsync(s => s.Id == me.LineManagerId, ct);
-        DirectReports = await db.Staff.CountAsync(s => s.LineManagerId == me.Id && (s.LeftOn == null || s.LeftOn >= Today), ct);
-        MyTraining = await db.TrainingRecords.AsNoTracking().Where(t => t.StaffMemberId == me.Id).OrderByDescending(t => t.CompletedOn).ToListAsync(ct);
+        var today = Today = tenant.Tenant.Today(clock);
+        // The person's own facts in one round trip: who they report to, who reports to them, and whether
+        // they are in a supervision on either side (their part follows their relationships, whatever their roles say).
+        var facts = await db.Staff.Where(s => s.Id == me.Id).Select(s => new
+        {
+            LineManager = db.Staff.Where(l => l.Id == s.LineManagerId).Select(l => l.FullName).FirstOrDefault(),
+            DirectReports = db.Staff.Count(r => r.LineManagerId == s.Id && (r.LeftOn == null || r.LeftOn >= today)),
+            Supervised = db.RelationshipMembers.Any(m => m.StaffId == s.Id),
+            Supervises = db.Relationships.Any(r => r.SupervisorId == s.Id),
+        }).FirstAsync(ct);
+        LineManagerName = facts.LineManager;
+        DirectReports = facts.DirectReports;
 
         Tasks = await db.WorkTasks.AsNoTracking().Where(t => t.AssigneeId == me.Id && t.Status == SupervisionHub.Web.Workflows.TaskStatus.Open)
             .OrderBy(t => t.DueOn == null).ThenBy(t => t.DueOn).Take(50).ToListAsync(ct);
         // Everyone's statuses come from the node's cache (ADR 0016) for those who see everyone; their own
         // panels are then cut from that list rather than computed again by scoped queries.
         var everyone = SupervisionAccess.CanSeeEveryone(me) ? await compliance.EveryoneAsync(ct) : null;
-        // A person's part in supervision follows the relationships they are in, whatever their roles say.
-        if (me.Has(StaffRoles.Supervisee) || await db.RelationshipMembers.AnyAsync(m => m.StaffId == me.Id, ct))
-            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, everyone);
-        if (me.Has(StaffRoles.Supervisor) || await db.Relationships.AnyAsync(r => r.SupervisorId == me.Id, ct))
-            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, everyone);
+        // The rows that concern this person (as supervisee, supervisor or line manager), from an index kept
+        // with the list: each panel takes its own from them, as it would from everyone, without a pass over 20,000.
+        var concerning = everyone is null ? null
+            : (await compliance.DerivedAsync(everyone, "home-by-person", _ => Task.FromResult(ByPerson(everyone)), ct)).GetValueOrDefault(me.Id, []);
+        if (me.Has(StaffRoles.Supervisee) || facts.Supervised)
+            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, concerning);
+        if (me.Has(StaffRoles.Supervisor) || facts.Supervises)
+        {
+            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, concerning);
+            MyTraining = await db.TrainingRecords.AsNoTracking().Where(t => t.StaffMemberId == me.Id).OrderByDescending(t => t.CompletedOn).ToListAsync(ct);
+        }
         if (me.Has(StaffRoles.LineManager) || DirectReports > 0)
-            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, everyone);
+            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, concerning);
         if (everyone is { } all)
         {
-            int overdue = 0, dueSoon = 0, noAgreement = 0;
-            foreach (var s in all) // one pass over what may be 20,000 rows
+            // Kept with the statuses they are counted from (ADR 0041): a view after the first costs a lookup.
+            Organisation = await compliance.DerivedAsync(all, "home-organisation", _ =>
             {
-                if (s.Compliance.State == ComplianceState.Overdue) overdue++;
-                else if (s.Compliance.State == ComplianceState.DueSoon) dueSoon++;
-                if (s.Agreement != AgreementState.Signed) noAgreement++;
-            }
-            Organisation = (overdue, dueSoon, noAgreement, all.Count);
-        }
-
-        if (me.Has(StaffRoles.TenantAdmin) || me.Has(StaffRoles.SafeguardingLead))
-        {
-            var soon = Today.AddDays(60);
-            var today = Today;
-            const int supervisor = (int)StaffRoles.Supervisor;
-            var active = db.Staff.Where(s => s.LeftOn == null || s.LeftOn >= today);
-            // Two reads and no subquery per person: correlated training checks over a tenant of 20,000
-            // staff cost 20 ms a view on PostgreSQL. First the counts, in one walk of the staff...
-            var counts = await active.GroupBy(_ => 1)
-                .Select(g => new { Active = g.Count(), Supervisors = g.Count(s => ((int)s.Roles & supervisor) != 0) }).FirstOrDefaultAsync(ct);
-            // ...then the training records (a few a person) of the active supervisors, as three flags a person.
-            var trained = await db.TrainingRecords
-                .Join(active.Where(s => ((int)s.Roles & supervisor) != 0), t => t.StaffMemberId, s => s.Id, (t, s) => t)
-                .GroupBy(t => t.StaffMemberId)
-                .Select(g => new
+                int overdue = 0, dueSoon = 0, noAgreement = 0;
+                foreach (var s in all) // one pass over what may be 20,000 rows
                 {
-                    InDate = g.Max(t => t.ExpiresOn == null || t.ExpiresOn >= today ? 1 : 0),
-                    Expiring = g.Max(t => t.ExpiresOn >= today && t.ExpiresOn <= soon ? 1 : 0),
-                    Beyond = g.Max(t => t.ExpiresOn == null || t.ExpiresOn > soon ? 1 : 0),
-                }).ToListAsync(ct);
-            var supervisors = counts?.Supervisors ?? 0;
-            Directory = new DirectoryCounts(counts?.Active ?? 0, supervisors,
-                supervisors - trained.Count(t => t.InDate == 1), trained.Count(t => t.Expiring == 1 && t.Beyond == 0));
+                    if (s.Compliance.State == ComplianceState.Overdue) overdue++;
+                    else if (s.Compliance.State == ComplianceState.DueSoon) dueSoon++;
+                    if (s.Agreement != AgreementState.Signed) noAgreement++;
+                }
+                return Task.FromResult(new OrganisationCounts(overdue, dueSoon, noAgreement, all.Count));
+            }, ct);
+            // Everyone who may see the directory panel (admins and leads) sees everyone, so the directory
+            // figures are kept the same way: every save that changes what they read (a person added, a role,
+            // a leaving date, a training record) writes a StatusChange, which drops them on every node.
+            if (me.Has(StaffRoles.TenantAdmin) || me.Has(StaffRoles.SafeguardingLead))
+                Directory = await compliance.DerivedAsync(all, "home-directory", c => DirectoryCountsAsync(db, today, c), ct);
         }
         return Page();
+    }
+
+    /// <summary>Each person's rows of everyone's statuses (as supervisee, supervisor or line manager), in the list's order.</summary>
+    private static Dictionary<string, List<SuperviseeStatus>> ByPerson(IReadOnlyList<SuperviseeStatus> everyone)
+    {
+        var index = new Dictionary<string, List<SuperviseeStatus>>(StringComparer.Ordinal);
+        void Add(string? person, SuperviseeStatus s)
+        {
+            if (person is null) return;
+            if (!index.TryGetValue(person, out var rows)) index[person] = rows = [];
+            if (rows.Count == 0 || !ReferenceEquals(rows[^1], s)) rows.Add(s); // one person in two parts of the same row: once
+        }
+        foreach (var s in everyone)
+        {
+            Add(s.StaffId, s);
+            Add(s.SupervisorId, s);
+            Add(s.LineManagerId, s);
+        }
+        return index;
+    }
+
+    /// <summary>The lead's organisation figures, as the database has them now (the uncached computation).</summary>
+    public static async Task<DirectoryCounts> DirectoryCountsAsync(AppDbContext db, DateOnly today, CancellationToken ct)
+    {
+        var soon = today.AddDays(60);
+        const int supervisor = (int)StaffRoles.Supervisor;
+        var active = db.Staff.Where(s => s.LeftOn == null || s.LeftOn >= today);
+        // Two reads and no subquery per person: correlated training checks over a tenant of 20,000
+        // staff cost 20 ms a view on PostgreSQL. First the counts, in one walk of the staff...
+        var counts = await active.GroupBy(_ => 1)
+            .Select(g => new { Active = g.Count(), Supervisors = g.Count(s => ((int)s.Roles & supervisor) != 0) }).FirstOrDefaultAsync(ct);
+        // ...then the training records (a few a person) of the active supervisors, as three flags a person.
+        var trained = await db.TrainingRecords
+            .Join(active.Where(s => ((int)s.Roles & supervisor) != 0), t => t.StaffMemberId, s => s.Id, (t, s) => t)
+            .GroupBy(t => t.StaffMemberId)
+            .Select(g => new
+            {
+                InDate = g.Max(t => t.ExpiresOn == null || t.ExpiresOn >= today ? 1 : 0),
+                Expiring = g.Max(t => t.ExpiresOn >= today && t.ExpiresOn <= soon ? 1 : 0),
+                Beyond = g.Max(t => t.ExpiresOn == null || t.ExpiresOn > soon ? 1 : 0),
+            }).ToListAsync(ct);
+        var supervisors = counts?.Supervisors ?? 0;
+        return new DirectoryCounts(counts?.Active ?? 0, supervisors,
+            supervisors - trained.Count(t => t.InDate == 1), trained.Count(t => t.Expiring == 1 && t.Beyond == 0));
     }
 
     /// <summary>

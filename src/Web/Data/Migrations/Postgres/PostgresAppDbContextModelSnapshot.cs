@@ -865,6 +865,9 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.Property<Guid?>("SessionId")
                         .HasColumnType("uuid");
 
+                    b.Property<int?>("SessionSequence")
+                        .HasColumnType("integer");
+
                     b.Property<string>("StaffId")
                         .HasColumnType("text");
 
