@@ -284,6 +284,7 @@ internal static partial class SuiteBenchmark
                 var sw = Stopwatch.StartNew();
                 int raised = 0, statuses = 0;
                 var profile = new SweepProfile();
+                QueryLog.Instance.Start(); // the run's statements by shape (docs/benchmarks.md "Sweep 2"): reads, materialisation included
                 foreach (var tenant in tenants)
                     await runner.RunForAsync(tenant, async (sp, ct) =>
                     {
@@ -292,16 +293,20 @@ internal static partial class SuiteBenchmark
                         profile.Reads += sweep.Profile.Reads;
                         profile.Statuses += sweep.Profile.Statuses;
                         profile.Insert += sweep.Profile.Insert;
+                        profile.Write += sweep.Profile.Write;
+                        profile.Commit += sweep.Profile.Commit;
                     }, CancellationToken.None);
                 var seconds = sw.Elapsed.TotalSeconds;
                 var alloc = GC.GetTotalAllocatedBytes(precise: true) - allocBefore;
+                foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(10))
+                    Console.WriteLine($"  sweep {run} query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
                 if (run == 1)
                     foreach (var tenant in tenants)
                         await runner.RunForAsync(tenant, async (sp, ct) => statuses += (await sp.GetRequiredService<ComplianceService>().StatusesAsync(null, ct)).Count, CancellationToken.None);
                 lines.Add($"| Compliance sweep (`SupervisionSweep.RunAsync`), all {tenants.Count} tenants, {(run == 1 ? "first run" : "second run, nothing new")} | 1 | {seconds:0.00} s | "
                           + $"{counts.Supervisees / seconds:N0} supervisees/s | | {alloc / 1024.0 / 1024.0:N0} MB allocated | "
                           + (run == 1 ? $"{statuses:N0} statuses (the generated {counts.Supervisees:N0} plus the demo ones); raised {raised:N0} events" : $"raised {raised:N0} events; every status checked again, nothing written")
-                          + $"; time in reads {profile.Reads.TotalSeconds:0.00} s, statuses {profile.Statuses.TotalSeconds:0.00} s, new events {profile.Insert.TotalSeconds:0.00} s |");
+                          + $"; time in reads {profile.Reads.TotalSeconds:0.00} s, statuses {profile.Statuses.TotalSeconds:0.00} s, new events {profile.Insert.TotalSeconds:0.00} s (statements {profile.Write.TotalSeconds:0.00} s, commits {profile.Commit.TotalSeconds:0.00} s) |");
                 Console.WriteLine(lines[^1]);
             }
 
@@ -389,7 +394,9 @@ internal static partial class SuiteBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Npgsql.NpgsqlConnection.ClearAllPools();
             if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}\" WITH (FORCE)");
-            try { Directory.Delete(data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
+            // SUITE_KEEP_DATA=1 keeps the SQLite file for EXPLAIN QUERY PLAN and timing single statements.
+            if (Environment.GetEnvironmentVariable("SUITE_KEEP_DATA") == "1") Console.WriteLine($"Kept {data}");
+            else try { Directory.Delete(data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
         }
 
         // ---------------------------------------------------------------- workflows and outbox (their own benchmarks' code)

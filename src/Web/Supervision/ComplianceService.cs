@@ -49,16 +49,34 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
 
         // Every membership of these people, ended ones too: history continues across reallocation.
         // The memberships asked for: the people's other supervisions are read for history, not listed.
-        var inScope = (await members.Where(m => m.LeftOn == null).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
-        var all = db.RelationshipMembers.AsNoTracking();
-        if (scope is not null) all = all.Where(m => staffIds.Contains(m.StaffId)); // everyone: no filter to run
-        var memberships = await all
-            .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new
-            {
-                MembershipId = m.Id, m.StaffId, m.JoinedOn, MemberLeft = m.LeftOn, r.Id, r.TypeId, r.SupervisorId, SupervisorName = r.Supervisor.FullName,
-                r.EndedOn, m.Staff.FullName, m.Staff.Site, m.Staff.LineManagerId, m.Staff.StartDate, StaffLeft = m.Staff.LeftOn,
-            })
-            .ToListAsync(ct);
+        HashSet<int> inScope;
+        List<MembershipRow> memberships;
+        if (scope is null)
+        {
+            // Everyone (the sweep, a cold cache): the people read once along the tenant index and joined
+            // here. As part of the SQL join SQLite looked up the person and the supervisor by primary key
+            // for every membership, twice the time of reading them all (ADR 0040).
+            var people = await db.Staff.AsNoTracking()
+                .Select(s => new { s.Id, s.FullName, s.Site, s.LineManagerId, s.StartDate, s.LeftOn }).ToDictionaryAsync(s => s.Id, StringComparer.Ordinal, ct);
+            var joined = await db.RelationshipMembers.AsNoTracking()
+                .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new { m.Id, m.StaffId, m.JoinedOn, m.LeftOn, RelationshipId = r.Id, r.TypeId, r.SupervisorId, r.EndedOn })
+                .ToListAsync(ct);
+            memberships = new List<MembershipRow>(joined.Count);
+            foreach (var m in joined)
+                if (people.TryGetValue(m.StaffId, out var p) && people.TryGetValue(m.SupervisorId, out var supervisor))
+                    memberships.Add(new MembershipRow(m.Id, m.StaffId, m.JoinedOn, m.LeftOn, m.RelationshipId, m.TypeId, m.SupervisorId, supervisor.FullName,
+                        m.EndedOn, p.FullName, p.Site, p.LineManagerId, p.StartDate, p.LeftOn));
+            inScope = joined.Where(m => m.LeftOn == null).Select(m => m.Id).ToHashSet();
+        }
+        else
+        {
+            inScope = (await members.Where(m => m.LeftOn == null).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
+            memberships = await db.RelationshipMembers.AsNoTracking().Where(m => staffIds.Contains(m.StaffId))
+                .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new MembershipRow(
+                    m.Id, m.StaffId, m.JoinedOn, m.LeftOn, r.Id, r.TypeId, r.SupervisorId, r.Supervisor.FullName,
+                    r.EndedOn, m.Staff.FullName, m.Staff.Site, m.Staff.LineManagerId, m.Staff.StartDate, m.Staff.LeftOn))
+                .ToListAsync(ct);
+        }
         if (memberships.Count == 0) return [];
 
         // Present means the session took place (a missed one records absence). Two reads, both
@@ -88,28 +106,25 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         }
         var history = rows.ToLookup(r => (r.StaffId, r.TypeId), r => r.Session);
 
-        // Everyone: the tenant's open relationships, read once by an uncorrelated IN. A few people:
-        // their open relationships are already in hand (memberships), passed as a list so the
-        // lookups go through the relationship index; as a subquery SQLite walked every
-        // relationship and agreement of the tenant (tens of ms each at 20,000 supervisees, on every home page).
+        // Everyone: every agreement and every future booking of the tenant, each one index range
+        // (agreements are the submissions without a session; bookings are dated from today), looked up
+        // below by open relationship only. Filtering by "open" in SQL made SQLite probe both indexes once
+        // per relationship, five times the time (ADR 0040). A few people: their open relationships are
+        // already in hand (memberships), passed as a list so the lookups go through the relationship
+        // index; as a subquery SQLite walked every relationship and agreement of the tenant (tens of ms
+        // each at 20,000 supervisees, on every home page).
         var agreements = db.Submissions.AsNoTracking().Where(s => s.SessionId == null);
         var booked = db.Sessions.AsNoTracking().Where(s => s.Status == SessionStatus.Booked && s.Date >= today);
-        if (scope is null)
-        {
-            var open = db.Relationships.Where(r => r.EndedOn == null).Select(r => (Guid?)r.Id);
-            agreements = agreements.Where(s => open.Contains(s.RelationshipId));
-            booked = booked.Where(s => open.Contains(s.RelationshipId));
-        }
-        else
+        if (scope is not null)
         {
             var theirs = memberships.Where(m => m.EndedOn == null).Select(m => (Guid?)m.Id).Distinct().ToList();
             agreements = agreements.Where(s => theirs.Contains(s.RelationshipId));
             booked = booked.Where(s => theirs.Contains(s.RelationshipId));
         }
         var contracts = await agreements.Select(s => new { s.RelationshipId, s.FormId, s.FullySignedAt }).ToListAsync(ct);
-        var nextBooked = await booked
-            .GroupBy(s => s.RelationshipId).Select(g => new { Id = g.Key, Date = g.Min(s => s.Date) })
-            .ToDictionaryAsync(x => x.Id, x => x.Date, ct);
+        var nextBooked = new Dictionary<Guid, DateOnly>();
+        foreach (var b in await booked.Select(s => new { s.RelationshipId, s.Date }).ToListAsync(ct))
+            if (!nextBooked.TryGetValue(b.RelationshipId, out var first) || b.Date < first) nextBooked[b.RelationshipId] = b.Date;
 
         var contractsOf = contracts.ToLookup(c => c.RelationshipId, c => (c.FormId, c.FullySignedAt)); // not a scan per supervisee
         var firstJoined = memberships.GroupBy(m => (m.StaffId, m.TypeId)).ToDictionary(g => g.Key, g => g.Min(m => m.JoinedOn));
@@ -165,6 +180,10 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         var review = DateOnly.FromDateTime(signed.UtcDateTime).AddMonths(type.AgreementReviewMonths ?? settings.AgreementReviewMonths);
         return (review <= today ? AgreementState.ReviewDue : AgreementState.Signed, review);
     }
+
+    /// <summary>A membership with its relationship and the two people, as <see cref="StatusesAsync"/> joins them.</summary>
+    private sealed record MembershipRow(int MembershipId, string StaffId, DateOnly JoinedOn, DateOnly? MemberLeft, Guid Id, string TypeId,
+        string SupervisorId, string SupervisorName, DateOnly? EndedOn, string FullName, string? Site, string? LineManagerId, DateOnly? StartDate, DateOnly? StaffLeft);
 
     /// <summary>How far back attended sessions are read for period rules (see the query).</summary>
     public const int HistoryYears = 2;

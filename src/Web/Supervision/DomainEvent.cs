@@ -6,7 +6,8 @@ namespace SupervisionHub.Web.Supervision;
 /// <summary>
 /// Something that happened which the tenant's workflows may react to (session.missed,
 /// record.signed, ...). Written by AppDbContext.SaveChanges in the same transaction as the change
-/// that raised it, so an event is never lost nor recorded for a change that was rolled back.
+/// that raised it, so an event is never lost nor recorded for a change that was rolled back. The
+/// sweep's time-driven events, which no change raises, are written by SweepInsert (ADR 0040).
 /// Carries ids only: never child or case details.
 /// </summary>
 public sealed class DomainEvent : ITenantOwned

@@ -1,0 +1,100 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using SupervisionHub.Web.Data;
+
+namespace SupervisionHub.Web.Supervision;
+
+/// <summary>
+/// Writes the sweep's new events (ADR 0040): every candidate goes to the database, whose unique
+/// (tenant, dedupe key) index skips a fact already raised, by an earlier sweep or by another node at
+/// the same moment (<c>ON CONFLICT DO NOTHING</c>), so nothing is read first and a clash costs only
+/// its own row. One transaction per tenant, outside the change tracker: SQLite runs one prepared
+/// statement per row (parsed once, rebound), PostgreSQL one statement over arrays (unnest).
+/// Values go through each column's own mapping and converter, so the rows read back exactly like
+/// ones saved the ordinary way. Sweep events carry no audit entry, raise nothing and change no
+/// status, which is all AppDbContext's save would add; the tenant is stamped here instead.
+/// </summary>
+internal static class SweepInsert
+{
+    /// <summary>A nullable column's array holds nulls, not zeros (a converter's provider type may be a bare value type).</summary>
+    private static Type ElementType(IProperty column)
+    {
+        var type = column.GetTypeMapping().Converter?.ProviderClrType ?? column.ClrType;
+        return column.IsNullable && type.IsValueType && Nullable.GetUnderlyingType(type) is null ? typeof(Nullable<>).MakeGenericType(type) : type;
+    }
+
+    /// <summary>How long each part took, for the suite's profile.</summary>
+    public sealed record Timing(TimeSpan Write, TimeSpan Commit);
+
+    /// <returns>How many events were new.</returns>
+    public static async Task<(int Inserted, Timing Timing)> InsertNewAsync(AppDbContext db, Guid tenantId, IReadOnlyList<DomainEvent> candidates, CancellationToken ct)
+    {
+        // In key order: PostgreSQL's conflict waits are then taken in one order on every node (no
+        // deadlock between two sweeps), and both databases walk the unique index forwards.
+        var rows = candidates.DistinctBy(c => c.DedupeKey, StringComparer.Ordinal).OrderBy(c => c.DedupeKey, StringComparer.Ordinal).ToList();
+        var entity = db.Model.FindEntityType(typeof(DomainEvent))!;
+        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        var columns = entity.GetProperties().Where(p => p.GetColumnName(table) is not null).ToList();
+        var names = string.Join(", ", columns.Select(c => $"\"{c.GetColumnName(table)}\""));
+        var tenantColumn = columns.FindIndex(c => c.Name == nameof(DomainEvent.TenantId));
+
+        object? Value(IProperty column, DomainEvent row, int index)
+        {
+            var clr = index == tenantColumn ? tenantId : column.GetGetter().GetClrValue(row);
+            return clr is null ? null : column.GetTypeMapping().Converter is { } converter ? converter.ConvertToProvider(clr) : clr;
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var connection = db.Database.GetDbConnection();
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction.GetDbTransaction();
+            var inserted = 0;
+            if (db.Database.IsNpgsql())
+            {
+                // One array a column; unnest turns them back into rows, in order.
+                var arrays = columns.Select(c => Array.CreateInstance(ElementType(c), rows.Count)).ToList();
+                for (var r = 0; r < rows.Count; r++)
+                    for (var c = 0; c < columns.Count; c++)
+                        arrays[c].SetValue(Value(columns[c], rows[r], c), r);
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    var p = command.CreateParameter();
+                    p.ParameterName = $"p{c}";
+                    p.Value = arrays[c];
+                    command.Parameters.Add(p);
+                }
+                command.CommandText = $"INSERT INTO \"{table.Name}\" ({names}) SELECT {string.Join(", ", columns.Select((_, c) => $"u.c{c}"))} "
+                    + $"FROM unnest({string.Join(", ", columns.Select((_, c) => $"@p{c}"))}) WITH ORDINALITY AS u({string.Join(", ", columns.Select((_, c) => $"c{c}"))}, n) "
+                    + "ORDER BY u.n ON CONFLICT DO NOTHING";
+                inserted = await command.ExecuteNonQueryAsync(ct);
+            }
+            else
+            {
+                var parameters = new DbParameter[columns.Count];
+                for (var c = 0; c < columns.Count; c++)
+                    command.Parameters.Add(parameters[c] = columns[c].GetRelationalTypeMapping().CreateParameter(command, $"@p{c}", null, columns[c].IsNullable));
+                command.CommandText = $"INSERT INTO \"{table.Name}\" ({names}) VALUES ({string.Join(", ", columns.Select((_, c) => $"@p{c}"))}) ON CONFLICT DO NOTHING";
+                command.Prepare();
+                foreach (var row in rows)
+                {
+                    for (var c = 0; c < columns.Count; c++) parameters[c].Value = Value(columns[c], row, c) ?? DBNull.Value;
+                    // Microsoft.Data.Sqlite has no truly asynchronous I/O: the synchronous call saves a task a row.
+                    inserted += command.ExecuteNonQuery();
+                }
+            }
+            var write = clock.Elapsed;
+            await transaction.CommitAsync(ct);
+            return (inserted, new Timing(write, clock.Elapsed - write));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

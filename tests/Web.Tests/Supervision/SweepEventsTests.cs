@@ -1,0 +1,199 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Workflows.Supervision;
+
+namespace SupervisionHub.Web.Tests.Supervision;
+
+/// <summary>The app with no background sweep or worker: each test's sweeps are the only ones.</summary>
+public sealed class QuietSweepFactory : AppFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionSweepService)));
+            services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionHub.Web.Workflows.WorkflowWorker)));
+        });
+    }
+}
+
+/// <summary>
+/// The sweep's events (ADR 0040): written outside the change tracker, with the database's unique key
+/// deciding what is new, they must be exactly the facts a person-by-person reading finds, each once,
+/// read back like any saved event, on both databases.
+/// </summary>
+public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<QuietSweepFactory>
+{
+    private static readonly string[] SweepTypes = [EventTypes.SupervisionOverdue, EventTypes.ContractReviewDue];
+
+    /// <summary>
+    /// Supervisees of every kind the rules tell apart, in three tenants with different rules (rolling
+    /// "every 6 weeks" and weekly groups, "one per half term and six a year" with agreements, "every
+    /// 8 weeks" with a first session due within days): new, long unsupervised, lately seen, seen only
+    /// in sessions too short to count, leavers, with agreements signed long ago and lately.
+    /// </summary>
+    private static async Task<int> VariedAsync(IServiceProvider sp, string tenant, int seed)
+    {
+        var random = new Random(seed);
+        var db = sp.GetRequiredService<AppDbContext>();
+        var settings = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision;
+        var records = sp.GetRequiredService<SessionRecords>();
+        var allocation = sp.GetRequiredService<Allocation>();
+        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+        var today = sp.Today();
+        var supervisor = await db.StaffIdAsync($"supervisor@{tenant}.example");
+        var oneToOne = settings.Types.First(t => !t.IsGroup);
+        var made = 0;
+        for (var i = 0; i < 14; i++)
+        {
+            var kind = i % 7;
+            var person = await sp.NewPersonAsync($"Sweep Varied {tenant} {i}", $"{Guid.NewGuid():N}@{tenant}.example", StaffRoles.Supervisee,
+                startDate: kind == 5 ? today.AddDays(-random.Next(5, 40)) : null, leftOn: kind == 6 ? today.AddDays(-random.Next(1, 20)) : null);
+            var started = today.AddDays(-random.Next(kind == 0 ? 1 : 30, kind == 0 ? 20 : 800));
+            var relationship = await sp.StartAsync(oneToOne.Id, supervisor, person.Id, started);
+            made++;
+            // Sessions in the past, some long enough, some too short to count (kind 3: only short ones).
+            var sessions = kind switch { 0 => 0, 1 => 0, 2 => random.Next(3, 12), 3 => random.Next(1, 4), _ => random.Next(0, 6) };
+            for (var s = 0; s < sessions; s++)
+            {
+                var day = today.AddDays(-random.Next(1, Math.Max(2, today.DayNumber - started.DayNumber)));
+                if (day < started) day = started;
+                var minutes = kind == 3 ? Math.Max(5, oneToOne.MinimumMinutes - 10) : random.Next(3) == 0 ? Math.Max(5, oneToOne.MinimumMinutes - 5) : 60;
+                db.Sessions.Add(Session.RecordAdHoc(relationship, day, new TimeOnly(9 + s % 8, 0), minutes, null, supervisor, now, today));
+            }
+            await db.SaveChangesAsync();
+            if (oneToOne.ContractForm is not null && kind is 2 or 4)
+            {
+                var agreement = await records.StartAgreementAsync(relationship, allocation.Type(oneToOne.Id), supervisor, CancellationToken.None);
+                agreement.MarkFullySigned(true, now);
+                await db.SaveChangesAsync();
+                // Signed long ago (review due or overdue) or lately (not yet).
+                var signed = now.AddDays(-random.Next(kind == 2 ? 300 : 10, kind == 2 ? 420 : 100));
+                await db.Submissions.Where(x => x.Id == agreement.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.FullySignedAt, signed));
+            }
+        }
+        return made;
+    }
+
+    /// <summary>The facts one supervisee's own status gives (the scoped reading, its own queries), as the sweep keys them.</summary>
+    private static async Task<HashSet<string>> ExpectedOneByOneAsync(IServiceProvider sp)
+    {
+        var db = sp.GetRequiredService<AppDbContext>();
+        var compliance = sp.GetRequiredService<ComplianceService>();
+        var horizon = sp.Today().AddDays(SupervisionSweep.WarnDaysAhead);
+        var people = await db.RelationshipMembers.Where(m => m.LeftOn == null).Select(m => m.StaffId).Distinct().ToListAsync();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var id in people)
+            foreach (var s in await compliance.StatusesAsync(m => m.StaffId == id, CancellationToken.None))
+            {
+                if (s.Compliance.State == ComplianceState.Overdue && s.Compliance.NextDue is { } due)
+                    keys.Add($"supervision.overdue:{s.RelationshipId:N}:{s.StaffId}:{due:yyyy-MM-dd}");
+                if (s.AgreementReviewDue is { } review && review <= horizon)
+                    keys.Add($"contract.review-due:{s.RelationshipId:N}:{review:yyyy-MM-dd}");
+            }
+        return keys;
+    }
+
+    [Theory]
+    [InlineData("ralph-thoresby")]
+    [InlineData("ascent")]
+    [InlineData("devon-torbay")]
+    public async Task The_sweep_raises_exactly_the_facts_each_persons_own_status_gives_once_each(string tenant)
+    {
+        var seed = Environment.TickCount;
+        await app.InTenant(tenant, sp => VariedAsync(sp, tenant, seed));
+        var expected = await app.InTenant(tenant, ExpectedOneByOneAsync);
+        Assert.NotEmpty(expected);
+
+        var first = await app.InTenant(tenant, sp => sp.GetRequiredService<SupervisionSweep>().RunAsync(CancellationToken.None));
+        var raised = await app.InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().Events.AsNoTracking()
+            .Where(e => SweepTypes.Contains(e.Type)).Select(e => e.DedupeKey!).ToListAsync());
+        Assert.Equal(raised.Count, raised.Distinct().Count());
+        Assert.True(expected.SetEquals(raised), $"seed {seed}: missing {string.Join(", ", expected.Except(raised).Take(5))}; extra {string.Join(", ", raised.Except(expected).Take(5))}");
+        Assert.True(first >= expected.Count);
+        Assert.Equal(0, await app.InTenant(tenant, sp => sp.GetRequiredService<SupervisionSweep>().RunAsync(CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Written_events_read_back_like_saved_ones_and_a_known_key_costs_only_its_own_row()
+    {
+        const string T = "river-tees";
+        var tenantId = await app.InTenant(T, sp => Task.FromResult(sp.GetRequiredService<ITenantContext>().Tenant.Id));
+        var (relationshipId, staffId) = await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var m = await db.RelationshipMembers.FirstAsync(x => x.LeftOn == null);
+            return (m.RelationshipId, m.StaffId);
+        });
+        // Local time with an offset: stored as UTC like every save.
+        var at = new DateTimeOffset(2026, 7, 1, 10, 30, 15, TimeSpan.FromHours(1)).AddTicks(1234);
+        var known = $"sweep2.test:known:{Guid.NewGuid():N}";
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            db.Events.Add(new DomainEvent(EventTypes.SupervisionOverdue, at, relationshipId, staffId: staffId, dedupeKey: known));
+            await db.SaveChangesAsync();
+        });
+        var fresh = Enumerable.Range(0, 3).Select(i => $"sweep2.test:new:{i}:{Guid.NewGuid():N}").ToList();
+        var candidates = fresh.Select(k => new DomainEvent(EventTypes.SupervisionOverdue, at, relationshipId, staffId: staffId, dedupeKey: k))
+            .Append(new DomainEvent(EventTypes.SupervisionOverdue, at, relationshipId, staffId: staffId, dedupeKey: known))
+            .Append(new DomainEvent(EventTypes.SupervisionOverdue, at, relationshipId, staffId: staffId, dedupeKey: fresh[0])) // twice in one batch
+            .ToList();
+        var (inserted, _) = await app.InTenant(T, sp => SweepInsert.InsertNewAsync(sp.GetRequiredService<AppDbContext>(), tenantId, candidates, CancellationToken.None));
+        Assert.Equal(3, inserted);
+
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var rows = await db.Events.AsNoTracking().Where(e => e.DedupeKey!.StartsWith("sweep2.test:")).ToListAsync();
+            Assert.Equal(4, rows.Count);
+            var saved = Assert.Single(rows, e => e.DedupeKey == known); // through SaveChanges
+            foreach (var e in rows.Where(e => e.DedupeKey != known))
+            {
+                Assert.Equal(tenantId, e.TenantId);
+                Assert.Equal(saved.OccurredAt, e.OccurredAt); // the same converter: the same precision
+                Assert.True((e.OccurredAt - at).Duration() < TimeSpan.FromMilliseconds(1));
+                Assert.Equal(TimeSpan.Zero, e.OccurredAt.Offset);
+                Assert.Equal((relationshipId, staffId), (e.RelationshipId, e.StaffId));
+                Assert.Null(e.DispatchedAt);
+                Assert.Null(e.ClaimedUntil);
+                Assert.Null(e.ClaimToken);
+                Assert.Null(e.RecordId);
+            }
+            // Waiting for the dispatcher, found by its query.
+            Assert.Equal(4, await db.Events.CountAsync(e => e.DispatchedAt == null && e.DedupeKey!.StartsWith("sweep2.test:")));
+        });
+        // Another tenant sees none of them.
+        Assert.Equal(0, await app.InTenant("ascent", sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DedupeKey!.StartsWith("sweep2.test:"))));
+    }
+
+    [Fact]
+    public async Task Two_sweeps_at_once_raise_each_fact_once()
+    {
+        const string T = "mse-icb";
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var supervisor = await db.StaffIdAsync($"supervisor@{T}.example");
+            var type = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision.Types.First(t => !t.IsGroup).Id;
+            for (var i = 0; i < 5; i++)
+            {
+                var person = await sp.NewPersonAsync($"Sweep Twice {i}", $"{Guid.NewGuid():N}@{T}.example", StaffRoles.Supervisee);
+                await sp.StartAsync(type, supervisor, person.Id, sp.Today().AddMonths(-7 - i)); // never seen: overdue
+            }
+        });
+        Task<int> Sweep() => app.InTenant(T, sp => sp.GetRequiredService<SupervisionSweep>().RunAsync(CancellationToken.None));
+        var both = await Task.WhenAll(Sweep(), Sweep());
+        var keys = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Events.Where(e => e.DedupeKey != null).Select(e => e.DedupeKey!).ToListAsync());
+        Assert.Equal(keys.Count, keys.Distinct().Count());
+        Assert.Equal(keys.Count, both.Sum()); // every row counted by exactly one of the two
+        Assert.True(keys.Count(k => k.StartsWith("supervision.overdue:", StringComparison.Ordinal)) >= 5);
+    }
+}
