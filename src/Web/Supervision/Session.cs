@@ -76,6 +76,10 @@ public sealed class Session : ITenantOwned, IRaisesEvents
     public IReadOnlyList<DomainEvent> PendingEvents => _events;
     public void ClearEvents() => _events.Clear();
 
+    /// <summary>An event about this session, carrying its version as it stands now (ADR 0035: a rule dispatched after a later move can tell).</summary>
+    private void Raise(string type, DateTimeOffset now, string? staffId = null, string? detail = null) =>
+        _events.Add(new DomainEvent(type, now, RelationshipId, Id, staffId, detail: detail, sessionSequence: Sequence));
+
     public bool IsCancelled => Status is SessionStatus.CancelledBySupervisee or SessionStatus.CancelledBySupervisor;
 
     public static Session Book(Relationship relationship, DateOnly date, TimeOnly start, int minutes, string? location, string bookedById, DateTimeOffset now, DateOnly today, Guid? seriesId = null)
@@ -84,7 +88,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         if (date < today) throw new SupervisionRuleException("A booked session must be today or later. To record a session that has already happened, record it as ad hoc.");
         if (date < relationship.StartedOn) throw new SupervisionRuleException($"The supervision starts on {relationship.StartedOn:d MMMM yyyy}; book on or after that day.");
         var s = new Session(relationship.Id, date, start, minutes, location, bookedById, now) { SeriesId = seriesId, TypeId = relationship.TypeId };
-        s._events.Add(new DomainEvent(EventTypes.SessionBooked, now, relationship.Id, s.Id, sessionSequence: s.Sequence));
+        s.Raise(EventTypes.SessionBooked, now);
         return s;
     }
 
@@ -111,7 +115,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         DurationMinutes = minutes;
         Location = where;
         Sequence++;
-        _events.Add(new DomainEvent(EventTypes.SessionMoved, now, RelationshipId, Id, sessionSequence: Sequence));
+        Raise(EventTypes.SessionMoved, now);
     }
 
     /// <summary>A session that has already taken place, recorded afterwards (mse-icb open door; any tenant's ad hoc supervision).</summary>
@@ -144,10 +148,10 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         foreach (var (staffId, attendance) in members)
         {
             Attendance.Add(new SessionAttendance(staffId, attendance, this));
-            if (attendance == MemberAttendance.Absent) _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: "absent-from-group", sessionSequence: Sequence));
-            if (attendance == MemberAttendance.Apologies) _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, staffId, detail: "apologies", sessionSequence: Sequence));
+            if (attendance == MemberAttendance.Absent) Raise(EventTypes.SessionMissed, now, staffId, detail: "absent-from-group");
+            if (attendance == MemberAttendance.Apologies) Raise(EventTypes.SessionCancelled, now, staffId, detail: "apologies");
         }
-        _events.Add(new DomainEvent(EventTypes.SessionAttended, now, RelationshipId, Id, sessionSequence: Sequence));
+        Raise(EventTypes.SessionAttended, now);
     }
 
     /// <summary>The supervisee (or, in a group, everyone) did not come.</summary>
@@ -161,7 +165,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         foreach (var id in memberIds)
         {
             Attendance.Add(new SessionAttendance(id, MemberAttendance.Absent, this));
-            _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, id, sessionSequence: Sequence));
+            Raise(EventTypes.SessionMissed, now, id);
         }
     }
 
@@ -174,7 +178,7 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         Reason = Clean(reason);
         Settle(byId, now);
         Sequence++;
-        _events.Add(new DomainEvent(EventTypes.SessionCancelled, now, RelationshipId, Id, detail: bySupervisor ? "by-supervisor" : "by-supervisee", sessionSequence: Sequence));
+        Raise(EventTypes.SessionCancelled, now, detail: bySupervisor ? "by-supervisor" : "by-supervisee");
     }
 
     /// <summary>
@@ -208,10 +212,10 @@ public sealed class Session : ITenantOwned, IRaisesEvents
         CorrectedById = byId;
         CorrectionReason = why;
         foreach (var (staffId, to) in changed)
-            _events.Add(new DomainEvent(EventTypes.SessionAttendanceCorrected, now, RelationshipId, Id, staffId, detail: to.ToString().ToLowerInvariant(), sessionSequence: Sequence));
+            Raise(EventTypes.SessionAttendanceCorrected, now, staffId, detail: to.ToString().ToLowerInvariant());
         foreach (var (staffId, to) in changed.Where(c => c.To == MemberAttendance.Absent))
-            _events.Add(new DomainEvent(EventTypes.SessionMissed, now, RelationshipId, Id, staffId, detail: attended ? "absent-from-group" : null, sessionSequence: Sequence));
-        if (attended && !wasAttended) _events.Add(new DomainEvent(EventTypes.SessionAttended, now, RelationshipId, Id, sessionSequence: Sequence));
+            Raise(EventTypes.SessionMissed, now, staffId, detail: attended ? "absent-from-group" : null);
+        if (attended && !wasAttended) Raise(EventTypes.SessionAttended, now);
     }
 
     public void AttachRecord(Guid recordId)
