@@ -69,6 +69,9 @@ public sealed class StatusCache
     {
         if (!tenants.TryGetValue(tenantId, out var state) || state.Current is not { } snapshot || !ReferenceEquals(snapshot.Statuses, statuses))
             return await compute(ct);
+        // Keys come from what people ask for (a report's filter in its address): past the cap a new one is
+        // computed without being kept, so no one can grow this node's memory by asking for ever-new figures.
+        if (snapshot.Derived.Count >= MaxDerived && !snapshot.Derived.ContainsKey(key)) return await compute(ct);
         for (var attempt = 0; ; attempt++)
         {
             var lazy = snapshot.Derived.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await compute(ct)));
@@ -83,6 +86,12 @@ public sealed class StatusCache
             }
         }
     }
+
+    /// <summary>At most this many derived figures are kept for a tenant between changes (a report's filters, the home's figures).</summary>
+    public const int MaxDerived = 64;
+
+    /// <summary>How many derived figures this node keeps for a tenant now.</summary>
+    public int DerivedCount(Guid tenantId) => tenants.TryGetValue(tenantId, out var state) && state.Current is { } snapshot ? snapshot.Derived.Count : 0;
 
     /// <summary>Drops what this node holds for a tenant: the next read computes everyone afresh.</summary>
     public void Forget(Guid tenantId)

@@ -153,4 +153,19 @@ public sealed partial class CompliancePagingTests(AppFactory app) : IClassFixtur
         Assert.Contains("?Type=one-to-one&amp;p=1&amp;sp=1#by-supervisor", second);
         Assert.All(SupervisorRows(second), key => Assert.Contains(key, all));
     }
+
+    [Fact]
+    public async Task Asking_for_ever_new_filters_does_not_grow_what_the_node_keeps()
+    {
+        var lead = await LeadAsync();
+        var tenantId = await app.InTenant(T, sp => Task.FromResult(sp.GetRequiredService<Tenancy.ITenantContext>().Tenant.Id));
+        var cache = app.Services.GetRequiredService<StatusCache>();
+        // Any text can be typed into the address: each new filter was a new entry kept until the next change.
+        for (var i = 0; i < StatusCache.MaxDerived + 40; i++)
+            Assert.Equal(HttpStatusCode.OK, (await lead.GetAsync($"/{T}/reports/compliance?site=nowhere-{i}")).StatusCode);
+        Assert.InRange(cache.DerivedCount(tenantId), 1, StatusCache.MaxDerived);
+        // Past the cap a report is still right, computed rather than kept.
+        var page = await lead.GetStringAsync($"/{T}/reports/compliance");
+        Assert.Contains("<h1 class=\"govuk-heading-xl\">Supervision compliance</h1>", page, StringComparison.Ordinal);
+    }
 }
