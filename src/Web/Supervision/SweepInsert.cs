@@ -41,10 +41,13 @@ internal static class SweepInsert
         var tenantColumn = columns.FindIndex(c => c.Name == nameof(DomainEvent.TenantId));
         string Column(string property) => entity.FindProperty(property)!.GetColumnName(table)!;
 
+        // Each column's getter and converter looked up once, not once a cell.
+        var getters = columns.Select(c => c.GetGetter()).ToArray();
+        var converters = columns.Select(c => c.GetTypeMapping().Converter).ToArray();
         object? Value(IProperty column, DomainEvent row, int index)
         {
-            var clr = index == tenantColumn ? tenantId : column.GetGetter().GetClrValue(row);
-            return clr is null ? null : column.GetTypeMapping().Converter is { } converter ? converter.ConvertToProvider(clr) : clr;
+            var clr = index == tenantColumn ? tenantId : getters[index].GetClrValue(row);
+            return clr is null ? null : converters[index] is { } converter ? converter.ConvertToProvider(clr) : clr;
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
