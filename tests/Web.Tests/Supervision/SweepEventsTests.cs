@@ -174,6 +174,25 @@ public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<Quie
         Assert.Equal(0, await app.InTenant("ascent", sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DedupeKey!.StartsWith("sweep2.test:"))));
     }
 
+    /// <summary>The known keys read first on PostgreSQL (ADR 0043) are the sweeping tenant's own: the same key raised in another tenant does not hide this one's.</summary>
+    [Fact]
+    public async Task A_key_known_in_another_tenant_is_still_new_here()
+    {
+        var key = $"sweep3.test:shared:{Guid.NewGuid():N}";
+        Task<int> Insert(string tenant) => app.InTenant(tenant, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var m = await db.RelationshipMembers.FirstAsync(x => x.LeftOn == null);
+            var candidate = new DomainEvent(EventTypes.SupervisionOverdue, sp.GetRequiredService<TimeProvider>().GetUtcNow(), m.RelationshipId, staffId: m.StaffId, dedupeKey: key);
+            return (await SweepInsert.InsertNewAsync(db, sp.GetRequiredService<ITenantContext>().Tenant.Id, [candidate], CancellationToken.None)).Inserted;
+        });
+        Assert.Equal(1, await Insert("ascent"));
+        Assert.Equal(1, await Insert("devon-torbay"));
+        Assert.Equal(0, await Insert("devon-torbay"));
+        foreach (var tenant in new[] { "ascent", "devon-torbay" })
+            Assert.Equal(1, await app.InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DedupeKey == key)));
+    }
+
     [Fact]
     public async Task Two_sweeps_at_once_raise_each_fact_once()
     {
