@@ -35,14 +35,18 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
             .Select(a => new { a.Id, a.RelationshipId, a.SourceRecordId }).ToListAsync(ct);
         candidates.AddRange(overdueActions.Select(a => new DomainEvent(EventTypes.ActionOverdue, now, a.RelationshipId, recordId: a.SourceRecordId, dedupeKey: $"action.overdue:{a.Id:N}")));
 
+        // Training still current, read once with each holder (one range of the tenant's records, was two):
+        // within the horizon it is announced, unless its holder already has a later or lasting record
+        // (only the latest expiry counts: someone who has already renewed is not reminded).
         var horizon = today.AddDays(WarnDaysAhead);
-        var expiring = await db.TrainingRecords.AsNoTracking()
-            .Where(t => t.ExpiresOn >= today && t.ExpiresOn <= horizon)
-            .Join(db.Staff.Where(s => s.LeftOn == null || s.LeftOn >= today), t => t.StaffMemberId, s => s.Id, (t, s) => new { t.Id, t.StaffMemberId, s.Roles, t.ExpiresOn })
+        var training = await db.TrainingRecords.AsNoTracking()
+            .Where(t => t.ExpiresOn == null || t.ExpiresOn >= today)
+            .Join(db.Staff, t => t.StaffMemberId, s => s.Id, (t, s) => new { t.Id, t.StaffMemberId, t.ExpiresOn, s.Roles, s.LeftOn })
             .ToListAsync(ct);
-        // Only the latest expiry counts: someone who has already renewed is not reminded.
-        var renewed = await db.TrainingRecords.AsNoTracking().Where(t => t.ExpiresOn == null || t.ExpiresOn > horizon).Select(t => t.StaffMemberId).Distinct().ToListAsync(ct);
-        candidates.AddRange(expiring.Where(t => (t.Roles & (StaffRoles.Supervisor | StaffRoles.SafeguardingLead)) != 0 && !renewed.Contains(t.StaffMemberId))
+        var renewed = training.Where(t => t.ExpiresOn is not { } expires || expires > horizon).Select(t => t.StaffMemberId).ToHashSet(StringComparer.Ordinal);
+        candidates.AddRange(training
+            .Where(t => t.ExpiresOn <= horizon && (t.LeftOn == null || t.LeftOn >= today)
+                && (t.Roles & (StaffRoles.Supervisor | StaffRoles.SafeguardingLead)) != 0 && !renewed.Contains(t.StaffMemberId))
             .Select(t => new DomainEvent(EventTypes.TrainingExpiring, now, staffId: t.StaffMemberId, dedupeKey: $"training.expiring:{t.Id}")));
 
         Profile.Reads += phase.Elapsed;

@@ -174,6 +174,25 @@ public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<Quie
         Assert.Equal(0, await app.InTenant("ascent", sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DedupeKey!.StartsWith("sweep2.test:"))));
     }
 
+    /// <summary>The known keys read first on PostgreSQL (ADR 0043) are the sweeping tenant's own: the same key raised in another tenant does not hide this one's.</summary>
+    [Fact]
+    public async Task A_key_known_in_another_tenant_is_still_new_here()
+    {
+        var key = $"sweep3.test:shared:{Guid.NewGuid():N}";
+        Task<int> Insert(string tenant) => app.InTenant(tenant, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var m = await db.RelationshipMembers.FirstAsync(x => x.LeftOn == null);
+            var candidate = new DomainEvent(EventTypes.SupervisionOverdue, sp.GetRequiredService<TimeProvider>().GetUtcNow(), m.RelationshipId, staffId: m.StaffId, dedupeKey: key);
+            return (await SweepInsert.InsertNewAsync(db, sp.GetRequiredService<ITenantContext>().Tenant.Id, [candidate], CancellationToken.None)).Inserted;
+        });
+        Assert.Equal(1, await Insert("ascent"));
+        Assert.Equal(1, await Insert("devon-torbay"));
+        Assert.Equal(0, await Insert("devon-torbay"));
+        foreach (var tenant in new[] { "ascent", "devon-torbay" })
+            Assert.Equal(1, await app.InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DedupeKey == key)));
+    }
+
     [Fact]
     public async Task Two_sweeps_at_once_raise_each_fact_once()
     {
@@ -195,5 +214,88 @@ public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<Quie
         Assert.Equal(keys.Count, keys.Distinct().Count());
         Assert.Equal(keys.Count, both.Sum()); // every row counted by exactly one of the two
         Assert.True(keys.Count(k => k.StartsWith("supervision.overdue:", StringComparison.Ordinal)) >= 5);
+    }
+
+    /// <summary>A scope's tenant with other settings: the rules under test without a tenant folder of their own.</summary>
+    private sealed class SettingsOverride(TenantInfo tenant) : ITenantContext
+    {
+        public bool HasTenant => true;
+        public TenantInfo Tenant => tenant;
+        public void Set(TenantInfo other) => throw new InvalidOperationException();
+    }
+
+    /// <summary>
+    /// Everyone's statuses (ADR 0043: the rolling types' latest sessions read together, one statement per
+    /// distinct minimum length) against an oracle that reads each person's whole attended history of the
+    /// type, unfiltered, and hands it to the calculator. Two rolling types with different minimum lengths,
+    /// sessions on both sides of each minimum.
+    /// </summary>
+    [Fact]
+    public async Task Everyones_statuses_equal_the_calculator_over_each_persons_whole_history()
+    {
+        const string T = "ralph-thoresby";
+        var seed = Environment.TickCount;
+        await app.InTenant(T, async sp =>
+        {
+            var random = new Random(seed);
+            var db = sp.GetRequiredService<AppDbContext>();
+            var settings = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision;
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var today = sp.Today();
+            var supervisor = await db.StaffIdAsync($"supervisor@{T}.example");
+            var oneToOne = settings.Types.First(t => !t.IsGroup);
+            for (var i = 0; i < 12; i++)
+            {
+                var person = await sp.NewPersonAsync($"Sweep Oracle {i}", $"{Guid.NewGuid():N}@{T}.example", StaffRoles.Supervisee);
+                var relationship = await sp.StartAsync(oneToOne.Id, supervisor, person.Id, today.AddDays(-random.Next(130, 400)));
+                for (var s = i % 4 + random.Next(0, 2); s > 0; s--)
+                    db.Sessions.Add(Session.RecordAdHoc(relationship, today.AddDays(-random.Next(1, 120)), new TimeOnly(9 + s, 0),
+                        random.Next(3) switch { 0 => 30, 1 => 45, _ => 50 }, null, supervisor, now, today));
+                await db.SaveChangesAsync();
+            }
+        });
+
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var real = sp.GetRequiredService<ITenantContext>().Tenant;
+            var types = real.Settings.Supervision.Types.Where(t => t.Frequency.Any(f => f.Every is not null)).ToList();
+            Assert.True(types.Count >= 2, "the tenant has two rolling types");
+            // The one-to-one type counts from 45 minutes, every other rolling type from 30: two statements.
+            var changed = real.Settings.Supervision with
+            {
+                Types = real.Settings.Supervision.Types.Select(t => t.Frequency.Any(f => f.Every is not null)
+                    ? t with { MinimumMinutes = t.IsGroup ? 30 : 45 } : t).ToList(),
+            };
+            var tenant = real with { Settings = real.Settings with { Supervision = changed } };
+            var clock = sp.GetRequiredService<TimeProvider>();
+            var service = new ComplianceService(db, new SettingsOverride(tenant), clock, sp.GetRequiredService<StatusCache>());
+            var everyone = await service.StatusesAsync(null, CancellationToken.None);
+            Assert.Contains(everyone, s => s.Name.StartsWith("Sweep Oracle", StringComparison.Ordinal));
+
+            var today = tenant.Today(clock);
+            var calendar = ComplianceService.CalendarFor(tenant);
+            var attended = (await db.SessionAttendance.AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present)
+                .Select(a => new { a.StaffId, a.TypeId, a.Date, a.Minutes }).ToListAsync())
+                .ToLookup(a => (a.StaffId, a.TypeId), a => new AttendedSession(a.Date, a.Minutes));
+            var memberships = await db.RelationshipMembers.AsNoTracking()
+                .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new { m.StaffId, r.TypeId, m.JoinedOn }).ToListAsync();
+            var firstJoined = memberships.GroupBy(m => (m.StaffId, m.TypeId)).ToDictionary(g => g.Key, g => g.Min(m => m.JoinedOn));
+            var people = await db.Staff.AsNoTracking().Select(p => new { p.Id, p.StartDate, p.LeftOn }).ToDictionaryAsync(p => p.Id);
+            var compared = 0;
+            foreach (var s in everyone)
+            {
+                var type = changed.Type(s.TypeId)!;
+                var from = firstJoined[(s.StaffId, s.TypeId)];
+                if (people[s.StaffId].StartDate is { } started && started > from) from = started;
+                var expected = ComplianceService.Evaluate(type, changed, calendar, from, people[s.StaffId].LeftOn,
+                    attended[(s.StaffId, s.TypeId)].Where(a => a.Date <= today).OrderBy(a => a.Date).ToList(), today);
+                Assert.True(expected == s.Compliance, $"seed {seed}, {s.Name} ({s.TypeId}): expected {expected}, got {s.Compliance}");
+                compared++;
+            }
+            var oracle = everyone.Where(s => s.Name.StartsWith("Sweep Oracle", StringComparison.Ordinal)).ToList();
+            Assert.True(compared > 12 && oracle.Count(s => s.Compliance.LastSession is not null) >= 6,
+                $"{oracle.Count} made, {oracle.Count(s => s.Compliance.LastSession is not null)} seen; {attended.Count} people with sessions");
+        });
     }
 }
