@@ -734,7 +734,9 @@ internal static partial class SuiteBenchmark
     private static async Task BulkInsertAsync(DbConnection connection, TenantInfo tenant, int size, Templates t, Counts counts, CancellationToken ct)
     {
         if (connection.State != System.Data.ConnectionState.Open) await connection.OpenAsync(ct);
-        var random = new Random(20261201 ^ tenant.Identifier.GetHashCode(StringComparison.Ordinal) & 0xFFFF);
+        // Seeded from the tenant's name by a hash that is the same in every process (string.GetHashCode is
+        // randomised per process), so every run generates the same data.
+        var random = new Random(20261201 ^ BitConverter.ToInt32(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(tenant.Identifier))) & 0xFFFF);
         var today = tenant.Today(TimeProvider.System);
         var start = today.AddYears(-5);
         // Guids as the app stores them (EF's SQLite provider: upper-case text; PostgreSQL: uuid, given here as text).
