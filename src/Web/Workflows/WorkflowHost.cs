@@ -84,7 +84,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     public async Task<int> DispatchEventsAsync(int max, CancellationToken ct, string? workerId = null)
     {
         workerId ??= WorkflowWorker.WorkerId;
-        var claimStarted = Stopwatch.GetTimestamp();
+        var claimStarted = DispatchProfile.Mark.Now;
         var start = clock.GetUtcNow();
         var ids = await db.Events.Where(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < start))
             .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => e.Id).Take(max).ToListAsync(ct);
@@ -110,7 +110,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             Waits = await WaitsAsync([.. batch.Where(e => awaited.Contains(e.Type))], ct),
             BookingRelationships = [.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type)).Select(e => e.RelationshipId).OfType<Guid>().Distinct()],
         };
-        Profile.Claim += Stopwatch.GetElapsedTime(claimStarted);
+        Profile.AddClaim(claimStarted);
         await PrepareContextsAsync([.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type))], ct);
         var dispatched = 0;
         var quiet = new List<Guid>();
@@ -162,11 +162,11 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         {
             // Fenced like a save: only rows still holding this batch's token.
             var now = clock.GetUtcNow();
-            var saving = Stopwatch.GetTimestamp();
+            var saving = DispatchProfile.Mark.Now;
             dispatched += await db.Events.Where(e => quiet.Contains(e.Id) && e.ClaimToken == token)
                 .ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now).SetProperty(e => e.ClaimedBy, (string?)null)
                     .SetProperty(e => e.ClaimedUntil, (DateTimeOffset?)null).SetProperty(e => e.ClaimToken, Guid.NewGuid()), ct);
-            Profile.Save += Stopwatch.GetElapsedTime(saving);
+            Profile.AddSave(saving);
         }
         return dispatched;
     }
@@ -248,7 +248,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var events = group.Take();
         if (!failed)
         {
-            var saving = Stopwatch.GetTimestamp();
+            var saving = DispatchProfile.Mark.Now;
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -260,7 +260,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             }
             finally
             {
-                Profile.Save += Stopwatch.GetElapsedTime(saving);
+                Profile.AddSave(saving);
             }
         }
         // Done again from the rows as they stand: one whose claim was taken over meanwhile is no longer ours and is left alone.
@@ -305,7 +305,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// </summary>
     private async Task PrepareContextsAsync(List<DomainEvent> listened, CancellationToken ct)
     {
-        var reading = Stopwatch.GetTimestamp();
+        var reading = DispatchProfile.Mark.Now;
         try
         {
             await contexts.PrepareAsync(listened, ct);
@@ -315,14 +315,14 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             contexts.Forget();
             log.LogWarning(ex, "The batch's contexts could not be read together; each event reads its own");
         }
-        Profile.Context += Stopwatch.GetElapsedTime(reading);
+        Profile.AddContext(reading);
     }
 
     /// <summary>Runs what listens for the event and marks it; with <paramref name="save"/>, commits it alone, else leaves it tracked for its group's commit.</summary>
     private async Task DispatchAsync(DomainEvent e, List<WorkflowVersion> versions, bool save, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var phase = Stopwatch.StartNew();
+        var phase = DispatchProfile.Mark.Now;
         var waitingFor = await WaitingForAsync(e, ct);
         if (waitingFor.Count == 0 && versions.Count == 0)
         {
@@ -331,8 +331,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             return;
         }
         var context = await contexts.ForEventAsync(e, ct);
-        Profile.Context += phase.Elapsed;
-        phase.Restart();
+        phase = Profile.AddContext(phase);
         // Waits first: an instance waiting for this event goes on before new ones start.
         // The columns found the waits for this event and subject; the wait itself decides (only a
         // record of its form, only a booking for a day its where accepts).
@@ -353,14 +352,13 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             db.WorkflowInstances.Add(instance);
             await ApplyAsync(instance, result, context, now);
         }
-        Profile.Runs += phase.Elapsed;
-        phase.Restart();
+        phase = Profile.AddRuns(phase);
         // One save: the event's mark (fenced by our claim's token), the resumed runs (each fenced by the
         // token it was read with), the new runs and every email and task they made. All or nothing.
         e.MarkDispatched(now);
         if (!save) return;
         await db.SaveChangesAsync(ct);
-        Profile.Save += phase.Elapsed;
+        Profile.AddSave(phase);
     }
 
     /// <summary>Where this host's dispatch time went (the benchmark suite prints it: docs/benchmarks.md).</summary>
@@ -696,11 +694,36 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }
 
-/// <summary>Time spent by one host's dispatches: claiming and reading the batch, building contexts (with the waits' read), running rules and turning their effects into rows, saving and committing.</summary>
+/// <summary>
+/// Time spent by one host's dispatches: claiming and reading the batch, building contexts (with the waits' read), running rules and
+/// turning their effects into rows, saving and committing; and the bytes the process allocated meanwhile (to find a round's
+/// allocations without a profiler; the process's, so other threads' work counts too).
+/// </summary>
 public sealed class DispatchProfile
 {
     public TimeSpan Claim { get; set; }
     public TimeSpan Context { get; set; }
     public TimeSpan Runs { get; set; }
     public TimeSpan Save { get; set; }
+    public long ClaimBytes { get; set; }
+    public long ContextBytes { get; set; }
+    public long RunsBytes { get; set; }
+    public long SaveBytes { get; set; }
+
+    public readonly record struct Mark(long Timestamp, long Allocated)
+    {
+        public static Mark Now => new(Stopwatch.GetTimestamp(), GC.GetTotalAllocatedBytes());
+    }
+
+    public Mark AddClaim(Mark since) => Add(since, (t, b) => (Claim, ClaimBytes) = (Claim + t, ClaimBytes + b));
+    public Mark AddContext(Mark since) => Add(since, (t, b) => (Context, ContextBytes) = (Context + t, ContextBytes + b));
+    public Mark AddRuns(Mark since) => Add(since, (t, b) => (Runs, RunsBytes) = (Runs + t, RunsBytes + b));
+    public Mark AddSave(Mark since) => Add(since, (t, b) => (Save, SaveBytes) = (Save + t, SaveBytes + b));
+
+    private static Mark Add(Mark since, Action<TimeSpan, long> to)
+    {
+        var now = Mark.Now;
+        to(Stopwatch.GetElapsedTime(since.Timestamp, now.Timestamp), now.Allocated - since.Allocated);
+        return now;
+    }
 }
