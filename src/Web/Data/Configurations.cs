@@ -300,6 +300,17 @@ internal sealed class WorkflowInstanceConfiguration : IEntityTypeConfiguration<W
     }
 }
 
+internal sealed class DispatchLeaseConfiguration : IEntityTypeConfiguration<Workflows.DispatchLease>
+{
+    public void Configure(EntityTypeBuilder<Workflows.DispatchLease> b)
+    {
+        b.ToTable("DispatchLeases");
+        b.HasKey(l => l.TenantId); // one a tenant: two nodes making it at once collide here
+        b.Property(l => l.TenantId).ValueGeneratedNever(); // the tenant's own id, stamped on save
+        b.Property(l => l.Holder).HasMaxLength(200);
+    }
+}
+
 internal sealed class JournalEntryConfiguration : IEntityTypeConfiguration<Workflows.JournalEntry>
 {
     public void Configure(EntityTypeBuilder<Workflows.JournalEntry> b)

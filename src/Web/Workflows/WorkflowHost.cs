@@ -79,11 +79,33 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// own row's token: a stalled node whose claim was taken over saves nothing of it, and a group whose
     /// commit fails is done again one event at a time, so one event's failure is that event's alone (it
     /// stays claimed, so it is tried again when the claim lapses, not at once in a loop). While running,
-    /// the node holds claims but no transaction, so a node that stalls there blocks nobody.
+    /// the node holds claims but no transaction, so a node that stalls there blocks nobody. A round runs
+    /// under the tenant's dispatch lease: while another node holds it, this one dispatches nothing.
     /// </summary>
     public async Task<int> DispatchEventsAsync(int max, CancellationToken ct, string? workerId = null)
     {
         workerId ??= WorkflowWorker.WorkerId;
+        var now = clock.GetUtcNow();
+        if (!await db.Events.AnyAsync(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now), ct)) return 0;
+        // One node dispatches a tenant at a time (ADR 0045). The lease outlasts the claims this round
+        // takes, so a node that stalls holding both gives the tenant up only once its claims have lapsed too.
+        var leases = new DispatchLeases(db, clock);
+        if (await leases.TryTakeAsync(workerId, now + ClaimFor + LeaseMargin, ct) is not { } lease) return 0;
+        try
+        {
+            return await DispatchRoundAsync(max, workerId, ct);
+        }
+        finally
+        {
+            await leases.ReleaseAsync(lease);
+        }
+    }
+
+    /// <summary>How much longer a dispatch lease lasts than the claims taken under it (taken a moment after it).</summary>
+    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
+
+    private async Task<int> DispatchRoundAsync(int max, string workerId, CancellationToken ct)
+    {
         var claimStarted = DispatchProfile.Mark.Now;
         var start = clock.GetUtcNow();
         var ids = await db.Events.Where(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < start))

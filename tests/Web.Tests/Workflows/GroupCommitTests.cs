@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tests.Supervision;
 using SupervisionHub.Web.Workflows;
 
@@ -22,9 +23,18 @@ public sealed class GroupProbe : SaveChangesInterceptor, IDbCommandInterceptor
     /// <summary>Run once, when the given number of open-task reads (one an event) have been made: another node's takeover.</summary>
     public (int AtTaskRead, Func<Task> TakeOver)? Armed { get; set; }
 
+    private readonly AsyncLocal<bool> _marksEvents = new();
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        // A dispatch's commit marks events; other saves of a round (a dispatch lease's first row) are not counted.
+        _marksEvents.Value = eventData.Context!.ChangeTracker.Entries<DomainEvent>().Any(e => e.State == EntityState.Modified);
+        return ValueTask.FromResult(result);
+    }
+
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref _saves);
+        if (_marksEvents.Value) Interlocked.Increment(ref _saves);
         return ValueTask.FromResult(result);
     }
 

@@ -1170,6 +1170,28 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.ToTable("Tenants");
                 });
 
+            modelBuilder.Entity("SupervisionHub.Web.Workflows.DispatchLease", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("Token")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("DispatchLeases", (string)null);
+                });
+
             modelBuilder.Entity("SupervisionHub.Web.Workflows.Incident", b =>
                 {
                     b.Property<int>("Id")

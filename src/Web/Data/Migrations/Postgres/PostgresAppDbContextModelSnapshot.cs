@@ -1197,6 +1197,28 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.ToTable("Tenants");
                 });
 
+            modelBuilder.Entity("SupervisionHub.Web.Workflows.DispatchLease", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Holder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("Token")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("Until")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TenantId");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("DispatchLeases", (string)null);
+                });
+
             modelBuilder.Entity("SupervisionHub.Web.Workflows.Incident", b =>
                 {
                     b.Property<int>("Id")
