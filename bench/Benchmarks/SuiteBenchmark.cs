@@ -328,7 +328,12 @@ internal static partial class SuiteBenchmark
                         Console.WriteLine($"  query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
                     // Where the time went, when the host says (the profile is on this branch's host only).
                     if (host.GetType().GetProperty("Profile")?.GetValue(host) is { } p)
-                        profile = string.Join(", ", p.GetType().GetProperties().Select(x => $"{x.Name.ToLowerInvariant()} {((TimeSpan)x.GetValue(p)!).TotalSeconds:0.00} s"));
+                        profile = string.Join(", ", p.GetType().GetProperties().Select(x => x.GetValue(p) switch
+                        {
+                            TimeSpan t => $"{x.Name.ToLowerInvariant()} {t.TotalSeconds:0.00} s",
+                            long bytes => $"{x.Name.ToLowerInvariant()} {bytes / 1024.0 / 1024.0:N0} MB",
+                            var other => $"{x.Name.ToLowerInvariant()} {other}",
+                        }));
                 }, CancellationToken.None);
                 var seconds = sw.Elapsed.TotalSeconds;
                 lines.Add($"| Workflow events through the database: one round's `WorkflowHost.DispatchEventsAsync(200)` in {PageTenant} after the sweep | 1 | {seconds:0.00} s | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0} ms an event | "

@@ -66,7 +66,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         {
             // A group event about nobody in particular (the supervisor cancelled the group): the
             // group's own history, session by session.
-            var sessions = rows.Sessions.Where(s => s.RelationshipId == relationship.Id && s.OutcomeAt <= e.OccurredAt);
+            var sessions = rows.Sessions[relationship.Id].Where(s => s.OutcomeAt <= e.OccurredAt);
             history = SupervisionHistory.From([.. sessions.Select(s => new PastSession(s.Date, Outcome(s.Status, null), s.DurationMinutes))],
                 today, ComplianceService.CalendarFor(tenant.Tenant), null);
         }
@@ -74,9 +74,8 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         {
             // Every supervision of the person, for history.all; this type's are history itself. A
             // session counts for them if they were marked at it, or it was cancelled (nobody is marked).
-            var theirs = rows.RelationshipsOf[subject].ToHashSet();
-            var all = rows.Sessions
-                .Where(s => s.OutcomeAt <= e.OccurredAt && theirs.Contains(s.RelationshipId))
+            var all = rows.RelationshipsOf[subject].SelectMany(r => rows.Sessions[r]).OrderBy(s => s.Date).ThenBy(s => s.StartTime)
+                .Where(s => s.OutcomeAt <= e.OccurredAt)
                 .Select(s => (s.TypeId, s.Status, s.Date, s.DurationMinutes, Marked: rows.Attendance.TryGetValue((s.Id, subject), out var mine), Mine: mine))
                 .Where(s => s.Marked || s.Status is SessionStatus.CancelledBySupervisee or SessionStatus.CancelledBySupervisor)
                 .Select(s => (s.TypeId, Session: new PastSession(s.Date, Outcome(s.Status, s.Marked ? s.Mine : null), s.DurationMinutes))).ToList();
@@ -145,10 +144,14 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         var histories = memberships.Select(m => m.RelationshipId).Concat(groups).Distinct().ToList();
         // As of the latest event: each event keeps those up to its own time (ForEventAsync).
         var latest = events.Max(e => e.OccurredAt);
-        var sessions = histories.Count == 0 ? [] : await db.Sessions.AsNoTracking()
-            .Where(s => histories.Contains(s.RelationshipId) && s.Status != SessionStatus.Booked && s.OutcomeAt <= latest)
-            .OrderBy(s => s.Date)
-            .Select(s => new SessionRow(s.Id, s.RelationshipId, s.TypeId, s.Date, s.Status, s.DurationMinutes, s.OutcomeAt)).ToListAsync(ct);
+        // Ordered here, not by the database: with ORDER BY Date, SQLite cannot size the id list (json_each) and
+        // walks the tenant's (TenantId, Date) index in date order, every session of the tenant, to skip a sort
+        // (723 ms at 1.5M sessions; docs/benchmarks.md, "History read"). Without it each id is an index range.
+        // Same-day sessions in the order they were held, so "in a row" counts do not depend on a plan.
+        var sessions = (histories.Count == 0 ? [] : await db.Sessions.AsNoTracking()
+                .Where(s => histories.Contains(s.RelationshipId) && s.Status != SessionStatus.Booked && s.OutcomeAt <= latest)
+                .Select(s => new SessionRow(s.Id, s.RelationshipId, s.TypeId, s.Date, s.StartTime, s.Status, s.DurationMinutes, s.OutcomeAt)).ToListAsync(ct))
+            .OrderBy(s => s.Date).ThenBy(s => s.StartTime).ToLookup(s => s.RelationshipId);
         var attendance = subjects.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking().Where(a => subjects.Contains(a.StaffId))
             .Select(a => new { a.SessionId, a.StaffId, a.Attendance }).ToDictionaryAsync(a => (a.SessionId, a.StaffId), a => a.Attendance, ct);
         // The statuses of the (relationship, subject) pairs, from a scope that covers them all: each
@@ -175,12 +178,12 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             await StaffAsync(named, ct));
     }
 
-    private sealed record SessionRow(Guid Id, Guid RelationshipId, string TypeId, DateOnly Date, SessionStatus Status, int DurationMinutes, DateTimeOffset? OutcomeAt);
+    private sealed record SessionRow(Guid Id, Guid RelationshipId, string TypeId, DateOnly Date, TimeOnly StartTime, SessionStatus Status, int DurationMinutes, DateTimeOffset? OutcomeAt);
     private sealed record Standing(DateOnly Date, int Sequence, TimeOnly StartTime);
     internal sealed record StaffRow(string Id, string FullName, string? Email, string? NormalizedEmail, string? LineManagerId, string? Site);
 
     private sealed record EventRows(HashSet<Guid> Events, Dictionary<Guid, Relationship> Relationships, Dictionary<Guid, (string AnswersJson, string FormId)> Records,
-        ILookup<string, Guid> RelationshipsOf, List<SessionRow> Sessions, Dictionary<(Guid, string), MemberAttendance> Attendance, IReadOnlyList<SuperviseeStatus> Statuses,
+        ILookup<string, Guid> RelationshipsOf, ILookup<Guid, SessionRow> Sessions, Dictionary<(Guid, string), MemberAttendance> Attendance, IReadOnlyList<SuperviseeStatus> Statuses,
         ILookup<Guid, string> Present, Dictionary<Guid, Standing> Standing, Dictionary<string, StaffRow> Staff)
     {
         public bool Covers(DomainEvent e) => Events.Contains(e.Id);

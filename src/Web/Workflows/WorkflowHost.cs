@@ -106,7 +106,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
 
     private async Task<int> DispatchRoundAsync(int max, string workerId, CancellationToken ct)
     {
-        var claimStarted = Stopwatch.GetTimestamp();
+        var claimStarted = DispatchProfile.Mark.Now;
         var start = clock.GetUtcNow();
         var ids = await db.Events.Where(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < start))
             .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => e.Id).Take(max).ToListAsync(ct);
@@ -132,7 +132,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             Waits = await WaitsAsync([.. batch.Where(e => awaited.Contains(e.Type))], ct),
             BookingRelationships = [.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type)).Select(e => e.RelationshipId).OfType<Guid>().Distinct()],
         };
-        Profile.Claim += Stopwatch.GetElapsedTime(claimStarted);
+        Profile.AddClaim(claimStarted);
         await PrepareContextsAsync([.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type))], ct);
         var dispatched = 0;
         var quiet = new List<Guid>();
@@ -155,7 +155,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             try
             {
                 // What the group's earlier events added and has not saved: their runs' tasks, read as if saved.
-                contexts.Unsaved = [.. db.ChangeTracker.Entries<WorkTask>().Where(t => t.State == EntityState.Added).Select(t => t.Entity)];
+                contexts.Unsaved = [.. Tracked<WorkTask>(db).Where(t => t.State == EntityState.Added).Select(t => t.Entity)];
                 db.Events.Attach(e);
                 await DispatchAsync(e, versions[e.Type].ToList(), save: false, ct);
                 group.Add(e);
@@ -184,11 +184,11 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         {
             // Fenced like a save: only rows still holding this batch's token.
             var now = clock.GetUtcNow();
-            var saving = Stopwatch.GetTimestamp();
+            var saving = DispatchProfile.Mark.Now;
             dispatched += await db.Events.Where(e => quiet.Contains(e.Id) && e.ClaimToken == token)
                 .ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now).SetProperty(e => e.ClaimedBy, (string?)null)
                     .SetProperty(e => e.ClaimedUntil, (DateTimeOffset?)null).SetProperty(e => e.ClaimToken, Guid.NewGuid()), ct);
-            Profile.Save += Stopwatch.GetElapsedTime(saving);
+            Profile.AddSave(saving);
         }
         return dispatched;
     }
@@ -223,7 +223,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
 
         public bool MustEndBefore(DomainEvent e, AppDbContext db) =>
             About(e).Any(_about.Contains)
-            || db.ChangeTracker.Entries<WorkflowInstance>().Any(i => i.State is EntityState.Added or EntityState.Modified
+            || Tracked<WorkflowInstance>(db).Any(i => i.State is EntityState.Added or EntityState.Modified
                 && i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent == e.Type);
 
         public List<DomainEvent> Take()
@@ -243,6 +243,27 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         }
     }
 
+    /// <summary>
+    /// The tracked entries of one type, each brought up to date by its own DetectChanges. The tracker's own
+    /// Entries() scans every tracked row first, and a group holds thousands (journal lines, emails, links):
+    /// done for each event and run, that scan was about a third of a round's allocations (ADR 0042).
+    /// </summary>
+    private static List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<T>> Tracked<T>(AppDbContext db) where T : class
+    {
+        var auto = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            var entries = db.ChangeTracker.Entries<T>().ToList();
+            foreach (var entry in entries) entry.DetectChanges();
+            return entries;
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+    }
+
     /// <summary>A new unit of work: no rows of the last one, the batch's current rules attached (so the waits' reads find the same objects).</summary>
     private void StartUnit(ILookup<string, WorkflowVersion> versions)
     {
@@ -254,7 +275,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// <summary>The event types the runs of this unit wait for now: an event of such a type later in the batch is not quiet.</summary>
     private void Listen(HashSet<string> awaited)
     {
-        var waiting = db.ChangeTracker.Entries<WorkflowInstance>().Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null).ToList();
+        var waiting = Tracked<WorkflowInstance>(db).Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null).ToList();
         awaited.UnionWith(waiting.Select(i => i.Entity.WaitEvent!));
         _reads?.WaitedInRound.UnionWith(waiting.Where(i => i.State is EntityState.Added or EntityState.Modified).Select(i => i.Entity.WaitEvent!));
     }
@@ -270,7 +291,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var events = group.Take();
         if (!failed)
         {
-            var saving = Stopwatch.GetTimestamp();
+            var saving = DispatchProfile.Mark.Now;
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -282,7 +303,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             }
             finally
             {
-                Profile.Save += Stopwatch.GetElapsedTime(saving);
+                Profile.AddSave(saving);
             }
         }
         // Done again from the rows as they stand: one whose claim was taken over meanwhile is no longer ours and is left alone.
@@ -327,7 +348,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// </summary>
     private async Task PrepareContextsAsync(List<DomainEvent> listened, CancellationToken ct)
     {
-        var reading = Stopwatch.GetTimestamp();
+        var reading = DispatchProfile.Mark.Now;
         try
         {
             await contexts.PrepareAsync(listened, ct);
@@ -337,14 +358,14 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             contexts.Forget();
             log.LogWarning(ex, "The batch's contexts could not be read together; each event reads its own");
         }
-        Profile.Context += Stopwatch.GetElapsedTime(reading);
+        Profile.AddContext(reading);
     }
 
     /// <summary>Runs what listens for the event and marks it; with <paramref name="save"/>, commits it alone, else leaves it tracked for its group's commit.</summary>
     private async Task DispatchAsync(DomainEvent e, List<WorkflowVersion> versions, bool save, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var phase = Stopwatch.StartNew();
+        var phase = DispatchProfile.Mark.Now;
         var waitingFor = await WaitingForAsync(e, ct);
         if (waitingFor.Count == 0 && versions.Count == 0)
         {
@@ -353,8 +374,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             return;
         }
         var context = await contexts.ForEventAsync(e, ct);
-        Profile.Context += phase.Elapsed;
-        phase.Restart();
+        phase = Profile.AddContext(phase);
         // Waits first: an instance waiting for this event goes on before new ones start.
         // The columns found the waits for this event and subject; the wait itself decides (only a
         // record of its form, only a booking for a day its where accepts).
@@ -375,14 +395,13 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             db.WorkflowInstances.Add(instance);
             await ApplyAsync(instance, result, context, now);
         }
-        Profile.Runs += phase.Elapsed;
-        phase.Restart();
+        phase = Profile.AddRuns(phase);
         // One save: the event's mark (fenced by our claim's token), the resumed runs (each fenced by the
         // token it was read with), the new runs and every email and task they made. All or nothing.
         e.MarkDispatched(now);
         if (!save) return;
         await db.SaveChangesAsync(ct);
-        Profile.Save += phase.Elapsed;
+        Profile.AddSave(phase);
     }
 
     /// <summary>Where this host's dispatch time went (the benchmark suite prints it: docs/benchmarks.md).</summary>
@@ -570,22 +589,33 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // The emails of one run share the run's time budget, and go out all together or not at all:
         // a template that cannot be written (a limit, a loop, a missing template) takes back what this
         // run had added and becomes the run's incident, rather than failing the tenant's round again every round.
-        var before = db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToHashSet(ReferenceEqualityComparer.Instance);
+        // What it added is heard as the tracker takes it, not found by scanning everything tracked before and after.
+        var added = new List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>();
+        void Track(object? sender, Microsoft.EntityFrameworkCore.ChangeTracking.EntityTrackedEventArgs e)
+        {
+            if (e.Entry.State == EntityState.Added) added.Add(e.Entry);
+        }
         _rendering.Restart();
+        db.ChangeTracker.Tracked += Track;
         try
         {
             await ApplyEffectsAsync(instance, result, context, now, openTasks, openForms, titles);
         }
         catch (TemplateRenderException ex)
         {
-            foreach (var added in db.ChangeTracker.Entries().Where(e => e.State == EntityState.Added && !before.Contains(e.Entity)).ToList())
-                added.State = EntityState.Detached;
+            db.ChangeTracker.Tracked -= Track;
+            foreach (var entry in added.Where(e => e.State == EntityState.Added))
+                entry.State = EntityState.Detached;
             var message = ex.Message + " Nothing from this run was sent.";
             instance.Finished(InstanceStatus.Faulted, result.StateJson, now);
             db.JournalEntries.Add(new JournalEntry(instance.Id, now, "email", "incident", Clip(message, 1000)));
             db.Incidents.Add(new Incident(instance.Id, "email", Clip(message, 1000), now));
             log.LogWarning("Workflow {Workflow} instance {Instance} faulted writing an email", instance.WorkflowId, instance.Id);
             return;
+        }
+        finally
+        {
+            db.ChangeTracker.Tracked -= Track;
         }
         // A for-each whose steps wait: each member's steps are an instance of their own, so a member's
         // answer ends only their wait and a retry retries only them.
@@ -718,11 +748,36 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
 }
 
-/// <summary>Time spent by one host's dispatches: claiming and reading the batch, building contexts (with the waits' read), running rules and turning their effects into rows, saving and committing.</summary>
+/// <summary>
+/// Time spent by one host's dispatches: claiming and reading the batch, building contexts (with the waits' read), running rules and
+/// turning their effects into rows, saving and committing; and the bytes the process allocated meanwhile (to find a round's
+/// allocations without a profiler; the process's, so other threads' work counts too).
+/// </summary>
 public sealed class DispatchProfile
 {
     public TimeSpan Claim { get; set; }
     public TimeSpan Context { get; set; }
     public TimeSpan Runs { get; set; }
     public TimeSpan Save { get; set; }
+    public long ClaimBytes { get; set; }
+    public long ContextBytes { get; set; }
+    public long RunsBytes { get; set; }
+    public long SaveBytes { get; set; }
+
+    public readonly record struct Mark(long Timestamp, long Allocated)
+    {
+        public static Mark Now => new(Stopwatch.GetTimestamp(), GC.GetTotalAllocatedBytes());
+    }
+
+    public Mark AddClaim(Mark since) => Add(since, (t, b) => (Claim, ClaimBytes) = (Claim + t, ClaimBytes + b));
+    public Mark AddContext(Mark since) => Add(since, (t, b) => (Context, ContextBytes) = (Context + t, ContextBytes + b));
+    public Mark AddRuns(Mark since) => Add(since, (t, b) => (Runs, RunsBytes) = (Runs + t, RunsBytes + b));
+    public Mark AddSave(Mark since) => Add(since, (t, b) => (Save, SaveBytes) = (Save + t, SaveBytes + b));
+
+    private static Mark Add(Mark since, Action<TimeSpan, long> to)
+    {
+        var now = Mark.Now;
+        to(Stopwatch.GetElapsedTime(since.Timestamp, now.Timestamp), now.Allocated - since.Allocated);
+        return now;
+    }
 }

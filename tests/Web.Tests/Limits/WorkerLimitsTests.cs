@@ -74,6 +74,36 @@ public sealed class WorkerLimitsTests
     }
 
     [Fact]
+    public async Task A_template_that_fails_takes_back_its_own_runs_earlier_emails_and_leaves_the_other_runs_of_the_event()
+    {
+        // What a failed run added is heard as the tracker takes it (ADR 0042), not found by scanning the
+        // tracker before and after: its first email goes with it, another rule's email of the same event stays.
+        using var folders = new SharedFolders();
+        const string T = "river-tees";
+        File.WriteAllText(Path.Combine(folders.Tenants, T, "emails", "limits-fine.md"), "subject: Fine\n\nHello {{ recipient.name }}\n");
+        File.WriteAllText(Path.Combine(folders.Tenants, T, "emails", "limits-loop.md"),
+            "subject: Hello {{ recipient.name }}\n\n{% if recipient.name == \"Robin Recipient\" %}Hello{% else %}{% for i in (1..100000000) %}{% endfor %}{% endif %}\n");
+        folders.AddWorkflow(T, "limits-kept", Rule("limits-kept", "true", "send-email: { to: [address:kept@example.org], template: limits-fine }"));
+        folders.AddWorkflow(T, "limits-taken", Rule("limits-taken", "true", "send-email: { to: [address:first@example.org], template: limits-fine }")
+            + "  - id: then\n    send-email: { to: [address:someone@example.org], template: limits-loop }\n");
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, new SettableClock(Start));
+        await EventsAsync(app, T, 1);
+
+        await app.RoundAsync(T);
+
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            Assert.True(await db.Events.AllAsync(e => e.DispatchedAt != null));
+            var taken = await db.WorkflowInstances.SingleAsync(i => i.WorkflowId == "limits-taken");
+            Assert.Equal(InstanceStatus.Faulted, taken.Status);
+            Assert.Equal(InstanceStatus.Completed, (await db.WorkflowInstances.SingleAsync(i => i.WorkflowId == "limits-kept")).Status);
+            Assert.Equal(1, await db.Outbox.CountAsync(o => o.To == "kept@example.org"));
+            Assert.False(await db.Outbox.AnyAsync(o => o.To == "first@example.org" || o.To == "someone@example.org"));
+        });
+    }
+
+    [Fact]
     public async Task While_one_tenants_rule_backtracks_on_every_event_another_tenants_pages_answer_as_usual_and_its_rule_runs_in_the_same_round()
     {
         using var folders = new SharedFolders();

@@ -97,6 +97,46 @@ public sealed class BulkContextTests
     }
 
     [Fact]
+    public async Task Sessions_of_one_day_count_in_the_order_they_were_held_whatever_the_order_they_were_entered_in()
+    {
+        // The batch's history read is ordered in memory (ADR 0042), not by the database, whose order for one
+        // day's sessions depended on its plan: a miss at 11:00 after an attended 9:00 is one miss in a row,
+        // though the 11:00 session was booked first.
+        using var folders = new SharedFolders();
+        var clock = new SettableClock(Seasons.UtcNow);
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        await app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(1000, CancellationToken.None));
+
+        await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var supervisor = await db.StaffIdAsync($"supervisor@{T}.example");
+            var person = await sp.NewPersonAsync("Same Day", $"same.day@{T}.example", StaffRoles.Supervisee);
+            var r = await sp.StartAsync("safeguarding-one-to-one", supervisor, person.Id, sp.Today().AddMonths(-1));
+            var late = Session.Book(r, sp.Today(), new TimeOnly(11, 0), 60, null, supervisor, clock.Now, sp.Today());
+            db.Sessions.Add(late);
+            await db.SaveChangesAsync();
+            var early = Session.Book(r, sp.Today(), new TimeOnly(9, 0), 60, null, supervisor, clock.Now, sp.Today());
+            db.Sessions.Add(early);
+            await db.SaveChangesAsync();
+            clock.Now += TimeSpan.FromMinutes(1);
+            early.MarkAttended(new Dictionary<string, MemberAttendance> { [person.Id] = MemberAttendance.Present }, supervisor, clock.Now, sp.Today());
+            await db.SaveChangesAsync();
+            clock.Now += TimeSpan.FromMinutes(1);
+            late.MarkDidNotAttend([person.Id], "No show", supervisor, clock.Now, sp.Today());
+            await db.SaveChangesAsync();
+        });
+
+        var missed = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Events.AsNoTracking()
+            .SingleAsync(e => e.DispatchedAt == null && e.Type == EventTypes.SessionMissed));
+        var history = (await app.InTenant(T, sp => sp.GetRequiredService<WorkflowContextBuilder>().ForEventAsync(missed, CancellationToken.None))).History!;
+        Assert.Equal(1, history.ConsecutiveMisses);
+        Assert.Equal(1, history.All!.ConsecutiveMisses);
+        Assert.Equal([0], history.SessionDaysAgo);
+        Assert.Equal([0], history.MissDaysAgo);
+    }
+
+    [Fact]
     public async Task A_round_reads_its_events_histories_in_the_same_number_of_queries_for_six_events_as_for_two()
     {
         using var folders = new SharedFolders();
