@@ -11,14 +11,7 @@ namespace SupervisionHub.Web.Workflows;
 /// </summary>
 public sealed class DispatchLease : ITenantOwned
 {
-    private DispatchLease() { }
-
-    public DispatchLease(string holder, Guid token, DateTimeOffset until)
-    {
-        Holder = holder;
-        Token = token;
-        Until = until;
-    }
+    private DispatchLease() { } // rows are made and changed by DispatchLeases' statements only
 
     public Guid TenantId { get; private set; }
     public string? Holder { get; private set; }
@@ -35,29 +28,23 @@ public sealed class DispatchLeases(AppDbContext db, TimeProvider clock)
     /// The lease for <paramref name="holder"/> until <paramref name="until"/>, or null when another node holds
     /// one that has not lapsed. One conditional update: of two nodes asking at once, one gets it.
     /// </summary>
-    public async Task<Guid?> TryTakeAsync(string holder, DateTimeOffset until, CancellationToken ct)
+    public async Task<Guid?> TryTakeAsync(Guid tenantId, string holder, DateTimeOffset until, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var token = Guid.NewGuid();
-        var taken = await db.Set<DispatchLease>().Where(l => l.Until == null || l.Until < now)
-            .ExecuteUpdateAsync(u => u.SetProperty(l => l.Holder, holder).SetProperty(l => l.Token, token).SetProperty(l => l.Until, until), ct);
-        if (taken == 1) return token;
-        if (await db.Set<DispatchLease>().AnyAsync(ct)) return null;
-        // The tenant's first dispatch: the row is made taken. Another node making it at the same moment wins on the key.
-        var lease = new DispatchLease(holder, token, until);
-        db.Add(lease);
-        try
+        for (var attempt = 0; ; attempt++)
         {
-            await db.SaveChangesAsync(ct);
-            return token;
-        }
-        catch (DbUpdateException)
-        {
-            return null;
-        }
-        finally
-        {
-            db.Entry(lease).State = EntityState.Detached;
+            var now = clock.GetUtcNow();
+            var token = Guid.NewGuid();
+            var taken = await db.Set<DispatchLease>().Where(l => l.Until == null || l.Until < now)
+                .ExecuteUpdateAsync(u => u.SetProperty(l => l.Holder, holder).SetProperty(l => l.Token, token).SetProperty(l => l.Until, until), ct);
+            if (taken == 1) return token;
+            if (attempt > 0) return null;
+            // The tenant's first dispatch makes its row, free; two nodes making it at once: the key keeps one, quietly.
+            // (Guids as each provider stores them: EF's SQLite mapping is upper-case text.)
+            object id = db.Database.IsSqlite() ? tenantId.ToString().ToUpperInvariant() : tenantId;
+            object free = db.Database.IsSqlite() ? Guid.Empty.ToString().ToUpperInvariant() : Guid.Empty;
+            if (await db.Database.ExecuteSqlRawAsync(
+                    """INSERT INTO "DispatchLeases" ("TenantId", "Token") VALUES ({0}, {1}) ON CONFLICT DO NOTHING""", [id, free], ct) == 0)
+                return null; // it was there: held by another node
         }
     }
 

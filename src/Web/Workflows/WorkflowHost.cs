@@ -90,7 +90,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // One node dispatches a tenant at a time (ADR 0045). The lease outlasts the claims this round
         // takes, so a node that stalls holding both gives the tenant up only once its claims have lapsed too.
         var leases = new DispatchLeases(db, clock);
-        if (await leases.TryTakeAsync(workerId, now + ClaimFor + LeaseMargin, ct) is not { } lease) return 0;
+        if (await leases.TryTakeAsync(tenant.Tenant.Id, workerId, now + ClaimFor + LeaseMargin, ct) is not { } lease) return 0;
         try
         {
             return await DispatchRoundAsync(max, workerId, ct);

@@ -90,8 +90,11 @@ public sealed class StalledNodeTests(ITestOutputHelper output)
             // Batched claims leave only short moments outside a transaction: A pauses between events to be frozen in.
             ["Workflows:PauseBetweenEventsMs"] = "200",
         };
+        // One node dispatches a tenant at a time (ADR 0045), whichever asks first once events arrive; B asks
+        // less often, so that A is the one holding claims when it is frozen. B still takes over once they lapse.
+        var settingsB = new Dictionary<string, string?>(settings) { ["Workflows:PollSeconds"] = "3" };
         await using var a = new AppProcess(settingsA);
-        await using var b = new AppProcess(settings);
+        await using var b = new AppProcess(settingsB);
         await Task.WhenAll(a.WaitReadyAsync(), b.WaitReadyAsync());
         var claimedByA = $"{Environment.MachineName}:{a.Id}:";
         await using var sql = await TestDatabase.OpenAsync(file);
