@@ -25,6 +25,7 @@ internal static class Program
         ["faults"] = FaultsBenchmark.Run,
         ["recordtail"] = SuiteBenchmark.RecordTail,
         ["floor"] = SuiteBenchmark.Floor,
+        ["firstread"] = SuiteBenchmark.FirstRead,
     };
 
     public static int Main(string[] args)

@@ -74,7 +74,7 @@ public sealed class MigrationsTests
         var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Path.Combine(dir, "old.db")}").Options;
         try
         {
-            await using (var db = new AppDbContext(options, new TenantContext()))
+            await using (var db = new AppDbContext(options))
                 await db.GetService<IMigrator>().MigrateAsync("20261201180721_TenantScopedLookupIndexes");
 
             var summer = new DateTimeOffset(2027, 6, 16, 10, 0, 0, TimeSpan.FromHours(1)); // 09:00 UTC
@@ -84,7 +84,7 @@ public sealed class MigrationsTests
             long Old(DateTimeOffset t) => (long)old.ConvertToProvider(t)!;
             var tenantId = Guid.NewGuid();
             var instanceId = Guid.NewGuid();
-            await using (var db = new AppDbContext(options, new TenantContext()))
+            await using (var db = new AppDbContext(options))
             {
                 await db.Database.OpenConnectionAsync();
                 var connection = (SqliteConnection)db.Database.GetDbConnection();
@@ -105,7 +105,7 @@ public sealed class MigrationsTests
                     ("$id", instanceId.ToString().ToUpperInvariant()), ("$tenant", tenant), ("$started", Old(winter)), ("$due", Old(summer)));
             }
 
-            await using (var db = new AppDbContext(options, new TenantContext()))
+            await using (var db = new AppDbContext(options))
             {
                 await db.Database.MigrateAsync();
                 var tenant = await db.Tenants.Where(t => t.Id == tenantId).Select(t => new { t.CreatedAt, t.UpdatedAt }).SingleAsync();

@@ -27,12 +27,43 @@ namespace SupervisionHub.Web.Data;
 /// </remarks>
 public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>, IDataProtectionKeyContext
 {
-    private readonly ITenantContext tenantContext;
+    /// <summary>
+    /// The scope's tenant, given after construction because contexts are pooled (ADR 0044): the scope that
+    /// rents a context sets it (<see cref="Databases.AddAppDbContext"/>), and returning the context to the pool
+    /// clears it, so a context never carries one request's tenant into another and one rented without a
+    /// tenant reads and writes no tenant's rows (<see cref="TenantNotSetException"/>).
+    /// </summary>
+    private ITenantContext? tenantContext;
 
-    public AppDbContext(DbContextOptions<AppDbContext> options, ITenantContext tenantContext) : this((DbContextOptions)options, tenantContext) { }
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
 
     /// <summary>For a provider's own context type (its own migrations), with options built for that type.</summary>
-    protected AppDbContext(DbContextOptions options, ITenantContext tenantContext) : base(options) => this.tenantContext = tenantContext;
+    protected AppDbContext(DbContextOptions options) : base(options) { }
+
+    /// <summary>Gives this context its scope's tenant; once per rental (a rented context already given another scope's is refused).</summary>
+    public AppDbContext ForTenantOf(ITenantContext scope)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        if (tenantContext is not null && !ReferenceEquals(tenantContext, scope))
+            throw new InvalidOperationException("This context already works for another scope's tenant.");
+        tenantContext = scope;
+        return this;
+    }
+
+    // Disposing a pooled context returns it to the pool: its tenant goes first.
+    public override void Dispose()
+    {
+        tenantContext = null;
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        tenantContext = null;
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>Entity types that deliberately belong to no tenant. Anything else must be <see cref="ITenantOwned"/>.</summary>
     public static readonly IReadOnlySet<Type> SharedEntityTypes = new HashSet<Type>
@@ -71,7 +102,7 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     public DbSet<Health.HealthProbe> HealthProbes => Set<Health.HealthProbe>();
 
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
-    private Guid CurrentTenantId => tenantContext.Tenant.Id;
+    private Guid CurrentTenantId => (tenantContext ?? throw new TenantNotSetException()).Tenant.Id;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         UtcTimes.Configure(configurationBuilder, Database.IsSqlite()); // every time stored is UTC, on either database

@@ -24,22 +24,36 @@ public static class Databases
         var p => throw new InvalidOperationException($"Database:Provider is \"{p}\"; use Sqlite or Postgres."),
     };
 
-    /// <summary>Registers <see cref="AppDbContext"/> on the configured database.</summary>
+    /// <summary>
+    /// Registers <see cref="AppDbContext"/> on the configured database, pooled (ADR 0044): a scope rents a
+    /// context, gives it the scope's tenant, and returns it when the scope ends. `Database:PoolSize` bounds
+    /// the contexts kept (1024 by default; more are built and dropped when all are rented).
+    /// </summary>
     public static void AddAppDbContext(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
+        var poolSize = config.GetValue("Database:PoolSize", 1024);
         switch (Provider(config))
         {
             case DatabaseProvider.Postgres:
                 var cs = config.GetConnectionString("Postgres") is { Length: > 0 } c ? c
                     : throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
                 // Callers ask for AppDbContext; the PostgreSQL type carries its own migrations.
-                services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => UsePostgres(o, cs));
+                services.AddPooledDbContextFactory<PostgresAppDbContext>(o => UsePostgres(o, cs), poolSize);
+                services.AddScoped<AppDbContext>(Rent<PostgresAppDbContext>);
                 break;
             default:
-                services.AddDbContext<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)));
+                services.AddPooledDbContextFactory<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), poolSize);
+                services.AddScoped(Rent<AppDbContext>);
                 break;
         }
     }
+
+    /// <summary>
+    /// The one way a scope gets its context: rented from the pool and tied to the scope's tenant (read at each
+    /// query, as before pooling). The scope disposes it, which clears the tenant and returns it to the pool.
+    /// </summary>
+    private static AppDbContext Rent<T>(IServiceProvider scope) where T : AppDbContext =>
+        scope.GetRequiredService<IDbContextFactory<T>>().CreateDbContext().ForTenantOf(scope.GetRequiredService<ITenantContext>());
 
     /// <summary>
     /// The keys that protect sign-in cookies, antiforgery and Identity tokens live in the database,
@@ -156,8 +170,7 @@ public static class Databases
 /// migrations (Data/Migrations/Postgres) are found for it and the SQLite ones for the base type.
 /// DateTimeOffset stays the native timestamptz here, written in UTC (<see cref="UtcTimes"/>).
 /// </summary>
-public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options, ITenantContext tenantContext)
-    : AppDbContext(options, tenantContext);
+public sealed class PostgresAppDbContext(DbContextOptions<PostgresAppDbContext> options) : AppDbContext(options);
 
 /// <summary>How a SQLite file keeps its log (ADR 0030).</summary>
 public static class SqliteJournal

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Data;
 
@@ -10,7 +9,7 @@ namespace SupervisionHub.Web.Data;
 internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<AppDbContext>
 {
     public AppDbContext CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=design.db").Options, new TenantContext());
+        new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite("Data Source=design.db").Options);
 }
 
 /// <summary>
@@ -20,6 +19,5 @@ internal sealed class DesignTimeFactory : IDesignTimeDbContextFactory<AppDbConte
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresAppDbContext>
 {
     public PostgresAppDbContext CreateDbContext(string[] args) =>
-        new((DbContextOptions<PostgresAppDbContext>)Databases.UsePostgres(new DbContextOptionsBuilder<PostgresAppDbContext>(), "Host=localhost;Database=supervisionhub_design").Options,
-            new TenantContext());
+        new((DbContextOptions<PostgresAppDbContext>)Databases.UsePostgres(new DbContextOptionsBuilder<PostgresAppDbContext>(), "Host=localhost;Database=supervisionhub_design").Options);
 }
