@@ -166,6 +166,9 @@ public sealed class UtcTimesTests
         supervisee.Apply(new StaffDetails(supervisee.FullName, supervisee.Email!, null, null, supervisorId, supervisee.Roles, null, null),
             sp.GetRequiredService<ILookupNormalizer>(), now);
         await db.SaveChangesAsync();
+        // A tenant's dispatch lease row is made by its first dispatch round.
+        await new DispatchLeases(db, sp.GetRequiredService<TimeProvider>())
+            .TryTakeAsync(sp.GetRequiredService<Tenancy.ITenantContext>().Tenant.Id, "utc-test", now.AddMinutes(5), CancellationToken.None);
     }
 
     private static async Task<object?> FirstRowAsync(AppDbContext db, Type type) =>
