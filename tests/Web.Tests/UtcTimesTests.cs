@@ -167,8 +167,8 @@ public sealed class UtcTimesTests
             sp.GetRequiredService<ILookupNormalizer>(), now);
         await db.SaveChangesAsync();
         // A tenant's dispatch lease row is made by its first dispatch round.
-        await new DispatchLeases(db, sp.GetRequiredService<TimeProvider>())
-            .TryTakeAsync(sp.GetRequiredService<Tenancy.ITenantContext>().Tenant.Id, "utc-test", now.AddMinutes(5), CancellationToken.None);
+        await new DispatchLeases(db, sp.GetRequiredService<Tenancy.ITenantContext>(), sp.GetRequiredService<TimeProvider>())
+            .TryTakeAsync("utc-test", now.AddMinutes(5), CancellationToken.None);
     }
 
     private static async Task<object?> FirstRowAsync(AppDbContext db, Type type) =>

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Workflows;
 
@@ -22,13 +23,13 @@ public sealed class DispatchLease : ITenantOwned
 }
 
 /// <summary>Takes and gives back the current tenant's <see cref="DispatchLease"/>.</summary>
-public sealed class DispatchLeases(AppDbContext db, TimeProvider clock)
+public sealed class DispatchLeases(AppDbContext db, ITenantContext tenant, TimeProvider clock)
 {
     /// <summary>
     /// The lease for <paramref name="holder"/> until <paramref name="until"/>, or null when another node holds
     /// one that has not lapsed. One conditional update: of two nodes asking at once, one gets it.
     /// </summary>
-    public async Task<Guid?> TryTakeAsync(Guid tenantId, string holder, DateTimeOffset until, CancellationToken ct)
+    public async Task<Guid?> TryTakeAsync(string holder, DateTimeOffset until, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -39,7 +40,9 @@ public sealed class DispatchLeases(AppDbContext db, TimeProvider clock)
             if (taken == 1) return token;
             if (attempt > 0) return null;
             // The tenant's first dispatch makes its row, free; two nodes making it at once: the key keeps one, quietly.
-            // (Guids as each provider stores them: EF's SQLite mapping is upper-case text.)
+            // The scope's own tenant, as the context's filter would stamp it (this statement is not filtered);
+            // Guids as each provider stores them: EF's SQLite mapping is upper-case text.
+            var tenantId = tenant.Tenant.Id;
             object id = db.Database.IsSqlite() ? tenantId.ToString().ToUpperInvariant() : tenantId;
             object free = db.Database.IsSqlite() ? Guid.Empty.ToString().ToUpperInvariant() : Guid.Empty;
             if (await db.Database.ExecuteSqlRawAsync(

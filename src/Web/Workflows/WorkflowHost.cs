@@ -89,8 +89,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         if (!await db.Events.AnyAsync(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now), ct)) return 0;
         // One node dispatches a tenant at a time (ADR 0045). The lease outlasts the claims this round
         // takes, so a node that stalls holding both gives the tenant up only once its claims have lapsed too.
-        var leases = new DispatchLeases(db, clock);
-        if (await leases.TryTakeAsync(tenant.Tenant.Id, workerId, now + ClaimFor + LeaseMargin, ct) is not { } lease) return 0;
+        var leases = new DispatchLeases(db, tenant, clock);
+        if (await leases.TryTakeAsync(workerId, now + ClaimFor + LeaseMargin, ct) is not { } lease) return 0;
         try
         {
             return await DispatchRoundAsync(max, workerId, ct);

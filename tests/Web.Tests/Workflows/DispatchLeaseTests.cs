@@ -111,7 +111,7 @@ public sealed class DispatchLeaseTests
         await app.InTenant(T, async sp =>
         {
             // A node that took the lease and died: never given back.
-            Assert.NotNull(await new DispatchLeases(sp.GetRequiredService<AppDbContext>(), clock).TryTakeAsync(sp.GetRequiredService<Tenancy.ITenantContext>().Tenant.Id, "dead-node", clock.GetUtcNow() + claimFor + TimeSpan.FromSeconds(30), CancellationToken.None));
+            Assert.NotNull(await new DispatchLeases(sp.GetRequiredService<AppDbContext>(), sp.GetRequiredService<Tenancy.ITenantContext>(), clock).TryTakeAsync("dead-node", clock.GetUtcNow() + claimFor + TimeSpan.FromSeconds(30), CancellationToken.None));
             await sp.BookAsync(await RelationshipAsync(sp, "lease.dead@river-tees.example"), sp.Today());
         });
         Task<int> DispatchAsync() => app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(200, CancellationToken.None, "node-b"));
