@@ -86,7 +86,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     {
         workerId ??= WorkflowWorker.WorkerId;
         var now = clock.GetUtcNow();
-        if (!await db.Events.AnyAsync(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < now), ct)) return 0;
+        if (!await db.Events.AnyAsync(ClaimableAt(now), ct)) return 0;
         // One node dispatches a tenant at a time (ADR 0045). The lease outlasts the claims this round
         // takes, so a node that stalls holding both gives the tenant up only once its claims have lapsed too.
         var leases = new DispatchLeases(db, tenant, clock);
@@ -101,6 +101,10 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         }
     }
 
+    /// <summary>Not dispatched, and nobody's claim on it holds at <paramref name="at"/>.</summary>
+    private static System.Linq.Expressions.Expression<Func<DomainEvent, bool>> ClaimableAt(DateTimeOffset at) =>
+        e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < at);
+
     /// <summary>How much longer a dispatch lease lasts than the claims taken under it (taken a moment after it).</summary>
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
 
@@ -108,7 +112,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     {
         var claimStarted = DispatchProfile.Mark.Now;
         var start = clock.GetUtcNow();
-        var ids = await db.Events.Where(e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < start))
+        var ids = await db.Events.Where(ClaimableAt(start))
             .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => e.Id).Take(max).ToListAsync(ct);
         if (ids.Count == 0) return 0;
         db.ChangeTracker.Clear();
