@@ -44,6 +44,14 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
     /// </summary>
     public async Task<IReadOnlyList<DomainEvent>> CandidatesAsync(CancellationToken ct)
     {
+        // One connection for the tenant's eight or so reads, not one opened and closed for each (ADR 0047).
+        await db.Database.OpenConnectionAsync(ct);
+        try { return await ReadCandidatesAsync(ct); }
+        finally { await db.Database.CloseConnectionAsync(); }
+    }
+
+    private async Task<IReadOnlyList<DomainEvent>> ReadCandidatesAsync(CancellationToken ct)
+    {
         var phase = System.Diagnostics.Stopwatch.StartNew();
         var today = tenant.Tenant.Today(clock);
         var now = clock.GetUtcNow();
