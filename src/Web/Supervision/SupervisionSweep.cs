@@ -24,6 +24,7 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
     /// <returns>How many events were new.</returns>
     public async Task<int> RunAsync(CancellationToken ct)
     {
+        await PruneStatusChangesAsync(db, ct);
         var candidates = await CandidatesAsync(ct);
         if (candidates.Count == 0) return 0;
         var phase = System.Diagnostics.Stopwatch.StartNew();
@@ -36,6 +37,19 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
             return inserted;
         }
         finally { Profile.Insert += phase.Elapsed; }
+    }
+
+    /// <summary>
+    /// Status changes are read by the caches within minutes; a day's worth and more is history nobody
+    /// reads. In a tenant's scope its own rows; in a scope of no tenant (<see cref="SweepRound"/>, once a
+    /// round rather than once a tenant) every tenant's, by age alone, which is what each tenant's own
+    /// prune would delete.
+    /// </summary>
+    internal static Task PruneStatusChangesAsync(AppDbContext db, CancellationToken ct, bool everyTenant = false)
+    {
+        var stale = DateTimeOffset.UtcNow - StatusChange.KeepFor;
+        var changes = everyTenant ? db.StatusChanges.IgnoreQueryFilters() : db.StatusChanges;
+        return changes.Where(c => c.At < stale).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>
@@ -56,10 +70,6 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         var today = tenant.Tenant.Today(clock);
         var now = clock.GetUtcNow();
         var candidates = new List<DomainEvent>();
-
-        // Status changes are read by the caches within minutes; a day's worth and more is history nobody reads.
-        var stale = DateTimeOffset.UtcNow - StatusChange.KeepFor;
-        await db.StatusChanges.Where(c => c.At < stale).ExecuteDeleteAsync(ct);
 
         var overdueActions = await db.Actions.AsNoTracking().Where(a => a.Status == ActionStatus.Open && a.DueOn < today)
             .Select(a => new { a.Id, a.RelationshipId, a.SourceRecordId }).ToListAsync(ct);

@@ -10,6 +10,7 @@ namespace SupervisionHub.Web.Supervision;
 /// one synced commit on SQLite for many small tenants instead of one each. A group that fails is
 /// rolled back and written again tenant by tenant, so one tenant's failure loses or blocks no other's
 /// events; a tenant whose facts cannot be worked out is logged and skipped, as PerTenantRunner does.
+/// Old status changes are pruned once for every tenant at the start, by age alone.
 /// </summary>
 public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, IServiceScopeFactory scopes, ILogger<SweepRound> log)
 {
@@ -26,6 +27,10 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
     {
         await registry.RefreshAsync(ct);
         var profile = new SweepProfile();
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        await using (var scope = scopes.CreateAsyncScope())
+            await SupervisionSweep.PruneStatusChangesAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct, everyTenant: true);
+        profile.Reads += phase.Elapsed;
         var group = new List<SweepInsert.TenantEvents>();
         var pending = 0;
         var raised = 0;

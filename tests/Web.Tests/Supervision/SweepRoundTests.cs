@@ -102,6 +102,28 @@ public sealed class SweepRoundTests(QuietSweepFactory app) : IClassFixture<Quiet
         Assert.Equal(2, await OverdueEventsAsync("ascent", people["ascent"])); // not raised twice
     }
 
+    /// <summary>The round prunes every tenant's status changes older than <see cref="StatusChange.KeepFor"/> in one statement, and only those.</summary>
+    [Fact]
+    public async Task Old_status_changes_are_pruned_in_every_tenant_and_recent_ones_kept()
+    {
+        var marker = $"sweep4-prune-{Guid.NewGuid():N}";
+        foreach (var t in new[] { "ascent", "river-tees" })
+            await app.InTenant(t, async sp =>
+            {
+                var db = sp.GetRequiredService<AppDbContext>();
+                db.StatusChanges.Add(new StatusChange(DateTimeOffset.UtcNow - StatusChange.KeepFor - TimeSpan.FromHours(1), staffId: marker + "-old"));
+                db.StatusChanges.Add(new StatusChange(DateTimeOffset.UtcNow - StatusChange.KeepFor + TimeSpan.FromHours(1), staffId: marker + "-recent"));
+                await db.SaveChangesAsync();
+            });
+        await RoundAsync(); // river-tees is not among the round's tenants: the prune is by age, for every tenant
+        foreach (var t in new[] { "ascent", "river-tees" })
+        {
+            var left = await app.InTenant(t, sp => sp.GetRequiredService<AppDbContext>().StatusChanges.AsNoTracking()
+                .Where(c => c.StaffId!.StartsWith(marker)).Select(c => c.StaffId!).ToListAsync());
+            Assert.Equal([marker + "-recent"], left);
+        }
+    }
+
     /// <summary>
     /// One group, the same key in two tenants, already raised in one: the other's is still new, stamped with
     /// its own tenant (PostgreSQL's known-keys read is by tenant and key together).
