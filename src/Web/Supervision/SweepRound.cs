@@ -28,8 +28,15 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
         await registry.RefreshAsync(ct);
         var profile = new SweepProfile();
         var phase = System.Diagnostics.Stopwatch.StartNew();
-        await using (var scope = scopes.CreateAsyncScope())
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
             await SupervisionSweep.PruneStatusChangesAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct, everyTenant: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "The supervision sweep could not prune old status changes"); // the events matter more: carry on
+        }
         profile.Reads += phase.Elapsed;
         var group = new List<SweepInsert.TenantEvents>();
         var pending = 0;
@@ -76,8 +83,13 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
             {
                 return await InsertAsync(group, profile, ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && group.Count > 1)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                if (group.Count == 1)
+                {
+                    log.LogError(ex, "The supervision sweep failed to write tenant {TenantId}'s events", group[0].TenantId);
+                    return 0;
+                }
                 log.LogWarning(ex, "The supervision sweep's group of {Tenants} tenants failed; writing each tenant alone", group.Count);
             }
             var raised = 0;
