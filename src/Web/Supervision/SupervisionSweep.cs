@@ -47,6 +47,7 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
     /// </summary>
     internal static Task PruneStatusChangesAsync(AppDbContext db, CancellationToken ct, bool everyTenant = false)
     {
+        // The wall clock, not the app's: the rows' times are when they were committed (AppDbContext, StatusCache's window).
         var stale = DateTimeOffset.UtcNow - StatusChange.KeepFor;
         var changes = everyTenant ? db.StatusChanges.IgnoreQueryFilters() : db.StatusChanges;
         return changes.Where(c => c.At < stale).ExecuteDeleteAsync(ct);
