@@ -22,25 +22,22 @@ internal static partial class SuiteBenchmark
             ("on", await SignedInClientAsync(pooledApp, PageTenant, "lead"), await SignedInClientAsync(pooledApp, SmallTenant, "lead")),
         };
         var seconds = EnvInt("SUITE_POOLING_SECONDS", SecondsPerPage);
-        Console.WriteLine($"Pooling turns, {(Postgres ? "PostgreSQL" : "SQLite")}, {Workers} workers, {seconds} s a page");
-        Console.WriteLine("| Turn | Pooling | Page | Requests | p50 | p99 | Throughput | vs baseline | Load |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"Pooling turns, {(Postgres ? "PostgreSQL" : "SQLite")}, {Workers} workers, {seconds} s a page; each page off and on back to back (the order swapped every turn)");
+        Console.WriteLine("| Turn | Page | Off: p50 | Off: throughput | On: p50 | On: throughput | On / off | Load |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
         for (var turn = 1; turn <= turns; turn++)
-            foreach (var (name, big, small) in apps)
+            foreach (var (page, tenant, url) in new[]
+                     {
+                         ("Baseline", PageTenant, $"/{PageTenant}/bench/minimal"), ("Home, big tenant", PageTenant, $"/{PageTenant}"),
+                         ("Home, small tenant", SmallTenant, $"/{SmallTenant}"), ("Compliance report, big tenant", PageTenant, $"/{PageTenant}/reports/compliance"),
+                     })
             {
-                double baseline = 0;
-                foreach (var (page, client, url) in new[]
-                         {
-                             ("Baseline", big, $"/{PageTenant}/bench/minimal"), ("Home, big tenant", big, $"/{PageTenant}"),
-                             ("Home, small tenant", small, $"/{SmallTenant}"), ("Compliance report, big tenant", big, $"/{PageTenant}/reports/compliance"),
-                         })
-                {
-                    var row = await LoadAsync(client, page, url, seconds);
-                    var rate = row.Requests / row.Seconds;
-                    if (baseline == 0) baseline = rate;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"| {turn} | {name} | {page} | {row.Requests:N0}{(row.Errors > 0 ? $" ({row.Errors} errors)" : "")} | {row.P50:0.0} ms | {row.P99:0.0} ms | {rate:0.0} req/s | {rate / baseline:0.000}x | {LoadAverage()} |"));
-                }
+                var rows = new Dictionary<string, PageRow>();
+                foreach (var (name, big, small) in turn % 2 == 1 ? apps : apps.Reverse())
+                    rows[name] = await LoadAsync(tenant == SmallTenant ? small : big, page, url, seconds);
+                double Rate(PageRow r) => r.Requests / r.Seconds;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {turn} | {page} | {rows["off"].P50:0.0} ms | {Rate(rows["off"]):0.0} req/s | {rows["on"].P50:0.0} ms | {Rate(rows["on"]):0.0} req/s | {Rate(rows["on"]) / Rate(rows["off"]):0.00} | {LoadAverage()} |"));
             }
     }
 }
