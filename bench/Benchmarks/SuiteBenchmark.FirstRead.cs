@@ -24,14 +24,19 @@ internal static partial class SuiteBenchmark
         Directory.CreateDirectory(data);
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPERVISIONHUB_WEB", Path.Combine(root, "src", "Web"));
         var ops = EnvInt("SUITE_OPS", 3000);
+        // SUITE_DATABASE=postgres with SUITE_PG: a database of its own on that server, dropped at the end.
+        var pgDatabase = Postgres ? "shub_firstread_" + Guid.NewGuid().ToString("N")[..12] : null;
         try
         {
-            await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b => ConfigureApp(b, root, null, Path.Combine(data, "firstread.db")));
+            if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"CREATE DATABASE \"{pgDatabase}\"");
+            await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b => ConfigureApp(b, root, pgDatabase, Path.Combine(data, "firstread.db")));
             app.UseKestrel(0);
             app.StartServer();
             var services = app.Services;
             var tenant = (await services.GetRequiredService<TenantRegistry>().FindAsync(PageTenant))!;
-            var options = services.GetRequiredService<DbContextOptions<AppDbContext>>();
+            Func<AppDbContext> newContext = Postgres
+                ? () => new PostgresAppDbContext(services.GetRequiredService<DbContextOptions<PostgresAppDbContext>>())
+                : () => new AppDbContext(services.GetRequiredService<DbContextOptions<AppDbContext>>());
             string userId;
             await using (var s = services.CreateAsyncScope())
             {
@@ -51,7 +56,7 @@ internal static partial class SuiteBenchmark
                 ("... and a context rented from the pool (ADR 0044)", () => InScope(sp => { sp.GetRequiredService<AppDbContext>(); return Task.CompletedTask; })),
                 ("... and a context built, unpooled (before ADR 0044)", () => InScope(async sp =>
                 {
-                    await using var db = new AppDbContext(options).ForTenantOf(sp.GetRequiredService<ITenantContext>());
+                    await using var db = newContext().ForTenantOf(sp.GetRequiredService<ITenantContext>());
                     _ = db.Model; // what resolving the services of a new context does first
                 })),
                 ("Pooled: the person's row, no tracking", () => InScope(sp => sp.GetRequiredService<AppDbContext>().Staff.AsNoTracking().FirstOrDefaultAsync(x => x.Id == userId))),
@@ -59,7 +64,7 @@ internal static partial class SuiteBenchmark
                 ("Pooled: UserManager.FindByIdAsync (what GetUserAsync does)", () => InScope(sp => sp.GetRequiredService<UserManager<StaffMember>>().FindByIdAsync(userId))),
                 ("Unpooled: UserManager-like FindAsync on a new context", () => InScope(async sp =>
                 {
-                    await using var db = new AppDbContext(options).ForTenantOf(sp.GetRequiredService<ITenantContext>());
+                    await using var db = newContext().ForTenantOf(sp.GetRequiredService<ITenantContext>());
                     await db.Staff.FindAsync(userId);
                 })),
                 ("Pooled: two reads of the person's row (the page's and a second)", () => InScope(async sp =>
@@ -69,7 +74,7 @@ internal static partial class SuiteBenchmark
                     await db.Staff.AsNoTracking().Where(x => x.Id == userId).Select(x => x.LineManagerId).FirstOrDefaultAsync();
                 })),
             };
-            Console.WriteLine($"First read, SQLite file, {ops:N0} operations a step, one thread, load {LoadAverage()}");
+            Console.WriteLine($"First read, {(Postgres ? "PostgreSQL" : "SQLite file")}, {ops:N0} operations a step, one thread, load {LoadAverage()}");
             Console.WriteLine("| Step | Processor time an operation | Wall time an operation | Load |");
             Console.WriteLine("|---|---|---|---|");
             foreach (var (name, op) in steps)
@@ -89,6 +94,8 @@ internal static partial class SuiteBenchmark
         }
         finally
         {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}\" WITH (FORCE)");
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
     }

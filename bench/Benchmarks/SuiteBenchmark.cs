@@ -121,9 +121,10 @@ internal static partial class SuiteBenchmark
                 await PgExecuteAsync(PgServer, $"CREATE DATABASE \"{pgDatabase}\"");
             }
             var startupLog = new StartupLog();
-            WebApplicationFactory<global::Program> NewApp() => new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
+            WebApplicationFactory<global::Program> NewApp(bool pooled = true) => new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
             {
                 ConfigureApp(b, root, pgDatabase, Path.Combine(data, "bench.db"));
+                if (!pooled) b.UseSetting("Database:Pooling", "false");
                 b.UseSetting("Logging:LogLevel:SupervisionHub.Web.Startup", "Information"); // the start-up phases' times, kept by StartupLog
                 b.ConfigureLogging(l => l.AddProvider(startupLog));
                 b.ConfigureTestServices(services =>
@@ -269,6 +270,7 @@ internal static partial class SuiteBenchmark
                 }
             }
             using (var self = Process.GetCurrentProcess()) peakAfterPages = self.PeakWorkingSet64;
+            await PoolingTurnsAsync(app, () => NewApp(pooled: false));
 
             // ---------------------------------------------------------------- a workflow round over every tenant
             // What WorkflowWorker does every 10 s (and the outbox worker every 5 s has the same shape): refresh the

@@ -29,20 +29,27 @@ public static class Databases
     /// context, gives it the scope's tenant, and returns it when the scope ends. `Database:PoolSize` bounds
     /// the contexts kept (1024 by default; more are built and dropped when all are rented).
     /// </summary>
+    /// <remarks>
+    /// `Database:Pooling=false` builds a context per scope instead (same tenant hand-over, same disposal): for
+    /// measuring what pooling gains against the same data in one process (docs/benchmarks.md "Pages 2").
+    /// </remarks>
     public static void AddAppDbContext(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
         var poolSize = config.GetValue("Database:PoolSize", 1024);
+        var pooled = config.GetValue("Database:Pooling", true);
         switch (Provider(config))
         {
             case DatabaseProvider.Postgres:
                 var cs = config.GetConnectionString("Postgres") is { Length: > 0 } c ? c
                     : throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
                 // Callers ask for AppDbContext; the PostgreSQL type carries its own migrations.
-                services.AddPooledDbContextFactory<PostgresAppDbContext>(o => UsePostgres(o, cs), poolSize);
+                if (pooled) services.AddPooledDbContextFactory<PostgresAppDbContext>(o => UsePostgres(o, cs), poolSize);
+                else services.AddDbContextFactory<PostgresAppDbContext>(o => UsePostgres(o, cs));
                 services.AddScoped<AppDbContext>(Rent<PostgresAppDbContext>);
                 break;
             default:
-                services.AddPooledDbContextFactory<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), poolSize);
+                if (pooled) services.AddPooledDbContextFactory<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), poolSize);
+                else services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)));
                 services.AddScoped(Rent<AppDbContext>);
                 break;
         }

@@ -102,10 +102,30 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         // like the trend (ADR 0041): a view after the first costs a lookup, not a pass over 20,000 people.
         // A filter nobody matches (any text can be typed into the address) is answered without being kept.
         if (!filter.IsEmpty && !all.Any(s => filter.Matches(s.Site, s.TypeId, s.SupervisorId)))
+        {
+            keptWith = null;
             return await ComputeAsync(all, filter, settings, today, ct);
-        return await compliance.DerivedAsync(all, $"compliance-report|{filter.Site}|{filter.Type}|{filter.Supervisor}",
-            c => ComputeAsync(all, filter, settings, today, c), ct);
+        }
+        keptWith = all;
+        return await compliance.DerivedAsync(all, Key("compliance-report", filter), c => ComputeAsync(all, filter, settings, today, c), ct);
     }
+
+    /// <summary>The statuses the last <see cref="BuildAsync"/> of this scope counted, when its result may be kept.</summary>
+    private IReadOnlyList<SuperviseeStatus>? keptWith;
+
+    /// <summary>
+    /// Something made purely from the last built report (its page rendered: ADR 0046), kept with the same
+    /// statuses under <paramref name="key"/>, which must name everything it depends on; made afresh and not
+    /// kept when the report was not (a filter that matches nobody).
+    /// </summary>
+    public Task<string> KeptWithReportAsync(string key, Func<CancellationToken, Task<string>> make, CancellationToken ct) =>
+        keptWith is { } all ? compliance.DerivedAsync(all, StatusCache.RenderedPrefix + key, make, ct) : make(ct);
+
+    /// <summary>A key for kept figures from its parts, each length-prefixed so that no two filters share one ("a|b" + "" is not "a" + "b|").</summary>
+    public static string Key(string kind, params string?[] parts) =>
+        string.Concat(parts.Select(p => $"|{p?.Length ?? -1}:{p}").Prepend(kind));
+
+    private static string Key(string kind, ReportFilter filter) => Key(kind, filter.Site, filter.Type, filter.Supervisor);
 
     private async Task<ComplianceReportResult> ComputeAsync(IReadOnlyList<SuperviseeStatus> all, ReportFilter filter, TenantSettings settings, DateOnly today, CancellationToken ct)
     {
@@ -113,7 +133,7 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
         // The trend reads everyone's memberships and two years of sessions and judges each person at
         // twelve month ends: as costly as today's statuses, so it is kept with them and computed again
         // only after a status change, a new day or new settings (StatusCache.DerivedAsync).
-        var (trend, supervisors) = await compliance.DerivedAsync(all, $"compliance-trend|{filter.Site}|{filter.Type}|{filter.Supervisor}",
+        var (trend, supervisors) = await compliance.DerivedAsync(all, Key("compliance-trend", filter),
             c => TrendAsync(filter, today, c), ct);
 
         var siteOrder = settings.Sites.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);

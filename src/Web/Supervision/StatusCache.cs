@@ -71,7 +71,9 @@ public sealed class StatusCache
             return await compute(ct);
         // Keys come from what people ask for (a report's filter in its address): past the cap a new one is
         // computed without being kept, so no one can grow this node's memory by asking for ever-new figures.
-        if (snapshot.Derived.Count >= MaxDerived && !snapshot.Derived.ContainsKey(key)) return await compute(ct);
+        if (!snapshot.Derived.ContainsKey(key) && (snapshot.Derived.Count >= MaxDerived
+                || key.StartsWith(RenderedPrefix, StringComparison.Ordinal) && snapshot.Derived.Keys.Count(k => k.StartsWith(RenderedPrefix, StringComparison.Ordinal)) >= MaxRendered))
+            return await compute(ct);
         for (var attempt = 0; ; attempt++)
         {
             var lazy = snapshot.Derived.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await compute(ct)));
@@ -90,8 +92,17 @@ public sealed class StatusCache
     /// <summary>At most this many derived figures are kept for a tenant between changes (a report's filters, the home's figures).</summary>
     public const int MaxDerived = 64;
 
+    /// <summary>
+    /// Keys of rendered pages (ADR 0046) start with this. There are as many as pages of a report times its
+    /// filters, so at most <see cref="MaxRendered"/> of the <see cref="MaxDerived"/> are theirs: paging through
+    /// a long list never leaves the figures themselves (the home's, each filter's report) without room.
+    /// </summary>
+    public const string RenderedPrefix = "rendered|";
+    public const int MaxRendered = 24;
+
     /// <summary>How many derived figures this node keeps for a tenant now.</summary>
-    public int DerivedCount(Guid tenantId) => tenants.TryGetValue(tenantId, out var state) && state.Current is { } snapshot ? snapshot.Derived.Count : 0;
+    public int DerivedCount(Guid tenantId, string prefix = "") => tenants.TryGetValue(tenantId, out var state) && state.Current is { } snapshot
+        ? snapshot.Derived.Keys.Count(k => k.StartsWith(prefix, StringComparison.Ordinal)) : 0;
 
     /// <summary>Drops what this node holds for a tenant: the next read computes everyone afresh.</summary>
     public void Forget(Guid tenantId)

@@ -199,4 +199,17 @@ public sealed class QueryCountTests(QueryCountFactory app) : IClassFixture<Query
         }
         Assert.InRange(few["supervisor"].Home, 1, 40);
     }
+
+    /// <summary>
+    /// Issue 21 (ADR 0046): a lead who also supervises had twelve commands a home view (the person's row and
+    /// again their facts, their training apart, and each panel its own ids, members and supervisors). Now:
+    /// the row with facts and training, tasks, the status cache's look, the person's supervisions with their
+    /// members, and the supervisor panel's sessions, records and overdue actions.
+    /// </summary>
+    [Fact]
+    public async Task A_lead_who_supervises_has_a_home_page_in_seven_commands()
+    {
+        Assert.Equal(7, await PageQueriesAsync($"lead@{T}.example", $"/{T}"));
+        Assert.InRange(await PageQueriesAsync($"supervisee@{T}.example", $"/{T}"), 1, 11); // was 15: their statuses are computed for them alone (five reads)
+    }
 }

@@ -35,21 +35,24 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        var me = await users.GetUserAsync(User);
-        if (me is null) return Challenge();
-        Me = me;
+        if (users.GetUserId(User) is not { } id) return Challenge();
         var today = Today = tenant.Tenant.Today(clock);
-        // The person's own facts in one round trip: who they report to, who reports to them, and whether
-        // they are in a supervision on either side (their part follows their relationships, whatever their roles say).
-        var facts = await db.Staff.Where(s => s.Id == me.Id).Select(s => new
+        // The person's row, read on every request as UserManager.GetUserAsync read it (a removed account finds
+        // none and is challenged; roles are the row's, so a demotion shows at once), with their own facts in the
+        // same round trip (ADR 0046): who they report to, who reports to them, and their training records.
+        var row = await db.Staff.AsNoTracking().Where(s => s.Id == id).Select(s => new
         {
+            Me = s,
             LineManager = db.Staff.Where(l => l.Id == s.LineManagerId).Select(l => l.FullName).FirstOrDefault(),
             DirectReports = db.Staff.Count(r => r.LineManagerId == s.Id && (r.LeftOn == null || r.LeftOn >= today)),
-            Supervised = db.RelationshipMembers.Any(m => m.StaffId == s.Id),
-            Supervises = db.Relationships.Any(r => r.SupervisorId == s.Id),
-        }).FirstAsync(ct);
-        LineManagerName = facts.LineManager;
-        DirectReports = facts.DirectReports;
+            Training = db.TrainingRecords.Where(t => t.StaffMemberId == s.Id).OrderByDescending(t => t.CompletedOn).ToList(),
+        }).FirstOrDefaultAsync(ct);
+        if (row is null) return Challenge();
+        var me = Me = row.Me;
+        LineManagerName = row.LineManager;
+        DirectReports = row.DirectReports;
+        // Whether they are in a supervision on either side: their part follows their relationships, whatever their roles say.
+        var (supervised, supervises) = await dashboard.PartsAsync(me.Id, ct);
 
         Tasks = await db.WorkTasks.AsNoTracking().Where(t => t.AssigneeId == me.Id && t.Status == SupervisionHub.Web.Workflows.TaskStatus.Open)
             .OrderBy(t => t.DueOn == null).ThenBy(t => t.DueOn).Take(50).ToListAsync(ct);
@@ -60,12 +63,12 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
         // with the list: each panel takes its own from them, as it would from everyone, without a pass over 20,000.
         var concerning = everyone is null ? null
             : (await compliance.DerivedAsync(everyone, "home-by-person", _ => Task.FromResult(ByPerson(everyone)), ct)).GetValueOrDefault(me.Id, []);
-        if (me.Has(StaffRoles.Supervisee) || facts.Supervised)
+        if (me.Has(StaffRoles.Supervisee) || supervised)
             AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, concerning);
-        if (me.Has(StaffRoles.Supervisor) || facts.Supervises)
+        if (me.Has(StaffRoles.Supervisor) || supervises)
         {
             AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, concerning);
-            MyTraining = await db.TrainingRecords.AsNoTracking().Where(t => t.StaffMemberId == me.Id).OrderByDescending(t => t.CompletedOn).ToListAsync(ct);
+            MyTraining = row.Training;
         }
         if (me.Has(StaffRoles.LineManager) || DirectReports > 0)
             AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, concerning);

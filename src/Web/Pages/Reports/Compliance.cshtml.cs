@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.Mvc.Rendering;
 using SupervisionHub.Web.Reports;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Pages.Reports;
 
@@ -65,6 +69,26 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
     }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) => await LoadAsync(ct) ?? Page();
+
+    /// <summary>
+    /// The filters and the report under them (`_ComplianceBody`), rendered once per tenant address, filter, pages
+    /// and status snapshot and kept with the figures they show (ADR 0046): at 20,000 supervisees rendering them
+    /// was most of the request. Nothing in them depends on the viewer: who may see the report is checked on every
+    /// request before this, and the layout (the person's name, the menu their roles give) is rendered each time.
+    /// </summary>
+    public async Task<IHtmlContent> BodyAsync(IHtmlHelper html)
+    {
+        var services = HttpContext.RequestServices;
+        var key = ComplianceReport.Key("compliance-page", services.GetRequiredService<ITenantContext>().Tenant.Identifier, Site, Type, Supervisor,
+            PageNumber.ToString(CultureInfo.InvariantCulture), SupervisorPageNumber.ToString(CultureInfo.InvariantCulture));
+        return new HtmlString(await report.KeptWithReportAsync(key, async _ =>
+        {
+            var body = await html.PartialAsync("_ComplianceBody", this);
+            await using var text = new StringWriter(CultureInfo.InvariantCulture);
+            body.WriteTo(text, services.GetRequiredService<HtmlEncoder>());
+            return text.ToString();
+        }, HttpContext.RequestAborted));
+    }
 
     public async Task<IActionResult> OnGetCsvAsync(string? part, CancellationToken ct)
     {
