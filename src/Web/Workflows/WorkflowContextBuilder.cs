@@ -98,7 +98,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             Zone = tenant.Tenant.TimeZone,
             Days = Days(),
             TenantName = tenant.Tenant.Name,
-            Settings = tenant.Tenant.Settings.Supervision.ForRules(),
+            Settings = RuleSettings(),
         };
     }
 
@@ -189,9 +189,15 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         public bool Covers(DomainEvent e) => Events.Contains(e.Id);
     }
 
-    /// <summary>Calendar, working and school days as this tenant counts them.</summary>
+    private DayCounter? _days;
+    private JsonObject? _settings;
+
+    /// <summary>Calendar, working and school days as this tenant counts them: one counter for the scope (a round's events share it; it holds no state a run changes).</summary>
     private DayCounter Days() =>
-        new(new WorkingDays(tenant.Tenant.Settings.ClosureDays.Select(c => c.Date)), ComplianceService.CalendarFor(tenant.Tenant));
+        _days ??= new(new WorkingDays(tenant.Tenant.Settings.ClosureDays.Select(c => c.Date)), ComplianceService.CalendarFor(tenant.Tenant));
+
+    /// <summary>tenant.settings for rules, made once for the scope: the runner copies it into each scope it builds, never changes it.</summary>
+    private JsonObject RuleSettings() => _settings ??= tenant.Tenant.Settings.Supervision.ForRules();
 
     /// <summary>A session's outcome for one person: the session's own, refined by their attendance in a group.</summary>
     internal static SessionOutcome Outcome(SessionStatus status, MemberAttendance? mine) => status switch
@@ -212,7 +218,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         Zone = tenant.Tenant.TimeZone,
         Days = Days(),
         TenantName = tenant.Tenant.Name,
-        Settings = tenant.Tenant.Settings.Supervision.ForRules(),
+        Settings = RuleSettings(),
     };
 
     /// <summary>
@@ -248,16 +254,10 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     private PeopleDirectory Directory(Dictionary<string, StaffRow> byId, Relationship? relationship, IReadOnlyList<string> supervisees, string? personId)
     {
         var today = tenant.Tenant.Today(clock);
-        var roles = tenant.Tenant.Settings.Roles;
         var active = db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today);
-        // NormalizedEmail is unique in a tenant, so an address names at most one person.
-        var byEmail = byId.Values.Where(s => s.NormalizedEmail is not null && s.Email is not null).ToDictionary(s => s.NormalizedEmail!);
         Recipient? Person(string? id) => id is not null && byId.TryGetValue(id, out var p) && p.Email is not null ? new Recipient(p.Id, p.FullName, p.Email, p.Site) : null;
-        // A holder may be a shared mailbox rather than a person (mse-icb's administration team):
-        // still written to, by address, under the role's name.
-        IReadOnlyList<Recipient> Holders(TenantRole r, IEnumerable<string> emails) => [.. emails
-            .Select(email => byEmail.TryGetValue(normalizer.NormalizeEmail(email), out var p) ? new Recipient(p.Id, p.FullName, p.Email!, p.Site) : new Recipient(null, r.Name, email))];
         Recipient? ManagerOf(string? id) => id is not null && byId.TryGetValue(id, out var p) ? Person(p.LineManagerId) : null;
+        var holders = HoldersOf(byId);
         return new PeopleDirectory
         {
             Supervisor = Person(relationship?.SupervisorId),
@@ -266,13 +266,39 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             LineManagerOfSupervisor = ManagerOf(relationship?.SupervisorId),
             Person = Person(personId),
             LineManagerOfPerson = ManagerOf(personId),
-            RoleHolders = roles.ToDictionary(r => r.Id, r => Holders(r, r.AllHolders)),
-            SiteRoleHolders = roles.Where(r => r.HeldPerSite).ToDictionary(r => r.Id,
-                r => (IReadOnlyDictionary<string, IReadOnlyList<Recipient>>)r.Sites.ToDictionary(kv => kv.Key, kv => Holders(r, kv.Value), StringComparer.OrdinalIgnoreCase)),
+            RoleHolders = holders.Roles,
+            SiteRoleHolders = holders.Sites,
             StaffRoleHolders = new StaffRoleHolders(role => active.Where(s => (s.Roles & role) == role && s.Email != null)
                 .Select(s => new Recipient(s.Id, s.FullName, s.Email!, s.Site)).ToList()),
         };
     }
+
+    private (Dictionary<string, StaffRow> For, RoleHolders Holders)? _holders;
+
+    /// <summary>
+    /// The tenant's role holders among these people, worked out once for the rows of a batch (ADR 0048): they
+    /// depend on the rows and the tenant's roles only, and every event's directory of a round reads the same
+    /// rows, so building them per event rebuilt the same dictionaries (an email index over the batch's people) 200 times.
+    /// </summary>
+    private RoleHolders HoldersOf(Dictionary<string, StaffRow> byId)
+    {
+        if (_holders is { } kept && ReferenceEquals(kept.For, byId)) return kept.Holders;
+        var roles = tenant.Tenant.Settings.Roles;
+        // NormalizedEmail is unique in a tenant, so an address names at most one person.
+        var byEmail = byId.Values.Where(s => s.NormalizedEmail is not null && s.Email is not null).ToDictionary(s => s.NormalizedEmail!);
+        // A holder may be a shared mailbox rather than a person (mse-icb's administration team):
+        // still written to, by address, under the role's name.
+        IReadOnlyList<Recipient> Holders(TenantRole r, IEnumerable<string> emails) => [.. emails
+            .Select(email => byEmail.TryGetValue(normalizer.NormalizeEmail(email), out var p) ? new Recipient(p.Id, p.FullName, p.Email!, p.Site) : new Recipient(null, r.Name, email))];
+        var holders = new RoleHolders(roles.ToDictionary(r => r.Id, r => Holders(r, r.AllHolders)),
+            roles.Where(r => r.HeldPerSite).ToDictionary(r => r.Id,
+                r => (IReadOnlyDictionary<string, IReadOnlyList<Recipient>>)r.Sites.ToDictionary(kv => kv.Key, kv => Holders(r, kv.Value), StringComparer.OrdinalIgnoreCase)));
+        _holders = (byId, holders);
+        return holders;
+    }
+
+    private sealed record RoleHolders(IReadOnlyDictionary<string, IReadOnlyList<Recipient>> Roles,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Recipient>>> Sites);
 
     /// <summary>
     /// Cohorts for for-each, with each member's latest training expiry (reminder ladders read it).
