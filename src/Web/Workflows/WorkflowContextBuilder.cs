@@ -123,13 +123,19 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     /// (a few thousand rows for a round of 200): before, each event ran its own nine or so, and the
     /// history's and the status's cost 17 ms an event at 20,000 supervisees (docs/benchmarks.md).
     /// </summary>
+    /// <remarks>
+    /// Each id list goes as one parameter (<c>EF.Parameter</c>: a JSON array on SQLite, an array on PostgreSQL)
+    /// rather than EF Core 10's default of one parameter per id, padded: there every new length of a list made
+    /// a new statement for EF to generate and the database to prepare, which was most of a round's reading
+    /// (ADR 0048), and a round of 1,000 events took 14 times a round of 200's allocations.
+    /// </remarks>
     private async Task<EventRows> ReadAsync(IReadOnlyList<DomainEvent> events, CancellationToken ct)
     {
         var relationshipIds = events.Select(e => e.RelationshipId).OfType<Guid>().Distinct().ToList();
         var relationships = relationshipIds.Count == 0 ? [] : await db.Relationships.AsNoTracking().Include(r => r.Members)
-            .Where(r => relationshipIds.Contains(r.Id)).AsSplitQuery().ToDictionaryAsync(r => r.Id, ct);
+            .Where(r => EF.Parameter(relationshipIds).Contains(r.Id)).AsSplitQuery().ToDictionaryAsync(r => r.Id, ct);
         var recordIds = events.Select(e => e.RecordId).OfType<Guid>().Distinct().ToList();
-        var records = recordIds.Count == 0 ? [] : await db.Submissions.AsNoTracking().Where(s => recordIds.Contains(s.Id))
+        var records = recordIds.Count == 0 ? [] : await db.Submissions.AsNoTracking().Where(s => EF.Parameter(recordIds).Contains(s.Id))
             .Select(s => new { s.Id, s.AnswersJson, s.FormId }).ToDictionaryAsync(s => s.Id, s => (s.AnswersJson, s.FormId), ct);
 
         // Who each event is about, and which relationships' sessions their histories read.
@@ -137,7 +143,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             .Select(e => (Event: e, Relationship: relationships[e.RelationshipId!.Value], Supervisees: SuperviseesOf(relationships[e.RelationshipId!.Value])))
             .ToList();
         var subjects = about.Select(a => SubjectOf(a.Event, a.Supervisees)).OfType<string>().Distinct().ToList();
-        var memberships = subjects.Count == 0 ? [] : await db.RelationshipMembers.AsNoTracking().Where(m => subjects.Contains(m.StaffId))
+        var memberships = subjects.Count == 0 ? [] : await db.RelationshipMembers.AsNoTracking().Where(m => EF.Parameter(subjects).Contains(m.StaffId))
             .Select(m => new { m.StaffId, m.RelationshipId }).Distinct().ToListAsync(ct);
         var relationshipsOf = memberships.ToLookup(m => m.StaffId, m => m.RelationshipId);
         var groups = about.Where(a => SubjectOf(a.Event, a.Supervisees) is null).Select(a => a.Relationship.Id);
@@ -149,24 +155,24 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         // (723 ms at 1.5M sessions; docs/benchmarks.md, "History read"). Without it each id is an index range.
         // Same-day sessions in the order they were held, so "in a row" counts do not depend on a plan.
         var sessions = (histories.Count == 0 ? [] : await db.Sessions.AsNoTracking()
-                .Where(s => histories.Contains(s.RelationshipId) && s.Status != SessionStatus.Booked && s.OutcomeAt <= latest)
+                .Where(s => EF.Parameter(histories).Contains(s.RelationshipId) && s.Status != SessionStatus.Booked && s.OutcomeAt <= latest)
                 .Select(s => new SessionRow(s.Id, s.RelationshipId, s.TypeId, s.Date, s.StartTime, s.Status, s.DurationMinutes, s.OutcomeAt)).ToListAsync(ct))
             .OrderBy(s => s.Date).ThenBy(s => s.StartTime).ToLookup(s => s.RelationshipId);
-        var attendance = subjects.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking().Where(a => subjects.Contains(a.StaffId))
+        var attendance = subjects.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking().Where(a => EF.Parameter(subjects).Contains(a.StaffId))
             .Select(a => new { a.SessionId, a.StaffId, a.Attendance }).ToDictionaryAsync(a => (a.SessionId, a.StaffId), a => a.Attendance, ct);
         // The statuses of the (relationship, subject) pairs, from a scope that covers them all: each
         // membership's status depends only on its own person's data, so a wider scope gives the same rows.
         var pairRelationships = about.Where(a => SubjectOf(a.Event, a.Supervisees) is not null).Select(a => a.Relationship.Id).Distinct().ToList();
-        var statuses = subjects.Count == 0 ? [] : await compliance.StatusesAsync(m => pairRelationships.Contains(m.RelationshipId) && subjects.Contains(m.StaffId), ct);
+        var statuses = subjects.Count == 0 ? [] : await compliance.StatusesAsync(m => EF.Parameter(pairRelationships).Contains(m.RelationshipId) && EF.Parameter(subjects).Contains(m.StaffId), ct);
 
         var attended = events.Where(e => e.Type == EventTypes.SessionAttended && e.SessionId is not null).Select(e => e.SessionId!.Value).Distinct().ToList();
         var present = (attended.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking()
-            .Where(a => attended.Contains(a.SessionId) && a.Attendance == MemberAttendance.Present).Select(a => new { a.SessionId, a.StaffId }).ToListAsync(ct))
+            .Where(a => EF.Parameter(attended).Contains(a.SessionId) && a.Attendance == MemberAttendance.Present).Select(a => new { a.SessionId, a.StaffId }).ToListAsync(ct))
             .ToLookup(a => a.SessionId, a => a.StaffId);
         // The day of the session a session.* event is about: a booking says which day it booked.
         // Its version too (one more at each move or cancellation), so a reminder timed from an earlier one lapses.
         var standingIds = events.Where(e => e.SessionId is not null && EventNames.IsAboutASession(e.Type)).Select(e => e.SessionId!.Value).Distinct().ToList();
-        var standing = standingIds.Count == 0 ? [] : await db.Sessions.AsNoTracking().Where(x => standingIds.Contains(x.Id))
+        var standing = standingIds.Count == 0 ? [] : await db.Sessions.AsNoTracking().Where(x => EF.Parameter(standingIds).Contains(x.Id))
             .Select(x => new { x.Id, x.Date, x.Sequence, x.StartTime }).ToDictionaryAsync(x => x.Id, x => new Standing(x.Date, x.Sequence, x.StartTime), ct);
 
         var named = events.SelectMany(e =>
@@ -241,7 +247,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         var ids = named.OfType<string>().Distinct().ToList();
         var holders = tenant.Tenant.Settings.Roles.SelectMany(r => r.AllHolders).Select(normalizer.NormalizeEmail).Distinct().ToList();
         var active = db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today);
-        var byId = active.Where(s => ids.Contains(s.Id));
+        var byId = active.Where(s => EF.Parameter(ids).Contains(s.Id));
         // Three arms rather than one OR, and the managers by a join rather than IN (subquery), so
         // each is a lookup by key or by email and none a scan of the tenant's staff.
         var staff = await byId

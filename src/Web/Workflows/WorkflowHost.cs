@@ -119,10 +119,10 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var token = Guid.NewGuid();
         var claimedAt = clock.GetUtcNow();
         var until = claimedAt + ClaimFor;
-        await db.Events.Where(e => ids.Contains(e.Id) && e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < claimedAt))
+        await db.Events.Where(e => EF.Parameter(ids).Contains(e.Id) && e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < claimedAt))
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, workerId).SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct);
         // What this worker holds now: another worker's claim in between leaves its events out.
-        var batch = await db.Events.AsNoTracking().Where(e => ids.Contains(e.Id) && e.ClaimToken == token)
+        var batch = await db.Events.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id) && e.ClaimToken == token)
             .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).ToListAsync(ct);
         var types = batch.Select(e => e.Type).Distinct().ToList();
         var versions = (await db.WorkflowVersions.AsNoTracking().Where(v => v.IsCurrent && v.TriggerEvent != null && types.Contains(v.TriggerEvent)).ToListAsync(ct))
@@ -182,14 +182,14 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         {
             // The round's budget is spent: what is left goes back, for the next round rather than after the claim lapses.
             var rest = batch.Skip(next).Select(e => e.Id).ToList();
-            await ReleaseAsync(db.Events.Where(x => rest.Contains(x.Id) && x.ClaimToken == token), ct);
+            await ReleaseAsync(db.Events.Where(x => EF.Parameter(rest).Contains(x.Id) && x.ClaimToken == token), ct);
         }
         if (quiet.Count > 0)
         {
             // Fenced like a save: only rows still holding this batch's token.
             var now = clock.GetUtcNow();
             var saving = DispatchProfile.Mark.Now;
-            dispatched += await db.Events.Where(e => quiet.Contains(e.Id) && e.ClaimToken == token)
+            dispatched += await db.Events.Where(e => EF.Parameter(quiet).Contains(e.Id) && e.ClaimToken == token)
                 .ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now).SetProperty(e => e.ClaimedBy, (string?)null)
                     .SetProperty(e => e.ClaimedUntil, (DateTimeOffset?)null).SetProperty(e => e.ClaimToken, Guid.NewGuid()), ct);
             Profile.AddSave(saving);
@@ -313,7 +313,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // Done again from the rows as they stand: one whose claim was taken over meanwhile is no longer ours and is left alone.
         db.ChangeTracker.Clear();
         var ids = events.Select(e => e.Id).ToList();
-        var ours = await db.Events.AsNoTracking().Where(e => ids.Contains(e.Id) && e.ClaimToken == token)
+        var ours = await db.Events.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id) && e.ClaimToken == token)
             .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).ToListAsync(ct);
         foreach (var lost in ids.Except(ours.Select(e => e.Id)))
             log.LogInformation("Event {EventId} was not dispatched by this worker: its claim changed meanwhile", lost);
@@ -459,7 +459,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var correlations = events.Select(Correlations)
             .SelectMany(c => new[] { c.Session, c.Relationship, c.Person, c.SessionPerson, c.RelationshipPerson }).OfType<string>().Distinct().ToList();
         return (await db.WorkflowInstances.AsNoTracking()
-                .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent != null && types.Contains(i.WaitEvent) && correlations.Contains(i.WaitCorrelation!))
+                .Where(i => i.Status == InstanceStatus.Waiting && i.WaitEvent != null && types.Contains(i.WaitEvent) && EF.Parameter(correlations).Contains(i.WaitCorrelation!))
                 .Select(i => new { i.WaitEvent, i.WaitMatch, i.WaitCorrelation }).Distinct().ToListAsync(ct))
             .Select(w => (w.WaitEvent!, w.WaitMatch, w.WaitCorrelation)).ToHashSet();
     }
@@ -723,11 +723,11 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         {
             // The round's first booking request reads those of the whole batch: the supervisions and their members.
             reads.BookingRelationships = null;
-            foreach (var read in await db.Relationships.AsNoTracking().Include(x => x.Members).Where(x => batch.Contains(x.Id)).AsSplitQuery().ToListAsync())
+            foreach (var read in await db.Relationships.AsNoTracking().Include(x => x.Members).Where(x => EF.Parameter(batch).Contains(x.Id)).AsSplitQuery().ToListAsync())
                 reads.Relationships[read.Id] = read;
             foreach (var missing in batch.Where(b => !reads.Relationships.ContainsKey(b))) reads.Relationships[missing] = null;
             var people = reads.Relationships.Values.OfType<Relationship>().SelectMany(x => x.Members.Select(m => m.StaffId)).Distinct().ToList();
-            foreach (var person in await db.Staff.AsNoTracking().Where(x => people.Contains(x.Id)).ToListAsync())
+            foreach (var person in await db.Staff.AsNoTracking().Where(x => EF.Parameter(people).Contains(x.Id)).ToListAsync())
                 reads.Staff[person.Id] = person;
         }
         Relationship? r = null;
