@@ -228,6 +228,14 @@ internal static partial class SuiteBenchmark
 
 
             // ---------------------------------------------------------------- pages
+            if (SweepOnly)
+            {
+                // As the pages would have: the two page tenants' statuses are in the status cache before the sweep.
+                foreach (var slug in new[] { PageTenant, SmallTenant })
+                    await runner.RunForAsync(tenants.First(x => x.Identifier == slug), async (sp, ct) => await sp.GetRequiredService<ComplianceService>().EveryoneAsync(ct), CancellationToken.None);
+                await SweepAsync(app.Services, tenants, counts, lines);
+                return;
+            }
             var client = await SignedInClientAsync(app, PageTenant, "lead");
             var t = PageTenant;
             var targets = new (string Name, string Url)[]
@@ -280,38 +288,7 @@ internal static partial class SuiteBenchmark
                 Console.WriteLine(lines[^1]);
             }
 
-            // ---------------------------------------------------------------- the sweep
-            for (var run = 1; run <= 2; run++)
-            {
-                var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
-                var sw = Stopwatch.StartNew();
-                int raised = 0, statuses = 0;
-                var profile = new SweepProfile();
-                QueryLog.Instance.Start(); // the run's statements by shape (docs/benchmarks.md "Sweep 2"): reads, materialisation included
-                foreach (var tenant in tenants)
-                    await runner.RunForAsync(tenant, async (sp, ct) =>
-                    {
-                        var sweep = sp.GetRequiredService<SupervisionSweep>();
-                        raised += await sweep.RunAsync(ct);
-                        profile.Reads += sweep.Profile.Reads;
-                        profile.Statuses += sweep.Profile.Statuses;
-                        profile.Insert += sweep.Profile.Insert;
-                        profile.Write += sweep.Profile.Write;
-                        profile.Commit += sweep.Profile.Commit;
-                    }, CancellationToken.None);
-                var seconds = sw.Elapsed.TotalSeconds;
-                var alloc = GC.GetTotalAllocatedBytes(precise: true) - allocBefore;
-                foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(10))
-                    Console.WriteLine($"  sweep {run} query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
-                if (run == 1)
-                    foreach (var tenant in tenants)
-                        await runner.RunForAsync(tenant, async (sp, ct) => statuses += (await sp.GetRequiredService<ComplianceService>().StatusesAsync(null, ct)).Count, CancellationToken.None);
-                lines.Add($"| Compliance sweep (`SupervisionSweep.RunAsync`), all {tenants.Count} tenants, {(run == 1 ? "first run" : "second run, nothing new")} | 1 | {seconds:0.00} s | "
-                          + $"{counts.Supervisees / seconds:N0} supervisees/s | | {alloc / 1024.0 / 1024.0:N0} MB allocated | "
-                          + (run == 1 ? $"{statuses:N0} statuses (the generated {counts.Supervisees:N0} plus the demo ones); raised {raised:N0} events" : $"raised {raised:N0} events; every status checked again, nothing written")
-                          + $"; time in reads {profile.Reads.TotalSeconds:0.00} s, statuses {profile.Statuses.TotalSeconds:0.00} s, new events {profile.Insert.TotalSeconds:0.00} s (statements {profile.Write.TotalSeconds:0.00} s, commits {profile.Commit.TotalSeconds:0.00} s) |");
-                Console.WriteLine(lines[^1]);
-            }
+            await SweepAsync(app.Services, tenants, counts, lines);
 
             // ---------------------------------------------------------------- events through the database, after the sweep
             // The sweep raised tens of thousands of events; a round dispatches at most SUITE_ROUND (the worker's size) a tenant. Dispatching
@@ -416,6 +393,73 @@ internal static partial class SuiteBenchmark
         if (Environment.GetEnvironmentVariable("SUITE_SKIP_EXTRAS") != "1")
             await ExtrasAsync(root, lines);
         WriteTable(root, started, loadBefore, generatedNote, pages, peakAfterPages, pageTenantSize, databaseName, lines, profiles);
+    }
+
+    /// <summary>SUITE_ONLY=sweep: generate the data, fill the page tenants' status cache as the pages would, run the sweep twice, nothing else (the table is not rewritten).</summary>
+    private static bool SweepOnly => Environment.GetEnvironmentVariable("SUITE_ONLY") == "sweep";
+
+    /// <summary>The compliance sweep over every tenant, first and second run, with its profile and the statements of each run by shape.</summary>
+    private static async Task SweepAsync(IServiceProvider services, List<TenantInfo> tenants, Counts counts, List<string> lines)
+    {
+        var runner = services.GetRequiredService<PerTenantRunner>();
+        for (var run = 1; run <= 2; run++)
+        {
+            var (line, _) = await SweepOnceAsync(services, tenants, counts, run == 1 ? "first run" : "second run, nothing new", perTenant: false, queryLog: true);
+            var statuses = 0;
+            if (run == 1)
+                foreach (var tenant in tenants)
+                    await runner.RunForAsync(tenant, async (sp, ct) => statuses += (await sp.GetRequiredService<ComplianceService>().StatusesAsync(null, ct)).Count, CancellationToken.None);
+            lines.Add(line.Replace("{statuses}", run == 1 ? $"{statuses:N0} statuses (the generated {counts.Supervisees:N0} plus the demo ones); " : "every status checked again, nothing written; ", StringComparison.Ordinal));
+            Console.WriteLine(lines[^1]);
+            Console.WriteLine($"  sweep {run}: load averages {LoadAverage()}");
+        }
+        // SUITE_SWEEP_TURNS=n: the first run again n times in turn, one tenant a transaction (as before ADR 0047)
+        // then several (SweepRound), on the same data in the same process, each after the sweep's events are
+        // deleted and the status cache forgotten (but for the two page tenants, as after the pages).
+        for (var turn = 1; turn <= EnvInt("SUITE_SWEEP_TURNS", 0) && SweepOnly; turn++)
+            foreach (var perTenant in new[] { true, false })
+            {
+                var cache = services.GetRequiredService<StatusCache>();
+                foreach (var tenant in tenants)
+                {
+                    if (tenant.Identifier is not (PageTenant or SmallTenant)) cache.Forget(tenant.Id);
+                    await runner.RunForAsync(tenant, (sp, ct) => sp.GetRequiredService<AppDbContext>().Events.Where(e => e.DedupeKey != null).ExecuteDeleteAsync(ct), CancellationToken.None);
+                }
+                var (line, _) = await SweepOnceAsync(services, tenants, counts, $"turn {turn}, first run {(perTenant ? "a tenant a transaction" : "grouped")}", perTenant, queryLog: false);
+                Console.WriteLine(line.Replace("{statuses}", "", StringComparison.Ordinal) + $" load averages {LoadAverage()}");
+            }
+    }
+
+    private static async Task<(string Line, int Raised)> SweepOnceAsync(IServiceProvider services, List<TenantInfo> tenants, Counts counts, string what, bool perTenant, bool queryLog)
+    {
+        var runner = services.GetRequiredService<PerTenantRunner>();
+        var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var sw = Stopwatch.StartNew();
+        var raised = 0;
+        var profile = new SweepProfile();
+        if (queryLog) QueryLog.Instance.Start(); // the run's statements by shape (docs/benchmarks.md "Sweep 2"): reads, materialisation included
+        if (perTenant)
+            foreach (var tenant in tenants)
+                await runner.RunForAsync(tenant, async (sp, ct) =>
+                {
+                    var sweep = sp.GetRequiredService<SupervisionSweep>();
+                    raised += await sweep.RunAsync(ct);
+                    profile.Add(sweep.Profile);
+                }, CancellationToken.None);
+        else
+        {
+            var ids = tenants.Select(t => t.Id).ToHashSet();
+            (raised, profile) = await services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, t => ids.Contains(t.Id));
+        }
+        var seconds = sw.Elapsed.TotalSeconds;
+        var alloc = GC.GetTotalAllocatedBytes(precise: true) - allocBefore;
+        if (queryLog)
+            foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(12))
+                Console.WriteLine($"  sweep query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
+        return ($"| Compliance sweep (`SweepRound.RunAsync`), all {tenants.Count} tenants, {what} | 1 | {seconds:0.00} s | "
+                + $"{counts.Supervisees / seconds:N0} supervisees/s | | {alloc / 1024.0 / 1024.0:N0} MB allocated | {{statuses}}raised {raised:N0} events"
+                + $"; time in reads {profile.Reads.TotalSeconds:0.00} s, statuses {profile.Statuses.TotalSeconds:0.00} s, new events {profile.Insert.TotalSeconds:0.00} s "
+                + $"(statements {profile.Write.TotalSeconds:0.00} s, {profile.Transactions:N0} commits {profile.Commit.TotalSeconds:0.00} s) |", raised);
     }
 
     private static string PgServer => Environment.GetEnvironmentVariable("SUITE_PG") is { Length: > 0 } cs ? cs

@@ -107,7 +107,11 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             {
                 var minimum = sameMinimum.Key;
                 var ids = sameMinimum.Select(t => t.Id).ToList();
-                var latest = await present.Where(a => ids.Contains(a.TypeId) && a.Minutes >= minimum && a.Date <= today)
+                // One type (the usual case) as a plain equality, not EF 10's IN over a padded list of parameters:
+                // the covering index's (tenant, attendance, type) prefix with nothing for the planner to weigh (ADR 0047).
+                var one = ids[0];
+                var ofTypes = ids.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => ids.Contains(a.TypeId));
+                var latest = await ofTypes.Where(a => a.Minutes >= minimum && a.Date <= today)
                     .GroupBy(a => new { a.TypeId, a.StaffId })
                     .Select(g => new { g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct);
                 rows.AddRange(latest.Where(l => !seen.Contains((l.StaffId, l.TypeId, l.Date)))

@@ -14,6 +14,7 @@ public static class SupervisionSetup
         services.AddScoped<Allocation>();
         services.AddScoped<Dashboard>();
         services.AddScoped<SupervisionSweep>();
+        services.AddSingleton<SweepRound>();
         services.AddHostedService<SupervisionSweepService>();
         return services;
     }

@@ -20,16 +20,56 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
     /// <summary>Where this scope's sweeps spent their time (the benchmark suite reports it).</summary>
     public SweepProfile Profile { get; } = new();
 
+    /// <summary>This tenant's sweep alone: its facts worked out and the new ones written in one transaction.</summary>
+    /// <returns>How many events were new.</returns>
     public async Task<int> RunAsync(CancellationToken ct)
+    {
+        await PruneStatusChangesAsync(db, ct);
+        var candidates = await CandidatesAsync(ct);
+        if (candidates.Count == 0) return 0;
+        var phase = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var (inserted, timing) = await SweepInsert.InsertNewAsync(db, tenant.Tenant.Id, candidates, ct);
+            Profile.Write += timing.Write;
+            Profile.Commit += timing.Commit;
+            Profile.Transactions++;
+            return inserted;
+        }
+        finally { Profile.Insert += phase.Elapsed; }
+    }
+
+    /// <summary>
+    /// Status changes are read by the caches within minutes; a day's worth and more is history nobody
+    /// reads. In a tenant's scope its own rows; in a scope of no tenant (<see cref="SweepRound"/>, once a
+    /// round rather than once a tenant) every tenant's, by age alone, which is what each tenant's own
+    /// prune would delete.
+    /// </summary>
+    internal static Task PruneStatusChangesAsync(AppDbContext db, CancellationToken ct, bool everyTenant = false)
+    {
+        var stale = DateTimeOffset.UtcNow - StatusChange.KeepFor;
+        var changes = everyTenant ? db.StatusChanges.IgnoreQueryFilters() : db.StatusChanges;
+        return changes.Where(c => c.At < stale).ExecuteDeleteAsync(ct);
+    }
+
+    /// <summary>
+    /// Every fact the sweep would raise in this tenant now, raised or not: which are new is for the
+    /// database's unique (tenant, key) index to say when they are written (<see cref="SweepInsert"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<DomainEvent>> CandidatesAsync(CancellationToken ct)
+    {
+        // One connection for the tenant's eight or so reads, not one opened and closed for each (ADR 0047).
+        await db.Database.OpenConnectionAsync(ct);
+        try { return await ReadCandidatesAsync(ct); }
+        finally { await db.Database.CloseConnectionAsync(); }
+    }
+
+    private async Task<IReadOnlyList<DomainEvent>> ReadCandidatesAsync(CancellationToken ct)
     {
         var phase = System.Diagnostics.Stopwatch.StartNew();
         var today = tenant.Tenant.Today(clock);
         var now = clock.GetUtcNow();
         var candidates = new List<DomainEvent>();
-
-        // Status changes are read by the caches within minutes; a day's worth and more is history nobody reads.
-        var stale = DateTimeOffset.UtcNow - StatusChange.KeepFor;
-        await db.StatusChanges.Where(c => c.At < stale).ExecuteDeleteAsync(ct);
 
         var overdueActions = await db.Actions.AsNoTracking().Where(a => a.Status == ActionStatus.Open && a.DueOn < today)
             .Select(a => new { a.Id, a.RelationshipId, a.SourceRecordId }).ToListAsync(ct);
@@ -52,8 +92,6 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         Profile.Reads += phase.Elapsed;
         phase.Restart();
         var everyone = await compliance.EveryoneAsync(ct);
-        Profile.Statuses += phase.Elapsed;
-        phase.Restart();
         foreach (var s in everyone)
         {
             if (s.Compliance.State == ComplianceState.Overdue && s.Compliance.NextDue is { } due)
@@ -63,18 +101,8 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
                 candidates.Add(new DomainEvent(EventTypes.ContractReviewDue, now, s.RelationshipId,
                     dedupeKey: $"contract.review-due:{s.RelationshipId:N}:{review:yyyy-MM-dd}"));
         }
-        if (candidates.Count == 0) return 0;
-
-        try { return await InsertNewAsync(candidates, ct); }
-        finally { Profile.Insert += phase.Elapsed; }
-    }
-
-    private async Task<int> InsertNewAsync(List<DomainEvent> candidates, CancellationToken ct)
-    {
-        var (inserted, timing) = await SweepInsert.InsertNewAsync(db, tenant.Tenant.Id, candidates, ct);
-        Profile.Write += timing.Write;
-        Profile.Commit += timing.Commit;
-        return inserted;
+        Profile.Statuses += phase.Elapsed; // with the facts read off them
+        return candidates;
     }
 }
 
@@ -88,10 +116,23 @@ public sealed class SweepProfile
     /// <summary>Within <see cref="Insert"/>: the statements, then the commit.</summary>
     public TimeSpan Write { get; set; }
     public TimeSpan Commit { get; set; }
+
+    /// <summary>How many transactions wrote new events (a synced commit each on SQLite).</summary>
+    public int Transactions { get; set; }
+
+    public void Add(SweepProfile other)
+    {
+        Reads += other.Reads;
+        Statuses += other.Statuses;
+        Insert += other.Insert;
+        Write += other.Write;
+        Commit += other.Commit;
+        Transactions += other.Transactions;
+    }
 }
 
-/// <summary>Runs the sweep for every tenant every hour, through PerTenantRunner like all background work.</summary>
-public sealed class SupervisionSweepService(PerTenantRunner runner, IServiceScopeFactory scopes, ILogger<SupervisionSweepService> log) : BackgroundService
+/// <summary>Runs the sweep for every tenant every hour (<see cref="SweepRound"/>).</summary>
+public sealed class SupervisionSweepService(SweepRound round, IServiceScopeFactory scopes, ILogger<SupervisionSweepService> log) : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
@@ -106,7 +147,7 @@ public sealed class SupervisionSweepService(PerTenantRunner runner, IServiceScop
         {
             try
             {
-                await runner.RunForEachAsync("supervision-sweep", (sp, ct) => sp.GetRequiredService<SupervisionSweep>().RunAsync(ct), stoppingToken);
+                await round.RunAsync(stoppingToken);
                 await using var scope = scopes.CreateAsyncScope(); // the hour's new rows, for the query planner
                 await Data.DatabaseStatistics.RefreshAsync(scope.ServiceProvider.GetRequiredService<Data.AppDbContext>(), stoppingToken);
             }

@@ -10,14 +10,18 @@ namespace SupervisionHub.Web.Supervision;
 /// Writes the sweep's new events (ADR 0040): every candidate goes to the database, whose unique
 /// (tenant, dedupe key) index skips a fact already raised, by an earlier sweep or by another node at
 /// the same moment (<c>ON CONFLICT DO NOTHING</c>), so nothing is read first and a clash costs only
-/// its own row. One transaction per tenant, outside the change tracker: SQLite runs one prepared
+/// its own row. One transaction per call, outside the change tracker: SQLite runs one prepared
 /// statement per row (parsed once, rebound), PostgreSQL one statement over arrays (unnest).
 /// Values go through each column's own mapping and converter, so the rows read back exactly like
 /// ones saved the ordinary way. Sweep events carry no audit entry, raise nothing and change no
-/// status, which is all AppDbContext's save would add; the tenant is stamped here instead.
+/// status, which is all AppDbContext's save would add; the tenant is stamped here instead, from the
+/// tenant each candidate was raised in (a call may carry several tenants' events: ADR 0047).
 /// </summary>
 internal static class SweepInsert
 {
+    /// <summary>One tenant's candidate events, to be stamped with that tenant.</summary>
+    public sealed record TenantEvents(Guid TenantId, IReadOnlyList<DomainEvent> Events);
+
     /// <summary>A nullable column's array holds nulls, not zeros (a converter's provider type may be a bare value type).</summary>
     private static Type ElementType(IProperty column)
     {
@@ -29,11 +33,23 @@ internal static class SweepInsert
     public sealed record Timing(TimeSpan Write, TimeSpan Commit);
 
     /// <returns>How many events were new.</returns>
-    public static async Task<(int Inserted, Timing Timing)> InsertNewAsync(AppDbContext db, Guid tenantId, IReadOnlyList<DomainEvent> candidates, CancellationToken ct)
+    public static Task<(int Inserted, Timing Timing)> InsertNewAsync(AppDbContext db, Guid tenantId, IReadOnlyList<DomainEvent> candidates, CancellationToken ct) =>
+        InsertNewAsync(db, [new TenantEvents(tenantId, candidates)], ct);
+
+    /// <summary>
+    /// Several tenants' new events in one transaction (ADR 0047: one synced commit on SQLite for many
+    /// small tenants). Each row is stamped with the tenant it was raised in, and its key is unique only
+    /// within that tenant, so no tenant's row depends on another's. All or nothing: a caller that keeps
+    /// one tenant's failure its own redoes a failed group tenant by tenant (<see cref="SweepRound"/>).
+    /// </summary>
+    /// <returns>How many events were new.</returns>
+    public static async Task<(int Inserted, Timing Timing)> InsertNewAsync(AppDbContext db, IReadOnlyList<TenantEvents> tenants, CancellationToken ct)
     {
-        // In key order: PostgreSQL's conflict waits are then taken in one order on every node (no
-        // deadlock between two sweeps), and both databases walk the unique index forwards.
-        var rows = candidates.DistinctBy(c => c.DedupeKey, StringComparer.Ordinal).OrderBy(c => c.DedupeKey, StringComparer.Ordinal).ToList();
+        // In (tenant, key) order: PostgreSQL's conflict waits are then taken in one order on every node,
+        // whichever tenants each node's group holds (no deadlock between two sweeps), and both databases
+        // walk the unique index forwards.
+        var rows = tenants.SelectMany(t => t.Events.DistinctBy(c => c.DedupeKey, StringComparer.Ordinal).Select(e => (t.TenantId, Event: e)))
+            .OrderBy(r => r.TenantId).ThenBy(r => r.Event.DedupeKey, StringComparer.Ordinal).ToList();
         var entity = db.Model.FindEntityType(typeof(DomainEvent))!;
         var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
         var columns = entity.GetProperties().Where(p => p.GetColumnName(table) is not null).ToList();
@@ -44,9 +60,9 @@ internal static class SweepInsert
         // Each column's getter and converter looked up once, not once a cell.
         var getters = columns.Select(c => c.GetGetter()).ToArray();
         var converters = columns.Select(c => c.GetTypeMapping().Converter).ToArray();
-        object? Value(IProperty column, DomainEvent row, int index)
+        object? Value((Guid TenantId, DomainEvent Event) row, int index)
         {
-            var clr = index == tenantColumn ? tenantId : getters[index].GetClrValue(row);
+            var clr = index == tenantColumn ? row.TenantId : getters[index].GetClrValue(row.Event);
             return clr is null ? null : converters[index] is { } converter ? converter.ConvertToProvider(clr) : clr;
         }
 
@@ -68,26 +84,28 @@ internal static class SweepInsert
                 await using (var known = connection.CreateCommand())
                 {
                     known.Transaction = command.Transaction;
-                    known.CommandText = $"SELECT \"{Column(nameof(DomainEvent.DedupeKey))}\" FROM \"{table.Name}\" "
-                        + $"WHERE \"{Column(nameof(DomainEvent.TenantId))}\" = @tenant AND \"{Column(nameof(DomainEvent.DedupeKey))}\" = ANY(@keys)";
-                    var tenantParameter = known.CreateParameter();
-                    tenantParameter.ParameterName = "tenant";
-                    tenantParameter.Value = tenantId;
-                    known.Parameters.Add(tenantParameter);
+                    // Tenant and key together, the unique index's own columns: a key raised in another tenant is not this one's.
+                    known.CommandText = $"SELECT e.\"{Column(nameof(DomainEvent.TenantId))}\", e.\"{Column(nameof(DomainEvent.DedupeKey))}\" "
+                        + $"FROM unnest(@tenants, @keys) AS u(t, k) JOIN \"{table.Name}\" e "
+                        + $"ON e.\"{Column(nameof(DomainEvent.TenantId))}\" = u.t AND e.\"{Column(nameof(DomainEvent.DedupeKey))}\" = u.k";
+                    var tenantsParameter = known.CreateParameter();
+                    tenantsParameter.ParameterName = "tenants";
+                    tenantsParameter.Value = rows.Select(r => r.TenantId).ToArray();
+                    known.Parameters.Add(tenantsParameter);
                     var keysParameter = known.CreateParameter();
                     keysParameter.ParameterName = "keys";
-                    keysParameter.Value = rows.Select(r => r.DedupeKey!).ToArray();
+                    keysParameter.Value = rows.Select(r => r.Event.DedupeKey!).ToArray();
                     known.Parameters.Add(keysParameter);
-                    var raised = new HashSet<string>(StringComparer.Ordinal);
+                    var raised = new HashSet<(Guid, string)>();
                     await using (var reader = await known.ExecuteReaderAsync(ct))
-                        while (await reader.ReadAsync(ct)) raised.Add(reader.GetString(0));
-                    if (raised.Count > 0) rows = rows.Where(r => !raised.Contains(r.DedupeKey!)).ToList();
+                        while (await reader.ReadAsync(ct)) raised.Add((reader.GetGuid(0), reader.GetString(1)));
+                    if (raised.Count > 0) rows = rows.Where(r => !raised.Contains((r.TenantId, r.Event.DedupeKey!))).ToList();
                 }
                 // One array a column; unnest turns them back into rows, in order.
                 var arrays = columns.Select(c => Array.CreateInstance(ElementType(c), rows.Count)).ToList();
                 for (var r = 0; r < rows.Count; r++)
                     for (var c = 0; c < columns.Count; c++)
-                        arrays[c].SetValue(Value(columns[c], rows[r], c), r);
+                        arrays[c].SetValue(Value(rows[r], c), r);
                 for (var c = 0; c < columns.Count; c++)
                 {
                     var p = command.CreateParameter();
@@ -109,7 +127,7 @@ internal static class SweepInsert
                 command.Prepare();
                 foreach (var row in rows)
                 {
-                    for (var c = 0; c < columns.Count; c++) parameters[c].Value = Value(columns[c], row, c) ?? DBNull.Value;
+                    for (var c = 0; c < columns.Count; c++) parameters[c].Value = Value(row, c) ?? DBNull.Value;
                     // Microsoft.Data.Sqlite has no truly asynchronous I/O: the synchronous call saves a task a row.
                     inserted += command.ExecuteNonQuery();
                 }
