@@ -41,6 +41,9 @@ internal static partial class SuiteBenchmark
     private static readonly int TotalSupervisees = EnvInt("SUITE_SUPERVISEES", 100_000);
     private static readonly int TenantCount = EnvInt("SUITE_TENANTS", 500);
 
+    /// <summary>Events a dispatch round claims (SUITE_ROUND, the worker's own size by default): events a second against round size.</summary>
+    private static readonly int Round = EnvInt("SUITE_ROUND", WorkflowWorker.RoundSize);
+
     /// <summary>
     /// The app as every suite measurement runs it: its own database, the repository's tenants and demo
     /// accounts, no sign-in limits (pages are measured flat out from one address), any free port, and
@@ -290,10 +293,14 @@ internal static partial class SuiteBenchmark
             await SweepAsync(app.Services, tenants, counts, lines);
 
             // ---------------------------------------------------------------- events through the database, after the sweep
-            // The sweep raised tens of thousands of events; a round dispatches at most 200 a tenant. Dispatching
+            // The sweep raised tens of thousands of events; a round dispatches at most SUITE_ROUND (the worker's size) a tenant. Dispatching
             // them all would take most of an hour here, so one round in the page tenant gives the rate.
+            // SUITE_ROUNDS (e.g. 200,500,1000) measures one round of each size in turn: events a second against round size.
+            foreach (var size in (Environment.GetEnvironmentVariable("SUITE_ROUNDS") ?? $"{Round}").Split(',').Select(int.Parse))
             {
                 var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
+                // The process's processor time too: on a shared machine the wall time says more about the others' load.
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 var dispatched = 0;
                 var profile = "";
@@ -301,7 +308,7 @@ internal static partial class SuiteBenchmark
                 {
                     var host = sp.GetRequiredService<WorkflowHost>();
                     QueryLog.Instance.Start();
-                    dispatched = await host.DispatchEventsAsync(200, ct);
+                    dispatched = await host.DispatchEventsAsync(size, ct);
                     // The round's query log, by statement shape (docs/benchmarks.md "Bulk contexts"): which reads cost the time.
                     foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(12))
                         Console.WriteLine($"  query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
@@ -315,13 +322,14 @@ internal static partial class SuiteBenchmark
                         }));
                 }, CancellationToken.None);
                 var seconds = sw.Elapsed.TotalSeconds;
-                lines.Add($"| Workflow events through the database: one round's `WorkflowHost.DispatchEventsAsync(200)` in {PageTenant} after the sweep | 1 | {seconds:0.00} s | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0} ms an event | "
-                          + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / 1024.0 / 1024.0:N0} MB allocated | {dispatched} overdue and review-due events: each starts the founding workflows it matches, which write tasks and emails to the outbox{(profile.Length > 0 ? $"; time in {profile}" : "")} |");
+                var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
+                lines.Add($"| Workflow events through the database: one round's `WorkflowHost.DispatchEventsAsync({size})` in {PageTenant} after the sweep | 1 | {seconds:0.00} s | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0} ms an event | "
+                          + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / 1024.0 / 1024.0:N0} MB allocated | {dispatched} overdue and review-due events ({cpu:0.00} s of processor time): each starts the founding workflows it matches, which write tasks and emails to the outbox{(profile.Length > 0 ? $"; time in {profile}" : "")} |");
                 Console.WriteLine(lines[^1]);
             }
 
             // ---------------------------------------------------------------- every event the sweep raised, every tenant
-            // Rounds of DispatchEventsAsync(200) in each tenant in turn until none is left (or SUITE_DISPATCH_SECONDS
+            // Rounds of DispatchEventsAsync(SUITE_ROUND) in each tenant in turn until none is left (or SUITE_DISPATCH_SECONDS
             // have passed: one event at a time took most of an hour at the full size).
             {
                 var cap = TimeSpan.FromSeconds(EnvInt("SUITE_DISPATCH_SECONDS", 300));
@@ -336,14 +344,14 @@ internal static partial class SuiteBenchmark
                     {
                         n = 0;
                         if (sw.Elapsed > cap) break;
-                        await runner.RunForAsync(tenant, async (sp, ct) => n = await sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(200, ct), CancellationToken.None);
+                        await runner.RunForAsync(tenant, async (sp, ct) => n = await sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(Round, ct), CancellationToken.None);
                         dispatched += n;
                     } while (n > 0);
                 }
                 var seconds = sw.Elapsed.TotalSeconds;
                 foreach (var tenant in tenants)
                     await runner.RunForAsync(tenant, async (sp, ct) => left += await sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DispatchedAt == null, ct), CancellationToken.None);
-                lines.Add($"| Workflow events through the database: every event left after the sweep, all {tenants.Count} tenants, rounds of `WorkflowHost.DispatchEventsAsync(200)` until none is left | 1 | {seconds:0.0} s{(left > 0 ? $" (stopped at {cap.TotalSeconds:0} s)" : "")} | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0.0} ms an event | "
+                lines.Add($"| Workflow events through the database: every event left after the sweep, all {tenants.Count} tenants, rounds of `WorkflowHost.DispatchEventsAsync({Round})` until none is left | 1 | {seconds:0.0} s{(left > 0 ? $" (stopped at {cap.TotalSeconds:0} s)" : "")} | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0.0} ms an event | "
                           + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / 1024.0 / 1024.0:N0} MB allocated | {dispatched:N0} events dispatched, {left:N0} left undispatched |");
                 Console.WriteLine(lines[^1]);
             }

@@ -98,7 +98,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             Zone = tenant.Tenant.TimeZone,
             Days = Days(),
             TenantName = tenant.Tenant.Name,
-            Settings = tenant.Tenant.Settings.Supervision.ForRules(),
+            Settings = RuleSettings(),
         };
     }
 
@@ -123,13 +123,19 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     /// (a few thousand rows for a round of 200): before, each event ran its own nine or so, and the
     /// history's and the status's cost 17 ms an event at 20,000 supervisees (docs/benchmarks.md).
     /// </summary>
+    /// <remarks>
+    /// Each id list goes as one parameter (<c>EF.Parameter</c>: a JSON array on SQLite, an array on PostgreSQL)
+    /// rather than EF Core 10's default of one parameter per id, padded: there every new length of a list made
+    /// a new statement for EF to generate and the database to prepare, which was most of a round's reading
+    /// (ADR 0048), and a round of 1,000 events took 14 times a round of 200's allocations.
+    /// </remarks>
     private async Task<EventRows> ReadAsync(IReadOnlyList<DomainEvent> events, CancellationToken ct)
     {
         var relationshipIds = events.Select(e => e.RelationshipId).OfType<Guid>().Distinct().ToList();
         var relationships = relationshipIds.Count == 0 ? [] : await db.Relationships.AsNoTracking().Include(r => r.Members)
-            .Where(r => relationshipIds.Contains(r.Id)).AsSplitQuery().ToDictionaryAsync(r => r.Id, ct);
+            .Where(r => EF.Parameter(relationshipIds).Contains(r.Id)).AsSplitQuery().ToDictionaryAsync(r => r.Id, ct);
         var recordIds = events.Select(e => e.RecordId).OfType<Guid>().Distinct().ToList();
-        var records = recordIds.Count == 0 ? [] : await db.Submissions.AsNoTracking().Where(s => recordIds.Contains(s.Id))
+        var records = recordIds.Count == 0 ? [] : await db.Submissions.AsNoTracking().Where(s => EF.Parameter(recordIds).Contains(s.Id))
             .Select(s => new { s.Id, s.AnswersJson, s.FormId }).ToDictionaryAsync(s => s.Id, s => (s.AnswersJson, s.FormId), ct);
 
         // Who each event is about, and which relationships' sessions their histories read.
@@ -137,7 +143,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             .Select(e => (Event: e, Relationship: relationships[e.RelationshipId!.Value], Supervisees: SuperviseesOf(relationships[e.RelationshipId!.Value])))
             .ToList();
         var subjects = about.Select(a => SubjectOf(a.Event, a.Supervisees)).OfType<string>().Distinct().ToList();
-        var memberships = subjects.Count == 0 ? [] : await db.RelationshipMembers.AsNoTracking().Where(m => subjects.Contains(m.StaffId))
+        var memberships = subjects.Count == 0 ? [] : await db.RelationshipMembers.AsNoTracking().Where(m => EF.Parameter(subjects).Contains(m.StaffId))
             .Select(m => new { m.StaffId, m.RelationshipId }).Distinct().ToListAsync(ct);
         var relationshipsOf = memberships.ToLookup(m => m.StaffId, m => m.RelationshipId);
         var groups = about.Where(a => SubjectOf(a.Event, a.Supervisees) is null).Select(a => a.Relationship.Id);
@@ -149,24 +155,24 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         // (723 ms at 1.5M sessions; docs/benchmarks.md, "History read"). Without it each id is an index range.
         // Same-day sessions in the order they were held, so "in a row" counts do not depend on a plan.
         var sessions = (histories.Count == 0 ? [] : await db.Sessions.AsNoTracking()
-                .Where(s => histories.Contains(s.RelationshipId) && s.Status != SessionStatus.Booked && s.OutcomeAt <= latest)
+                .Where(s => EF.Parameter(histories).Contains(s.RelationshipId) && s.Status != SessionStatus.Booked && s.OutcomeAt <= latest)
                 .Select(s => new SessionRow(s.Id, s.RelationshipId, s.TypeId, s.Date, s.StartTime, s.Status, s.DurationMinutes, s.OutcomeAt)).ToListAsync(ct))
             .OrderBy(s => s.Date).ThenBy(s => s.StartTime).ToLookup(s => s.RelationshipId);
-        var attendance = subjects.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking().Where(a => subjects.Contains(a.StaffId))
+        var attendance = subjects.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking().Where(a => EF.Parameter(subjects).Contains(a.StaffId))
             .Select(a => new { a.SessionId, a.StaffId, a.Attendance }).ToDictionaryAsync(a => (a.SessionId, a.StaffId), a => a.Attendance, ct);
         // The statuses of the (relationship, subject) pairs, from a scope that covers them all: each
         // membership's status depends only on its own person's data, so a wider scope gives the same rows.
         var pairRelationships = about.Where(a => SubjectOf(a.Event, a.Supervisees) is not null).Select(a => a.Relationship.Id).Distinct().ToList();
-        var statuses = subjects.Count == 0 ? [] : await compliance.StatusesAsync(m => pairRelationships.Contains(m.RelationshipId) && subjects.Contains(m.StaffId), ct);
+        var statuses = subjects.Count == 0 ? [] : await compliance.StatusesAsync(m => EF.Parameter(pairRelationships).Contains(m.RelationshipId) && EF.Parameter(subjects).Contains(m.StaffId), ct);
 
         var attended = events.Where(e => e.Type == EventTypes.SessionAttended && e.SessionId is not null).Select(e => e.SessionId!.Value).Distinct().ToList();
         var present = (attended.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking()
-            .Where(a => attended.Contains(a.SessionId) && a.Attendance == MemberAttendance.Present).Select(a => new { a.SessionId, a.StaffId }).ToListAsync(ct))
+            .Where(a => EF.Parameter(attended).Contains(a.SessionId) && a.Attendance == MemberAttendance.Present).Select(a => new { a.SessionId, a.StaffId }).ToListAsync(ct))
             .ToLookup(a => a.SessionId, a => a.StaffId);
         // The day of the session a session.* event is about: a booking says which day it booked.
         // Its version too (one more at each move or cancellation), so a reminder timed from an earlier one lapses.
         var standingIds = events.Where(e => e.SessionId is not null && EventNames.IsAboutASession(e.Type)).Select(e => e.SessionId!.Value).Distinct().ToList();
-        var standing = standingIds.Count == 0 ? [] : await db.Sessions.AsNoTracking().Where(x => standingIds.Contains(x.Id))
+        var standing = standingIds.Count == 0 ? [] : await db.Sessions.AsNoTracking().Where(x => EF.Parameter(standingIds).Contains(x.Id))
             .Select(x => new { x.Id, x.Date, x.Sequence, x.StartTime }).ToDictionaryAsync(x => x.Id, x => new Standing(x.Date, x.Sequence, x.StartTime), ct);
 
         var named = events.SelectMany(e =>
@@ -189,9 +195,15 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         public bool Covers(DomainEvent e) => Events.Contains(e.Id);
     }
 
-    /// <summary>Calendar, working and school days as this tenant counts them.</summary>
+    private DayCounter? _days;
+    private JsonObject? _settings;
+
+    /// <summary>Calendar, working and school days as this tenant counts them: one counter for the scope (a round's events share it; it holds no state a run changes).</summary>
     private DayCounter Days() =>
-        new(new WorkingDays(tenant.Tenant.Settings.ClosureDays.Select(c => c.Date)), ComplianceService.CalendarFor(tenant.Tenant));
+        _days ??= new(new WorkingDays(tenant.Tenant.Settings.ClosureDays.Select(c => c.Date)), ComplianceService.CalendarFor(tenant.Tenant));
+
+    /// <summary>tenant.settings for rules, made once for the scope: the runner copies it into each scope it builds, never changes it.</summary>
+    private JsonObject RuleSettings() => _settings ??= tenant.Tenant.Settings.Supervision.ForRules();
 
     /// <summary>A session's outcome for one person: the session's own, refined by their attendance in a group.</summary>
     internal static SessionOutcome Outcome(SessionStatus status, MemberAttendance? mine) => status switch
@@ -212,7 +224,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         Zone = tenant.Tenant.TimeZone,
         Days = Days(),
         TenantName = tenant.Tenant.Name,
-        Settings = tenant.Tenant.Settings.Supervision.ForRules(),
+        Settings = RuleSettings(),
     };
 
     /// <summary>
@@ -235,7 +247,7 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
         var ids = named.OfType<string>().Distinct().ToList();
         var holders = tenant.Tenant.Settings.Roles.SelectMany(r => r.AllHolders).Select(normalizer.NormalizeEmail).Distinct().ToList();
         var active = db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today);
-        var byId = active.Where(s => ids.Contains(s.Id));
+        var byId = active.Where(s => EF.Parameter(ids).Contains(s.Id));
         // Three arms rather than one OR, and the managers by a join rather than IN (subquery), so
         // each is a lookup by key or by email and none a scan of the tenant's staff.
         var staff = await byId
@@ -248,16 +260,10 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
     private PeopleDirectory Directory(Dictionary<string, StaffRow> byId, Relationship? relationship, IReadOnlyList<string> supervisees, string? personId)
     {
         var today = tenant.Tenant.Today(clock);
-        var roles = tenant.Tenant.Settings.Roles;
         var active = db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today);
-        // NormalizedEmail is unique in a tenant, so an address names at most one person.
-        var byEmail = byId.Values.Where(s => s.NormalizedEmail is not null && s.Email is not null).ToDictionary(s => s.NormalizedEmail!);
         Recipient? Person(string? id) => id is not null && byId.TryGetValue(id, out var p) && p.Email is not null ? new Recipient(p.Id, p.FullName, p.Email, p.Site) : null;
-        // A holder may be a shared mailbox rather than a person (mse-icb's administration team):
-        // still written to, by address, under the role's name.
-        IReadOnlyList<Recipient> Holders(TenantRole r, IEnumerable<string> emails) => [.. emails
-            .Select(email => byEmail.TryGetValue(normalizer.NormalizeEmail(email), out var p) ? new Recipient(p.Id, p.FullName, p.Email!, p.Site) : new Recipient(null, r.Name, email))];
         Recipient? ManagerOf(string? id) => id is not null && byId.TryGetValue(id, out var p) ? Person(p.LineManagerId) : null;
+        var holders = HoldersOf(byId);
         return new PeopleDirectory
         {
             Supervisor = Person(relationship?.SupervisorId),
@@ -266,13 +272,39 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
             LineManagerOfSupervisor = ManagerOf(relationship?.SupervisorId),
             Person = Person(personId),
             LineManagerOfPerson = ManagerOf(personId),
-            RoleHolders = roles.ToDictionary(r => r.Id, r => Holders(r, r.AllHolders)),
-            SiteRoleHolders = roles.Where(r => r.HeldPerSite).ToDictionary(r => r.Id,
-                r => (IReadOnlyDictionary<string, IReadOnlyList<Recipient>>)r.Sites.ToDictionary(kv => kv.Key, kv => Holders(r, kv.Value), StringComparer.OrdinalIgnoreCase)),
+            RoleHolders = holders.Roles,
+            SiteRoleHolders = holders.Sites,
             StaffRoleHolders = new StaffRoleHolders(role => active.Where(s => (s.Roles & role) == role && s.Email != null)
                 .Select(s => new Recipient(s.Id, s.FullName, s.Email!, s.Site)).ToList()),
         };
     }
+
+    private (Dictionary<string, StaffRow> For, RoleHolders Holders)? _holders;
+
+    /// <summary>
+    /// The tenant's role holders among these people, worked out once for the rows of a batch (ADR 0048): they
+    /// depend on the rows and the tenant's roles only, and every event's directory of a round reads the same
+    /// rows, so building them per event rebuilt the same dictionaries (an email index over the batch's people) 200 times.
+    /// </summary>
+    private RoleHolders HoldersOf(Dictionary<string, StaffRow> byId)
+    {
+        if (_holders is { } kept && ReferenceEquals(kept.For, byId)) return kept.Holders;
+        var roles = tenant.Tenant.Settings.Roles;
+        // NormalizedEmail is unique in a tenant, so an address names at most one person.
+        var byEmail = byId.Values.Where(s => s.NormalizedEmail is not null && s.Email is not null).ToDictionary(s => s.NormalizedEmail!);
+        // A holder may be a shared mailbox rather than a person (mse-icb's administration team):
+        // still written to, by address, under the role's name.
+        IReadOnlyList<Recipient> Holders(TenantRole r, IEnumerable<string> emails) => [.. emails
+            .Select(email => byEmail.TryGetValue(normalizer.NormalizeEmail(email), out var p) ? new Recipient(p.Id, p.FullName, p.Email!, p.Site) : new Recipient(null, r.Name, email))];
+        var holders = new RoleHolders(roles.ToDictionary(r => r.Id, r => Holders(r, r.AllHolders)),
+            roles.Where(r => r.HeldPerSite).ToDictionary(r => r.Id,
+                r => (IReadOnlyDictionary<string, IReadOnlyList<Recipient>>)r.Sites.ToDictionary(kv => kv.Key, kv => Holders(r, kv.Value), StringComparer.OrdinalIgnoreCase)));
+        _holders = (byId, holders);
+        return holders;
+    }
+
+    private sealed record RoleHolders(IReadOnlyDictionary<string, IReadOnlyList<Recipient>> Roles,
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, IReadOnlyList<Recipient>>> Sites);
 
     /// <summary>
     /// Cohorts for for-each, with each member's latest training expiry (reminder ladders read it).

@@ -12,6 +12,9 @@ public sealed class WorkflowWorker(PerTenantRunner runner, IConfiguration config
     /// <summary>This process, as named in timer claims.</summary>
     public static readonly string WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
+    /// <summary>Events a round claims for one tenant (ADR 0030, 0048).</summary>
+    public const int RoundSize = 200;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var every = TimeSpan.FromSeconds(Math.Max(1, config.GetValue("Workflows:PollSeconds", 10)));
@@ -35,7 +38,7 @@ public sealed class WorkflowWorker(PerTenantRunner runner, IConfiguration config
         var host = services.GetRequiredService<WorkflowHost>();
         // A tenant whose rules are slow takes its share of the round; the others' rules go on (docs/security.md).
         host.LimitRound(TimeSpan.FromMilliseconds(TenantText.TenantTextLimits.WorkerRoundBudgetMs));
-        await host.DispatchEventsAsync(200, ct);
+        await host.DispatchEventsAsync(RoundSize, ct);
         await host.RunDueTimersAsync(WorkerId, ct);
         await host.RunSchedulesAsync(ct);
     }
