@@ -147,6 +147,10 @@ public sealed partial class CompliancePagingTests(AppFactory app) : IClassFixtur
         }
         Assert.Equal(supervisors, all.Distinct().Count());
         Assert.Equal(supervisors - (pages - 1) * 50, SupervisorRows(await lead.GetStringAsync($"/{T}/reports/compliance?sp={pages + 5}")).Count()); // out of range: the last page
+        // Not a number: the first page, and no "Error:" in the title for a page that shows no error.
+        var nonsense = await lead.GetStringAsync($"/{T}/reports/compliance?sp=abc&p=x");
+        Assert.Equal(50, SupervisorRows(nonsense).Count());
+        Assert.DoesNotContain("<title>Error:", nonsense);
 
         // A filter and the overdue list's page are kept by the breakdown's links, and its page by theirs.
         var second = await lead.GetStringAsync($"/{T}/reports/compliance?Type=one-to-one&p=1&sp=2");

@@ -60,6 +60,10 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
         var me = await users.GetUserAsync(User);
         if (me is null) return Challenge();
         if (!SupervisionAccess.CanSeeEveryone(me)) return StatusCode(StatusCodes.Status403Forbidden);
+        // A page number that is not a number is read as the first page, as one out of range is read as the
+        // nearest: not an error the layout would announce ("Error:" in the title) with nothing on the page to fix.
+        ModelState.Remove("p");
+        ModelState.Remove("sp");
         Report = await report.BuildAsync(Filter, ct);
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         OverduePage = Report.Overdue.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
