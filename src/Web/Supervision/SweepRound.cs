@@ -100,8 +100,10 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
         catch (Exception readers)
         {
             // Cancelled, or the writer failed: the writer stops too and is awaited, so nothing of the round runs on after it.
-            queue.Writer.TryComplete();
+            // Stopped before the queue is closed: the writer must not take a closed queue for the end of the reads and
+            // write what it holds as the round's last group.
             await stop.CancelAsync();
+            queue.Writer.TryComplete();
             try { await writer; }
             catch (Exception failed) when (failed is not OperationCanceledException && readers is OperationCanceledException or ChannelClosedException)
             {
@@ -132,6 +134,7 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
             group.Clear();
             pending = 0;
         }
+        ct.ThrowIfCancellationRequested(); // a queue closed by a cancelled round is not the end of its reads
         if (group.Count > 0) raised += await WriteAsync(group, profile, ct);
         return raised;
     }
