@@ -437,11 +437,15 @@ internal static partial class SuiteBenchmark
     private static async Task<(string Line, int Raised)> SweepOnceAsync(IServiceProvider services, List<TenantInfo> tenants, Counts counts, string what, bool queryLog, int? degree = null)
     {
         var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
+        // The process's processor time too: under a shared machine's load the wall time says little about several
+        // readers, but processor time the same at one and at several means the round's work did not grow (ADR 0050).
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         if (queryLog) QueryLog.Instance.Start(); // the run's statements by shape (docs/benchmarks.md "Sweep 2"): reads, materialisation included
         var ids = tenants.Select(t => t.Id).ToHashSet();
         var (raised, profile) = await services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, t => ids.Contains(t.Id), degree);
         var seconds = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var alloc = GC.GetTotalAllocatedBytes(precise: true) - allocBefore;
         if (queryLog)
             foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(12))
@@ -449,7 +453,7 @@ internal static partial class SuiteBenchmark
         // With several tenants at once (ADR 0050) the phases are summed over the readers, so they add up to more than the round;
         // the new events are written while the readers go on, and "after the last read" is what writing added to the round.
         return ($"| Compliance sweep (`SweepRound.RunAsync`, {profile.Degree} tenant{(profile.Degree == 1 ? "" : "s")} at a time), all {tenants.Count} tenants, {what} | 1 | {seconds:0.00} s | "
-                + $"{counts.Supervisees / seconds:N0} supervisees/s | | {alloc / 1024.0 / 1024.0:N0} MB allocated | {{statuses}}raised {raised:N0} events"
+                + $"{counts.Supervisees / seconds:N0} supervisees/s | | {alloc / 1024.0 / 1024.0:N0} MB allocated, {cpu:0.00} s of processor time | {{statuses}}raised {raised:N0} events"
                 + $"; time summed over the readers: reads {profile.Reads.TotalSeconds:0.00} s, statuses {profile.Statuses.TotalSeconds:0.00} s; new events {profile.Insert.TotalSeconds:0.00} s by one writer meanwhile "
                 + $"(statements {profile.Write.TotalSeconds:0.00} s, {profile.Transactions:N0} commits {profile.Commit.TotalSeconds:0.00} s), {profile.AfterReads.TotalSeconds:0.00} s of it after the last read |", raised);
     }
