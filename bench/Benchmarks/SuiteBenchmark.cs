@@ -406,7 +406,7 @@ internal static partial class SuiteBenchmark
         var runner = services.GetRequiredService<PerTenantRunner>();
         for (var run = 1; run <= 2; run++)
         {
-            var (line, _) = await SweepOnceAsync(services, tenants, counts, run == 1 ? "first run" : "second run, nothing new", perTenant: false, queryLog: true);
+            var (line, _) = await SweepOnceAsync(services, tenants, counts, run == 1 ? "first run" : "second run, nothing new", queryLog: true);
             var statuses = 0;
             if (run == 1)
                 foreach (var tenant in tenants)
@@ -415,11 +415,13 @@ internal static partial class SuiteBenchmark
             Console.WriteLine(lines[^1]);
             Console.WriteLine($"  sweep {run}: load averages {LoadAverage()}");
         }
-        // SUITE_SWEEP_TURNS=n: the first run again n times in turn, one tenant a transaction (as before ADR 0047)
-        // then several (SweepRound), on the same data in the same process, each after the sweep's events are
-        // deleted and the status cache forgotten (but for the two page tenants, as after the pages).
+        // SUITE_SWEEP_TURNS=n: the first run again n times in turn, one tenant at a time (degree 1, as before ADR 0050)
+        // then several (SweepRound's configured degree, or SUITE_SWEEP_DEGREE), on the same data in the same process,
+        // each after the sweep's events are deleted and the status cache forgotten (but for the two page tenants, as
+        // after the pages).
+        var parallel = EnvInt("SUITE_SWEEP_DEGREE", services.GetRequiredService<SweepRound>().Degree);
         for (var turn = 1; turn <= EnvInt("SUITE_SWEEP_TURNS", 0) && SweepOnly; turn++)
-            foreach (var perTenant in new[] { true, false })
+            foreach (var degree in new[] { 1, parallel })
             {
                 var cache = services.GetRequiredService<StatusCache>();
                 foreach (var tenant in tenants)
@@ -427,41 +429,33 @@ internal static partial class SuiteBenchmark
                     if (tenant.Identifier is not (PageTenant or SmallTenant)) cache.Forget(tenant.Id);
                     await runner.RunForAsync(tenant, (sp, ct) => sp.GetRequiredService<AppDbContext>().Events.Where(e => e.DedupeKey != null).ExecuteDeleteAsync(ct), CancellationToken.None);
                 }
-                var (line, _) = await SweepOnceAsync(services, tenants, counts, $"turn {turn}, first run {(perTenant ? "a tenant a transaction" : "grouped")}", perTenant, queryLog: false);
+                var (line, _) = await SweepOnceAsync(services, tenants, counts, $"turn {turn}, first run, {degree} at a time", queryLog: false, degree);
                 Console.WriteLine(line.Replace("{statuses}", "", StringComparison.Ordinal) + $" load averages {LoadAverage()}");
             }
     }
 
-    private static async Task<(string Line, int Raised)> SweepOnceAsync(IServiceProvider services, List<TenantInfo> tenants, Counts counts, string what, bool perTenant, bool queryLog)
+    private static async Task<(string Line, int Raised)> SweepOnceAsync(IServiceProvider services, List<TenantInfo> tenants, Counts counts, string what, bool queryLog, int? degree = null)
     {
-        var runner = services.GetRequiredService<PerTenantRunner>();
         var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
+        // The process's processor time too: under a shared machine's load the wall time says little about several
+        // readers, but processor time the same at one and at several means the round's work did not grow (ADR 0050).
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
-        var raised = 0;
-        var profile = new SweepProfile();
         if (queryLog) QueryLog.Instance.Start(); // the run's statements by shape (docs/benchmarks.md "Sweep 2"): reads, materialisation included
-        if (perTenant)
-            foreach (var tenant in tenants)
-                await runner.RunForAsync(tenant, async (sp, ct) =>
-                {
-                    var sweep = sp.GetRequiredService<SupervisionSweep>();
-                    raised += await sweep.RunAsync(ct);
-                    profile.Add(sweep.Profile);
-                }, CancellationToken.None);
-        else
-        {
-            var ids = tenants.Select(t => t.Id).ToHashSet();
-            (raised, profile) = await services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, t => ids.Contains(t.Id));
-        }
+        var ids = tenants.Select(t => t.Id).ToHashSet();
+        var (raised, profile) = await services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, t => ids.Contains(t.Id), degree);
         var seconds = sw.Elapsed.TotalSeconds;
+        var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
         var alloc = GC.GetTotalAllocatedBytes(precise: true) - allocBefore;
         if (queryLog)
             foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(12))
                 Console.WriteLine($"  sweep query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
-        return ($"| Compliance sweep (`SweepRound.RunAsync`), all {tenants.Count} tenants, {what} | 1 | {seconds:0.00} s | "
-                + $"{counts.Supervisees / seconds:N0} supervisees/s | | {alloc / 1024.0 / 1024.0:N0} MB allocated | {{statuses}}raised {raised:N0} events"
-                + $"; time in reads {profile.Reads.TotalSeconds:0.00} s, statuses {profile.Statuses.TotalSeconds:0.00} s, new events {profile.Insert.TotalSeconds:0.00} s "
-                + $"(statements {profile.Write.TotalSeconds:0.00} s, {profile.Transactions:N0} commits {profile.Commit.TotalSeconds:0.00} s) |", raised);
+        // With several tenants at once (ADR 0050) the phases are summed over the readers, so they add up to more than the round;
+        // the new events are written while the readers go on, and "after the last read" is what writing added to the round.
+        return ($"| Compliance sweep (`SweepRound.RunAsync`, {profile.Degree} tenant{(profile.Degree == 1 ? "" : "s")} at a time), all {tenants.Count} tenants, {what} | 1 | {seconds:0.00} s | "
+                + $"{counts.Supervisees / seconds:N0} supervisees/s | | {alloc / 1024.0 / 1024.0:N0} MB allocated, {cpu:0.00} s of processor time | {{statuses}}raised {raised:N0} events"
+                + $"; time summed over the readers: reads {profile.Reads.TotalSeconds:0.00} s, statuses {profile.Statuses.TotalSeconds:0.00} s; new events {profile.Insert.TotalSeconds:0.00} s by one writer meanwhile "
+                + $"(statements {profile.Write.TotalSeconds:0.00} s, {profile.Transactions:N0} commits {profile.Commit.TotalSeconds:0.00} s), {profile.AfterReads.TotalSeconds:0.00} s of it after the last read |", raised);
     }
 
     private static string PgServer => Environment.GetEnvironmentVariable("SUITE_PG") is { Length: > 0 } cs ? cs

@@ -368,11 +368,11 @@ internal static partial class WorkflowBenchmark
             {
                 var eventsBefore = await In(sweepTenant, (sp, ct) => sp.GetRequiredService<AppDbContext>().Events.CountAsync(ct));
                 sw.Restart();
-                var found = await In(sweepTenant, (sp, ct) => sp.GetRequiredService<SupervisionSweep>().RunAsync(ct));
+                var (found, _) = await app.Services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, t => t.Id == sweepTenant.Id);
                 seconds = sw.Elapsed.TotalSeconds;
                 var byKind = await In(sweepTenant, async (sp, ct) => (await sp.GetRequiredService<AppDbContext>().Events.AsNoTracking().Where(e => e.DedupeKey != null)
                     .GroupBy(e => e.Type).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct)).Select(g => $"{g.Key} {g.Count:N0}"));
-                rows.Add(new($"Service: `SupervisionSweep.RunAsync`, {Supervisees:N0} supervisees, {(run == 1 ? "first run" : "second run (nothing new)")}", "1",
+                rows.Add(new($"Service: `SweepRound.RunAsync` for {SweepTenant} alone, {Supervisees:N0} supervisees, {(run == 1 ? "first run" : "second run (nothing new)")}", "1",
                     $"{seconds:0.00} s", "", $"raised {found:N0} events" + (run == 1 ? $" ({string.Join(", ", byKind)})" : "; checks every status again, writes nothing")));
             }
 

@@ -10,47 +10,27 @@ namespace SupervisionHub.Web.Supervision;
 /// Raises the events that come from the passing of time rather than from a change: an action past
 /// its date, an agreement due for review, supervisor training about to lapse, a supervisee whose
 /// supervision is overdue. Each fact is raised once (a dedupe key, unique per tenant), so running
-/// the sweep again, or on two nodes at once, adds nothing.
+/// the sweep again, or on two nodes at once, adds nothing. This works out one tenant's facts in its
+/// own scope; <see cref="SweepRound"/> runs it for every tenant and writes what is new.
 /// </summary>
 public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, TimeProvider clock, ComplianceService compliance)
 {
     /// <summary>How far ahead training expiry and agreement reviews are announced (ascent R6: reminders before DSL training lapses).</summary>
     public const int WarnDaysAhead = 60;
 
-    /// <summary>Where this scope's sweeps spent their time (the benchmark suite reports it).</summary>
+    /// <summary>Where this tenant's reads spent their time (the round adds it up for the benchmark suite).</summary>
     public SweepProfile Profile { get; } = new();
-
-    /// <summary>This tenant's sweep alone: its facts worked out and the new ones written in one transaction.</summary>
-    /// <returns>How many events were new.</returns>
-    public async Task<int> RunAsync(CancellationToken ct)
-    {
-        await PruneStatusChangesAsync(db, ct);
-        var candidates = await CandidatesAsync(ct);
-        if (candidates.Count == 0) return 0;
-        var phase = System.Diagnostics.Stopwatch.StartNew();
-        try
-        {
-            var (inserted, timing) = await SweepInsert.InsertNewAsync(db, tenant.Tenant.Id, candidates, ct);
-            Profile.Write += timing.Write;
-            Profile.Commit += timing.Commit;
-            Profile.Transactions++;
-            return inserted;
-        }
-        finally { Profile.Insert += phase.Elapsed; }
-    }
 
     /// <summary>
     /// Status changes are read by the caches within minutes; a day's worth and more is history nobody
-    /// reads. In a tenant's scope its own rows; in a scope of no tenant (<see cref="SweepRound"/>, once a
-    /// round rather than once a tenant) every tenant's, by age alone, which is what each tenant's own
-    /// prune would delete.
+    /// reads. Once a round (<see cref="SweepRound"/>), in a scope of no tenant: every tenant's rows, by
+    /// age alone, which is what each tenant's own prune would delete.
     /// </summary>
-    internal static Task PruneStatusChangesAsync(AppDbContext db, CancellationToken ct, bool everyTenant = false)
+    internal static Task PruneStatusChangesAsync(AppDbContext db, CancellationToken ct)
     {
         // The wall clock, not the app's: the rows' times are when they were committed (AppDbContext, StatusCache's window).
         var stale = DateTimeOffset.UtcNow - StatusChange.KeepFor;
-        var changes = everyTenant ? db.StatusChanges.IgnoreQueryFilters() : db.StatusChanges;
-        return changes.Where(c => c.At < stale).ExecuteDeleteAsync(ct);
+        return db.StatusChanges.IgnoreQueryFilters().Where(c => c.At < stale).ExecuteDeleteAsync(ct);
     }
 
     /// <summary>
@@ -107,7 +87,11 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
     }
 }
 
-/// <summary>Time spent by a scope's sweeps: reading actions and training, working out statuses, inserting the new events.</summary>
+/// <summary>
+/// Where a round's time went. The phases are summed over the tenants worked out at once (ADR 0050), so with
+/// several readers they add up to more than <see cref="Wall"/>; the new events are written by one writer
+/// while the readers go on, and <see cref="AfterReads"/> is what the writing added after the last read.
+/// </summary>
 public sealed class SweepProfile
 {
     public TimeSpan Reads { get; set; }
@@ -121,6 +105,14 @@ public sealed class SweepProfile
     /// <summary>How many transactions wrote new events (a synced commit each on SQLite).</summary>
     public int Transactions { get; set; }
 
+    /// <summary>The round from start to end, and the part of it after the last tenant's facts were worked out.</summary>
+    public TimeSpan Wall { get; set; }
+    public TimeSpan AfterReads { get; set; }
+
+    /// <summary>Tenants worked out at once.</summary>
+    public int Degree { get; set; } = 1;
+
+    /// <summary>The phases' times and the transactions (a round's own wall time and degree are not added).</summary>
     public void Add(SweepProfile other)
     {
         Reads += other.Reads;

@@ -1,18 +1,20 @@
+using System.Diagnostics;
+using System.Threading.Channels;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Supervision;
 
 /// <summary>
-/// The hourly sweep over every tenant (ADR 0047). Each tenant's facts are worked out in that tenant's
-/// own scope (<see cref="PerTenantRunner"/>, its filtered context); their new events are then written
-/// several tenants at a time, in one transaction, each row stamped with the tenant it was raised in:
-/// one synced commit on SQLite for many small tenants instead of one each. A group that fails is
-/// rolled back and written again tenant by tenant, so one tenant's failure loses or blocks no other's
-/// events; a tenant whose facts cannot be worked out is logged and skipped, as PerTenantRunner does.
-/// Old status changes are pruned once for every tenant at the start, by age alone.
+/// The hourly sweep over every tenant (ADR 0047, 0050). Tenants' facts are worked out several at a time
+/// (<see cref="Degree"/>), each tenant still in its own scope (<see cref="PerTenantRunner.RunForAsync"/>, its
+/// filtered context); one writer takes their candidates as they come and writes them several tenants at a
+/// time, in one transaction, each row stamped with the tenant it was raised in, while the readers go on.
+/// A group that fails is rolled back and written again tenant by tenant, so one tenant's failure loses or
+/// blocks no other's events; a tenant whose facts cannot be worked out is logged and skipped, as
+/// PerTenantRunner does. Old status changes are pruned once for every tenant at the start, by age alone.
 /// </summary>
-public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, IServiceScopeFactory scopes, ILogger<SweepRound> log)
+public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, IServiceScopeFactory scopes, IConfiguration config, ILogger<SweepRound> log)
 {
     /// <summary>
     /// A group is written once it holds this many candidates. Larger groups save few commits more (a
@@ -21,62 +23,126 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
     /// </summary>
     public const int GroupRows = 5000;
 
+    /// <summary>
+    /// Tenants whose facts are worked out at once (`Sweep:Parallelism`). By default one a core, at most four:
+    /// a tenant's reads are the app's own work (materialising rows, the calculator) and, on SQLite, the
+    /// database's too, so more readers than cores only queue; past four the round is short already and the
+    /// pages' requests and the other rounds keep cores and pooled connections (ADR 0050).
+    /// </summary>
+    public int Degree { get; } = Math.Max(1, config.GetValue("Sweep:Parallelism", DefaultDegree));
+
+    public static int DefaultDegree => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>Tenants' candidates waiting for the writer: the readers wait for it beyond this (memory stays bounded).</summary>
+    private const int Waiting = 64;
+
     /// <param name="only">Which tenants to sweep; all when null.</param>
+    /// <param name="degree">Tenants worked out at once; <see cref="Degree"/> when null (the suite compares one with several).</param>
     /// <returns>How many events were new, and where the time went.</returns>
-    public async Task<(int Raised, SweepProfile Profile)> RunAsync(CancellationToken ct, Func<TenantInfo, bool>? only = null)
+    public async Task<(int Raised, SweepProfile Profile)> RunAsync(CancellationToken ct, Func<TenantInfo, bool>? only = null, int? degree = null)
     {
+        var wall = Stopwatch.StartNew();
         await registry.RefreshAsync(ct);
-        var profile = new SweepProfile();
-        var phase = System.Diagnostics.Stopwatch.StartNew();
+        var profile = new SweepProfile { Degree = Math.Max(1, degree ?? Degree) };
+        var phase = Stopwatch.StartNew();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await SupervisionSweep.PruneStatusChangesAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct, everyTenant: true);
+            await SupervisionSweep.PruneStatusChangesAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             log.LogError(ex, "The supervision sweep could not prune old status changes"); // the events matter more: carry on
         }
         profile.Reads += phase.Elapsed;
+
+        var queue = Channel.CreateBounded<SweepInsert.TenantEvents>(new BoundedChannelOptions(Waiting) { SingleReader = true });
+        // The writer has its own profile (one task); the readers add theirs under a lock, as they finish.
+        var written = new SweepProfile();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var writer = Task.Run(async () =>
+        {
+            try { return await WriteAllAsync(queue.Reader, written, stop.Token); }
+            catch (Exception ex)
+            {
+                // The readers stop rather than wait on a queue nobody empties.
+                queue.Writer.TryComplete(ex);
+                await stop.CancelAsync();
+                throw;
+            }
+        }, CancellationToken.None);
+        TimeSpan readsDone;
+        try
+        {
+            await Parallel.ForEachAsync(registry.All.Where(t => only is null || only(t)),
+                new ParallelOptions { MaxDegreeOfParallelism = profile.Degree, CancellationToken = stop.Token }, async (tenant, token) =>
+                {
+                    IReadOnlyList<DomainEvent> candidates = [];
+                    try
+                    {
+                        await runner.RunForAsync(tenant, async (sp, inner) =>
+                        {
+                            var sweep = sp.GetRequiredService<SupervisionSweep>();
+                            try { candidates = await sweep.CandidatesAsync(inner); }
+                            finally { lock (profile) profile.Add(sweep.Profile); }
+                        }, token);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        log.LogError(ex, "The supervision sweep failed for tenant {TenantId}", tenant.Id);
+                        return;
+                    }
+                    if (candidates.Count > 0) await queue.Writer.WriteAsync(new SweepInsert.TenantEvents(tenant.Id, candidates), token);
+                });
+            readsDone = wall.Elapsed;
+            queue.Writer.Complete();
+        }
+        catch (Exception readers)
+        {
+            // Cancelled, or the writer failed: the writer stops too and is awaited, so nothing of the round runs on after it.
+            // Stopped before the queue is closed: the writer must not take a closed queue for the end of the reads and
+            // write what it holds as the round's last group.
+            await stop.CancelAsync();
+            queue.Writer.TryComplete();
+            try { await writer; }
+            catch (Exception failed) when (failed is not OperationCanceledException && readers is OperationCanceledException or ChannelClosedException)
+            {
+                throw; // the writer's own failure is the cause
+            }
+            catch (OperationCanceledException) { }
+            throw;
+        }
+        var raised = await writer;
+        profile.Add(written);
+        profile.Wall = wall.Elapsed;
+        profile.AfterReads = wall.Elapsed - readsDone;
+        return (raised, profile);
+    }
+
+    /// <summary>The one writer: candidates gathered until a group is full, which is written while the readers go on; the rest at the end.</summary>
+    private async Task<int> WriteAllAsync(ChannelReader<SweepInsert.TenantEvents> queue, SweepProfile profile, CancellationToken ct)
+    {
         var group = new List<SweepInsert.TenantEvents>();
         var pending = 0;
         var raised = 0;
-        foreach (var tenant in registry.All)
+        await foreach (var tenant in queue.ReadAllAsync(ct))
         {
-            if (only is not null && !only(tenant)) continue;
-            ct.ThrowIfCancellationRequested();
-            try
-            {
-                IReadOnlyList<DomainEvent> candidates = [];
-                await runner.RunForAsync(tenant, async (sp, token) =>
-                {
-                    var sweep = sp.GetRequiredService<SupervisionSweep>();
-                    try { candidates = await sweep.CandidatesAsync(token); }
-                    finally { profile.Add(sweep.Profile); }
-                }, ct);
-                if (candidates.Count == 0) continue;
-                group.Add(new SweepInsert.TenantEvents(tenant.Id, candidates));
-                pending += candidates.Count;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                log.LogError(ex, "The supervision sweep failed for tenant {TenantId}", tenant.Id);
-            }
-            if (pending >= GroupRows)
-            {
-                raised += await WriteAsync(group, profile, ct);
-                group.Clear();
-                pending = 0;
-            }
+            group.Add(tenant);
+            pending += tenant.Events.Count;
+            if (pending < GroupRows) continue;
+            raised += await WriteAsync(group, profile, ct);
+            group.Clear();
+            pending = 0;
         }
+        ct.ThrowIfCancellationRequested(); // a queue closed by a cancelled round is not the end of its reads
         if (group.Count > 0) raised += await WriteAsync(group, profile, ct);
-        return (raised, profile);
+        return raised;
     }
 
     /// <summary>The group in one transaction; if that fails, each tenant in its own, so a failure stays with its tenant.</summary>
     private async Task<int> WriteAsync(List<SweepInsert.TenantEvents> group, SweepProfile profile, CancellationToken ct)
     {
-        var phase = System.Diagnostics.Stopwatch.StartNew();
+        var phase = Stopwatch.StartNew();
         try
         {
             try

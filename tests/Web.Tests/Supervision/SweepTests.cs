@@ -18,7 +18,8 @@ public sealed class SweepTests(AppFactory app) : IClassFixture<AppFactory>
             var db = sp.GetRequiredService<AppDbContext>();
             var records = sp.GetRequiredService<SessionRecords>();
             var allocation = sp.GetRequiredService<Allocation>();
-            var sweep = sp.GetRequiredService<SupervisionSweep>();
+            // The hourly service's path: a round, limited to this tenant.
+            async Task<int> Sweep() => (await sp.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, t => t.Identifier == "ralph-thoresby")).Raised;
             var today = sp.Today();
             var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
 
@@ -38,11 +39,11 @@ public sealed class SweepTests(AppFactory app) : IClassFixture<AppFactory>
             var neglected = await db.StaffIdAsync("rhiannon.pryce@ralph-thoresby.example");
             var late = await sp.StartAsync("one-to-one", await db.StaffIdAsync("lead@ralph-thoresby.example"), neglected, today.AddMonths(-7));
 
-            var first = await sweep.RunAsync(CancellationToken.None);
+            var first = await Sweep();
             Assert.True(first > 0);
             Assert.Equal(1, await db.Events.CountAsync(e => e.Type == EventTypes.ActionOverdue && e.DedupeKey == $"action.overdue:{actionId:N}"));
             Assert.Equal(1, await db.Events.CountAsync(e => e.Type == EventTypes.SupervisionOverdue && e.RelationshipId == late.Id && e.StaffId == neglected));
-            Assert.Equal(0, await sweep.RunAsync(CancellationToken.None)); // nothing new: every fact already raised
+            Assert.Equal(0, await Sweep()); // nothing new: every fact already raised
         });
     }
 }
