@@ -170,7 +170,7 @@ public sealed class ParallelWorkerTests
     {
         using var folders = Folders();
         const string SlowTenant = "ascent"; // first by name: in one tenant after another it goes first
-        const string Other = "river-tees";  // last by name
+        const string Other = "devon-torbay"; // next by name: two at once, it starts beside the slow one; one after another, after it
         folders.AddWorkflow(SlowTenant, "test-parallel-slow", Slow);
         var clock = new SettableClock(Seasons.UtcNow);
         await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
