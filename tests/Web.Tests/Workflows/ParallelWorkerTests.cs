@@ -173,22 +173,19 @@ public sealed class ParallelWorkerTests
         const string Other = "devon-torbay"; // next by name: two at once, it starts beside the slow one; one after another, after it
         folders.AddWorkflow(SlowTenant, "test-parallel-slow", Slow);
         var clock = new SettableClock(Seasons.UtcNow);
-        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
+        var probe = new WhenRunsCommit();
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock, s => s.ConfigureAppDbContext(o => o.AddInterceptors(probe)));
         await DrainAsync(app);
         await EventsAsync(app, SlowTenant, 60, clock.GetUtcNow());
         await EventsAsync(app, Other, 1, clock.GetUtcNow());
-
-        var before = await app.InTenant(Other, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.CountAsync(i => i.WorkflowId == "test-parallel"));
-        var pass = Task.Run(() => WorkflowWorker.PassAsync(app.Services.GetRequiredService<PerTenantRunner>(), 2, TimeSpan.Zero, CancellationToken.None));
-        // When the other tenant's run is saved, the slow tenant's round is still going: it still holds its dispatch lease.
+        var others = await app.InTenant(Other, sp => sp.GetRequiredService<AppDbContext>().Events.Where(e => e.DispatchedAt == null).Select(e => e.Id).ToListAsync());
+        var slowTenantId = (await app.Services.GetRequiredService<TenantRegistry>().FindAsync(SlowTenant))!.Id;
+        // As the other tenant's run is committed (seen by its own save, not by polling, which a busy machine delays),
+        // is the slow tenant's round still going? It holds its dispatch lease until its round ends.
         bool? slowStillRunning = null;
-        while (!pass.IsCompleted && slowStillRunning is null)
-        {
-            if (await app.InTenant(Other, sp => sp.GetRequiredService<AppDbContext>().WorkflowInstances.CountAsync(i => i.WorkflowId == "test-parallel")) > before)
-                slowStillRunning = await app.InTenant(SlowTenant, sp => sp.GetRequiredService<AppDbContext>().Set<DispatchLease>().AnyAsync(l => l.Until != null));
-            else await Task.Delay(20);
-        }
-        await pass;
+        probe.Arm(others, async db => slowStillRunning = await db.Set<DispatchLease>().IgnoreQueryFilters().AnyAsync(l => l.TenantId == slowTenantId && l.Until != null));
+
+        await WorkflowWorker.PassAsync(app.Services.GetRequiredService<PerTenantRunner>(), 2, TimeSpan.Zero, CancellationToken.None);
 
         Assert.True(slowStillRunning, "the other tenant's round waited for the slow tenant's round to end");
         Assert.Equal(0, await app.InTenant(Other, sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DispatchedAt == null)));
@@ -218,5 +215,24 @@ public sealed class ParallelWorkerTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunForEachAsync("test", (sp, ct) =>
             sp.GetRequiredService<ITenantContext>().Tenant.Identifier == "devon-torbay" ? throw new InvalidOperationException("fails") : Task.CompletedTask,
             CancellationToken.None, stopOnError: true, degree: 3));
+    }
+}
+
+/// <summary>Looks, once, at the database from inside the save that commits a run of one of the given events.</summary>
+public sealed class WhenRunsCommit : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+{
+    private HashSet<Guid> _events = [];
+    private Func<DbContext, Task>? _look;
+
+    public void Arm(IEnumerable<Guid> events, Func<DbContext, Task> look) => (_events, _look) = ([.. events], look);
+
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+        Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (_look is { } look && eventData.Context!.ChangeTracker.Entries<WorkflowInstance>()
+                .Any(i => i.State == EntityState.Added && i.Entity.TriggerEventId is { } id && _events.Contains(id))
+            && Interlocked.Exchange(ref _look, null) is not null)
+            await look(eventData.Context);
+        return result;
     }
 }
