@@ -229,6 +229,13 @@ internal static partial class SuiteBenchmark
 
 
             // ---------------------------------------------------------------- pages
+            if (DispatchOnly)
+            {
+                // SUITE_ONLY=dispatch: no pages; the rounds, the sweep and the dispatch rows below (the table is not rewritten).
+                pages = [];
+                peakAfterPages = 0;
+                goto rounds;
+            }
             if (SweepOnly)
             {
                 // As the pages would have: the two page tenants' statuses are in the status cache before the sweep.
@@ -274,6 +281,8 @@ internal static partial class SuiteBenchmark
             }
             using (var self = Process.GetCurrentProcess()) peakAfterPages = self.PeakWorkingSet64;
             await PoolingTurnsAsync(app, () => NewApp(pooled: false));
+
+        rounds:
 
             // ---------------------------------------------------------------- a workflow round over every tenant
             // What WorkflowWorker does every 10 s (and the outbox worker every 5 s has the same shape): refresh the
@@ -329,11 +338,20 @@ internal static partial class SuiteBenchmark
             }
 
             // ---------------------------------------------------------------- every event the sweep raised, every tenant
+            // Twice on the same data, each in a freshly started app: the database is copied as the sweep left it
+            // (ADR 0051), dispatched tenant after tenant as before (the baseline), put back, then dispatched by the
+            // worker's own pass, several tenants at once (what production does each poll).
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await SnapshotAsync(data, pgDatabase, restore: false);
+            (app, registry, runner, tenants) = await RestartAsync(NewApp, tenants);
             // Rounds of DispatchEventsAsync(SUITE_ROUND) in each tenant in turn until none is left (or SUITE_DISPATCH_SECONDS
             // have passed: one event at a time took most of an hour at the full size).
             {
                 var cap = TimeSpan.FromSeconds(EnvInt("SUITE_DISPATCH_SECONDS", 300));
                 var allocBefore = GC.GetTotalAllocatedBytes(precise: true);
+                var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
                 var sw = Stopwatch.StartNew();
                 var dispatched = 0;
                 var left = 0;
@@ -349,12 +367,19 @@ internal static partial class SuiteBenchmark
                     } while (n > 0);
                 }
                 var seconds = sw.Elapsed.TotalSeconds;
+                var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
                 foreach (var tenant in tenants)
                     await runner.RunForAsync(tenant, async (sp, ct) => left += await sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DispatchedAt == null, ct), CancellationToken.None);
-                lines.Add($"| Workflow events through the database: every event left after the sweep, all {tenants.Count} tenants, rounds of `WorkflowHost.DispatchEventsAsync({Round})` until none is left | 1 | {seconds:0.0} s{(left > 0 ? $" (stopped at {cap.TotalSeconds:0} s)" : "")} | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0.0} ms an event | "
-                          + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / 1024.0 / 1024.0:N0} MB allocated | {dispatched:N0} events dispatched, {left:N0} left undispatched |");
+                lines.Add($"| Workflow events through the database: every event left after the sweep, all {tenants.Count} tenants, rounds of `WorkflowHost.DispatchEventsAsync({Round})` until none is left, tenant after tenant (the baseline) | 1 | {seconds:0.0} s{(left > 0 ? $" (stopped at {cap.TotalSeconds:0} s)" : "")} | {dispatched / seconds:0.0} events/s | {seconds * 1000 / Math.Max(1, dispatched):0.0} ms an event | "
+                          + $"{(GC.GetTotalAllocatedBytes(precise: true) - allocBefore) / 1024.0 / 1024.0:N0} MB allocated | {dispatched:N0} events dispatched, {left:N0} left undispatched ({cpu:0.0} s of processor time; load averages {LoadAverage()}) |");
                 Console.WriteLine(lines[^1]);
             }
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await SnapshotAsync(data, pgDatabase, restore: true);
+            (app, registry, runner, tenants) = await RestartAsync(NewApp, tenants);
+            await EveryEventByTheWorkerAsync(app.Services, runner, tenants, lines);
 
             // ---------------------------------------------------------------- start-up on the existing database
             // The app stopped and started again on what it made: migrations, tenant import, publishing, demo
@@ -380,12 +405,14 @@ internal static partial class SuiteBenchmark
                 Console.WriteLine(lines[^1]);
                 await app.DisposeAsync();
             }
+            if (DispatchOnly) return;
         }
         finally
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Npgsql.NpgsqlConnection.ClearAllPools();
             if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}\" WITH (FORCE)");
+            if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}_copy\" WITH (FORCE)");
             // SUITE_KEEP_DATA=1 keeps the SQLite file for EXPLAIN QUERY PLAN and timing single statements.
             if (Environment.GetEnvironmentVariable("SUITE_KEEP_DATA") == "1") Console.WriteLine($"Kept {data}");
             else try { Directory.Delete(data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }

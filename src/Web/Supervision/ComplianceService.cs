@@ -131,9 +131,11 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         var booked = db.Sessions.AsNoTracking().Where(s => s.Status == SessionStatus.Booked && s.Date >= today);
         if (scope is not null)
         {
+            // One parameter, not one per id (ADR 0048, 0051): a dispatch round's batch passes a couple of hundred
+            // relationships, a new length each round, and each new length was a new statement to generate and prepare.
             var theirs = memberships.Where(m => m.EndedOn == null).Select(m => (Guid?)m.Id).Distinct().ToList();
-            agreements = agreements.Where(s => theirs.Contains(s.RelationshipId));
-            booked = booked.Where(s => theirs.Contains(s.RelationshipId));
+            agreements = agreements.Where(s => EF.Parameter(theirs).Contains(s.RelationshipId));
+            booked = booked.Where(s => EF.Parameter(theirs).Contains(s.RelationshipId));
         }
         // A tenant whose types have no agreement form never looks at one: nothing to read.
         var contracts = settings.Supervision.Types.Any(t => t.ContractForm is not null)

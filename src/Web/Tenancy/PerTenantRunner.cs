@@ -8,22 +8,39 @@ namespace SupervisionHub.Web.Tenancy;
 public sealed class PerTenantRunner(IServiceScopeFactory scopes, TenantRegistry registry, ILogger<PerTenantRunner> log)
 {
     /// <param name="stopOnError">For start-up work whose failure must stop the service (bad configuration), rather than be logged and skipped.</param>
+    /// <param name="degree">
+    /// How many tenants' work runs at once (1: one after another, in the registry's order). Each tenant still
+    /// has its own scope, so its own context and tenant; nothing scoped is shared between two tenants' work.
+    /// </param>
     public async Task RunForEachAsync(string jobName, Func<IServiceProvider, CancellationToken, Task> work, CancellationToken ct, bool stopOnError = false,
-        Func<TenantInfo, bool>? only = null)
+        Func<TenantInfo, bool>? only = null, int degree = 1)
     {
         await registry.RefreshAsync(ct); // cheap when no tenant changed: the rounds poll every few seconds
-        foreach (var tenant in registry.All)
+        var tenants = registry.All.Where(t => only is null || only(t)).ToList();
+        if (degree <= 1)
         {
-            if (only is not null && !only(tenant)) continue;
-            ct.ThrowIfCancellationRequested();
-            try
+            foreach (var tenant in tenants)
             {
-                await RunForAsync(tenant, work, ct);
+                ct.ThrowIfCancellationRequested();
+                await RunLoggedAsync(jobName, tenant, work, stopOnError, ct);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException && !stopOnError)
-            {
-                log.LogError(ex, "Background job {Job} failed for tenant {TenantId}", jobName, tenant.Id);
-            }
+            return;
+        }
+        // A tenant's failure is logged in RunLoggedAsync and the others go on; with stopOnError it ends the loop
+        // (tenants already started finish first) and is thrown from here, as in the sequential loop.
+        await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = degree, CancellationToken = ct },
+            (tenant, token) => new ValueTask(RunLoggedAsync(jobName, tenant, work, stopOnError, token)));
+    }
+
+    private async Task RunLoggedAsync(string jobName, TenantInfo tenant, Func<IServiceProvider, CancellationToken, Task> work, bool stopOnError, CancellationToken ct)
+    {
+        try
+        {
+            await RunForAsync(tenant, work, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && !stopOnError)
+        {
+            log.LogError(ex, "Background job {Job} failed for tenant {TenantId}", jobName, tenant.Id);
         }
     }
 

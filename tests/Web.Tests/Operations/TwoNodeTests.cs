@@ -118,6 +118,8 @@ public sealed class TwoNodeTests(ITestOutputHelper output)
             ["Smtp:ClaimSeconds"] = "30", // a dead node's claim lapses in 30 s, not the default five minutes
             ["Workflows:PollSeconds"] = "1",
             ["Workflows:ClaimSeconds"] = "30",
+            // Each node's worker runs four tenants' rounds at once (ADR 0051): the demo's events in every tenant, this tenant's under its lease.
+            ["Workflows:Parallelism"] = "4",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         await using var a = new AppProcess(settings);
