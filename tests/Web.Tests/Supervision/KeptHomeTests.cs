@@ -91,7 +91,8 @@ public sealed partial class KeptHomeTests(KeptHomeFixture f) : IClassFixture<Kep
         await CountedAsync(lead, $"/{T}/reports/compliance");
         var (report, html) = await CountedAsync(lead, $"/{T}/reports/compliance");
         Assert.Equal(0, report);
-        Assert.Contains("Compliance", html);
+        Assert.Contains("Supervision compliance</h1>", html);
+        Assert.Contains("Apply filters", html);
     }
 
     [Fact]
