@@ -14,7 +14,7 @@ namespace SupervisionHub.Web.Data;
 /// <see cref="LookEvery"/>. A change saved on this node shows on the next view; one saved on another node that
 /// writes a status change (people, roles, leaving, training, supervisions, sessions, signed records) within about
 /// <see cref="LookEvery"/>. Views kept with a stamp also expire on their own (<see cref="Supervision.KeptViews.MaxAge"/>):
-/// that bounds everything else another node saves (a task, an action) and any change the look cannot tell apart.
+/// that bounds everything else another node saves (a task, an action) and a commit later than the status cache's window allows.
 /// </summary>
 public sealed class TenantChanges
 {
@@ -38,7 +38,8 @@ public sealed class TenantChanges
         public void Dispose() => Gate.Dispose();
         public long Local, Remote;
         public DateTimeOffset LookedAt = DateTimeOffset.MinValue;
-        public (int Count, long Max)? Seen;
+        public HashSet<long>? Known;
+        public long LastMax;
         public readonly SemaphoreSlim Gate = new(1, 1);
     }
 
@@ -67,17 +68,15 @@ public sealed class TenantChanges
             if (now - state.LookedAt >= LookEvery)
             {
                 Interlocked.Increment(ref looks);
-                // Rows within the status cache's window (a commit may land a little after its stamp, a lower id after a
-                // higher one) and any newer than the last seen: another node's save adds one, so the count or the
-                // highest id moves. A late row and an old one leaving the window in the same second would cancel
-                // out: the views' own expiry bounds that.
+                // The rows within the status cache's window (a commit may land a little after its stamp, a lower id
+                // after a higher one) and any newer than the last seen, as the status cache reads them: another node's
+                // save adds one this node has not seen. Rows leaving the window are no change.
                 var since = now - Supervision.StatusCache.Window;
-                var lastMax = state.Seen?.Max ?? 0;
-                var seen = await db.StatusChanges.AsNoTracking().Where(c => c.At >= since || c.Id > lastMax)
-                    .GroupBy(_ => 1).Select(g => new { Count = g.Count(), Max = g.Max(c => c.Id) }).FirstOrDefaultAsync(ct);
-                var fingerprint = (seen?.Count ?? 0, Math.Max(lastMax, seen?.Max ?? 0));
-                if (state.Seen is { } before && before != fingerprint) Interlocked.Increment(ref state.Remote);
-                state.Seen = fingerprint;
+                var lastMax = state.LastMax;
+                var rows = await db.StatusChanges.AsNoTracking().Where(c => c.At >= since || (lastMax > 0 && c.Id > lastMax)).Select(c => c.Id).ToListAsync(ct);
+                if (state.Known is { } known && rows.Any(id => !known.Contains(id))) Interlocked.Increment(ref state.Remote);
+                state.Known = [.. rows];
+                if (rows.Count > 0) state.LastMax = Math.Max(lastMax, rows.Max());
                 state.LookedAt = now;
             }
             return new(all, local, Volatile.Read(ref state.Remote));
