@@ -124,7 +124,18 @@ public sealed class TenantChanges
         {
             if (context is null) return;
             var p = pending.GetOrCreateValue(context);
-            p.Relevant |= context.ChangeTracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not AuditEntry);
+            // The save has detected its changes already (AppDbContext.EnforceTenant): not again for a large batch.
+            var tracker = context.ChangeTracker;
+            var detect = tracker.AutoDetectChangesEnabled;
+            tracker.AutoDetectChangesEnabled = false;
+            try
+            {
+                p.Relevant |= tracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not AuditEntry);
+            }
+            finally
+            {
+                tracker.AutoDetectChangesEnabled = detect;
+            }
         }
 
         private void Saved(DbContext? context)
