@@ -124,10 +124,11 @@ internal static partial class SuiteBenchmark
                 await PgExecuteAsync(PgServer, $"CREATE DATABASE \"{pgDatabase}\"");
             }
             var startupLog = new StartupLog();
-            WebApplicationFactory<global::Program> NewApp(bool pooled = true) => new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
+            WebApplicationFactory<global::Program> NewApp(bool pooled = true, string? setting = null) => new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
             {
                 ConfigureApp(b, root, pgDatabase, Path.Combine(data, "bench.db"));
                 if (!pooled) b.UseSetting("Database:Pooling", "false");
+                if (setting?.Split('=', 2) is [var key, var value]) b.UseSetting(key, value);
                 b.UseSetting("Logging:LogLevel:SupervisionHub.Web.Startup", "Information"); // the start-up phases' times, kept by StartupLog
                 b.ConfigureLogging(l => l.AddProvider(startupLog));
                 b.ConfigureTestServices(services =>
@@ -280,7 +281,11 @@ internal static partial class SuiteBenchmark
                 }
             }
             using (var self = Process.GetCurrentProcess()) peakAfterPages = self.PeakWorkingSet64;
-            await PoolingTurnsAsync(app, () => NewApp(pooled: false));
+            // SUITE_TURNS_OFF=Key=value: the turns' "off" app has that setting instead of Database:Pooling=false
+            // (Supervision:KeepViews=false: views made afresh each time, as before ADR 0049).
+            await PoolingTurnsAsync(app, () => Environment.GetEnvironmentVariable("SUITE_TURNS_OFF") is { Length: > 0 } off ? NewApp(setting: off) : NewApp(pooled: false));
+            // SUITE_ONLY=pages: the data, the pages and the turns, nothing after (the table is not rewritten).
+            if (Environment.GetEnvironmentVariable("SUITE_ONLY") == "pages") return;
 
         rounds:
 

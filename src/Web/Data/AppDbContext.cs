@@ -104,6 +104,9 @@ public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim,
     /// <summary>Read by the query filters at query time (EF Core parameterises this member per query).</summary>
     private Guid CurrentTenantId => (tenantContext ?? throw new TenantNotSetException()).Tenant.Id;
 
+    /// <summary>The tenant this context works for, or null in a scope of none (<see cref="TenantChanges"/>: which tenant a save changed).</summary>
+    internal Guid? TenantIdOrNull => tenantContext is { HasTenant: true } t ? t.Tenant.Id : null;
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
         UtcTimes.Configure(configurationBuilder, Database.IsSqlite()); // every time stored is UTC, on either database
 

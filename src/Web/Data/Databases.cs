@@ -36,6 +36,8 @@ public static class Databases
     public static void AddAppDbContext(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
         var poolSize = config.GetValue("Database:PoolSize", 1024);
+        services.AddSingleton<TenantChanges>();
+        services.AddSingleton<TenantChanges.Interceptor>();
         var pooled = config.GetValue("Database:Pooling", true);
         switch (Provider(config))
         {
@@ -43,17 +45,21 @@ public static class Databases
                 var cs = config.GetConnectionString("Postgres") is { Length: > 0 } c ? c
                     : throw new InvalidOperationException("Database:Provider is Postgres but ConnectionStrings:Postgres is not set.");
                 // Callers ask for AppDbContext; the PostgreSQL type carries its own migrations.
-                if (pooled) services.AddPooledDbContextFactory<PostgresAppDbContext>(o => UsePostgres(o, cs), poolSize);
-                else services.AddDbContextFactory<PostgresAppDbContext>(o => UsePostgres(o, cs));
+                if (pooled) services.AddPooledDbContextFactory<PostgresAppDbContext>((sp, o) => Notify(UsePostgres(o, cs), sp), poolSize);
+                else services.AddDbContextFactory<PostgresAppDbContext>((sp, o) => Notify(UsePostgres(o, cs), sp));
                 services.AddScoped<AppDbContext>(Rent<PostgresAppDbContext>);
                 break;
             default:
-                if (pooled) services.AddPooledDbContextFactory<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), poolSize);
-                else services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)));
+                if (pooled) services.AddPooledDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp), poolSize);
+                else services.AddDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp));
                 services.AddScoped(Rent<AppDbContext>);
                 break;
         }
     }
+
+    /// <summary>Every commit tells this node's <see cref="TenantChanges"/> (ADR 0049): kept views check it instead of the database.</summary>
+    private static DbContextOptionsBuilder Notify(DbContextOptionsBuilder o, IServiceProvider sp) =>
+        o.AddInterceptors(sp.GetRequiredService<TenantChanges.Interceptor>());
 
     /// <summary>
     /// The one way a scope gets its context: rented from the pool and tied to the scope's tenant (read at each

@@ -92,12 +92,13 @@ public sealed class ComplianceReport(AppDbContext db, ITenantContext tenant, Tim
     public const int TrendMonths = 12;
     public const string NoSite = "No site recorded";
 
-    public async Task<ComplianceReportResult> BuildAsync(ReportFilter filter, CancellationToken ct)
+    /// <param name="seen">The tenant's change stamp read before (ADR 0049): with it, the status cache makes no look when nothing changed.</param>
+    public async Task<ComplianceReportResult> BuildAsync(ReportFilter filter, CancellationToken ct, TenantChanges.Stamp? seen = null)
     {
         var settings = tenant.Tenant.Settings;
         var today = tenant.Tenant.Today(clock);
 
-        var all = await compliance.EveryoneAsync(ct);
+        var all = await compliance.EveryoneAsync(ct, seen);
         // The whole report is counted from everyone's statuses (and the trend), so it is kept with them
         // like the trend (ADR 0041): a view after the first costs a lookup, not a pass over 20,000 people.
         // A filter nobody matches (any text can be typed into the address) is answered without being kept.

@@ -26,8 +26,9 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
     /// Everyone's statuses in the tenant: the same list as <c>StatusesAsync(null)</c>, from this
     /// node's <see cref="StatusCache"/>, which recomputes only the people changed since it last looked.
     /// </summary>
-    public Task<IReadOnlyList<SuperviseeStatus>> EveryoneAsync(CancellationToken ct) =>
-        cache.GetAsync(this, db, tenant.Tenant, tenant.Tenant.Today(clock), ct);
+    /// <param name="seen">The tenant's change stamp read before (ADR 0049): with it, no look when nothing changed since.</param>
+    public Task<IReadOnlyList<SuperviseeStatus>> EveryoneAsync(CancellationToken ct, TenantChanges.Stamp? seen = null) =>
+        cache.GetAsync(this, db, tenant.Tenant, tenant.Tenant.Today(clock), ct, seen);
 
     /// <summary>
     /// A figure computed from everyone's data, kept with the list <see cref="EveryoneAsync"/> gave

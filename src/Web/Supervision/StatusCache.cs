@@ -49,14 +49,21 @@ public sealed class StatusCache
     /// One tenant's statuses as of <see cref="LookedAt"/>. <see cref="Derived"/> holds figures
     /// computed from the same data (the compliance trend); it is dropped whenever a change arrives.
     /// </summary>
+    /// <remarks><see cref="Seen"/>: the tenant's change stamp read before the last look (ADR 0049); a caller with the same stamp needs no look.</remarks>
     private sealed record Snapshot(IReadOnlyList<SuperviseeStatus> Statuses, DateOnly Day, TenantSettings Settings,
-        DateTimeOffset LookedAt, long MaxId, Dictionary<long, DateTimeOffset> Applied, ConcurrentDictionary<string, Lazy<Task<object>>> Derived);
+        DateTimeOffset LookedAt, long MaxId, Dictionary<long, DateTimeOffset> Applied, ConcurrentDictionary<string, Lazy<Task<object>>> Derived,
+        TenantChanges.Stamp? Seen = null);
 
     private sealed record ChangeRow(long Id, DateTimeOffset At, string? StaffId, Guid? RelationshipId, string? SupervisorId);
 
     /// <summary>Everyone's statuses in the current tenant, as <c>compliance.StatusesAsync(null)</c> would return them now.</summary>
-    public async Task<IReadOnlyList<SuperviseeStatus>> GetAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, CancellationToken ct) =>
-        (await SnapshotAsync(compliance, db, tenant, today, ct)).Statuses;
+    /// <param name="seen">
+    /// The tenant's change stamp, read before this call (ADR 0049): when the last look was made with the same stamp,
+    /// nothing this node knows of has changed since, and the list is returned without a look. Without one, a look.
+    /// </param>
+    public async Task<IReadOnlyList<SuperviseeStatus>> GetAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, CancellationToken ct,
+        TenantChanges.Stamp? seen = null) =>
+        (await SnapshotAsync(compliance, db, tenant, today, seen, ct)).Statuses;
 
     /// <summary>
     /// A figure derived from everyone's data (the report's trend), kept with the statuses
@@ -110,9 +117,11 @@ public sealed class StatusCache
         if (tenants.TryGetValue(tenantId, out var state)) state.Current = null;
     }
 
-    private async Task<Snapshot> SnapshotAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, CancellationToken ct)
+    private async Task<Snapshot> SnapshotAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, TenantChanges.Stamp? seen, CancellationToken ct)
     {
         var state = tenants.GetOrAdd(tenant.Id, _ => new TenantState());
+        if (seen is not null && state.Current is { } known && known.Seen == seen && known.Day == today && ReferenceEquals(known.Settings, tenant.Settings))
+            return known;
         var arrived = wall.GetUtcNow();
         await state.Gate.WaitAsync(ct);
         try
@@ -122,7 +131,9 @@ public sealed class StatusCache
             // Someone looked while this request waited for the gate: their answer is as fresh as ours would be.
             if (valid && current!.LookedAt >= arrived) return current;
             var now = wall.GetUtcNow();
-            if (!valid || now - current!.LookedAt > MaxGap) return state.Current = await EveryoneAsync(compliance, db, tenant, today, now, ct);
+            if (!valid || now - current!.LookedAt > MaxGap) return state.Current = await EveryoneAsync(compliance, db, tenant, today, now, ct) with { Seen = seen };
+            // A look without a stamp keeps the last one: the list is then fresher than that stamp promised.
+            seen ??= current.Seen;
 
             var since = current.LookedAt - Window;
             var maxId = current.MaxId;
@@ -131,7 +142,7 @@ public sealed class StatusCache
             var fresh = rows.Where(r => !current.Applied.ContainsKey(r.Id)).ToList();
             var applied = Remember(current.Applied, fresh, now);
             var newMax = rows.Count == 0 ? maxId : Math.Max(maxId, rows.Max(r => r.Id));
-            if (fresh.Count == 0) return state.Current = current with { LookedAt = now, Applied = applied, MaxId = newMax };
+            if (fresh.Count == 0) return state.Current = current with { LookedAt = now, Applied = applied, MaxId = newMax, Seen = seen };
 
             var people = fresh.Select(r => r.StaffId).OfType<string>().ToHashSet();
             var relationships = fresh.Select(r => r.RelationshipId).OfType<Guid>().Distinct().ToList();
@@ -148,14 +159,14 @@ public sealed class StatusCache
                 // Everything just read was committed before the computation starts, so it is all in it.
                 Interlocked.Increment(ref full);
                 var everyone = await compliance.StatusesAsync(null, ct);
-                return state.Current = new Snapshot(everyone, today, tenant.Settings, now, newMax, applied, new());
+                return state.Current = new Snapshot(everyone, today, tenant.Settings, now, newMax, applied, new(), seen);
             }
 
             Interlocked.Increment(ref partial);
             var ids = people.ToList();
             var recomputed = await compliance.StatusesAsync(m => ids.Contains(m.StaffId), ct);
             var merged = Merge(current.Statuses.Where(s => !people.Contains(s.StaffId)), recomputed);
-            return state.Current = new Snapshot(merged, today, tenant.Settings, now, newMax, applied, new());
+            return state.Current = new Snapshot(merged, today, tenant.Settings, now, newMax, applied, new(), seen);
         }
         finally
         {

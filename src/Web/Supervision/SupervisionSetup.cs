@@ -11,6 +11,7 @@ public static class SupervisionSetup
         services.AddScoped<BookingWarnings>();
         services.AddScoped<ComplianceService>();
         services.AddSingleton<StatusCache>(); // per node: everyone's status per tenant, kept current through StatusChanges
+        services.AddSingleton<KeptViews>(); // per node: a person's home panels and report access, kept while their tenant's stamp holds (ADR 0049)
         services.AddScoped<Allocation>();
         services.AddScoped<Dashboard>();
         services.AddScoped<SupervisionSweep>();

@@ -23,18 +23,21 @@ public sealed class GroupProbe : SaveChangesInterceptor, IDbCommandInterceptor
     /// <summary>Run once, when the given number of open-task reads (one an event) have been made: another node's takeover.</summary>
     public (int AtTaskRead, Func<Task> TakeOver)? Armed { get; set; }
 
-    private readonly AsyncLocal<bool> _marksEvents = new();
+    // Per context, not an AsyncLocal: with another SaveChanges interceptor registered (TenantChanges, ADR 0049) EF calls
+    // both from one async method, which would drop a value set here before SavedChanges reads it.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> _marksEvents = new();
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         // A dispatch's commit marks events; other saves of a round (a dispatch lease's first row) are not counted.
-        _marksEvents.Value = eventData.Context!.ChangeTracker.Entries<DomainEvent>().Any(e => e.State == EntityState.Modified);
+        if (eventData.Context!.ChangeTracker.Entries<DomainEvent>().Any(e => e.State == EntityState.Modified)) _marksEvents.AddOrUpdate(eventData.Context, this);
+        else _marksEvents.Remove(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (_marksEvents.Value) Interlocked.Increment(ref _saves);
+        if (eventData.Context is { } context && _marksEvents.TryGetValue(context, out _)) Interlocked.Increment(ref _saves);
         return ValueTask.FromResult(result);
     }
 

@@ -33,13 +33,40 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
 
     public sealed record OrganisationCounts(int Overdue, int DueSoon, int NoAgreement, int Total);
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    /// <summary>Everything the home shows for one person, kept between views (ADR 0049).</summary>
+    public sealed record HomeData(StaffMember Me, string? LineManagerName, int DirectReports, DirectoryCounts? Directory,
+        IReadOnlyList<TrainingRecord> MyTraining, Dashboard.SuperviseeView? AsSupervisee, Dashboard.SupervisorView? AsSupervisor,
+        Dashboard.LineManagerView? AsLineManager, IReadOnlyList<SupervisionHub.Web.Workflows.WorkTask> Tasks, OrganisationCounts? Organisation)
+    {
+        /// <summary>A rough size in memory, for the kept views' byte budget: a base and so much a row.</summary>
+        public long EstimatedBytes => 4096
+            + 400L * Tasks.Count + 200L * MyTraining.Count
+            + (AsSupervisee is { } a ? 400L * a.Statuses.Count + 300L * (a.Upcoming.Count + a.Recent.Count + a.Actions.Count + a.ToSign.Count) : 0)
+            + (AsSupervisor is { } b ? 400L * b.Statuses.Count + 300L * (b.ToRecord.Count + b.Upcoming.Count + b.AwaitingSignature.Count + b.OverdueActions.Count) : 0)
+            + (AsLineManager is { } c ? 400L * c.Statuses.Count + 200L * (c.Team.Count + c.Attendance.Count) : 0);
+    }
+
+    public async Task<IActionResult> OnGetAsync([FromServices] TenantChanges changes, [FromServices] KeptViews kept, CancellationToken ct)
     {
         if (users.GetUserId(User) is not { } id) return Challenge();
         var today = Today = tenant.Tenant.Today(clock);
-        // The person's row, read on every request as UserManager.GetUserAsync read it (a removed account finds
-        // none and is challenged; roles are the row's, so a demotion shows at once), with their own facts in the
-        // same round trip (ADR 0046): who they report to, who reports to them, and their training records.
+        // The stamp before any read: a save committed after it makes the next view read again. A view with the same
+        // stamp, day and settings makes no read at all; any save on this node, or one on another node that the
+        // stamp's look sees, or MaxAge, makes it read again (ADR 0049). A removed account or a demotion is a save.
+        var stamp = await changes.CurrentAsync(db, tenant.Tenant.Id, ct);
+        var data = await kept.GetAsync<HomeData>("home", tenant.Tenant, id, stamp, today, async () => await LoadAsync(id, today, kept.ForStatusCache(stamp), ct) is { } d ? (d, d.EstimatedBytes) : null);
+        if (data is null) return Challenge();
+        (Me, LineManagerName, DirectReports, Directory, MyTraining, AsSupervisee, AsSupervisor, AsLineManager, Tasks, Organisation) =
+            (data.Me, data.LineManagerName, data.DirectReports, data.Directory, data.MyTraining, data.AsSupervisee, data.AsSupervisor, data.AsLineManager, data.Tasks, data.Organisation);
+        return Page();
+    }
+
+    /// <summary>What the home shows this person, read now; null when there is no such person in this tenant.</summary>
+    private async Task<HomeData?> LoadAsync(string id, DateOnly today, TenantChanges.Stamp? stamp, CancellationToken ct)
+    {
+        // The person's row, read as UserManager.GetUserAsync read it (a removed account finds none and is
+        // challenged; roles are the row's, so a demotion shows once the view is read again), with their own facts
+        // in the same round trip (ADR 0046): who they report to, who reports to them, and their training records.
         var row = await db.Staff.AsNoTracking().Where(s => s.Id == id).Select(s => new
         {
             Me = s,
@@ -47,35 +74,39 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
             DirectReports = db.Staff.Count(r => r.LineManagerId == s.Id && (r.LeftOn == null || r.LeftOn >= today)),
             Training = db.TrainingRecords.Where(t => t.StaffMemberId == s.Id).OrderByDescending(t => t.CompletedOn).ToList(),
         }).FirstOrDefaultAsync(ct);
-        if (row is null) return Challenge();
-        var me = Me = row.Me;
-        LineManagerName = row.LineManager;
-        DirectReports = row.DirectReports;
+        if (row is null) return null;
+        var me = row.Me;
         // Whether they are in a supervision on either side: their part follows their relationships, whatever their roles say.
         var (supervised, supervises) = await dashboard.PartsAsync(me.Id, ct);
 
-        Tasks = await db.WorkTasks.AsNoTracking().Where(t => t.AssigneeId == me.Id && t.Status == SupervisionHub.Web.Workflows.TaskStatus.Open)
+        var tasks = await db.WorkTasks.AsNoTracking().Where(t => t.AssigneeId == me.Id && t.Status == SupervisionHub.Web.Workflows.TaskStatus.Open)
             .OrderBy(t => t.DueOn == null).ThenBy(t => t.DueOn).Take(50).ToListAsync(ct);
         // Everyone's statuses come from the node's cache (ADR 0016) for those who see everyone; their own
         // panels are then cut from that list rather than computed again by scoped queries.
-        var everyone = SupervisionAccess.CanSeeEveryone(me) ? await compliance.EveryoneAsync(ct) : null;
+        var everyone = SupervisionAccess.CanSeeEveryone(me) ? await compliance.EveryoneAsync(ct, stamp) : null;
         // The rows that concern this person (as supervisee, supervisor or line manager), from an index kept
         // with the list: each panel takes its own from them, as it would from everyone, without a pass over 20,000.
         var concerning = everyone is null ? null
             : (await compliance.DerivedAsync(everyone, "home-by-person", _ => Task.FromResult(ByPerson(everyone)), ct)).GetValueOrDefault(me.Id, []);
+        Dashboard.SuperviseeView? asSupervisee = null;
+        Dashboard.SupervisorView? asSupervisor = null;
+        Dashboard.LineManagerView? asLineManager = null;
+        IReadOnlyList<TrainingRecord> training = [];
         if (me.Has(StaffRoles.Supervisee) || supervised)
-            AsSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, concerning);
+            asSupervisee = await dashboard.ForSuperviseeAsync(me.Id, ct, concerning);
         if (me.Has(StaffRoles.Supervisor) || supervises)
         {
-            AsSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, concerning);
-            MyTraining = row.Training;
+            asSupervisor = await dashboard.ForSupervisorAsync(me.Id, ct, concerning);
+            training = row.Training;
         }
-        if (me.Has(StaffRoles.LineManager) || DirectReports > 0)
-            AsLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, concerning);
+        if (me.Has(StaffRoles.LineManager) || row.DirectReports > 0)
+            asLineManager = await dashboard.ForLineManagerAsync(me.Id, ct, concerning);
+        OrganisationCounts? organisation = null;
+        DirectoryCounts? directory = null;
         if (everyone is { } all)
         {
             // Kept with the statuses they are counted from (ADR 0041): a view after the first costs a lookup.
-            Organisation = await compliance.DerivedAsync(all, "home-organisation", _ =>
+            organisation = await compliance.DerivedAsync(all, "home-organisation", _ =>
             {
                 int overdue = 0, dueSoon = 0, noAgreement = 0;
                 foreach (var s in all) // one pass over what may be 20,000 rows
@@ -90,9 +121,9 @@ public sealed class IndexModel(UserManager<StaffMember> users, AppDbContext db, 
             // figures are kept the same way: every save that changes what they read (a person added, a role,
             // a leaving date, a training record) writes a StatusChange, which drops them on every node.
             if (me.Has(StaffRoles.TenantAdmin) || me.Has(StaffRoles.SafeguardingLead))
-                Directory = await compliance.DerivedAsync(all, "home-directory", c => DirectoryCountsAsync(db, today, c), ct);
+                directory = await compliance.DerivedAsync(all, "home-directory", c => DirectoryCountsAsync(db, today, c), ct);
         }
-        return Page();
+        return new HomeData(me, row.LineManager, row.DirectReports, directory, training, asSupervisee, asSupervisor, asLineManager, tasks, organisation);
     }
 
     /// <summary>Each person's rows of everyone's statuses (as supervisee, supervisor or line manager), in the list's order.</summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Mvc.Rendering;
+using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Reports;
 using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Supervision;
@@ -18,7 +19,8 @@ namespace SupervisionHub.Web.Pages.Reports;
 /// supervisees in date, by site, type and supervisor, the overdue list and the trend, filtered by a
 /// GET form; the same figures as CSV (?handler=Csv&amp;part=breakdown|overdue|trend) and as a print view.
 /// </summary>
-public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport report) : PageModel
+public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport report, AppDbContext db, ITenantContext tenant, TimeProvider clock,
+    TenantChanges changes, KeptViews kept) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Site { get; set; }
     [BindProperty(SupportsGet = true)] public string? Type { get; set; }
@@ -55,16 +57,23 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
     public string PageQuery(int overduePage, int supervisorPage) =>
         Query(("p", overduePage.ToString(CultureInfo.InvariantCulture)), ("sp", supervisorPage.ToString(CultureInfo.InvariantCulture)));
 
+    private const string Allowed = "allowed", Refused = "refused";
+
     private async Task<IActionResult?> LoadAsync(CancellationToken ct)
     {
-        var me = await users.GetUserAsync(User);
-        if (me is null) return Challenge();
-        if (!SupervisionAccess.CanSeeEveryone(me)) return StatusCode(StatusCodes.Status403Forbidden);
+        if (users.GetUserId(User) is not { } id) return Challenge();
+        // Who may see the report, from the person's row as GetUserAsync reads it, kept while the tenant's stamp holds
+        // (ADR 0049): a demotion or a removal is a save, which makes the next view read the row again.
+        var stamp = await changes.CurrentAsync(db, tenant.Tenant.Id, ct);
+        var access = await kept.GetAsync<string>("report-access", tenant.Tenant, id, stamp, tenant.Tenant.Today(clock), async () =>
+            await users.GetUserAsync(User) is { } me ? (SupervisionAccess.CanSeeEveryone(me) ? Allowed : Refused, 64L) : null);
+        if (access is null) return Challenge();
+        if (access != Allowed) return StatusCode(StatusCodes.Status403Forbidden);
         // A page number that is not a number is read as the first page, as one out of range is read as the
         // nearest: not an error the layout would announce ("Error:" in the title) with nothing on the page to fix.
         ModelState.Remove("p");
         ModelState.Remove("sp");
-        Report = await report.BuildAsync(Filter, ct);
+        Report = await report.BuildAsync(Filter, ct, kept.ForStatusCache(stamp));
         PageNumber = Math.Clamp(PageNumber, 1, Pages);
         OverduePage = Report.Overdue.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList();
         SupervisorPageNumber = Math.Clamp(SupervisorPageNumber, 1, SupervisorPages);
@@ -153,4 +162,5 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
 }
 
 /// <summary>The same report laid out for printing (committee packs): no form, every table open.</summary>
-public sealed class CompliancePrintModel(UserManager<StaffMember> users, ComplianceReport report) : ComplianceModel(users, report);
+public sealed class CompliancePrintModel(UserManager<StaffMember> users, ComplianceReport report, AppDbContext db, ITenantContext tenant, TimeProvider clock,
+    TenantChanges changes, KeptViews kept) : ComplianceModel(users, report, db, tenant, clock, changes, kept);
