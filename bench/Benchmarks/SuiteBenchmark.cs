@@ -350,7 +350,7 @@ internal static partial class SuiteBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Npgsql.NpgsqlConnection.ClearAllPools();
             await SnapshotAsync(data, pgDatabase, restore: false);
-            (app, registry, runner, tenants) = await RestartAsync(NewApp, tenants);
+            (app, registry, runner, tenants) = await RestartAsync(pooled => NewApp(pooled), tenants);
             // Rounds of DispatchEventsAsync(SUITE_ROUND) in each tenant in turn until none is left (or SUITE_DISPATCH_SECONDS
             // have passed: one event at a time took most of an hour at the full size).
             {
@@ -383,7 +383,7 @@ internal static partial class SuiteBenchmark
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Npgsql.NpgsqlConnection.ClearAllPools();
             await SnapshotAsync(data, pgDatabase, restore: true);
-            (app, registry, runner, tenants) = await RestartAsync(NewApp, tenants);
+            (app, registry, runner, tenants) = await RestartAsync(pooled => NewApp(pooled), tenants);
             await EveryEventByTheWorkerAsync(app.Services, runner, tenants, lines);
 
             // ---------------------------------------------------------------- start-up on the existing database
