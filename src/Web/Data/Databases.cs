@@ -50,8 +50,10 @@ public static class Databases
                 services.AddScoped<AppDbContext>(Rent<PostgresAppDbContext>);
                 break;
             default:
-                if (pooled) services.AddPooledDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp), poolSize);
-                else services.AddDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp));
+                SqliteTuning.Apply(config); // before this process opens its first connection (ADR 0053)
+                var tuning = new SqliteTuning.Interceptor(config.GetValue("Database:SqliteMmapBytes", SqliteTuning.MaxMmapBytes));
+                if (pooled) services.AddPooledDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp).AddInterceptors(tuning), poolSize);
+                else services.AddDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp).AddInterceptors(tuning));
                 services.AddScoped(Rent<AppDbContext>);
                 break;
         }
