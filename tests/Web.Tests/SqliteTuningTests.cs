@@ -4,17 +4,9 @@ using SupervisionHub.Web.Data;
 
 namespace SupervisionHub.Web.Tests;
 
-/// <summary>SQLite's settings for speed (ADR 0053) are in force on the app's own connections.</summary>
+/// <summary>SQLite reads through a memory map on the app's own connections (ADR 0053).</summary>
 public sealed class SqliteTuningTests(AppFactory app) : IClassFixture<AppFactory>
 {
-    [SqliteFact]
-    public async Task SQLite_keeps_no_memory_statistics_in_the_process()
-    {
-        // The app has read and written (demo seed, tenants): with the statistics on, SQLite would count that memory.
-        await app.InTenant("ascent", sp => sp.GetRequiredService<AppDbContext>().Staff.CountAsync());
-        Assert.False(SqliteTuning.MemoryStatisticsOn());
-    }
-
     [SqliteFact]
     public async Task Every_connection_of_the_app_reads_through_a_memory_map()
     {

@@ -50,8 +50,7 @@ public static class Databases
                 services.AddScoped<AppDbContext>(Rent<PostgresAppDbContext>);
                 break;
             default:
-                SqliteTuning.Apply(config); // before this process opens its first connection (ADR 0053)
-                var tuning = new SqliteTuning.Interceptor(config.GetValue("Database:SqliteMmapBytes", SqliteTuning.MaxMmapBytes));
+                var tuning = new SqliteTuning(config.GetValue("Database:SqliteMmapBytes", SqliteTuning.MaxMmapBytes)); // ADR 0053
                 if (pooled) services.AddPooledDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp).AddInterceptors(tuning), poolSize);
                 else services.AddDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp).AddInterceptors(tuning));
                 services.AddScoped(Rent<AppDbContext>);
