@@ -761,10 +761,7 @@ internal static partial class SuiteBenchmark
     /// INSERT INTO table (every column but an integer key) SELECT each column, or a parameter in its
     /// place, FROM table WHERE key = @template: a copy of a template row with new values, prepared once.
     /// </summary>
-    /// The template is also looked up by its tenant where the table has one: keys such as SessionAttendance's
-    /// SessionId lead no index of their own (they follow TenantId), and without it PostgreSQL may keep a
-    /// sequential scan planned while the table was small for every insert that follows (the 2026-12-05 stall).
-    private static DbCommand Copier(DbConnection connection, DbTransaction tx, string tenant, string table, string key, params string[] overrides)
+    private static DbCommand Copier(DbConnection connection, DbTransaction tx, string table, string key, params string[] overrides)
     {
         var columns = new List<(string Name, string Type, bool Generated)>();
         using (var info = connection.CreateCommand())
@@ -788,14 +785,11 @@ internal static partial class SuiteBenchmark
         command.CommandText = $"INSERT INTO \"{table}\" ({string.Join(", ", copied.Select(c => $"\"{c}\""))}) SELECT "
                               + string.Join(", ", copied.Select(c => overrides.Contains(c) ? Value(c) : $"\"{c}\""))
                               + $" FROM \"{table}\" WHERE \"{key}\" = " + (Postgres ? $"CAST(@template AS {columns.First(c => c.Name == key).Type})" : "@template");
-        var tenantOwned = columns.Any(c => c.Name == "TenantId");
-        if (tenantOwned) command.CommandText += " AND \"TenantId\" = " + (Postgres ? "CAST(@tenant AS uuid)" : "@tenant");
-        foreach (var o in overrides.Append("template").Concat(tenantOwned ? ["tenant"] : []))
+        foreach (var o in overrides.Append("template"))
         {
             var p = command.CreateParameter();
             p.ParameterName = "@" + o;
             p.DbType = System.Data.DbType.String;
-            if (o == "tenant") p.Value = tenant; // last, so Set's values by position leave it as it is
             command.Parameters.Add(p);
         }
         command.Prepare();
@@ -834,28 +828,32 @@ internal static partial class SuiteBenchmark
         var upper = !Postgres && (await ScalarAsync<string>(connection, null, "SELECT \"Id\" FROM \"Relationships\" WHERE \"Id\" = @p0 COLLATE NOCASE", t.Relationship.ToString())).Any(char.IsUpper);
         // Time-ordered (version 7) so that each insert lands at the end of the key's index rather than anywhere in it.
         string G() => upper ? Guid.CreateVersion7().ToString().ToUpperInvariant() : Guid.CreateVersion7().ToString();
-        if (!Postgres)
-            using (var pragma = connection.CreateCommand())
-            {
-                pragma.CommandText = "PRAGMA cache_size = -262144"; // this connection only: 256 MB of page cache while generating
-                await pragma.ExecuteNonQueryAsync(ct);
-            }
+        using (var setting = connection.CreateCommand())
+        {
+            setting.CommandText = Postgres
+                // A plan for every insert: a prepared copier's generic plan, made while its table was nearly empty, kept
+                // a sequential scan for the template row as the table grew to a million rows (the 2026-12-05 stall:
+                // the backend's time in uuid_in, casting the parameter for every row it scanned). Session-only:
+                // the pool's reset puts it back.
+                ? "SET plan_cache_mode = force_custom_plan"
+                : "PRAGMA cache_size = -262144"; // this connection only: 256 MB of page cache while generating
+            await setting.ExecuteNonQueryAsync(ct);
+        }
         static string D(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         string Key(Guid g) => upper ? g.ToString().ToUpperInvariant() : g.ToString();
 
-        var tenantKey = Key(tenant.Id);
         var supervisors = new List<string>();
         const int Chunk = 5_000;
         var clock = Stopwatch.StartNew();
         for (var first = 0; first < size; first += Chunk)
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
-            using var staff = Copier(connection, tx, tenantKey, "AspNetUsers", "Id", "Id", "FullName", "Email", "NormalizedEmail", "UserName", "NormalizedUserName", "SecurityStamp", "ConcurrencyStamp", "StartDate");
-            using var relationship = Copier(connection, tx, tenantKey, "Relationships", "Id", "Id", "SupervisorId", "StartedOn");
-            using var member = Copier(connection, tx, tenantKey, "RelationshipMembers", "RelationshipId", "RelationshipId", "StaffId", "JoinedOn");
-            using var session = Copier(connection, tx, tenantKey, "Sessions", "Id", "Id", "RelationshipId", "Date", "BookedById", "OutcomeById");
-            using var attendance = Copier(connection, tx, tenantKey, "SessionAttendance", "SessionId", "SessionId", "StaffId", "Date");
-            using var record = Copier(connection, tx, tenantKey, "Submissions", "Id", "Id", "RelationshipId", "CreatedById");
+            using var staff = Copier(connection, tx, "AspNetUsers", "Id", "Id", "FullName", "Email", "NormalizedEmail", "UserName", "NormalizedUserName", "SecurityStamp", "ConcurrencyStamp", "StartDate");
+            using var relationship = Copier(connection, tx, "Relationships", "Id", "Id", "SupervisorId", "StartedOn");
+            using var member = Copier(connection, tx, "RelationshipMembers", "RelationshipId", "RelationshipId", "StaffId", "JoinedOn");
+            using var session = Copier(connection, tx, "Sessions", "Id", "Id", "RelationshipId", "Date", "BookedById", "OutcomeById");
+            using var attendance = Copier(connection, tx, "SessionAttendance", "SessionId", "SessionId", "StaffId", "Date");
+            using var record = Copier(connection, tx, "Submissions", "Id", "Id", "RelationshipId", "CreatedById");
             void Person(string id, string name, string email, DateOnly since, string template)
             {
                 Set(staff, id, name, email, email.ToUpperInvariant(), email, email.ToUpperInvariant(), Guid.NewGuid().ToString("N").ToUpperInvariant(), Guid.NewGuid().ToString(), D(since), template);

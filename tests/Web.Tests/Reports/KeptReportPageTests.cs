@@ -79,6 +79,21 @@ public sealed partial class KeptReportPageTests(AppFactory app) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_kept_body_carries_no_indentation_and_reads_the_same()
+    {
+        var lead = await SignedInAsync("lead");
+        var body = Body(await lead.GetStringAsync($"/{T}/reports/compliance"));
+        Assert.DoesNotMatch(@"\n[ \t\r\n]", body); // no indented or blank line: the template's white space is out
+        Assert.Contains("All supervisors</option>", body);
+        Assert.Matches(OverdueCount(), body);
+
+        // Each run holding a line break becomes one line break, which a browser shows as the single space it showed
+        // before; white space within a line is left as it is.
+        Assert.Equal("<p>Two\nwords <strong>and  more</strong>\n</p>\n<td>1</td>",
+            Pages.Reports.ComplianceModel.Compact("<p>Two\n      words <strong>and  more</strong>   \r\n\n  </p>\n\t<td>1</td>"));
+    }
+
+    [Fact]
     public async Task A_change_saved_after_a_page_was_kept_shows_on_the_next_view()
     {
         var lead = await SignedInAsync("lead");

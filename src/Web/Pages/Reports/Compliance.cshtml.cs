@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Html;
 using Microsoft.AspNetCore.Identity;
@@ -19,7 +20,7 @@ namespace SupervisionHub.Web.Pages.Reports;
 /// supervisees in date, by site, type and supervisor, the overdue list and the trend, filtered by a
 /// GET form; the same figures as CSV (?handler=Csv&amp;part=breakdown|overdue|trend) and as a print view.
 /// </summary>
-public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport report, AppDbContext db, ITenantContext tenant, TimeProvider clock,
+public partial class ComplianceModel(UserManager<StaffMember> users, ComplianceReport report, AppDbContext db, ITenantContext tenant, TimeProvider clock,
     TenantChanges changes, KeptViews kept) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Site { get; set; }
@@ -99,9 +100,19 @@ public class ComplianceModel(UserManager<StaffMember> users, ComplianceReport re
             var body = await html.PartialAsync("_ComplianceBody", this);
             await using var text = new StringWriter(CultureInfo.InvariantCulture);
             body.WriteTo(text, services.GetRequiredService<HtmlEncoder>());
-            return text.ToString();
+            return Compact(text.ToString());
         }, HttpContext.RequestAborted));
     }
+
+    /// <summary>
+    /// The template's indentation taken out of the kept body: each run of white space that holds a line break becomes
+    /// one line break, which a browser shows as the same single space (the body has no pre or textarea). A sixth of
+    /// the bytes every viewer downloads, paid once per kept rendering.
+    /// </summary>
+    public static string Compact(string html) => Indentation().Replace(html, "\n");
+
+    [GeneratedRegex(@"[ \t]*\r?\n\s*")]
+    private static partial Regex Indentation();
 
     public async Task<IActionResult> OnGetCsvAsync(string? part, CancellationToken ct)
     {
