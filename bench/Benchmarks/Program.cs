@@ -26,6 +26,7 @@ internal static class Program
         ["recordtail"] = SuiteBenchmark.RecordTail,
         ["floor"] = SuiteBenchmark.Floor,
         ["firstread"] = SuiteBenchmark.FirstRead,
+        ["sweepprobe"] = SuiteBenchmark.SweepProbe,
     };
 
     public static int Main(string[] args)

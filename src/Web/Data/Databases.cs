@@ -50,8 +50,9 @@ public static class Databases
                 services.AddScoped<AppDbContext>(Rent<PostgresAppDbContext>);
                 break;
             default:
-                if (pooled) services.AddPooledDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp), poolSize);
-                else services.AddDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp));
+                var tuning = new SqliteTuning(config.GetValue("Database:SqliteMmapBytes", SqliteTuning.MaxMmapBytes)); // ADR 0053
+                if (pooled) services.AddPooledDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp).AddInterceptors(tuning), poolSize);
+                else services.AddDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp).AddInterceptors(tuning));
                 services.AddScoped(Rent<AppDbContext>);
                 break;
         }

@@ -119,7 +119,14 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
                     .Select(l => (l.StaffId, l.TypeId, new AttendedSession(l.Date, Math.Max(l.Minutes, minimum)))));
             }
         }
-        var history = rows.ToLookup(r => (r.StaffId, r.TypeId), r => r.Session);
+        // Each person's sessions of a type as one list, handed to the calculator as it is (it only reads it):
+        // at 100,000 supervisees a lookup's groupings and a copy of each list were tens of megabytes a sweep (ADR 0053).
+        var history = new Dictionary<(string StaffId, string TypeId), List<AttendedSession>>(rows.Count);
+        foreach (var (staffId, typeId, session) in rows)
+        {
+            if (!history.TryGetValue((staffId, typeId), out var sessions)) history[(staffId, typeId)] = sessions = [];
+            sessions.Add(session);
+        }
 
         // Everyone: every agreement and every future booking of the tenant, each one index range
         // (agreements are the submissions without a session; bookings are dated from today), looked up
@@ -147,14 +154,16 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             if (!nextBooked.TryGetValue(b.RelationshipId, out var first) || b.Date < first) nextBooked[b.RelationshipId] = b.Date;
 
         var contractsOf = contracts.ToLookup(c => c.RelationshipId, c => (c.FormId, c.FullySignedAt)); // not a scan per supervisee
-        var firstJoined = memberships.GroupBy(m => (m.StaffId, m.TypeId)).ToDictionary(g => g.Key, g => g.Min(m => m.JoinedOn));
+        var firstJoined = new Dictionary<(string, string), DateOnly>(memberships.Count);
+        foreach (var m in memberships)
+            if (!firstJoined.TryGetValue((m.StaffId, m.TypeId), out var first) || m.JoinedOn < first) firstJoined[(m.StaffId, m.TypeId)] = m.JoinedOn;
         var result = new List<SuperviseeStatus>(inScope.Count);
         foreach (var m in memberships.Where(m => m.EndedOn is null && m.MemberLeft is null && inScope.Contains(m.MembershipId)))
         {
             if (settings.Supervision.Type(m.TypeId) is not { } type) continue;
             var from = firstJoined[(m.StaffId, m.TypeId)];
             if (m.StartDate is { } started && started > from) from = started;
-            var compliance = Evaluate(type, settings.Supervision, calendar, from, m.StaffLeft, history[(m.StaffId, m.TypeId)].ToList(), today);
+            var compliance = Evaluate(type, settings.Supervision, calendar, from, m.StaffLeft, history.TryGetValue((m.StaffId, m.TypeId), out var attended) ? attended : NoSessions, today);
             var (agreement, review) = Agreement(type, settings.Supervision, contractsOf[m.Id], today);
             result.Add(new SuperviseeStatus(m.StaffId, m.FullName, m.Site, m.LineManagerId, m.Id, m.TypeId, type.Name, m.SupervisorId, m.SupervisorName,
                 compliance, agreement, review, nextBooked.TryGetValue(m.Id, out var next) ? next : null));
@@ -206,6 +215,8 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         string SupervisorId, string SupervisorName, DateOnly? EndedOn, string FullName, string? Site, string? LineManagerId, DateOnly? StartDate, DateOnly? StaffLeft);
 
     private sealed record ContractRow(Guid? RelationshipId, string FormId, DateTimeOffset? FullySignedAt);
+
+    private static readonly IReadOnlyList<AttendedSession> NoSessions = [];
 
     /// <summary>How far back attended sessions are read for period rules (see the query).</summary>
     public const int HistoryYears = 2;

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
+
+namespace SupervisionHub.Benchmarks;
+
+internal static partial class SuiteBenchmark
+{
+    /// <summary>
+    /// `-- sweepprobe` (ADR 0053): the sweep's first run again and again on a suite database kept with SUITE_KEEP_DATA=1
+    /// (PROBE_DB, its bench.db), without generating anything. PROBE_MODE=round runs <see cref="SweepRound"/> (events deleted
+    /// and statuses forgotten before each turn, as the suite's turns); PROBE_MODE=statuses only works out every tenant's
+    /// statuses, PROBE_DEGREES at once, and writes nothing, so readers can be compared without a writer beside them.
+    /// Each turn prints its monotonic start and end (the clock `perf record -k CLOCK_MONOTONIC` stamps samples with),
+    /// processor time, allocation and collections, and the time summed over the tenants.
+    /// </summary>
+    public static void SweepProbe() => SweepProbeAsync().GetAwaiter().GetResult();
+
+    private static async Task SweepProbeAsync()
+    {
+        var root = Bench.FindRoot();
+        var file = Environment.GetEnvironmentVariable("PROBE_DB") ?? throw new InvalidOperationException("PROBE_DB: a kept suite database (SUITE_KEEP_DATA=1)");
+        var mode = Environment.GetEnvironmentVariable("PROBE_MODE") ?? "statuses";
+        var degrees = (Environment.GetEnvironmentVariable("PROBE_DEGREES") ?? "1,2").Split(',').Select(int.Parse).ToList();
+        var turns = EnvInt("PROBE_TURNS", 3);
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPERVISIONHUB_WEB", Path.Combine(root, "src", "Web"));
+        await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
+        {
+            ConfigureApp(b, root, null, file);
+            b.UseSetting("Demo:Seed", "false");
+            if (Environment.GetEnvironmentVariable("PROBE_SETTING")?.Split('=', 2) is [var key, var value]) b.UseSetting(key, value);
+        });
+        app.UseKestrel(0);
+        app.StartServer();
+        var registry = app.Services.GetRequiredService<TenantRegistry>();
+        await registry.RefreshAsync(CancellationToken.None);
+        var tenants = registry.All.ToList();
+        var runner = app.Services.GetRequiredService<PerTenantRunner>();
+        var cache = app.Services.GetRequiredService<StatusCache>();
+        Console.WriteLine($"probe: {tenants.Count} tenants, mode {mode}, degrees {string.Join(",", degrees)}, {turns} turns, server GC {System.Runtime.GCSettings.IsServerGC}, load {LoadAverage()}");
+        for (var turn = 1; turn <= turns; turn++)
+            foreach (var degree in degrees)
+            {
+                if (mode == "round")
+                    foreach (var tenant in tenants)
+                    {
+                        cache.Forget(tenant.Id);
+                        await runner.RunForAsync(tenant, (sp, ct) => sp.GetRequiredService<AppDbContext>().Events.Where(e => e.DedupeKey != null).ExecuteDeleteAsync(ct), CancellationToken.None);
+                    }
+                var gc = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+                var alloc = GC.GetTotalAllocatedBytes(precise: true);
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var start = Stopwatch.GetTimestamp();
+                var summed = 0L;
+                string detail;
+                if (mode == "round")
+                {
+                    var (raised, profile) = await app.Services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, null, degree);
+                    detail = $"raised {raised:N0}; statuses {profile.Statuses.TotalSeconds:0.00} s, reads {profile.Reads.TotalSeconds:0.00} s, insert {profile.Insert.TotalSeconds:0.00} s, after reads {profile.AfterReads.TotalSeconds:0.00} s";
+                }
+                else
+                {
+                    var statuses = 0;
+                    await Parallel.ForEachAsync(tenants, new ParallelOptions { MaxDegreeOfParallelism = degree }, async (tenant, token) =>
+                    {
+                        var one = Stopwatch.GetTimestamp();
+                        await runner.RunForAsync(tenant, async (sp, ct) => Interlocked.Add(ref statuses, (await sp.GetRequiredService<ComplianceService>().StatusesAsync(null, ct)).Count), token);
+                        Interlocked.Add(ref summed, Stopwatch.GetTimestamp() - one);
+                    });
+                    detail = $"{statuses:N0} statuses; summed over tenants {Stopwatch.GetElapsedTime(0, summed).TotalSeconds:0.00} s";
+                }
+                var end = Stopwatch.GetTimestamp();
+                Console.WriteLine($"probe {mode} turn {turn} degree {degree}: wall {Stopwatch.GetElapsedTime(start, end).TotalSeconds:0.00} s, "
+                                  + $"processor {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.00} s, {(GC.GetTotalAllocatedBytes(precise: true) - alloc) / 1024.0 / 1024.0:N0} MB, "
+                                  + $"gc {GC.CollectionCount(0) - gc.Item1}/{GC.CollectionCount(1) - gc.Item2}/{GC.CollectionCount(2) - gc.Item3}; {detail}; "
+                                  + $"monotonic {start / (double)Stopwatch.Frequency:0.000}-{end / (double)Stopwatch.Frequency:0.000}; load {LoadAverage()}");
+            }
+    }
+}
