@@ -35,12 +35,16 @@ public sealed class SqliteTuning(long mmapBytes) : DbConnectionInterceptor
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (Needs(connection) is { } c) Pragmas(c).ExecuteNonQuery();
+        if (Needs(connection) is not { } c) return;
+        using var command = Pragmas(c);
+        command.ExecuteNonQuery();
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (Needs(connection) is { } c) await Pragmas(c).ExecuteNonQueryAsync(cancellationToken);
+        if (Needs(connection) is not { } c) return;
+        await using var command = Pragmas(c);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private SqliteConnection? Needs(DbConnection connection) =>

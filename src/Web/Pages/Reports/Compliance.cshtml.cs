@@ -111,7 +111,8 @@ public partial class ComplianceModel(UserManager<StaffMember> users, ComplianceR
     /// </summary>
     public static string Compact(string html) => Indentation().Replace(html, "\n");
 
-    [GeneratedRegex(@"[ \t]*\r?\n\s*")]
+    // Linear whatever the text: names in the body are a tenant's, and a long run of spaces must not cost its square.
+    [GeneratedRegex(@"[ \t]*\r?\n\s*", RegexOptions.NonBacktracking)]
     private static partial Regex Indentation();
 
     public async Task<IActionResult> OnGetCsvAsync(string? part, CancellationToken ct)
