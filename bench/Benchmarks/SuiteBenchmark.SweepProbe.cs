@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 
@@ -41,17 +39,11 @@ internal static partial class SuiteBenchmark
         await registry.RefreshAsync(CancellationToken.None);
         var tenants = registry.All.ToList();
         var runner = app.Services.GetRequiredService<PerTenantRunner>();
-        var cache = app.Services.GetRequiredService<StatusCache>();
         Console.WriteLine($"probe: {tenants.Count} tenants, mode {mode}, degrees {string.Join(",", degrees)}, {turns} turns, server GC {System.Runtime.GCSettings.IsServerGC}, load {LoadAverage()}");
         for (var turn = 1; turn <= turns; turn++)
             foreach (var degree in degrees)
             {
-                if (mode == "round")
-                    foreach (var tenant in tenants)
-                    {
-                        cache.Forget(tenant.Id);
-                        await runner.RunForAsync(tenant, (sp, ct) => sp.GetRequiredService<AppDbContext>().Events.Where(e => e.DedupeKey != null).ExecuteDeleteAsync(ct), CancellationToken.None);
-                    }
+                if (mode == "round") await ForgetSweepAsync(app.Services, tenants, keepPageTenants: false);
                 var gc = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 var alloc = GC.GetTotalAllocatedBytes(precise: true);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;

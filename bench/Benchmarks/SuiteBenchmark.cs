@@ -473,14 +473,17 @@ internal static partial class SuiteBenchmark
             }
     }
 
-    /// <summary>As before the first run: the sweep's events deleted, every status cache forgotten but the two page tenants' (their pages filled them).</summary>
-    private static async Task ForgetSweepAsync(IServiceProvider services, List<TenantInfo> tenants)
+    /// <summary>
+    /// As before the first run: the sweep's events deleted, every status cache forgotten but, with
+    /// <paramref name="keepPageTenants"/>, the two page tenants' (in the suite their pages filled them).
+    /// </summary>
+    private static async Task ForgetSweepAsync(IServiceProvider services, IEnumerable<TenantInfo> tenants, bool keepPageTenants = true)
     {
         var runner = services.GetRequiredService<PerTenantRunner>();
         var cache = services.GetRequiredService<StatusCache>();
         foreach (var tenant in tenants)
         {
-            if (tenant.Identifier is not (PageTenant or SmallTenant)) cache.Forget(tenant.Id);
+            if (!keepPageTenants || tenant.Identifier is not (PageTenant or SmallTenant)) cache.Forget(tenant.Id);
             await runner.RunForAsync(tenant, (sp, ct) => sp.GetRequiredService<AppDbContext>().Events.Where(e => e.DedupeKey != null).ExecuteDeleteAsync(ct), CancellationToken.None);
         }
     }
