@@ -91,6 +91,46 @@ public sealed class BuildersJourneyTests(BrowserFixture fx)
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Build");
     }
 
+    /// <summary>
+    /// The builder redraws from what was posted: a label typed and a choice made while an add is still on its way
+    /// (a slow connection, held here) are put back on the new page, and focus stays where the person moved to.
+    /// </summary>
+    [Fact]
+    public async Task What_is_typed_while_an_add_is_on_its_way_is_kept_and_so_is_the_focus()
+    {
+        var page = await fx.NewPageAsync();
+        await page.SignInAsync(T, $"admin@{T}.example");
+        await page.SetViewportSizeAsync(1280, 900);
+        await CreateAsync(page, "forms", "built-slow-add", "Held add (built)");
+        await ChooseAsync(page, "b-addtypes-0", "text");
+        await PressAsync(page.Locator("#b-sections-0-add"));
+        await Assertions.Expect(page.Locator("#b-sections-0-fields-1-label")).ToBeFocusedAsync();
+
+        var held = new TaskCompletionSource();
+        var arrived = new TaskCompletionSource();
+        await page.RouteAsync("**/admin/forms/**", async route =>
+        {
+            if (route.Request.Method == "POST" && !route.Request.Url.Contains("handler=Preview", StringComparison.Ordinal) && !arrived.Task.IsCompleted)
+            {
+                arrived.TrySetResult();
+                await held.Task;
+            }
+            await route.ContinueAsync();
+        });
+        await ChooseAsync(page, "b-addtypes-0", "yesNo");
+        await PressAsync(page.Locator("#b-sections-0-add"));
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await TypeIntoAsync(page.Locator("#b-sections-0-fields-1-label"), "Typed while the add was on its way");
+        await ChooseAsync(page, "b-addtypes-0", "date");
+        held.SetResult();
+
+        await Assertions.Expect(page.Locator("#b-sections-0-fields-2-label")).ToBeAttachedAsync(); // the add arrived
+        await Assertions.Expect(page.Locator("#b-sections-0-fields-1-label")).ToHaveValueAsync("Typed while the add was on its way");
+        await Assertions.Expect(page.Locator("#b-addtypes-0")).ToHaveValueAsync("date");
+        await Assertions.Expect(page.Locator("#b-addtypes-0")).ToBeFocusedAsync();
+        await page.UnrouteAllAsync();
+    }
+
     [Fact]
     public async Task An_admin_builds_a_form_and_a_rule_by_keyboard_tries_and_publishes_and_the_rule_runs()
     {
@@ -183,12 +223,14 @@ public sealed class BuildersJourneyTests(BrowserFixture fx)
         await Assertions.Expect(page.Locator("#r-steps-2-ontimeout-0-id")).ToBeFocusedAsync();
         await ChooseAsync(page, "r-steps-2-ontimeout-0-to-pick", "supervisee");
         await PressAsync(page.Locator("#r-steps-2-ontimeout-0-to-add"));
+        await Assertions.Expect(page.Locator("#r-steps-2-ontimeout-0-to")).ToHaveValueAsync("supervisee");
         await ChooseAsync(page, "r-steps-2-ontimeout-0-template", "action-overdue");
         await ChooseAsync(page, "r-steps-2-ontimeout-pick", "escalate");
         await PressAsync(page.Locator("#r-steps-2-ontimeout-add"));
         await Assertions.Expect(page.Locator("#r-steps-2-ontimeout-1-id")).ToBeFocusedAsync();
         await ChooseAsync(page, "r-steps-2-ontimeout-1-to-pick", "role:trust-safeguarding-lead");
         await PressAsync(page.Locator("#r-steps-2-ontimeout-1-to-add"));
+        await Assertions.Expect(page.Locator("#r-steps-2-ontimeout-1-to")).ToHaveValueAsync("role:trust-safeguarding-lead");
         await ChooseAsync(page, "r-steps-2-ontimeout-1-template", "unresolved-issue");
         await TypeIntoAsync(page.Locator("#r-steps-2-ontimeout-1-reason"), "No session booked within 5 working days of a second miss");
         await PressAsync(page.Locator("#update"));
