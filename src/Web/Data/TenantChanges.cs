@@ -40,6 +40,9 @@ public sealed class TenantChanges
         public DateTimeOffset LookedAt = DateTimeOffset.MinValue;
         public HashSet<long>? Known;
         public long LastMax;
+        // StatusChanges rows this node committed itself: its own saves bumped Local already, so a look that finds
+        // them is no news (a view kept just after a save on this node is not read again a second later).
+        public readonly ConcurrentDictionary<long, byte> Own = new();
         public readonly SemaphoreSlim Gate = new(1, 1);
     }
 
@@ -48,6 +51,13 @@ public sealed class TenantChanges
     {
         if (tenantId is { } id) Interlocked.Increment(ref tenants.GetOrAdd(id, _ => new State()).Local);
         else Interlocked.Increment(ref everywhere);
+    }
+
+    /// <summary>StatusChanges rows this node has committed in a tenant (after <see cref="Saved"/> was told of their save).</summary>
+    private void Committed(Guid tenantId, IEnumerable<long> statusChangeIds)
+    {
+        var own = tenants.GetOrAdd(tenantId, _ => new State()).Own;
+        foreach (var id in statusChangeIds) own.TryAdd(id, 0);
     }
 
     /// <summary>
@@ -74,9 +84,15 @@ public sealed class TenantChanges
                 var since = now - Supervision.StatusCache.Window;
                 var lastMax = state.LastMax;
                 var rows = await db.StatusChanges.AsNoTracking().Where(c => c.At >= since || (lastMax > 0 && c.Id > lastMax)).Select(c => c.Id).ToListAsync(ct);
-                if (state.Known is { } known && rows.Any(id => !known.Contains(id))) Interlocked.Increment(ref state.Remote);
+                var known = state.Known;
+                var remote = false;
+                foreach (var id in rows)
+                    if (known is null || !known.Contains(id)) remote |= !state.Own.TryRemove(id, out _) && known is not null;
+                if (remote) Interlocked.Increment(ref state.Remote);
                 state.Known = [.. rows];
                 if (rows.Count > 0) state.LastMax = Math.Max(lastMax, rows.Max());
+                // An own row not seen by now left the window or committed out of order: forgetting it costs at most one re-read.
+                foreach (var id in state.Own.Keys) if (id <= state.LastMax) state.Own.TryRemove(id, out _);
                 state.LookedAt = now;
             }
             return new(all, local, Volatile.Read(ref state.Remote));
@@ -93,7 +109,7 @@ public sealed class TenantChanges
     /// </summary>
     public sealed class Interceptor(TenantChanges changes) : SaveChangesInterceptor, IDbTransactionInterceptor
     {
-        private sealed class Pending { public bool Relevant, InTransaction; }
+        private sealed class Pending { public bool Relevant, InTransaction; public List<Supervision.StatusChange>? Added; }
         private readonly ConditionalWeakTable<DbContext, Pending> pending = new();
 
         public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -106,6 +122,20 @@ public sealed class TenantChanges
         {
             Note(eventData.Context);
             return ValueTask.FromResult(result);
+        }
+
+        public override void SaveChangesFailed(DbContextErrorEventData eventData) => Failed(eventData.Context);
+
+        public override Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Failed(eventData.Context);
+            return Task.CompletedTask;
+        }
+
+        /// <summary>A save that failed on its own committed nothing: its rows are not this node's (in a transaction, the rollback says so).</summary>
+        private void Failed(DbContext? context)
+        {
+            if (context is not null && context.Database.CurrentTransaction is null && pending.TryGetValue(context, out var p)) p.Added = null;
         }
 
         public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
@@ -130,7 +160,12 @@ public sealed class TenantChanges
             tracker.AutoDetectChangesEnabled = false;
             try
             {
-                p.Relevant |= tracker.Entries().Any(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted && e.Entity is not AuditEntry);
+                foreach (var e in tracker.Entries())
+                {
+                    if (e.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted)) continue;
+                    if (e.Entity is not AuditEntry) p.Relevant = true;
+                    if (e.Entity is Supervision.StatusChange added && e.State == EntityState.Added) (p.Added ??= []).Add(added);
+                }
             }
             finally
             {
@@ -144,7 +179,15 @@ public sealed class TenantChanges
             // Bumped now too: harmless if the transaction is still open (a view read meanwhile is stamped again at commit).
             changes.Saved(db.TenantIdOrNull);
             if (context.Database.CurrentTransaction is not null) p.InTransaction = true;
-            else p.Relevant = false;
+            else Done(db, p);
+        }
+
+        /// <summary>Committed: this node's own new StatusChanges rows are known to it, and nothing is pending.</summary>
+        private void Done(AppDbContext db, Pending p)
+        {
+            if (p.Added is { } added && db.TenantIdOrNull is { } tenant) changes.Committed(tenant, added.Select(c => c.Id).Where(id => id > 0));
+            p.InTransaction = p.Relevant = false;
+            p.Added = null;
         }
 
         public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Committed(eventData.Context);
@@ -167,12 +210,16 @@ public sealed class TenantChanges
         {
             if (context is not AppDbContext db || !pending.TryGetValue(context, out var p) || !p.InTransaction) return;
             changes.Saved(db.TenantIdOrNull);
-            p.InTransaction = p.Relevant = false;
+            Done(db, p);
         }
 
         private void Forget(DbContext? context)
         {
-            if (context is not null && pending.TryGetValue(context, out var p)) p.InTransaction = p.Relevant = false;
+            if (context is not null && pending.TryGetValue(context, out var p))
+            {
+                p.InTransaction = p.Relevant = false;
+                p.Added = null; // never committed: an id SQLite may give again to another node's row
+            }
         }
     }
 }

@@ -96,6 +96,28 @@ public sealed partial class KeptHomeTests(KeptHomeFixture f) : IClassFixture<Kep
     }
 
     [Fact]
+    public async Task This_nodes_own_status_change_is_news_once_and_not_again_when_its_next_look_finds_the_row()
+    {
+        var (lead, _) = await NewPersonAsync(f.A, T, "Own Change Lead", $"{Unique("kept.own")}@{T}.example", StaffRoles.SafeguardingLead);
+        await CountedAsync(lead, $"/{T}");
+        await Task.Delay(TenantChanges.LookEvery + TimeSpan.FromMilliseconds(200));
+        await CountedAsync(lead, $"/{T}"); // a look: whatever it finds (earlier tests' rows too) is seen from here on
+
+        var before = await f.A.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().StatusChanges.MaxAsync(c => c.Id));
+        await f.A.InTenant(T, sp => sp.NewPersonAsync("Own Change Supervisee", $"{Unique("kept.own.se")}@{T}.example", StaffRoles.Supervisee));
+        Assert.True(await f.A.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().StatusChanges.MaxAsync(c => c.Id)) > before, "a new person writes a status change");
+        var (next, _) = await CountedAsync(lead, $"/{T}");
+        Assert.True(next > 0, "the save on this node shows on the next view");
+
+        // The node's next look finds that row: its own, already shown, so not a change from another node.
+        await Task.Delay(TenantChanges.LookEvery + TimeSpan.FromMilliseconds(200));
+        var looks = f.A.Services.GetRequiredService<TenantChanges>().Looks;
+        var (after, _) = await CountedAsync(lead, $"/{T}");
+        Assert.True(f.A.Services.GetRequiredService<TenantChanges>().Looks > looks, "the view looked at the StatusChanges rows");
+        Assert.Equal(0, after);
+    }
+
+    [Fact]
     public async Task A_save_on_this_node_shows_on_the_next_view_even_one_that_writes_no_status_change()
     {
         var (lead, id) = await NewPersonAsync(f.A, T, "Kept Tasks Lead", $"{Unique("kept.tasks")}@{T}.example", StaffRoles.SafeguardingLead);

@@ -16,15 +16,21 @@ public sealed class QueryCounter : DbCommandInterceptor
     private int _count;
     public DbContext? Watching { get; set; }
 
-    /// <summary>Counts every context's commands (a whole request), when set.</summary>
+    /// <summary>
+    /// Counts every context's commands sent for a request, when set. A background service's (the outbox's poll)
+    /// run outside any request and are not counted: a poll landing inside a counted request made it look busier.
+    /// </summary>
     public bool Everything { get; set; }
+
+    // Reads the request's context from the async flow, as the app's own accessor does.
+    private static readonly Microsoft.AspNetCore.Http.HttpContextAccessor Request = new();
     public int Count => _count;
 
     public void Reset() => Interlocked.Exchange(ref _count, 0);
 
     private void Hit(CommandEventData e)
     {
-        if (Everything || Watching is not null && ReferenceEquals(e.Context, Watching)) Interlocked.Increment(ref _count);
+        if (Everything && Request.HttpContext is not null || Watching is not null && ReferenceEquals(e.Context, Watching)) Interlocked.Increment(ref _count);
     }
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
