@@ -193,6 +193,76 @@ public sealed class ParallelWorkerTests
         Assert.InRange(slowLeft, 1, 59); // its round took its budget's share and left the rest for its next
     }
 
+    /// <summary>
+    /// ADR 0056: a pass starts with the tenant that has the most waiting, whatever its place in the registry, and of the
+    /// tenants going again the one with the most left goes first. One at a time, so the order is the whole story.
+    /// </summary>
+    [Fact]
+    public async Task A_pass_takes_the_tenant_with_the_most_waiting_first_and_again_the_one_with_the_most_left()
+    {
+        using var folders = new SharedFolders();
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, new SettableClock(Seasons.UtcNow));
+        var runner = app.Services.GetRequiredService<PerTenantRunner>();
+        var all = app.Services.GetRequiredService<TenantRegistry>().All.ToList();
+        var (big, second) = (all[^1], all[0]); // the last in the registry's order has the most, the first the next most
+        var waiting = new Dictionary<Guid, int> { [big.Id] = 1000, [second.Id] = 300 };
+        var left = new Dictionary<string, int> { [big.Identifier] = 1000, [second.Identifier] = 300 };
+        var order = new List<string>();
+
+        await runner.RunUntilIdleAsync("test", (sp, ct) =>
+        {
+            var me = sp.GetRequiredService<ITenantContext>().Tenant.Identifier;
+            order.Add(me);
+            var done = Math.Min(100, left.GetValueOrDefault(me));
+            if (done > 0) left[me] -= done;
+            return Task.FromResult(done);
+        }, degree: 1, TimeSpan.FromMinutes(1), waiting, CancellationToken.None);
+
+        Assert.Equal(big.Identifier, order[0]);
+        Assert.Equal(second.Identifier, order[1]);
+        Assert.Equal(all.Count, order.Take(all.Count).Distinct().Count()); // every tenant once before any goes again
+        // Then the big one, 900 down to 200 left, before the second's 200 have a turn.
+        Assert.Equal(Enumerable.Repeat(big.Identifier, 7), order.Skip(all.Count).Take(7));
+        Assert.Equal(10, order.Count(t => t == big.Identifier) - 1); // ten rounds of 100, and one that found nothing
+        Assert.All(left.Values, n => Assert.Equal(0, n));
+    }
+
+    /// <summary>
+    /// ADR 0056: no pass waits for its slowest tenant. A busy tenant's next round runs while another tenant's first round is
+    /// still going: with a barrier between passes, the held round below would wait for ever (here: fail after 30 s).
+    /// </summary>
+    [Fact]
+    public async Task A_busy_tenants_next_round_runs_while_another_tenants_first_is_still_going()
+    {
+        using var folders = new SharedFolders();
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, new SettableClock(Seasons.UtcNow));
+        var runner = app.Services.GetRequiredService<PerTenantRunner>();
+        var all = app.Services.GetRequiredService<TenantRegistry>().All.ToList();
+        var (busy, held) = (all[0], all[1]);
+        var secondRound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var rounds = 0;
+        var heldSawIt = false;
+
+        await runner.RunUntilIdleAsync("test", async (sp, ct) =>
+        {
+            var me = sp.GetRequiredService<ITenantContext>().Tenant.Id;
+            if (me == busy.Id)
+            {
+                if (++rounds == 2) secondRound.TrySetResult();
+                return rounds < 3 ? 100 : 0;
+            }
+            if (me == held.Id)
+            {
+                await secondRound.Task.WaitAsync(TimeSpan.FromSeconds(30), ct); // throws (logged) if it never comes
+                heldSawIt = true;
+            }
+            return 0;
+        }, degree: 2, TimeSpan.FromMinutes(1), new Dictionary<Guid, int> { [busy.Id] = 300, [held.Id] = 1 }, CancellationToken.None);
+
+        Assert.True(heldSawIt, "the busy tenant's second round waited for the held round to end");
+        Assert.Equal(3, rounds);
+    }
+
     [Fact]
     public async Task A_tenant_whose_work_fails_does_not_stop_the_others_run_at_once()
     {
