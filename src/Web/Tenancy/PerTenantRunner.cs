@@ -98,9 +98,7 @@ public sealed class PerTenantRunner(IServiceScopeFactory scopes, TenantRegistry 
                         left[next.Id] = Math.Max(0, Left(next) - done);
                         if (done > 0 && started.Elapsed < within) again.Add(next);
                     }
-                    // Wake the idle lanes to look again; a count already that high will wake them, so it stays bounded.
-                    var wake = degree - changed.CurrentCount;
-                    if (wake > 0) changed.Release(wake);
+                    changed.Release(degree); // wake the idle lanes to look again
                 }
             }
         }
