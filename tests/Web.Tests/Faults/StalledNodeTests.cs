@@ -92,7 +92,11 @@ public sealed class StalledNodeTests(ITestOutputHelper output)
         };
         // One node dispatches a tenant at a time (ADR 0045), whichever asks first once events arrive; B asks
         // less often, so that A is the one holding claims when it is frozen. B still takes over once they lapse.
-        var settingsB = new Dictionary<string, string?>(settings) { ["Workflows:PollSeconds"] = "3" };
+        // B is never frozen, so a time-out of its own is the machine's load, not the fault under test: a slow
+        // maildev under a loaded CI had made B record "did not answer in time" on an email A had held, which the
+        // last assertion reads as A's. B waits longer (its email claims long enough for it); A keeps the short
+        // time-out its stale sends end on, and the short claims B takes over.
+        var settingsB = new Dictionary<string, string?>(settings) { ["Workflows:PollSeconds"] = "3", ["Smtp:TimeoutSeconds"] = "20", ["Smtp:ClaimSeconds"] = "45" };
         await using var a = new AppProcess(settingsA);
         await using var b = new AppProcess(settingsB);
         await Task.WhenAll(a.WaitReadyAsync(), b.WaitReadyAsync());
