@@ -98,7 +98,9 @@ public sealed class PerTenantRunner(IServiceScopeFactory scopes, TenantRegistry 
                         left[next.Id] = Math.Max(0, Left(next) - done);
                         if (done > 0 && started.Elapsed < within) again.Add(next);
                     }
-                    changed.Release(degree); // wake the idle lanes to look again
+                    // Wake the idle lanes to look again; a count already that high will wake them, so it stays bounded.
+                    var wake = degree - changed.CurrentCount;
+                    if (wake > 0) changed.Release(wake);
                 }
             }
         }
