@@ -54,7 +54,7 @@ public sealed class TenantChanges
     }
 
     /// <summary>StatusChanges rows this node has committed in a tenant (after <see cref="Saved"/> was told of their save).</summary>
-    private void Committed(Guid tenantId, IEnumerable<long> statusChangeIds)
+    private void CommittedOwn(Guid tenantId, IEnumerable<long> statusChangeIds)
     {
         var own = tenants.GetOrAdd(tenantId, _ => new State()).Own;
         foreach (var id in statusChangeIds) own.TryAdd(id, 0);
@@ -185,7 +185,7 @@ public sealed class TenantChanges
         /// <summary>Committed: this node's own new StatusChanges rows are known to it, and nothing is pending.</summary>
         private void Done(AppDbContext db, Pending p)
         {
-            if (p.Added is { } added && db.TenantIdOrNull is { } tenant) changes.Committed(tenant, added.Select(c => c.Id).Where(id => id > 0));
+            if (p.Added is { } added && db.TenantIdOrNull is { } tenant) changes.CommittedOwn(tenant, added.Select(c => c.Id).Where(id => id > 0));
             p.InTransaction = p.Relevant = false;
             p.Added = null;
         }
