@@ -27,6 +27,7 @@ internal static class Program
         ["floor"] = SuiteBenchmark.Floor,
         ["firstread"] = SuiteBenchmark.FirstRead,
         ["sweepprobe"] = SuiteBenchmark.SweepProbe,
+        ["dispatchprobe"] = SuiteBenchmark.DispatchProbe,
     };
 
     public static int Main(string[] args)

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Web.Workflows;
+
+namespace SupervisionHub.Benchmarks;
+
+internal static partial class SuiteBenchmark
+{
+    /// <summary>
+    /// `-- dispatchprobe`: one tenant's events (PROBE_TENANT, ralph-thoresby by default) dispatched alone, rounds of the
+    /// worker's size one after another until none is left, on a copy of a suite database kept after its sweep
+    /// (PROBE_DB: the copy.db that SUITE_KEEP_DATA=1 leaves; it is copied again for each turn, PROBE_TURNS). Each turn
+    /// prints wall and processor time, allocation, collections, the host's profile summed over the rounds, and its
+    /// monotonic start and end, for cutting `perf record -k CLOCK_MONOTONIC` samples per turn.
+    /// </summary>
+    public static void DispatchProbe() => DispatchProbeAsync().GetAwaiter().GetResult();
+
+    private static async Task DispatchProbeAsync()
+    {
+        var root = Bench.FindRoot();
+        var source = Environment.GetEnvironmentVariable("PROBE_DB") ?? throw new InvalidOperationException("PROBE_DB: a suite database kept after its sweep (copy.db)");
+        var name = Environment.GetEnvironmentVariable("PROBE_TENANT") ?? PageTenant;
+        var turns = EnvInt("PROBE_TURNS", 2);
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPERVISIONHUB_WEB", Path.Combine(root, "src", "Web"));
+        for (var turn = 1; turn <= turns; turn++)
+        {
+            // A new file each turn: the last turn's pooled connections may still map the one before.
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            var file = Path.Combine(Path.GetDirectoryName(source)!, $"probe{turn}.db");
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
+            File.Copy(source, file);
+            await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
+            {
+                ConfigureApp(b, root, null, file);
+                b.UseSetting("Demo:Seed", "false");
+            });
+            app.UseKestrel(0);
+            app.StartServer();
+            var registry = app.Services.GetRequiredService<TenantRegistry>();
+            await registry.RefreshAsync(CancellationToken.None);
+            var tenant = registry.All.First(t => t.Identifier == name);
+            var runner = app.Services.GetRequiredService<PerTenantRunner>();
+            var gc = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            var alloc = GC.GetTotalAllocatedBytes(precise: true);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var start = Stopwatch.GetTimestamp();
+            var (events, rounds) = (0, 0);
+            var sums = new Dictionary<string, double>();
+            int n;
+            do
+            {
+                n = 0;
+                await runner.RunForAsync(tenant, async (sp, ct) =>
+                {
+                    var host = sp.GetRequiredService<WorkflowHost>();
+                    n = await host.DispatchEventsAsync(WorkflowWorker.RoundSize, ct);
+                    foreach (var p in host.Profile.GetType().GetProperties())
+                        sums[p.Name] = sums.GetValueOrDefault(p.Name) + p.GetValue(host.Profile) switch { TimeSpan t => t.TotalSeconds, long b => b / 1024.0 / 1024.0, _ => 0 };
+                }, CancellationToken.None);
+                events += n;
+                rounds++;
+            } while (n > 0);
+            var end = Stopwatch.GetTimestamp();
+            var wall = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+            Console.WriteLine($"probe dispatch turn {turn}, {name}: {events:N0} events in {rounds} rounds, wall {wall:0.00} s ({events / wall:0} events/s), "
+                              + $"processor {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.00} s, {(GC.GetTotalAllocatedBytes(precise: true) - alloc) / 1024.0 / 1024.0:N0} MB, "
+                              + $"gc {GC.CollectionCount(0) - gc.Item1}/{GC.CollectionCount(1) - gc.Item2}/{GC.CollectionCount(2) - gc.Item3}; "
+                              + string.Join(", ", sums.Select(s => $"{s.Key.ToLowerInvariant()} {s.Value:0.00}")) + "; "
+                              + $"monotonic {start / (double)Stopwatch.Frequency:0.000}-{end / (double)Stopwatch.Frequency:0.000}; load {LoadAverage()}");
+            await app.DisposeAsync();
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
+        }
+    }
+}
