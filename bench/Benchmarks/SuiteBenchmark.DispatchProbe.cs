@@ -46,37 +46,12 @@ internal static partial class SuiteBenchmark
             // PROBE_WARM (e.g. mse-icb): another tenant's events dispatched first in the same app, not counted, so the
             // measured tenant's rounds run on compiled code and queries, as in a service that has been dispatching.
             if (Environment.GetEnvironmentVariable("PROBE_WARM") is { Length: > 0 } warm)
-            {
-                var (warmed, w) = (0, 0);
-                do
-                {
-                    w = 0;
-                    await runner.RunForAsync(registry.All.First(t => t.Identifier == warm), async (sp, ct) =>
-                        w = await sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(WorkflowWorker.RoundSize, ct), CancellationToken.None);
-                    warmed += w;
-                } while (w > 0);
-                Console.WriteLine($"probe warmed on {warm}: {warmed:N0} events");
-            }
+                Console.WriteLine($"probe warmed on {warm}: {(await DispatchTenantAsync(runner, registry.All.First(t => t.Identifier == warm))).Events:N0} events");
             var gc = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             var alloc = GC.GetTotalAllocatedBytes(precise: true);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var start = Stopwatch.GetTimestamp();
-            var (events, rounds) = (0, 0);
-            var sums = new Dictionary<string, double>();
-            int n;
-            do
-            {
-                n = 0;
-                await runner.RunForAsync(tenant, async (sp, ct) =>
-                {
-                    var host = sp.GetRequiredService<WorkflowHost>();
-                    n = await host.DispatchEventsAsync(WorkflowWorker.RoundSize, ct);
-                    foreach (var p in host.Profile.GetType().GetProperties())
-                        sums[p.Name] = sums.GetValueOrDefault(p.Name) + p.GetValue(host.Profile) switch { TimeSpan t => t.TotalSeconds, long b => b / 1024.0 / 1024.0, _ => 0 };
-                }, CancellationToken.None);
-                events += n;
-                rounds++;
-            } while (n > 0);
+            var (events, rounds, sums) = await DispatchTenantAsync(runner, tenant);
             var end = Stopwatch.GetTimestamp();
             var wall = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
             Console.WriteLine($"probe dispatch turn {turn}, {name}: {events:N0} events in {rounds} rounds, wall {wall:0.00} s ({events / wall:0} events/s), "
