@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SupervisionHub.Web.Tenancy;
 using SupervisionHub.Web.Workflows;
@@ -36,6 +37,7 @@ internal static partial class SuiteBenchmark
             {
                 ConfigureApp(b, root, null, file);
                 b.UseSetting("Demo:Seed", "false");
+                b.ConfigureTestServices(services => services.ConfigureDbContext<SupervisionHub.Web.Data.AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance)));
             });
             app.UseKestrel(0);
             app.StartServer();
@@ -51,8 +53,14 @@ internal static partial class SuiteBenchmark
             var alloc = GC.GetTotalAllocatedBytes(precise: true);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var start = Stopwatch.GetTimestamp();
+            // PROBE_QUERYLOG=1: every statement of the measured rounds timed (it costs a little), by shape, the costliest first.
+            var logged = Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1";
+            if (logged) QueryLog.Instance.Start();
             var (events, rounds, sums) = await DispatchTenantAsync(runner, tenant);
             var end = Stopwatch.GetTimestamp();
+            if (logged)
+                foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(20))
+                    Console.WriteLine($"  query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),6}x  {g.Key}");
             var wall = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
             Console.WriteLine($"probe dispatch turn {turn}, {name}: {events:N0} events in {rounds} rounds, wall {wall:0.00} s ({events / wall:0} events/s), "
                               + $"processor {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.00} s, {(GC.GetTotalAllocatedBytes(precise: true) - alloc) / 1024.0 / 1024.0:N0} MB, "
