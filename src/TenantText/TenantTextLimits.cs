@@ -50,6 +50,14 @@ public static class TenantTextLimits
     /// <summary>Items in one array.</summary>
     public const uint JsMaxArrayLength = 100_000;
 
+    /// <summary>
+    /// Arrays inside arrays that one join (or String(array)) may go into. Joining recurses once a level; the
+    /// stack probe alone answered by how much stack the thread had left, so a 9,000-deep array failed in one
+    /// process and joined in another (a try-it test failed so under a full test run). A count answers the same
+    /// everywhere, far below any stack's end.
+    /// </summary>
+    public const int JsMaxJoinDepth = 1_000;
+
     // ---- Liquid templates (Fluid): email subjects and bodies, journal notes ----
 
     /// <summary>Characters in one template.</summary>

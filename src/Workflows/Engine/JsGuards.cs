@@ -176,7 +176,10 @@ internal static class JsGuards
     /// <summary>Array.prototype.join as the standard has it, counting as it goes; an array inside itself joins as "" (as browsers do).</summary>
     private static JsValue Join(HashSet<ObjectInstance> joining, ObjectInstance o, string separator, Func<JsValue, string> text)
     {
-        // Nested arrays join by recursion through toString; a 9,000-deep one overflowed the stack.
+        // Nested arrays join by recursion through toString; a 9,000-deep one overflowed the stack. The depth is
+        // counted (the arrays being joined are the levels) so the answer does not depend on the thread's stack.
+        if (joining.Count >= TenantTextLimits.JsMaxJoinDepth && !joining.Contains(o))
+            throw new InvalidOperationException($"Arrays nested more than {TenantTextLimits.JsMaxJoinDepth:N0} deep cannot be joined into text.");
         RuntimeHelpers.EnsureSufficientExecutionStack();
         if (!joining.Add(o)) return "";
         try

@@ -78,6 +78,25 @@ public sealed class JsSandboxLimitsTests
     }
 
     [Fact]
+    public void Arrays_nested_past_the_join_depth_are_refused_the_same_whatever_the_stack()
+    {
+        static string Nested(int depth) => $"(() => {{ let a = []; for (let i = 1; i < {depth}; i++) a = [a]; return String(a).length }})()";
+        var deepest = Patient.Evaluate(Nested(TenantTextLimits.JsMaxJoinDepth), new JsonObject());
+        Assert.False(deepest.Failed, deepest.Failure?.Message);
+        Assert.Equal("0", deepest.Value?.ToJsonString());
+        // On a thread with a large stack (a new one of 64 MB) as on the test's own: the probe alone let this join there.
+        foreach (var stack in new[] { 0, 64 * 1024 * 1024 })
+        {
+            JsOutcome? refused = null;
+            var thread = new Thread(() => refused = Patient.Evaluate(Nested(TenantTextLimits.JsMaxJoinDepth + 1), new JsonObject()), stack);
+            thread.Start();
+            thread.Join();
+            Assert.Equal(FailureKind.Runtime, refused?.Failure?.Kind);
+            Assert.Contains($"nested more than {TenantTextLimits.JsMaxJoinDepth:N0} deep", refused!.Failure!.Message);
+        }
+    }
+
+    [Fact]
     public void An_expression_over_the_length_limit_is_refused_as_a_syntax_problem_without_running()
     {
         var code = "1 + " + string.Join(" + ", Enumerable.Repeat("1", TenantTextLimits.JsMaxChars / 4));
