@@ -25,7 +25,6 @@ internal static partial class SuiteBenchmark
         var source = Environment.GetEnvironmentVariable("PROBE_DB") ?? throw new InvalidOperationException("PROBE_DB: a suite database kept after its sweep (copy.db)");
         var name = Environment.GetEnvironmentVariable("PROBE_TENANT") ?? PageTenant;
         var turns = EnvInt("PROBE_TURNS", 2);
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPERVISIONHUB_WEB", Path.Combine(root, "src", "Web"));
         for (var turn = 1; turn <= turns; turn++)
         {
             // A new file each turn: the last turn's pooled connections may still map the one before.
@@ -33,16 +32,9 @@ internal static partial class SuiteBenchmark
             var file = Path.Combine(Path.GetDirectoryName(source)!, $"probe{turn}.db");
             foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
             File.Copy(source, file);
-            await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
-            {
-                ConfigureApp(b, root, null, file);
-                b.UseSetting("Demo:Seed", "false");
-                b.ConfigureTestServices(services => services.ConfigureDbContext<SupervisionHub.Web.Data.AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance)));
-            });
-            app.UseKestrel(0);
-            app.StartServer();
+            var app = await ProbeAppAsync(root, file, b => // disposed below, before its files are deleted
+                b.ConfigureTestServices(services => services.ConfigureDbContext<SupervisionHub.Web.Data.AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance))));
             var registry = app.Services.GetRequiredService<TenantRegistry>();
-            await registry.RefreshAsync(CancellationToken.None);
             var tenant = registry.All.First(t => t.Identifier == name);
             var runner = app.Services.GetRequiredService<PerTenantRunner>();
             // PROBE_WARM (e.g. mse-icb): another tenant's events dispatched first in the same app, not counted, so the
@@ -69,7 +61,7 @@ internal static partial class SuiteBenchmark
                               + $"monotonic {start / (double)Stopwatch.Frequency:0.000}-{end / (double)Stopwatch.Frequency:0.000}; load {LoadAverage()}");
             await app.DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
+            foreach (var suffix in new[] { "", "-wal", "-shm", ".startup-lock" }) File.Delete(file + suffix);
         }
     }
 }

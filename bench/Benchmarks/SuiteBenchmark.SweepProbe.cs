@@ -19,6 +19,22 @@ internal static partial class SuiteBenchmark
     /// </summary>
     public static void SweepProbe() => SweepProbeAsync().GetAwaiter().GetResult();
 
+    /// <summary>The app on a kept suite database (no demo seeding), started on Kestrel with its tenant registry read: what each probe runs on.</summary>
+    private static async Task<WebApplicationFactory<global::Program>> ProbeAppAsync(string root, string file, Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null)
+    {
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPERVISIONHUB_WEB", Path.Combine(root, "src", "Web"));
+        var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
+        {
+            ConfigureApp(b, root, null, file);
+            b.UseSetting("Demo:Seed", "false");
+            configure?.Invoke(b);
+        });
+        app.UseKestrel(0);
+        app.StartServer();
+        await app.Services.GetRequiredService<TenantRegistry>().RefreshAsync(CancellationToken.None);
+        return app;
+    }
+
     private static async Task SweepProbeAsync()
     {
         var root = Bench.FindRoot();
@@ -26,17 +42,11 @@ internal static partial class SuiteBenchmark
         var mode = Environment.GetEnvironmentVariable("PROBE_MODE") ?? "statuses";
         var degrees = (Environment.GetEnvironmentVariable("PROBE_DEGREES") ?? "1,2").Split(',').Select(int.Parse).ToList();
         var turns = EnvInt("PROBE_TURNS", 3);
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPERVISIONHUB_WEB", Path.Combine(root, "src", "Web"));
-        await using var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
+        await using var app = await ProbeAppAsync(root, file, b =>
         {
-            ConfigureApp(b, root, null, file);
-            b.UseSetting("Demo:Seed", "false");
             if (Environment.GetEnvironmentVariable("PROBE_SETTING")?.Split('=', 2) is [var key, var value]) b.UseSetting(key, value);
         });
-        app.UseKestrel(0);
-        app.StartServer();
         var registry = app.Services.GetRequiredService<TenantRegistry>();
-        await registry.RefreshAsync(CancellationToken.None);
         var tenants = registry.All.ToList();
         var runner = app.Services.GetRequiredService<PerTenantRunner>();
         Console.WriteLine($"probe: {tenants.Count} tenants, mode {mode}, degrees {string.Join(",", degrees)}, {turns} turns, server GC {System.Runtime.GCSettings.IsServerGC}, load {LoadAverage()}");
