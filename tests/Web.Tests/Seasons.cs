@@ -44,6 +44,17 @@ public static class Seasons
     /// <summary>A fixed start for a test's own settable clock: this run's start, in SHUB_TEST_CLOCK's season if set.</summary>
     public static DateTimeOffset RunStart => RealStart + RunShift;
 
+    /// <summary>
+    /// Noon in London on <paramref name="at"/>'s London date: a start for a test that books "today" and
+    /// counts days, so minutes added to its clock never cross midnight (one CI run began at 23:58).
+    /// </summary>
+    public static DateTimeOffset MiddayOf(DateTimeOffset at)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, London);
+        var noon = new DateTime(local.Year, local.Month, local.Day, 12, 0, 0, DateTimeKind.Unspecified);
+        return new DateTimeOffset(noon, London.GetUtcOffset(noon)).ToUniversalTime();
+    }
+
     public static bool IsSummerTime(DateTimeOffset at) => London.GetUtcOffset(at) != TimeSpan.Zero;
 
     private static DateTimeOffset Into(Season season)

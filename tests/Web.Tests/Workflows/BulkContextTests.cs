@@ -24,7 +24,7 @@ public sealed class BulkContextTests
     public async Task A_batch_over_several_supervisions_gets_exactly_the_contexts_each_event_would_read_alone()
     {
         using var folders = new SharedFolders();
-        var clock = new SettableClock(Seasons.UtcNow);
+        var clock = new SettableClock(Seasons.MiddayOf(Seasons.UtcNow));
         await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
         await app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(1000, CancellationToken.None)); // start-up's and the demo's events out of the way
 
@@ -103,7 +103,7 @@ public sealed class BulkContextTests
         // day's sessions depended on its plan: a miss at 11:00 after an attended 9:00 is one miss in a row,
         // though the 11:00 session was booked first.
         using var folders = new SharedFolders();
-        var clock = new SettableClock(Seasons.UtcNow);
+        var clock = new SettableClock(Seasons.MiddayOf(Seasons.UtcNow));
         await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock);
         await app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(1000, CancellationToken.None));
 
@@ -140,7 +140,7 @@ public sealed class BulkContextTests
     public async Task A_round_reads_its_events_histories_in_the_same_number_of_queries_for_six_events_as_for_two()
     {
         using var folders = new SharedFolders();
-        var clock = new SettableClock(Seasons.UtcNow);
+        var clock = new SettableClock(Seasons.MiddayOf(Seasons.UtcNow));
         var reads = new HistoryReads();
         await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock, s => s.ConfigureAppDbContext(o => o.AddInterceptors(reads)));
         await app.InTenant(T, sp => sp.GetRequiredService<WorkflowHost>().DispatchEventsAsync(1000, CancellationToken.None)); // start-up's and the demo's events out of the way
