@@ -25,7 +25,7 @@ namespace SupervisionHub.Web.Data;
 /// Everything else asks for <see cref="AppDbContext"/> and gets whichever the configuration chose
 /// (<see cref="Databases"/>; docs/adr/0011-postgresql.md).
 /// </remarks>
-public class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>, IDataProtectionKeyContext
+public partial class AppDbContext : IdentityUserContext<StaffMember, string, StaffClaim, StaffLogin, StaffToken>, IDataProtectionKeyContext
 {
     /// <summary>
     /// The scope's tenant, given after construction because contexts are pooled (ADR 0044): the scope that

@@ -355,15 +355,18 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// checks tenants (EnforceTenant); with automatic detection on, each of its later passes over the tracker
     /// (events raised, status changes, tenant checks, audit entries) and EF's own save scanned every row of
     /// the group again, six scans of up to 50 events' rows (ADR 0048). Nothing changes an entity between
-    /// that first detection and the save except through the tracker's own entries.
+    /// that first detection and the save except through the tracker's own entries. The group's journal lines and
+    /// emails, written and never read back in it, go in multi-row INSERTs in the same transaction (ADR 0058).
     /// </summary>
+    private static readonly Type[] AppendOnly = [typeof(JournalEntry), typeof(OutboxMessage)];
+
     private async Task SaveOnceDetectedAsync(CancellationToken ct)
     {
         var auto = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveAppendingAsync(AppendOnly, ct);
         }
         finally
         {

@@ -8,12 +8,16 @@ using SupervisionHub.Web.Workflows;
 
 namespace SupervisionHub.Web.Tests.Workflows;
 
-/// <summary>Plays another node's work once, at the moment this node is about to commit a run it started.</summary>
-public sealed class BeforeRunCommits : SaveChangesInterceptor
+/// <summary>
+/// Plays another node's work once, at the moment this node is about to commit a run it started: as its
+/// save's transaction begins (before it, on SQLite, holds the database's write lock).
+/// </summary>
+public sealed class BeforeRunCommits : DbTransactionInterceptor
 {
     public Func<Task>? Armed { get; set; }
 
-    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public override async ValueTask<InterceptionResult<System.Data.Common.DbTransaction>> TransactionStartingAsync(System.Data.Common.DbConnection connection,
+        TransactionStartingEventData eventData, InterceptionResult<System.Data.Common.DbTransaction> result, CancellationToken cancellationToken = default)
     {
         if (Armed is { } other && eventData.Context!.ChangeTracker.Entries<WorkflowInstance>().Any(i => i.State == EntityState.Added))
         {
