@@ -159,6 +159,7 @@ public partial class AppDbContext : IdentityUserContext<StaffMember, string, Sta
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         EnforceTenant();
+        TakeAppends();
         if (!AddsAuditEntries()) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         if (Database.CurrentTransaction is not null)
         {

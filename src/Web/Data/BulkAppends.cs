@@ -12,35 +12,62 @@ public partial class AppDbContext
     /// <summary>Rows a multi-row INSERT carries at most: well under either database's limit on parameters (SQLite 32,766).</summary>
     private const int RowsPerInsert = 100;
 
+    /// <summary>The kinds the save in progress appends in bulk, and their rows taken from the tracker (null: an ordinary save).</summary>
+    private HashSet<IEntityType>? _appendKinds;
+    private Dictionary<IEntityType, List<object?[]>>? _appends;
+
     /// <summary>
-    /// Saves the tracker's changes and, in the same transaction, its added rows of the append-only
-    /// <paramref name="appendOnly"/> kinds written by multi-row INSERTs rather than one command a row
-    /// (ADR 0058: EF Core on SQLite sends each row alone, and a dispatch group's journal lines and
-    /// emails were most of its commands). Those rows leave the tracker first: nothing reads them back
-    /// in the unit that saves them, and a store-generated key stays unread. They are stamped with the
-    /// current tenant as any save stamps them, and a row of another tenant is refused. If the save
-    /// fails, nothing of it is written and the appended rows are no longer tracked (the caller redoes its work).
+    /// Saves the tracker's changes and, in the same transaction, its added rows of the
+    /// <paramref name="appendOnly"/> kinds written by the quickest INSERTs the database has rather
+    /// than by EF Core's one command a row, built, sent and read back (ADR 0058). Those rows leave the
+    /// tracker once the save has collected its events and status changes and stamped and checked their
+    /// tenant: the caller reads none of them back from this context after the save (a key the database
+    /// numbers is not read back). If the save fails, nothing of it is written, and the appended rows are
+    /// no longer tracked (the caller redoes its work).
     /// </summary>
     public async Task SaveAppendingAsync(IReadOnlyCollection<Type> appendOnly, CancellationToken ct)
     {
-        var kinds = appendOnly.Select(t => Model.FindEntityType(t) ?? throw new InvalidOperationException($"{t.Name} is not in the model.")).ToHashSet();
-        var rows = new Dictionary<IEntityType, List<object?[]>>();
-        var auto = ChangeTracker.AutoDetectChangesEnabled;
-        ChangeTracker.AutoDetectChangesEnabled = false; // added rows need no detection, and the save detects the rest once
+        _appendKinds = [.. appendOnly.Select(t => Model.FindEntityType(t) ?? throw new InvalidOperationException($"{t.Name} is not in the model."))];
+        _appends = [];
         try
         {
+            var own = Database.CurrentTransaction is null;
+            await using var transaction = own ? await Database.BeginTransactionAsync(ct) : null;
+            await SaveChangesAsync(ct);
+            foreach (var (kind, values) in _appends)
+            {
+                if (Database.IsSqlite()) await InsertEachAsync(kind, values, ct);
+                else
+                    for (var i = 0; i < values.Count; i += RowsPerInsert)
+                        await InsertAsync(kind, values.GetRange(i, Math.Min(RowsPerInsert, values.Count - i)), ct);
+            }
+            if (transaction is not null) await transaction.CommitAsync(ct);
+        }
+        finally
+        {
+            _appendKinds = null;
+            _appends = null;
+        }
+    }
+
+    /// <summary>In <see cref="SaveAppendingAsync"/>, after <see cref="EnforceTenant"/>: the added rows to append, out of the tracker.</summary>
+    private void TakeAppends()
+    {
+        if (_appendKinds is null || _appends is null) return;
+        var auto = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false; // detected already by EnforceTenant
+        try
+        {
+            var columns = new Dictionary<IEntityType, List<IProperty>>();
             foreach (var entry in ChangeTracker.Entries().ToList())
             {
-                if (entry.State != EntityState.Added || !kinds.Contains(entry.Metadata)) continue;
-                if (entry.Entity is ITenantOwned)
+                if (entry.State != EntityState.Added || !_appendKinds.Contains(entry.Metadata)) continue;
+                if (!_appends.TryGetValue(entry.Metadata, out var list))
                 {
-                    var tenant = entry.Property(nameof(ITenantOwned.TenantId));
-                    if ((Guid)tenant.CurrentValue! == Guid.Empty) tenant.CurrentValue = CurrentTenantId;
-                    else if ((Guid)tenant.CurrentValue! != CurrentTenantId)
-                        throw new CrossTenantWriteException(entry.Metadata.ClrType.Name, (Guid)tenant.CurrentValue!, CurrentTenantId);
+                    _appends[entry.Metadata] = list = [];
+                    columns[entry.Metadata] = Inserted(entry.Metadata);
                 }
-                if (!rows.TryGetValue(entry.Metadata, out var list)) rows[entry.Metadata] = list = [];
-                list.Add([.. Inserted(entry.Metadata).Select(p => entry.CurrentValues[p])]);
+                list.Add([.. columns[entry.Metadata].Select(p => entry.CurrentValues[p])]);
                 entry.State = EntityState.Detached;
             }
         }
@@ -48,13 +75,6 @@ public partial class AppDbContext
         {
             ChangeTracker.AutoDetectChangesEnabled = auto;
         }
-        var own = Database.CurrentTransaction is null;
-        await using var transaction = own ? await Database.BeginTransactionAsync(ct) : null;
-        await SaveChangesAsync(ct);
-        foreach (var (kind, values) in rows)
-            for (var i = 0; i < values.Count; i += RowsPerInsert)
-                await InsertAsync(kind, values.GetRange(i, Math.Min(RowsPerInsert, values.Count - i)), ct);
-        if (transaction is not null) await transaction.CommitAsync(ct);
     }
 
     /// <summary>The columns an append writes: all but a key the database numbers itself.</summary>
@@ -63,14 +83,8 @@ public partial class AppDbContext
 
     private async Task InsertAsync(IEntityType kind, List<object?[]> values, CancellationToken ct)
     {
-        var sql = this.GetService<ISqlGenerationHelper>();
-        var table = StoreObjectIdentifier.Table(kind.GetTableName()!, kind.GetSchema());
-        var columns = Inserted(kind);
-        await using var command = Database.GetDbConnection().CreateCommand();
-        command.Transaction = Database.CurrentTransaction!.GetDbTransaction();
-        if (Database.GetCommandTimeout() is { } timeout) command.CommandTimeout = timeout;
-        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
-            .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!))).Append(") VALUES ");
+        var (command, text, columns, sql) = Insert(kind);
+        await using var _ = command;
         var n = 0;
         for (var row = 0; row < values.Count; row++)
         {
@@ -86,5 +100,49 @@ public partial class AppDbContext
         }
         command.CommandText = text.ToString();
         await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// SQLite: one prepared single-row INSERT executed for each row with its values bound again. A multi-row
+    /// statement was slower there than EF Core's own commands (each of its hundreds of parameters is looked up
+    /// by name when bound); a statement compiled once and stepped per row is SQLite's own quick path.
+    /// </summary>
+    private async Task InsertEachAsync(IEntityType kind, List<object?[]> values, CancellationToken ct)
+    {
+        var (command, text, columns, sql) = Insert(kind);
+        await using var _ = command;
+        text.Append('(');
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var name = "p" + c;
+            command.Parameters.Add(columns[c].GetRelationalTypeMapping().CreateParameter(command, sql.GenerateParameterName(name), values[0][c], columns[c].IsNullable));
+            text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
+        }
+        command.CommandText = text.Append(')').ToString();
+        command.Prepare();
+        for (var row = 0; row < values.Count; row++)
+        {
+            for (var c = 0; row > 0 && c < columns.Count; c++)
+                command.Parameters[c].Value = Provider(columns[c], values[row][c]);
+            await command.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>A value as the column's mapping writes it (its converter applied: UTC times as numbers on SQLite).</summary>
+    private static object Provider(IProperty column, object? value) =>
+        value is null ? DBNull.Value : column.GetRelationalTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) ?? DBNull.Value : value;
+
+    /// <summary>A command in the save's transaction and the start of its INSERT: table and columns.</summary>
+    private (DbCommand Command, StringBuilder Text, List<IProperty> Columns, ISqlGenerationHelper Sql) Insert(IEntityType kind)
+    {
+        var sql = this.GetService<ISqlGenerationHelper>();
+        var table = StoreObjectIdentifier.Table(kind.GetTableName()!, kind.GetSchema());
+        var columns = Inserted(kind);
+        var command = Database.GetDbConnection().CreateCommand();
+        command.Transaction = Database.CurrentTransaction!.GetDbTransaction();
+        if (Database.GetCommandTimeout() is { } timeout) command.CommandTimeout = timeout;
+        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!))).Append(") VALUES ");
+        return (command, text, columns, sql);
     }
 }

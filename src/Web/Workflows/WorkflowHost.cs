@@ -302,7 +302,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             var saving = DispatchProfile.Mark.Now;
             try
             {
-                await SaveOnceDetectedAsync(ct);
+                await SaveOnceDetectedAsync(events, token, ct);
                 return events.Count;
             }
             catch (Exception ex) when (events.Count > 1 && ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
@@ -350,23 +350,36 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         return dispatched;
     }
 
+    /// <summary>What a group's commit appends in bulk: what its runs made, none of it read back after the commit.</summary>
+    private static readonly Type[] AppendOnly = [typeof(WorkflowInstance), typeof(WorkTask), typeof(EmailLink), typeof(JournalEntry), typeof(OutboxMessage)];
+
     /// <summary>
-    /// Saves with the tracker's changes detected once. AppDbContext's save detects them itself before it
+    /// Saves a group with the tracker's changes detected once. AppDbContext's save detects them itself before it
     /// checks tenants (EnforceTenant); with automatic detection on, each of its later passes over the tracker
     /// (events raised, status changes, tenant checks, audit entries) and EF's own save scanned every row of
     /// the group again, six scans of up to 50 events' rows (ADR 0048). Nothing changes an entity between
-    /// that first detection and the save except through the tracker's own entries. The group's journal lines and
-    /// emails, written and never read back in it, go in multi-row INSERTs in the same transaction (ADR 0058).
+    /// that first detection and the save except through the tracker's own entries.
+    /// The group's events are marked by one statement fenced by the batch's token (every one still ours, or
+    /// the commit fails as a lost claim would), and its new runs, tasks, links, journal lines and emails,
+    /// never read back once saved, go in the database's quickest INSERTs (ADR 0058).
     /// </summary>
-    private static readonly Type[] AppendOnly = [typeof(JournalEntry), typeof(OutboxMessage)];
-
-    private async Task SaveOnceDetectedAsync(CancellationToken ct)
+    private async Task SaveOnceDetectedAsync(List<DomainEvent> events, Guid token, CancellationToken ct)
     {
         var auto = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
+            foreach (var e in events) db.Entry(e).State = EntityState.Detached; // marked below, not one UPDATE each
+            var ids = events.Select(e => e.Id).ToList();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            var marked = await db.Events.Where(e => EF.Parameter(ids).Contains(e.Id) && e.ClaimToken == token)
+                .ExecuteUpdateAsync(u => u.SetProperty(e => e.DispatchedAt, now).SetProperty(e => e.ClaimedBy, (string?)null)
+                    .SetProperty(e => e.ClaimedUntil, (DateTimeOffset?)null).SetProperty(e => e.ClaimToken, Guid.NewGuid()), ct);
+            if (marked != ids.Count)
+                throw new DbUpdateConcurrencyException($"{ids.Count - marked} of the group's {ids.Count} events are no longer this batch's: their claim was taken over.");
             await db.SaveAppendingAsync(AppendOnly, ct);
+            await transaction.CommitAsync(ct);
         }
         finally
         {

@@ -30,10 +30,22 @@ public sealed class DispatchProbe : DbCommandInterceptor
         // The claim: the conditional update that takes events nobody holds (the release and the marks have no "DispatchedAt" IS NULL).
         if (sql.Contains("UPDATE \"Events\"", StringComparison.Ordinal) && sql.Contains("\"DispatchedAt\" IS NULL", StringComparison.Ordinal))
             Interlocked.Increment(ref _claims);
-        if (FailFor is { } id && sql.Contains("INSERT INTO \"WorkflowInstances\"", StringComparison.Ordinal)
-            && command.Parameters.Cast<DbParameter>().Any(p => string.Equals(p.Value?.ToString(), id.ToString(), StringComparison.OrdinalIgnoreCase)))
-            throw new InvalidOperationException("The test refused this event's run.");
+        // The commit that marks this event dispatched fails: its group's one statement, or its own save when done alone.
+        if (FailFor is { } id && IsMark(sql) && command.Parameters.Cast<DbParameter>().Any(p => Mentions(p.Value, id)))
+            throw new InvalidOperationException("The test refused this event's commit.");
     }
+
+    /// <summary>A statement that marks events dispatched: a group's (ExecuteUpdate) or one event's save (not the claim, which only reads the column).</summary>
+    public static bool IsMark(string sql) => sql.Contains("UPDATE \"Events\"", StringComparison.Ordinal) && sql.Contains("\"DispatchedAt\" = ", StringComparison.Ordinal);
+
+    /// <summary>A parameter naming the id: alone, in a list (PostgreSQL's array), or in SQLite's JSON text of a list.</summary>
+    private static bool Mentions(object? value, Guid id) => value switch
+    {
+        Guid g => g == id,
+        string s => s.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase),
+        System.Collections.IEnumerable many => many.Cast<object?>().Any(v => Mentions(v, id)),
+        _ => false,
+    };
 
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {

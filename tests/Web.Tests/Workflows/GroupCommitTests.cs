@@ -13,35 +13,30 @@ namespace SupervisionHub.Web.Tests.Workflows;
 /// Counts the saves that commit dispatches, and can play another node taking over one event's claim
 /// while this node holds the event's run in memory (between its run and its group's commit).
 /// </summary>
-public sealed class GroupProbe : SaveChangesInterceptor, IDbCommandInterceptor
+public sealed class GroupProbe : DbCommandInterceptor
 {
     private int _saves;
     private int _taskReads;
+    /// <summary>Commits that marked events dispatched: each marks its events in one statement (a group's, or one event's save).</summary>
     public int Saves => Volatile.Read(ref _saves);
     public void Reset() => Interlocked.Exchange(ref _saves, 0);
 
     /// <summary>Run once, when the given number of open-task reads (one an event) have been made: another node's takeover.</summary>
     public (int AtTaskRead, Func<Task> TakeOver)? Armed { get; set; }
 
-    // Per context, not an AsyncLocal: with another SaveChanges interceptor registered (TenantChanges, ADR 0049) EF calls
-    // both from one async method, which would drop a value set here before SavedChanges reads it.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<DbContext, object> _marksEvents = new();
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        // A dispatch's commit marks events; other saves of a round (a dispatch lease's first row) are not counted.
-        if (eventData.Context!.ChangeTracker.Entries<DomainEvent>().Any(e => e.State == EntityState.Modified)) _marksEvents.AddOrUpdate(eventData.Context, this);
-        else _marksEvents.Remove(eventData.Context);
+        if (DispatchProbe.IsMark(command.CommandText)) Interlocked.Increment(ref _saves);
         return ValueTask.FromResult(result);
     }
 
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && _marksEvents.TryGetValue(context, out _)) Interlocked.Increment(ref _saves);
-        return ValueTask.FromResult(result);
+        if (DispatchProbe.IsMark(command.CommandText)) Interlocked.Increment(ref _saves); // one event's own save reads its rows back
+        return ReadAsync(command, result);
     }
 
-    public async ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    private async ValueTask<InterceptionResult<DbDataReader>> ReadAsync(DbCommand command, InterceptionResult<DbDataReader> result)
     {
         // A run's read of its session's open tasks (WorkflowHost.ApplyAsync, before an email): one an event of these tests.
         if (Armed is { } armed && command.CommandText.Contains("FROM \"WorkTasks\"", StringComparison.Ordinal)
@@ -56,7 +51,7 @@ public sealed class GroupProbe : SaveChangesInterceptor, IDbCommandInterceptor
 
 /// <summary>
 /// Issue 21, ADR 0039: a dispatch round runs a group of events in memory and commits their effects in
-/// one short transaction, each event's mark fenced by its own token; a group whose commit fails is done
+/// one short transaction, the events' marks fenced by the batch's token (ADR 0058: in one statement); a group whose commit fails is done
 /// again one event at a time, and an event that could read what the group has not saved starts a new group.
 /// </summary>
 public sealed class GroupCommitTests

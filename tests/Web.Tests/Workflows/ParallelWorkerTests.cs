@@ -289,15 +289,16 @@ public sealed class ParallelWorkerTests
 }
 
 /// <summary>Looks, once, at the database from inside the save that commits a run of one of the given events.</summary>
-public sealed class WhenRunsCommit : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+public sealed class WhenRunsCommit : Microsoft.EntityFrameworkCore.Diagnostics.DbTransactionInterceptor
 {
     private HashSet<Guid> _events = [];
     private Func<DbContext, Task>? _look;
 
     public void Arm(IEnumerable<Guid> events, Func<DbContext, Task> look) => (_events, _look) = ([.. events], look);
 
-    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
-        Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    /// <summary>As the transaction that commits runs of the armed events begins (a group's, or one event's save).</summary>
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction>> TransactionStartingAsync(System.Data.Common.DbConnection connection,
+        Microsoft.EntityFrameworkCore.Diagnostics.TransactionStartingEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbTransaction> result, CancellationToken cancellationToken = default)
     {
         if (_look is { } look && eventData.Context!.ChangeTracker.Entries<WorkflowInstance>()
                 .Any(i => i.State == EntityState.Added && i.Entity.TriggerEventId is { } id && _events.Contains(id))
