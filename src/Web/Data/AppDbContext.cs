@@ -313,7 +313,8 @@ public partial class AppDbContext : IdentityUserContext<StaffMember, string, Sta
 
     private void EnforceTenant()
     {
-        ChangeTracker.DetectChanges();
+        if (_appendKinds is null) ChangeTracker.DetectChanges();
+        else DetectChangesExceptAppends();
         CollectEvents();
         // Every node's status cache learns what to recompute from these rows, committed with the change itself.
         StatusChanges.AddRange(StatusChange.From(ChangeTracker, DateTimeOffset.UtcNow));

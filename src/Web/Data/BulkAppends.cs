@@ -28,6 +28,12 @@ public partial class AppDbContext
     public async Task SaveAppendingAsync(IReadOnlyCollection<Type> appendOnly, CancellationToken ct)
     {
         _appendKinds = [.. appendOnly.Select(t => Model.FindEntityType(t) ?? throw new InvalidOperationException($"{t.Name} is not in the model."))];
+        // Written as they stand, undetected: a kind must not own rows (a collection, a dependent) that detection would find.
+        if (_appendKinds.FirstOrDefault(k => k.GetNavigations().Any(n => n.IsCollection || !n.IsOnDependent) || k.GetSkipNavigations().Any()) is { } owner)
+        {
+            _appendKinds = null;
+            throw new InvalidOperationException($"{owner.ClrType.Name} has rows of its own; it cannot be appended in bulk.");
+        }
         _appends = [];
         try
         {
@@ -50,6 +56,26 @@ public partial class AppDbContext
         }
     }
 
+    /// <summary>
+    /// In <see cref="SaveAppendingAsync"/>: every entry detected but the added rows to append, which are written as
+    /// they stand (their values are read from the entities themselves) and have no navigations that could bring
+    /// new rows. A group's thousands of them were most of the save's detection.
+    /// </summary>
+    private void DetectChangesExceptAppends()
+    {
+        var auto = ChangeTracker.AutoDetectChangesEnabled;
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in ChangeTracker.Entries().ToList())
+                if (entry.State != EntityState.Added || !_appendKinds!.Contains(entry.Metadata)) entry.DetectChanges();
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = auto;
+        }
+    }
+
     /// <summary>In <see cref="SaveAppendingAsync"/>, after <see cref="EnforceTenant"/>: the added rows to append, out of the tracker.</summary>
     private void TakeAppends()
     {
@@ -67,7 +93,13 @@ public partial class AppDbContext
                     _appends[entry.Metadata] = list = [];
                     columns[entry.Metadata] = Inserted(entry.Metadata);
                 }
-                list.Add([.. columns[entry.Metadata].Select(p => entry.CurrentValues[p])]);
+                var row = new object?[columns[entry.Metadata].Count];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    var p = columns[entry.Metadata][i];
+                    row[i] = p.IsShadowProperty() ? entry.CurrentValues[p] : p.GetGetter().GetClrValueUsingContainingEntity(entry.Entity);
+                }
+                list.Add(row);
                 entry.State = EntityState.Detached;
             }
         }

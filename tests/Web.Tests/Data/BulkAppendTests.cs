@@ -23,12 +23,13 @@ public sealed class BulkAppendTests(AppFactory app) : IClassFixture<AppFactory>
         // A summer time with its local offset: stored and read back as the same instant in UTC.
         var at = new DateTimeOffset(2027, 7, 1, 9, 30, 15, TimeSpan.FromHours(1)).AddMilliseconds(123);
         var emails = Enumerable.Range(0, 230).Select(i => new OutboxMessage($"bulk{i}@ascent.example", $"Subject {i}", $"Body {i} — “quoted”", at, i % 2 == 0 ? null : "cc@ascent.example")).ToList();
-        emails[7].Attach("invite.ics", "text/calendar; method=REQUEST; charset=utf-8", "BEGIN:VCALENDAR");
         await app.InTenant("ascent", async sp =>
         {
             var db = sp.GetRequiredService<AppDbContext>();
             for (var i = 0; i < 250; i++) db.JournalEntries.Add(new JournalEntry(instance, at.AddSeconds(i), "step-" + i, "what " + i, i == 3 ? "" : "decided " + i));
             db.Outbox.AddRange(emails);
+            // Changed after it was added: written as it stands at the save, though appended rows are not detected.
+            emails[7].Attach("invite.ics", "text/calendar; method=REQUEST; charset=utf-8", "BEGIN:VCALENDAR");
             db.Incidents.Add(new Incident(instance, "tracked", "saved by the tracker, not appended", at)); // the tracker's own save, same transaction
             await db.SaveAppendingAsync(Appended, CancellationToken.None);
             Assert.DoesNotContain(db.ChangeTracker.Entries(), e => e.Entity is JournalEntry or OutboxMessage);
@@ -105,5 +106,20 @@ public sealed class BulkAppendTests(AppFactory app) : IClassFixture<AppFactory>
             Assert.Equal(["tracked"], await db.Incidents.Where(i => i.InstanceId == instance).Select(i => i.StepId).ToListAsync());
             Assert.False(await db.Outbox.AnyAsync(m => m.To == "two@ascent.example"));
         });
+    }
+
+    [Fact]
+    public async Task A_kind_with_rows_of_its_own_is_refused_before_anything_is_saved()
+    {
+        var instance = Guid.NewGuid();
+        await app.InTenant("ascent", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            db.Incidents.Add(new Incident(instance, "tracked", "not saved", DateTimeOffset.UtcNow));
+            // A session owns its attendance: written undetected, a new attendance row would be lost.
+            var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveAppendingAsync([typeof(SupervisionHub.Web.Supervision.Session)], CancellationToken.None));
+            Assert.Contains("Session has rows of its own", ex.Message);
+        });
+        await app.InTenant("ascent", async sp => Assert.Equal(0, await sp.GetRequiredService<AppDbContext>().Incidents.CountAsync(i => i.InstanceId == instance)));
     }
 }
