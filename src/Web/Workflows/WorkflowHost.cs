@@ -75,8 +75,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// one conditional update with one token (ADR 0024's fence: only rows nobody holds match) and read in
     /// one query; the event-triggered rules are read once; an event that no rule and no waiting run
     /// listens for is marked dispatched with the others like it in one statement. Events that start or
-    /// resume runs are run in memory and committed in groups (ADR 0039), each event's mark fenced by its
-    /// own row's token: a stalled node whose claim was taken over saves nothing of it, and a group whose
+    /// resume runs are run in memory and committed in groups (ADR 0039), the events' marks fenced by the
+    /// token their rows hold (ADR 0058): a stalled node whose claim was taken over saves nothing of it, and a group whose
     /// commit fails is done again one event at a time, so one event's failure is that event's alone (it
     /// stays claimed, so it is tried again when the claim lapses, not at once in a loop). While running,
     /// the node holds claims but no transaction, so a node that stalls there blocks nobody. A round runs
@@ -289,8 +289,8 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     }
 
     /// <summary>
-    /// Commits a group's effects in one short transaction; each event's mark is fenced by its own row's
-    /// token, so a lost claim or any other failure fails the whole commit. Then nothing of the group was
+    /// Commits a group's effects in one short transaction; the events' marks are fenced by the batch's
+    /// token on every row, so a lost claim or any other failure fails the whole commit. Then nothing of the group was
     /// saved, and it is done again one event at a time, where a failure is that event's alone.
     /// </summary>
     private async Task<int> CommitGroupAsync(Group group, ILookup<string, WorkflowVersion> versions, HashSet<string> awaited, Guid token, CancellationToken ct)
