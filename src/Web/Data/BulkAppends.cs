@@ -16,6 +16,9 @@ public partial class AppDbContext
     private HashSet<IEntityType>? _appendKinds;
     private Dictionary<IEntityType, List<object?[]>>? _appends;
 
+    /// <summary>The save in progress appends rows the tracker no longer holds (its commit changes the tenant: <see cref="TenantChanges"/>).</summary>
+    internal bool AppendsRows => _appends is { Count: > 0 };
+
     /// <summary>
     /// Saves the tracker's changes and, in the same transaction, its added rows of the
     /// <paramref name="appendOnly"/> kinds written by the quickest INSERTs the database has rather
@@ -135,9 +138,9 @@ public partial class AppDbContext
     }
 
     /// <summary>
-    /// SQLite: one prepared single-row INSERT executed for each row with its values bound again. A multi-row
-    /// statement was slower there than EF Core's own commands (each of its hundreds of parameters is looked up
-    /// by name when bound); a statement compiled once and stepped per row is SQLite's own quick path.
+    /// SQLite: one prepared single-row INSERT executed for each row with its values bound again, the way
+    /// Microsoft.Data.Sqlite's documentation gives for bulk inserts. Multi-row statements were slower there than
+    /// EF Core's own commands (ADR 0058: each long statement compiled afresh, hundreds of parameters bound by name).
     /// </summary>
     private async Task InsertEachAsync(IEntityType kind, List<object?[]> values, CancellationToken ct)
     {

@@ -154,6 +154,8 @@ public sealed class TenantChanges
         {
             if (context is null) return;
             var p = pending.GetOrCreateValue(context);
+            // Rows appended in bulk have left the tracker by now (ADR 0058), but are this save's changes all the same.
+            if (context is AppDbContext { AppendsRows: true }) p.Relevant = true;
             // The save has detected its changes already (AppDbContext.EnforceTenant): not again for a large batch.
             var tracker = context.ChangeTracker;
             var detect = tracker.AutoDetectChangesEnabled;

@@ -4,6 +4,7 @@ using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Email;
 using SupervisionHub.Web.Tenancy;
 using SupervisionHub.Web.Workflows;
+using TaskStatus = SupervisionHub.Web.Workflows.TaskStatus;
 
 namespace SupervisionHub.Web.Tests.Data;
 
@@ -121,5 +122,49 @@ public sealed class BulkAppendTests(AppFactory app) : IClassFixture<AppFactory>
             Assert.Contains("Session has rows of its own", ex.Message);
         });
         await app.InTenant("ascent", async sp => Assert.Equal(0, await sp.GetRequiredService<AppDbContext>().Incidents.CountAsync(i => i.InstanceId == instance)));
+    }
+
+    [Fact]
+    public async Task A_save_that_only_appends_rows_is_still_a_change_to_the_tenant_its_kept_views_hear_of()
+    {
+        var changes = app.Services.GetRequiredService<TenantChanges>();
+        await app.InTenant("ascent", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var tenant = sp.GetRequiredService<ITenantContext>().Tenant.Id;
+            var before = await changes.CurrentAsync(db, tenant, CancellationToken.None);
+            db.JournalEntries.Add(new JournalEntry(Guid.NewGuid(), DateTimeOffset.UtcNow, "only", "appended", "appended"));
+            await db.SaveAppendingAsync(Appended, CancellationToken.None);
+            var after = await changes.CurrentAsync(db, tenant, CancellationToken.None);
+            Assert.True(after.Local > before.Local, "the rows left the tracker before the save, and the save told no one of them");
+        });
+    }
+
+    [Fact]
+    public async Task A_column_empty_in_the_first_row_and_set_in_later_ones_is_written_as_EF_Core_writes_it()
+    {
+        // On SQLite one prepared statement is bound again for each row: a later row's id, date, flag and state must be
+        // stored as the first row's would have been (text ids, ISO dates, states by name), so queries find them.
+        var relationship = Guid.NewGuid();
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()); // whole seconds: stored exactly on both databases
+        var bare = new WorkTask("nobody", "Bare", null, false, null, null, null, now);
+        var full = new WorkTask("somebody", "Full", new DateOnly(2027, 3, 31), true, "agreement", Guid.NewGuid(), relationship, now)
+            .About(Guid.NewGuid(), Guid.NewGuid()).ForBooking();
+        full.Complete(now.AddMinutes(5));
+        await app.InTenant("ascent", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            db.WorkTasks.AddRange(bare, full);
+            await db.SaveAppendingAsync([typeof(WorkTask)], CancellationToken.None);
+        });
+        await app.InTenant("ascent", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var found = await db.WorkTasks.AsNoTracking().SingleAsync(t => t.RelationshipId == relationship && t.InstanceId == full.InstanceId
+                && t.SessionId == full.SessionId && t.DueOn == new DateOnly(2027, 3, 31) && t.Escalation && t.IsBooking && t.Status == TaskStatus.Done);
+            Assert.Equal((full.Id, full.SubmissionId, "agreement", full.DoneAt), (found.Id, found.SubmissionId, found.FormId, found.DoneAt));
+            var first = await db.WorkTasks.AsNoTracking().SingleAsync(t => t.Id == bare.Id && t.RelationshipId == null && t.DueOn == null && t.Status == TaskStatus.Open);
+            Assert.Equal("Bare", first.Title);
+        });
     }
 }
