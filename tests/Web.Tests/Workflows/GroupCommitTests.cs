@@ -17,7 +17,7 @@ public sealed class GroupProbe : DbCommandInterceptor
 {
     private int _saves;
     private int _taskReads;
-    /// <summary>Commits that marked events dispatched: each marks its events in one statement (a group's, or one event's save).</summary>
+    /// <summary>Statements that marked events dispatched, one a commit (a group's, or one event's own save), counted as sent.</summary>
     public int Saves => Volatile.Read(ref _saves);
     public void Reset() => Interlocked.Exchange(ref _saves, 0);
 
