@@ -120,19 +120,7 @@ public partial class AppDbContext
     {
         var (command, text, columns, sql) = Insert(kind);
         await using var _ = command;
-        var n = 0;
-        for (var row = 0; row < values.Count; row++)
-        {
-            text.Append(row == 0 ? "(" : ", (");
-            for (var c = 0; c < columns.Count; c++)
-            {
-                var name = "p" + n++;
-                // The column's own mapping writes the value as EF Core would: UTC times, Guids as text on SQLite.
-                command.Parameters.Add(columns[c].GetRelationalTypeMapping().CreateParameter(command, sql.GenerateParameterName(name), values[row][c], columns[c].IsNullable));
-                text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
-            }
-            text.Append(')');
-        }
+        foreach (var row in values) AddRow(command, text, columns, sql, row);
         command.CommandText = text.ToString();
         await command.ExecuteNonQueryAsync(ct);
     }
@@ -146,26 +134,36 @@ public partial class AppDbContext
     {
         var (command, text, columns, sql) = Insert(kind);
         await using var _ = command;
-        text.Append('(');
-        for (var c = 0; c < columns.Count; c++)
-        {
-            var name = "p" + c;
-            command.Parameters.Add(columns[c].GetRelationalTypeMapping().CreateParameter(command, sql.GenerateParameterName(name), values[0][c], columns[c].IsNullable));
-            text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
-        }
-        command.CommandText = text.Append(')').ToString();
+        AddRow(command, text, columns, sql, values[0]);
+        command.CommandText = text.ToString();
         command.Prepare();
+        var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToList();
         for (var row = 0; row < values.Count; row++)
         {
             for (var c = 0; row > 0 && c < columns.Count; c++)
-                command.Parameters[c].Value = Provider(columns[c], values[row][c]);
+            {
+                // As the column's mapping writes it: its converter applied (UTC times as numbers on SQLite).
+                var value = values[row][c];
+                if (value is not null && mappings[c].Converter is { } converter) value = converter.ConvertToProvider(value);
+                command.Parameters[c].Value = value ?? DBNull.Value;
+            }
             await command.ExecuteNonQueryAsync(ct);
         }
     }
 
-    /// <summary>A value as the column's mapping writes it (its converter applied: UTC times as numbers on SQLite).</summary>
-    private static object Provider(IProperty column, object? value) =>
-        value is null ? DBNull.Value : column.GetRelationalTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value) ?? DBNull.Value : value;
+    /// <summary>One row's values as parameters, and its "(@p0, @p1, ...)" after the text so far.</summary>
+    private static void AddRow(DbCommand command, StringBuilder text, List<IProperty> columns, ISqlGenerationHelper sql, object?[] row)
+    {
+        text.Append(command.Parameters.Count == 0 ? "(" : ", (");
+        for (var c = 0; c < columns.Count; c++)
+        {
+            var name = "p" + command.Parameters.Count;
+            // The column's own mapping writes the value as EF Core would: UTC times, Guids as text on SQLite.
+            command.Parameters.Add(columns[c].GetRelationalTypeMapping().CreateParameter(command, sql.GenerateParameterName(name), row[c], columns[c].IsNullable));
+            text.Append(c == 0 ? "" : ", ").Append(sql.GenerateParameterNamePlaceholder(name));
+        }
+        text.Append(')');
+    }
 
     /// <summary>A command in the save's transaction and the start of its INSERT: table and columns.</summary>
     private (DbCommand Command, StringBuilder Text, List<IProperty> Columns, ISqlGenerationHelper Sql) Insert(IEntityType kind)
