@@ -47,6 +47,17 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
 
         /// <summary>Event types a run of this round (started or resumed) waits for: not in <see cref="Waits"/>, so read each time.</summary>
         public HashSet<string> WaitedInRound { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The runs and tasks the round's context has tracked, heard as the tracker took them (<see cref="Tracked{T}"/>).</summary>
+        public Dictionary<Type, List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>> Entries { get; } = new()
+        {
+            [typeof(WorkflowInstance)] = [], [typeof(WorkTask)] = [],
+        };
+
+        public void Heard(object? sender, Microsoft.EntityFrameworkCore.ChangeTracking.EntityTrackedEventArgs e)
+        {
+            if (Entries.TryGetValue(e.Entry.Metadata.ClrType, out var list)) list.Add(e.Entry);
+        }
     }
 
     private RoundReads? _reads;
@@ -136,6 +147,22 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             Waits = await WaitsAsync([.. batch.Where(e => awaited.Contains(e.Type))], ct),
             BookingRelationships = [.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type)).Select(e => e.RelationshipId).OfType<Guid>().Distinct()],
         };
+        var reads = _reads;
+        db.ChangeTracker.Tracked += reads.Heard;
+        try
+        {
+            return await RunBatchAsync(batch, versions, awaited, token, claimStarted, ct);
+        }
+        finally
+        {
+            db.ChangeTracker.Tracked -= reads.Heard;
+        }
+    }
+
+    /// <summary>The claimed batch's events run in groups and committed (<see cref="DispatchRoundAsync"/>).</summary>
+    private async Task<int> RunBatchAsync(List<DomainEvent> batch, ILookup<string, WorkflowVersion> versions, HashSet<string> awaited, Guid token,
+        DispatchProfile.Mark claimStarted, CancellationToken ct)
+    {
         Profile.AddClaim(claimStarted);
         await PrepareContextsAsync([.. batch.Where(e => versions.Contains(e.Type) || awaited.Contains(e.Type))], ct);
         var dispatched = 0;
@@ -151,7 +178,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 continue;
             }
             if (RoundSpent) break;
-            if (group.Events.Count > 0 && group.MustEndBefore(e, db)) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
+            if (group.Events.Count > 0 && group.MustEndBefore(e, Tracked<WorkflowInstance>())) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
             // A fault test's hook (Workflows:PauseBetweenEventsMs, 0 by default): room to freeze this node
             // holding its batch's claims outside a transaction (a group's runs are in memory until its commit).
             if (config.GetValue("Workflows:PauseBetweenEventsMs", 0) is > 0 and var pause) await Task.Delay(pause, ct);
@@ -159,7 +186,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             try
             {
                 // What the group's earlier events added and has not saved: their runs' tasks, read as if saved.
-                contexts.Unsaved = [.. Tracked<WorkTask>(db).Where(t => t.State == EntityState.Added).Select(t => t.Entity)];
+                contexts.Unsaved = [.. Tracked<WorkTask>().Where(t => t.State == EntityState.Added).Select(t => (WorkTask)t.Entity)];
                 db.Events.Attach(e);
                 await DispatchAsync(e, versions[e.Type].ToList(), save: false, ct);
                 group.Add(e);
@@ -225,10 +252,10 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             foreach (var key in About(e)) _about.Add(key);
         }
 
-        public bool MustEndBefore(DomainEvent e, AppDbContext db) =>
+        public bool MustEndBefore(DomainEvent e, List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry> instances) =>
             About(e).Any(_about.Contains)
-            || Tracked<WorkflowInstance>(db).Any(i => i.State is EntityState.Added or EntityState.Modified
-                && i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent == e.Type);
+            || instances.Any(i => i.State is EntityState.Added or EntityState.Modified
+                && i.Entity is WorkflowInstance { Status: InstanceStatus.Waiting } w && w.WaitEvent == e.Type);
 
         public List<DomainEvent> Take()
         {
@@ -248,20 +275,28 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     }
 
     /// <summary>
-    /// The tracked entries of one type, each brought up to date by its own DetectChanges. The tracker's own
-    /// Entries() scans every tracked row first, and a group holds thousands (journal lines, emails, links):
-    /// done for each event and run, that scan was about a third of a round's allocations (ADR 0042).
-    /// An added entry is not detected: it stays added whatever changed in it, and callers read only states and
-    /// the entities themselves. Most of a group's runs and tasks are new, and detecting each of them again after
-    /// every event was a tenth of a big tenant's dispatch time (ADR 0057).
+    /// The runs or tasks (<typeparamref name="T"/>) the unit of work tracks, each brought up to date by its own
+    /// DetectChanges. In a round they are the ones the tracker was heard taking (<see cref="RoundReads.Heard"/>): the
+    /// tracker's own Entries() scans every tracked row, and a group holds thousands (journal lines, emails, links);
+    /// done before and after each event, that scan grew with the square of the group's size (ADR 0059; before it, a
+    /// third of a round's allocations, ADR 0042). An added entry is not detected: it stays added whatever changed in
+    /// it, and callers read only states and the entities themselves (ADR 0057).
     /// </summary>
-    private static List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<T>> Tracked<T>(AppDbContext db) where T : class
+    private List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry> Tracked<T>() where T : class
     {
         var auto = db.ChangeTracker.AutoDetectChangesEnabled;
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         try
         {
-            var entries = db.ChangeTracker.Entries<T>().ToList();
+            List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry> entries;
+            if (_reads?.Entries[typeof(T)] is { } heard)
+            {
+                // Gone with a cleared tracker or a run's take-back; one entity tracked again is heard twice.
+                heard.RemoveAll(e => e.State == EntityState.Detached);
+                var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+                entries = [.. heard.Where(e => seen.Add(e.Entity))];
+            }
+            else entries = [.. db.ChangeTracker.Entries<T>()];
             foreach (var entry in entries)
                 if (entry.State != EntityState.Added) entry.DetectChanges();
             return entries;
@@ -283,9 +318,9 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// <summary>The event types the runs of this unit wait for now: an event of such a type later in the batch is not quiet.</summary>
     private void Listen(HashSet<string> awaited)
     {
-        var waiting = Tracked<WorkflowInstance>(db).Where(i => i.Entity.Status == InstanceStatus.Waiting && i.Entity.WaitEvent is not null).ToList();
-        awaited.UnionWith(waiting.Select(i => i.Entity.WaitEvent!));
-        _reads?.WaitedInRound.UnionWith(waiting.Where(i => i.State is EntityState.Added or EntityState.Modified).Select(i => i.Entity.WaitEvent!));
+        var waiting = Tracked<WorkflowInstance>().Where(i => i.Entity is WorkflowInstance { Status: InstanceStatus.Waiting, WaitEvent: not null }).ToList();
+        awaited.UnionWith(waiting.Select(i => ((WorkflowInstance)i.Entity).WaitEvent!));
+        _reads?.WaitedInRound.UnionWith(waiting.Where(i => i.State is EntityState.Added or EntityState.Modified).Select(i => ((WorkflowInstance)i.Entity).WaitEvent!));
     }
 
     /// <summary>

@@ -84,6 +84,29 @@ public sealed class GroupCommitTests
             send-email: { to: [supervisor], template: missed-sessions }
         """;
 
+    private const string AskForAudit = """
+        id: test-group-ask
+        title: Test - ask whoever attended for the audit
+        trigger: { event: session.attended }
+        steps:
+          - id: ask
+            request-form: { to: [supervisees], form: audit-tool, template: annual-audit, expiresInDays: 14 }
+        """;
+
+    private const string RemindWhoHasTheAuditOpen = """
+        id: test-group-remind
+        title: Test - remind every supervisee who has the audit to do
+        trigger: { event: session.attended }
+        steps:
+          - id: remind
+            for-each:
+              cohort: supervisees
+              where: item.openForms.indexOf('audit-tool') >= 0
+              steps:
+                - id: tell
+                  send-email: { to: [item], template: test-group-reminder }
+        """;
+
     private static async Task<List<Guid>> AttendedAsync(WorkflowAppFactory app, int people)
     {
         for (var i = 0; i < people; i++)
@@ -216,5 +239,29 @@ public sealed class GroupCommitTests
         Assert.Equal(4, runs.Count);
         Assert.All(runs, r => Assert.Equal(InstanceStatus.Completed, r.Status)); // each heard its attendance
         Assert.Equal(0, await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => attended.Contains(e.Id) && e.DispatchedAt == null)));
+    }
+
+    [Fact]
+    public async Task A_later_event_of_the_group_sees_the_tasks_an_earlier_one_gave_as_if_they_were_saved()
+    {
+        using var folders = new SharedFolders();
+        folders.AddWorkflow(T, "test-group-ask", AskForAudit);
+        folders.AddWorkflow(T, "test-group-remind", RemindWhoHasTheAuditOpen);
+        File.WriteAllText(Path.Combine(folders.Tenants, T, "emails", "test-group-reminder.md"), "subject: Test group reminder\n\nDear {{ recipient.name }}, the audit is still open.\n");
+        var clock = new SettableClock(DateTimeOffset.UtcNow);
+        var probe = new GroupProbe();
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock, s => s.ConfigureAppDbContext(o => o.AddInterceptors(probe)));
+        await DispatchAsync(app);
+        await AttendedAsync(app, 2);
+        await BookingsOutOfTheWayAsync(app, clock);
+        probe.Reset();
+        await DispatchAsync(app);
+        Assert.Equal(1, probe.Saves); // the two attendances (of two people) in one group
+
+        // The first attendance asked its supervisee for the audit; the second's reminder, one event later,
+        // finds that task open (unsaved when it ran), as it would have had each event been committed alone.
+        var reminders = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Outbox.AsNoTracking()
+            .Where(m => m.Subject == "Test group reminder").Select(m => m.To).ToListAsync());
+        Assert.Equal(["group.0@river-tees.example"], reminders.Where(to => to.StartsWith("group.", StringComparison.Ordinal)));
     }
 }
