@@ -9,9 +9,6 @@ namespace SupervisionHub.Web.Data;
 
 public partial class AppDbContext
 {
-    /// <summary>Rows a multi-row INSERT carries at most: well under either database's limit on parameters (SQLite 32,766).</summary>
-    private const int RowsPerInsert = 100;
-
     /// <summary>The kinds the save in progress appends in bulk, and their rows taken from the tracker (null: an ordinary save).</summary>
     private HashSet<IEntityType>? _appendKinds;
     private Dictionary<IEntityType, List<object?[]>>? _appends;
@@ -21,7 +18,8 @@ public partial class AppDbContext
 
     /// <summary>
     /// Saves the tracker's changes and, in the same transaction, its added rows of the
-    /// <paramref name="appendOnly"/> kinds written by the quickest INSERTs the database has rather
+    /// <paramref name="appendOnly"/> kinds written the quickest way the database has (SQLite: a prepared INSERT
+    /// stepped per row; PostgreSQL: a binary COPY, ADR 0059) rather
     /// than by EF Core's one command a row, built, sent and read back (ADR 0058). Those rows leave the
     /// tracker once the save has collected its events and status changes and stamped and checked their
     /// tenant: the caller reads none of them back from this context after the save (a key the database
@@ -46,9 +44,7 @@ public partial class AppDbContext
             foreach (var (kind, values) in _appends)
             {
                 if (Database.IsSqlite()) await InsertEachAsync(kind, values, ct);
-                else
-                    for (var i = 0; i < values.Count; i += RowsPerInsert)
-                        await InsertAsync(kind, values.GetRange(i, Math.Min(RowsPerInsert, values.Count - i)), ct);
+                else await CopyAsync((Npgsql.NpgsqlConnection)Database.GetDbConnection(), kind, values, ct);
             }
             if (transaction is not null) await transaction.CommitAsync(ct);
         }
@@ -116,15 +112,6 @@ public partial class AppDbContext
     private static List<IProperty> Inserted(IEntityType kind) =>
         [.. kind.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd && (p.ClrType == typeof(long) || p.ClrType == typeof(int))))];
 
-    private async Task InsertAsync(IEntityType kind, List<object?[]> values, CancellationToken ct)
-    {
-        var (command, text, columns, sql) = Insert(kind);
-        await using var _ = command;
-        foreach (var row in values) AddRow(command, text, columns, sql, row);
-        command.CommandText = text.ToString();
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
     /// <summary>
     /// SQLite: one prepared single-row INSERT executed for each row with its values bound again, the way
     /// Microsoft.Data.Sqlite's documentation gives for bulk inserts. Multi-row statements were slower there than
@@ -142,19 +129,53 @@ public partial class AppDbContext
         {
             for (var c = 0; row > 0 && c < columns.Count; c++)
             {
-                // As the column's mapping writes it: its converter applied (UTC times as numbers on SQLite).
-                var value = values[row][c];
-                if (value is not null && mappings[c].Converter is { } converter) value = converter.ConvertToProvider(value);
-                command.Parameters[c].Value = value ?? DBNull.Value;
+                command.Parameters[c].Value = Provider(values[row][c], mappings[c]) ?? DBNull.Value;
             }
             await command.ExecuteNonQueryAsync(ct);
         }
     }
 
-    /// <summary>One row's values as parameters, and its "(@p0, @p1, ...)" after the text so far.</summary>
+    /// <summary>
+    /// PostgreSQL: the rows streamed by one binary COPY in the save's transaction (ADR 0059), PostgreSQL's own way to
+    /// load rows: no statement to parse and plan for each hundred rows, no parameters. Each value as its column's
+    /// mapping writes it (its converter applied), sent as the column's store type.
+    /// </summary>
+    private async Task CopyAsync(Npgsql.NpgsqlConnection connection, IEntityType kind, List<object?[]> values, CancellationToken ct)
+    {
+        var columns = Inserted(kind);
+        var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToList();
+        // "character varying(500)" is sent as "character varying": the length is the column's to check.
+        var types = mappings.Select(m => m.StoreType.Split('(')[0].Trim()).ToList();
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {Into(kind, columns)} FROM STDIN (FORMAT BINARY)", ct);
+        foreach (var row in values)
+        {
+            await importer.StartRowAsync(ct);
+            for (var c = 0; c < columns.Count; c++)
+            {
+                if (Provider(row[c], mappings[c]) is not { } value) await importer.WriteNullAsync(ct);
+                else await importer.WriteAsync(value, types[c], ct);
+            }
+        }
+        await importer.CompleteAsync(ct);
+    }
+
+    /// <summary>A value as its column's mapping writes it: its converter applied (UTC times as numbers on SQLite, states by name).</summary>
+    private static object? Provider(object? value, RelationalTypeMapping mapping) =>
+        value is not null && mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
+
+    /// <summary>The table and its columns as an INSERT or a COPY names them: "Table" ("A", "B").</summary>
+    private string Into(IEntityType kind, List<IProperty> columns)
+    {
+        var sql = this.GetService<ISqlGenerationHelper>();
+        var table = StoreObjectIdentifier.Table(kind.GetTableName()!, kind.GetSchema());
+        return new StringBuilder(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
+            .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!))).Append(')').ToString();
+    }
+
+    /// <summary>A row's values as parameters, and its "(@p0, @p1, ...)" after the INSERT's text.</summary>
     private static void AddRow(DbCommand command, StringBuilder text, List<IProperty> columns, ISqlGenerationHelper sql, object?[] row)
     {
-        text.Append(command.Parameters.Count == 0 ? "(" : ", (");
+        text.Append('(');
         for (var c = 0; c < columns.Count; c++)
         {
             var name = "p" + command.Parameters.Count;
@@ -168,14 +189,11 @@ public partial class AppDbContext
     /// <summary>A command in the save's transaction and the start of its INSERT: table and columns.</summary>
     private (DbCommand Command, StringBuilder Text, List<IProperty> Columns, ISqlGenerationHelper Sql) Insert(IEntityType kind)
     {
-        var sql = this.GetService<ISqlGenerationHelper>();
-        var table = StoreObjectIdentifier.Table(kind.GetTableName()!, kind.GetSchema());
         var columns = Inserted(kind);
         var command = Database.GetDbConnection().CreateCommand();
         command.Transaction = Database.CurrentTransaction!.GetDbTransaction();
         if (Database.GetCommandTimeout() is { } timeout) command.CommandTimeout = timeout;
-        var text = new StringBuilder("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" (")
-            .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!))).Append(") VALUES ");
-        return (command, text, columns, sql);
+        var text = new StringBuilder("INSERT INTO ").Append(Into(kind, columns)).Append(" VALUES ");
+        return (command, text, columns, this.GetService<ISqlGenerationHelper>());
     }
 }

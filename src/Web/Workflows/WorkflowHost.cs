@@ -397,7 +397,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// that first detection and the save except through the tracker's own entries.
     /// The group's events are marked by one statement fenced by the batch's token (every one still ours, or
     /// the commit fails as a lost claim would), and its new runs, tasks, links, journal lines and emails,
-    /// never read back once saved, go in the database's quickest INSERTs (ADR 0058).
+    /// never read back once saved, are written the quickest way the database has (ADR 0058, 0059).
     /// </summary>
     private async Task SaveOnceDetectedAsync(List<DomainEvent> events, Guid token, CancellationToken ct)
     {
