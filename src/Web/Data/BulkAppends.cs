@@ -9,6 +9,12 @@ namespace SupervisionHub.Web.Data;
 
 public partial class AppDbContext
 {
+    /// <summary>
+    /// PostgreSQL: rows of a kind from which a COPY takes them (ADR 0059). A COPY is two round trips (its start, its end);
+    /// fewer rows go in one multi-row INSERT, one round trip, well under PostgreSQL's limit on parameters.
+    /// </summary>
+    private const int CopyFrom = 200;
+
     /// <summary>The kinds the save in progress appends in bulk, and their rows taken from the tracker (null: an ordinary save).</summary>
     private HashSet<IEntityType>? _appendKinds;
     private Dictionary<IEntityType, List<object?[]>>? _appends;
@@ -44,7 +50,8 @@ public partial class AppDbContext
             foreach (var (kind, values) in _appends)
             {
                 if (Database.IsSqlite()) await InsertEachAsync(kind, values, ct);
-                else await CopyAsync((Npgsql.NpgsqlConnection)Database.GetDbConnection(), kind, values, ct);
+                else if (values.Count >= CopyFrom) await CopyAsync((Npgsql.NpgsqlConnection)Database.GetDbConnection(), kind, values, ct);
+                else await InsertAsync(kind, values, ct);
             }
             if (transaction is not null) await transaction.CommitAsync(ct);
         }
@@ -112,6 +119,16 @@ public partial class AppDbContext
     private static List<IProperty> Inserted(IEntityType kind) =>
         [.. kind.GetProperties().Where(p => !(p.IsPrimaryKey() && p.ValueGenerated == ValueGenerated.OnAdd && (p.ClrType == typeof(long) || p.ClrType == typeof(int))))];
 
+    /// <summary>PostgreSQL, fewer than <see cref="CopyFrom"/> rows: one INSERT with a VALUES row for each.</summary>
+    private async Task InsertAsync(IEntityType kind, List<object?[]> values, CancellationToken ct)
+    {
+        var (command, text, columns, sql) = Insert(kind);
+        await using var _ = command;
+        foreach (var row in values) AddRow(command, text, columns, sql, row);
+        command.CommandText = text.ToString();
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>
     /// SQLite: one prepared single-row INSERT executed for each row with its values bound again, the way
     /// Microsoft.Data.Sqlite's documentation gives for bulk inserts. Multi-row statements were slower there than
@@ -172,10 +189,10 @@ public partial class AppDbContext
             .AppendJoin(", ", columns.Select(c => sql.DelimitIdentifier(c.GetColumnName(table)!))).Append(')').ToString();
     }
 
-    /// <summary>A row's values as parameters, and its "(@p0, @p1, ...)" after the INSERT's text.</summary>
+    /// <summary>A row's values as parameters, and its "(@p0, @p1, ...)" after the INSERT's text so far.</summary>
     private static void AddRow(DbCommand command, StringBuilder text, List<IProperty> columns, ISqlGenerationHelper sql, object?[] row)
     {
-        text.Append('(');
+        text.Append(command.Parameters.Count == 0 ? "(" : ", (");
         for (var c = 0; c < columns.Count; c++)
         {
             var name = "p" + command.Parameters.Count;
