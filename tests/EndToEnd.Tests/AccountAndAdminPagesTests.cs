@@ -81,14 +81,14 @@ public sealed class AccountAndAdminPagesTests(BrowserFixture fx)
     {
         var page = await fx.NewPageAsync();
         await page.GotoAsync("/platform");
-        await page.WaitForURLAsync("**/platform/sign-in**");
+        await page.WaitForPageAsync("**/platform/sign-in**");
         await page.AssertAccessibleAsync();
         await page.GetByLabel("Email address").FillAsync("operator@supervisionhub.example");
         await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         // The operator always gives an authenticator code too; the first time, the page sets the app up
         // (another test in this browser's app may have been first).
-        await page.WaitForURLAsync("**/platform/sign-in/code");
+        await page.WaitForPageAsync("**/platform/sign-in/code");
         var heading = page.GetByRole(AriaRole.Heading, new() { Level = 1 });
         await Assertions.Expect(heading).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Set up your authenticator app|Enter your security code"));
         if ((await heading.InnerTextAsync()).Contains("Set up", StringComparison.Ordinal))

@@ -185,6 +185,23 @@ public static class PageChecks
         return new(json.GetProperty("scrollWidth").GetInt32(), json.GetProperty("culprits").EnumerateArray().Select(c => c.GetString()!).ToArray());
     }
 
+    /// <summary>
+    /// Waits until the page is at a URL matching <paramref name="glob"/> and that document has loaded. Playwright's own
+    /// WaitForURLAsync waits for the load event on the test's side: it looks whether the event has come and, if not,
+    /// listens for it, while another thread may deliver it in between; twice in CI a page shown and idle timed out
+    /// that way. Here the URL is awaited as committed and the load in the page itself (document.readyState).
+    /// </summary>
+    public static Task WaitForPageAsync(this IPage page, string glob) => LoadedAsync(page, page.WaitForURLAsync(glob, new() { WaitUntil = WaitUntilState.Commit }));
+
+    /// <inheritdoc cref="WaitForPageAsync(IPage, string)"/>
+    public static Task WaitForPageAsync(this IPage page, System.Text.RegularExpressions.Regex url) => LoadedAsync(page, page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit }));
+
+    private static async Task LoadedAsync(IPage page, Task committed)
+    {
+        await committed;
+        await page.WaitForFunctionAsync("document.readyState === 'complete'");
+    }
+
     /// <summary>Signs in through the sign-in page as a person would, with the demo password.</summary>
     public static async Task SignInAsync(this IPage page, string tenant, string email)
     {
@@ -192,7 +209,7 @@ public static class PageChecks
         await page.GetByLabel("Email address").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync($"**/{tenant}");
+        await page.WaitForPageAsync($"**/{tenant}");
     }
 
     /// <summary>The whole page at desktop width (name.png) and at phone width (name-390.png), then the width the test had.</summary>

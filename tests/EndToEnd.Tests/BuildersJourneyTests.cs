@@ -182,7 +182,7 @@ public sealed class BuildersJourneyTests(BrowserFixture fx)
         await CheckBothWidthsAsync(page, "form-builder");
 
         await PressAsync(page.Locator("#publish"));
-        await page.WaitForURLAsync($"**/{T}/admin/forms/{FormId}/versions");
+        await page.WaitForPageAsync($"**/{T}/admin/forms/{FormId}/versions");
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Version 1");
 
         var form = await fx.App.InTenant(T, async sp => FormCatalog.Definition((await sp.GetRequiredService<FormCatalog>().LatestVersionAsync(FormId, CancellationToken.None))!));
@@ -246,7 +246,7 @@ public sealed class BuildersJourneyTests(BrowserFixture fx)
         await page.ScreenshotAsync("rule-builder-try-it");
 
         await PressAsync(page.Locator("#publish"));
-        await page.WaitForURLAsync($"**/{T}/workflows");
+        await page.WaitForPageAsync($"**/{T}/workflows");
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Version 1");
         var rule = await fx.App.InTenant(T, async sp => WorkflowCatalog.Definition(await sp.GetRequiredService<AppDbContext>().WorkflowVersions.SingleAsync(v => v.WorkflowId == RuleId)));
         Assert.Equal("history.consecutiveMisses >= 2", rule.Condition);

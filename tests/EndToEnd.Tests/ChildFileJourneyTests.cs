@@ -24,7 +24,7 @@ public sealed class ChildFileJourneyTests(BrowserFixture fx)
         await page.SignInAsync(Trust, $"supervisor@{Trust}.example");
         await page.GotoAsync($"/{Trust}/forms");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record of Supervision: Individual Case Proforma (start)" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await page.WaitForPageAsync(new Regex("/records/[0-9a-f-]{36}$"));
         var record = new Uri(page.Url).AbsolutePath;
         await page.Locator("#a_case-reference").FillAsync(CaseRef);
         await page.Locator("#a_synopsis").FillAsync("Known to early help since Year 4.");
@@ -36,7 +36,7 @@ public sealed class ChildFileJourneyTests(BrowserFixture fx)
         await page.ScreenshotAsync("child-file-record");
 
         await page.Locator("#child-file-link").ClickAsync();
-        await page.WaitForURLAsync($"**{record}/child-file");
+        await page.WaitForPageAsync($"**{record}/child-file");
         Assert.DoesNotContain(CaseRef, page.Url, StringComparison.Ordinal);
         var box = page.GetByLabel("Text for the child's file");
         await Assertions.Expect(box).ToHaveAttributeAsync("readonly", "");

@@ -59,7 +59,7 @@ public sealed class CreateFormJourneyTests(BrowserFixture fx)
         await page.Keyboard.PressAsync("Enter");
 
         // The editor, on a draft that is not yet published.
-        await page.WaitForURLAsync(new Regex($"/{Tenant}/admin/forms/wellbeing-check/edit"));
+        await page.WaitForPageAsync(new Regex($"/{Tenant}/admin/forms/wellbeing-check/edit"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Create Wellbeing check");
         await Assertions.Expect(page.Locator("#publish")).ToHaveTextAsync("Publish version 1");
         await Assertions.Expect(page.Locator("#yaml-editor")).ToBeVisibleAsync();
@@ -88,7 +88,7 @@ public sealed class CreateFormJourneyTests(BrowserFixture fx)
 
         // Publish: version 1, then it is in the list of forms.
         await PressAsync(page.Locator("#publish"));
-        await page.WaitForURLAsync(new Regex($"/{Tenant}/admin/forms/wellbeing-check/versions"));
+        await page.WaitForPageAsync(new Regex($"/{Tenant}/admin/forms/wellbeing-check/versions"));
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Version 1 of Wellbeing check is published");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("create-form-published");
@@ -121,12 +121,12 @@ public sealed class CreateFormJourneyTests(BrowserFixture fx)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("A gentle reminder");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex($"/{Tenant}/admin/emails/gentle-nudge"));
+        await page.WaitForPageAsync(new Regex($"/{Tenant}/admin/emails/gentle-nudge"));
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Create the email template gentle-nudge");
         await Assertions.Expect(page.Locator("#preview-subject")).ToHaveTextAsync("A gentle reminder");
         await page.AssertAccessibleAsync();
         await PressAsync(page.Locator("#publish-button"));
-        await page.WaitForURLAsync(new Regex($"/{Tenant}/admin/emails$"));
+        await page.WaitForPageAsync(new Regex($"/{Tenant}/admin/emails$"));
         await Assertions.Expect(page.Locator("#templates")).ToContainTextAsync("gentle-nudge");
 
         await page.GotoAsync($"/{Tenant}/workflows");
@@ -138,7 +138,7 @@ public sealed class CreateFormJourneyTests(BrowserFixture fx)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync("Nudge after a missed session");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex($"/{Tenant}/admin/workflows/nudge-on-miss"));
+        await page.WaitForPageAsync(new Regex($"/{Tenant}/admin/workflows/nudge-on-miss"));
         await Assertions.Expect(page.Locator(".govuk-caption-l")).ToContainTextAsync("not yet published");
         await Assertions.Expect(page.Locator("#outline-steps")).ToContainTextAsync("Note in the journal");
         await page.AssertAccessibleAsync();

@@ -67,7 +67,7 @@ public sealed partial class EmailLinkJourneyTests(BrowserFixture fx)
         await phone.ScreenshotAsync("link-wrong-code-phone");
         await phone.GetByLabel("Code").FillAsync(code);
         await phone.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
-        await phone.WaitForURLAsync($"**{recordPath}");
+        await phone.WaitForPageAsync($"**{recordPath}");
         await Assertions.Expect(phone.Locator("body")).ToContainTextAsync("Caseload reviewed; two plans updated.");
         await Assertions.Expect(phone.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToHaveCountAsync(0); // a link is not a sign-in
         await phone.AssertAccessibleAsync();

@@ -20,7 +20,7 @@ public sealed class FormEditorJourneyTests(BrowserFixture fx)
     {
         await page.GotoAsync($"/{Tenant}/forms");
         await page.GetByRole(AriaRole.Button, new() { Name = "Record of Supervision: Individual Case Proforma (start)" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/{Tenant}/records/[0-9a-f-]+$"));
+        await page.WaitForPageAsync(new Regex($"/{Tenant}/records/[0-9a-f-]+$"));
         return new Uri(page.Url).AbsolutePath;
     }
 
@@ -102,7 +102,7 @@ public sealed class FormEditorJourneyTests(BrowserFixture fx)
         await Assertions.Expect(page.Locator("#no-problems")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#check-status")).ToHaveTextAsync("No problems. Preview updated.");
         await PressAsync(page.Locator("#publish"));
-        await page.WaitForURLAsync(new Regex($"/{Tenant}/admin/forms/{Form}/versions"));
+        await page.WaitForPageAsync(new Regex($"/{Tenant}/admin/forms/{Form}/versions"));
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("is published");
         await Assertions.Expect(page.Locator("#diff-summary")).ToContainTextAsync("lines added, 0 lines removed");
         await Assertions.Expect(page.Locator("#diff .app-diff__row--added").First).ToContainTextAsync("Added");

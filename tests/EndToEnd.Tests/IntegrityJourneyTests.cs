@@ -119,7 +119,7 @@ public sealed class IntegrityJourneyTests(BrowserFixture fx)
         await page.ScreenshotAsync("book-warning");
         await page.GetByLabel("Book anyway: I have checked, and want this time").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Book the session" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
+        await page.WaitForPageAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("calendar invitation");
         await Assertions.Expect(page.Locator("#session-line, h1")).ToContainTextAsync(saturday.ToString("d MMMM yyyy", CultureInfo.InvariantCulture));
         await page.AssertAccessibleAsync();
@@ -128,14 +128,14 @@ public sealed class IntegrityJourneyTests(BrowserFixture fx)
         var monday = saturday.AddDays(2);
         await page.Locator("#move-session").FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/move$"));
+        await page.WaitForPageAsync(new Regex("/move$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Move the session");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("move-session");
         await JourneySteps.FillDateAsync(page, "Input_Date", monday, "_Month", "_Year");
         await page.Locator("#Input_Time").FillAsync("10:30");
         await page.GetByRole(AriaRole.Button, new() { Name = "Move the session" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
+        await page.WaitForPageAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync(
             $"The session is moved to {monday.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)} at 10:30. Everyone taking part has been sent the updated calendar invitation.");
         await page.AssertAccessibleAsync();

@@ -28,7 +28,7 @@ internal static class JourneySteps
             await page.GetByLabel("Book anyway: I have checked, and want this time").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Book the session" }).ClickAsync();
         }
-        await page.WaitForURLAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
+        await page.WaitForPageAsync(new Regex("/sessions/[0-9a-f-]{36}$"));
     }
 
     /// <summary>The supervisee books a session today at the given time from their home page; returns the session's path.</summary>
@@ -65,7 +65,7 @@ internal static class JourneySteps
         await Assertions.Expect(page.Locator("#session-status")).ToHaveTextAsync("Attended");
         await page.AssertAccessibleAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Write the record" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/records/[0-9a-f-]{36}$"));
+        await page.WaitForPageAsync(new Regex("/records/[0-9a-f-]{36}$"));
         return page;
     }
 }

@@ -87,7 +87,7 @@ public sealed class NewTrustFormJourneyTests(NewTrustBrowserFixture fx) : IClass
         await page.SignInAsync(NewTrust.Slug, "fay@new-trust.example");
         await page.GotoAsync($"/{NewTrust.Slug}/forms");
         await page.GetByRole(AriaRole.Button, new() { Name = "Supervision record (start)", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/{NewTrust.Slug}/records/[0-9a-f-]{{36}}$"));
+        await page.WaitForPageAsync(new Regex($"/{NewTrust.Slug}/records/[0-9a-f-]{{36}}$"));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a case discussion to Case discussions" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a case discussion to Case discussions" }).ClickAsync();

@@ -61,7 +61,7 @@ public sealed partial class PhoneWidthTests(BrowserFixture fx)
         await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         // The operator always gives an authenticator code too (setting the app up the first time).
-        await page.WaitForURLAsync("**/platform/sign-in/code");
+        await page.WaitForPageAsync("**/platform/sign-in/code");
         await VisitAsync(page, null, "platform-sign-in-code");
         await page.Locator("#Code").FillAsync(await OperatorSignIn.NextCodeAsync(fx.App)); // labelled "Code from the app" when setting up, "Enter your security code" after
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();

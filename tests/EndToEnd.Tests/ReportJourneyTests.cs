@@ -33,10 +33,10 @@ public sealed class ReportJourneyTests(BrowserFixture fx)
 
         await TabToAsync(page, $"a[href='/{Tenant}/reports']");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/{Tenant}/reports");
+        await page.WaitForPageAsync($"**/{Tenant}/reports");
         await TabToAsync(page, $"a[href='/{Tenant}/reports/compliance']");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync($"**/{Tenant}/reports/compliance");
+        await page.WaitForPageAsync($"**/{Tenant}/reports/compliance");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Supervision compliance");
         await Assertions.Expect(page.Locator("#trend-chart circle")).ToHaveCountAsync(12);
         await page.AssertAccessibleAsync();
@@ -48,7 +48,7 @@ public sealed class ReportJourneyTests(BrowserFixture fx)
         Assert.Equal(Site, await page.Locator("#Site").InputValueAsync());
         await TabToAsync(page, "button.govuk-button");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("Site=Basildon"));
+        await page.WaitForPageAsync(new Regex("Site=Basildon"));
         await Assertions.Expect(page.Locator("#by-site tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#by-site tbody tr")).ToContainTextAsync(Site);
         // Other journeys may pair more people at this site meanwhile: the headline agrees with the site's row, whatever the count.
@@ -78,7 +78,7 @@ public sealed class ReportJourneyTests(BrowserFixture fx)
         // The print view for a committee pack, as the printer sees it.
         await TabToAsync(page, "#print-view");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex("/reports/compliance/print\\?Site="));
+        await page.WaitForPageAsync(new Regex("/reports/compliance/print\\?Site="));
         await Assertions.Expect(page.Locator("#selection")).ToHaveTextAsync($"Only site {Site}.");
         await page.AssertAccessibleAsync();
         await page.EmulateMediaAsync(new() { Media = Media.Print });

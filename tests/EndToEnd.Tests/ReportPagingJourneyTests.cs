@@ -48,7 +48,7 @@ public sealed class ReportPagingJourneyTests(BrowserFixture fx)
         await page.ScreenshotAsync("report-compliance-supervisors-paged");
 
         await pages.GetByRole(AriaRole.Link, new() { Name = "Next page of supervisors" }).ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("sp=2"));
+        await page.WaitForPageAsync(new System.Text.RegularExpressions.Regex("sp=2"));
         await Assertions.Expect(pages).ToContainTextAsync("Page 2 of");
         await Assertions.Expect(page.Locator("#count-in-date-with-agreement")).ToHaveTextAsync(headline!); // the totals count everyone on every page
         await Assertions.Expect(pages.GetByRole(AriaRole.Link, new() { Name = "Previous page of supervisors" })).ToBeVisibleAsync();

@@ -19,7 +19,7 @@ public sealed class SignInJourneyTests(BrowserFixture fx)
         await page.GetByLabel("Password").FillAsync(AppFactory.DemoPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync("**/ascent/");
+        await page.WaitForPageAsync("**/ascent/");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Welcome");
         await Assertions.Expect(page.Locator("#panel-supervisor")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".app-header__service-name")).ToHaveTextAsync("Ascent Academies Trust");
@@ -61,7 +61,7 @@ public sealed class SignInJourneyTests(BrowserFixture fx)
         await page.Keyboard.PressAsync("Tab");
         await page.Keyboard.TypeAsync(AppFactory.DemoPassword);
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync("**/mse-icb");
+        await page.WaitForPageAsync("**/mse-icb");
         await Assertions.Expect(page.Locator("#panel-directory")).ToBeVisibleAsync();
     }
 

@@ -32,16 +32,14 @@ public sealed class SingleSignOnJourneyTests(BrowserFixture fx)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in with Journey Directory" }).ClickAsync();
 
         // The provider's own sign-in page (oidc-provider's development pages).
-        // The provider's page asks for a web font this closed network never serves: wait for its content, not its load event.
-        await page.WaitForURLAsync($"{provider.Address}/**", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        // The provider's page asks for a web font this closed network never serves: wait for its content (the field the
+        // next step fills waits for itself), not its load event.
+        await page.WaitForURLAsync($"{provider.Address}/**", new() { WaitUntil = WaitUntilState.Commit });
         await page.Locator("input[name=login]").FillAsync("sam.supervisor");
         await page.Locator("input[name=password]").FillAsync("any password");
         await page.Locator("button[type=submit]").ClickAsync();
 
-        // Back through the provider's redirects to the home page: the URL is what this step waits for (its content is
-        // awaited by the assertions below). Waiting for this page's load event after that chain once timed out in CI
-        // with the page shown and the network idle.
-        await page.WaitForURLAsync($"**/{Tenant}/", new() { WaitUntil = WaitUntilState.Commit });
+        await page.WaitForPageAsync($"**/{Tenant}/");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Welcome");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Sam Supervisor");
         await page.AssertAccessibleAsync();

@@ -33,7 +33,7 @@ public sealed class SupervisionAdminJourneyTests(BrowserFixture fx)
         }
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up supervision" }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(new Regex($"/{T}/supervision/[0-9a-f-]{{36}}$"));
+        await page.WaitForPageAsync(new Regex($"/{T}/supervision/[0-9a-f-]{{36}}$"));
         var groupUrl = page.Url;
 
         // The administration team books group sessions; today's, then each member's attendance.

@@ -125,7 +125,7 @@ public sealed class SupervisionJourneyTests(BrowserFixture fx)
 
         await boxes.Nth(6).UncheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Set up supervision" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/mse-icb/supervision/[0-9a-f-]{36}$"));
+        await page.WaitForPageAsync(new Regex("/mse-icb/supervision/[0-9a-f-]{36}$"));
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Supervision has been set up");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("supervision-group-page");

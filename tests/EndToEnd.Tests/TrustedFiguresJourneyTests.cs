@@ -36,7 +36,7 @@ public sealed partial class TrustedFiguresJourneyTests(BrowserFixture fx)
         await page.ScreenshotAsync("pairing-untrained-supervisor-warning");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Pair anyway" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/{School}/supervision/[0-9a-f-]{{36}}$"));
+        await page.WaitForPageAsync(new Regex($"/{School}/supervision/[0-9a-f-]{{36}}$"));
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToHaveTextAsync(new Regex("Supervision has been set up. Next, start the agreement."));
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).Not.ToContainTextAsync("training");
 

@@ -44,7 +44,7 @@ public sealed class WorkflowEditorJourneyTests(BrowserFixture fx)
         await page.SignInAsync(T, $"admin@{T}.example");
         await page.GotoAsync($"/{T}/workflows");
         await PressAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Change the rule " + RuleTitle }));
-        await page.WaitForURLAsync($"**/{T}/admin/workflows/two-consecutive-misses");
+        await page.WaitForPageAsync($"**/{T}/admin/workflows/two-consecutive-misses");
         await Assertions.Expect(page.Locator("#outline-steps")).ToContainTextAsync("Send the email \"missed-sessions\" to line-manager-of-supervisee");
         await Assertions.Expect(page.Locator("#outline-condition")).ToHaveTextAsync("history.consecutiveMisses == 2");
         await page.AssertAccessibleAsync();
@@ -77,14 +77,14 @@ public sealed class WorkflowEditorJourneyTests(BrowserFixture fx)
         await Assertions.Expect(page.Locator(".govuk-error-summary")).ToContainTextAsync($"Line {line}:");
         await Assertions.Expect(page.Locator($"#line-{line}")).ToContainTextAsync("missed-session");
         await PressAsync(page, page.Locator(".govuk-error-summary a").First);
-        await page.WaitForURLAsync($"**#line-{line}");
+        await page.WaitForPageAsync($"**#line-{line}");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("workflow-editor-errors");
 
         // Put right, and published.
         await TypeInto(page, page.Locator("#Text"), changed);
         await PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Publish this version" }));
-        await page.WaitForURLAsync($"**/{T}/workflows");
+        await page.WaitForPageAsync($"**/{T}/workflows");
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Version 2");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("workflow-editor-published");
@@ -112,7 +112,7 @@ public sealed class WorkflowEditorJourneyTests(BrowserFixture fx)
         await page.SignInAsync(tenant, $"admin@{tenant}.example");
         await page.GotoAsync($"/{tenant}/workflows");
         await PressAsync(page, page.Locator("#email-templates-link"));
-        await page.WaitForURLAsync($"**/{tenant}/admin/emails");
+        await page.WaitForPageAsync($"**/{tenant}/admin/emails");
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("email-templates");
         await PressAsync(page, page.GetByRole(AriaRole.Link, new() { Name = "Change the template rebook-reminder" }));
@@ -133,7 +133,7 @@ public sealed class WorkflowEditorJourneyTests(BrowserFixture fx)
         await page.AssertAccessibleAsync();
         await page.ScreenshotAsync("email-template-preview");
         await PressAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Publish this version" }));
-        await page.WaitForURLAsync($"**/{tenant}/admin/emails");
+        await page.WaitForPageAsync($"**/{tenant}/admin/emails");
         await Assertions.Expect(page.Locator(".govuk-notification-banner")).ToContainTextAsync("Version 1 of the email template rebook-reminder is published");
         await Assertions.Expect(page.Locator("#templates")).ToContainTextAsync("Version 1, published");
     }
