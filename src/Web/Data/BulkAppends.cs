@@ -25,8 +25,8 @@ public partial class AppDbContext
     /// <summary>
     /// Saves the tracker's changes and, in the same transaction, its added rows of the
     /// <paramref name="appendOnly"/> kinds written the quickest way the database has (SQLite: a prepared INSERT
-    /// stepped per row; PostgreSQL: a binary COPY, ADR 0059) rather
-    /// than by EF Core's one command a row, built, sent and read back (ADR 0058). Those rows leave the
+    /// stepped per row; PostgreSQL: a binary COPY from <see cref="CopyFrom"/> rows of a kind, else one multi-row
+    /// INSERT; ADR 0059) rather than by EF Core's one command a row, built, sent and read back (ADR 0058). Those rows leave the
     /// tracker once the save has collected its events and status changes and stamped and checked their
     /// tenant: the caller reads none of them back from this context after the save (a key the database
     /// numbers is not read back). If the save fails, nothing of it is written, and the appended rows are
