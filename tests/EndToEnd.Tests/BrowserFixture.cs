@@ -186,20 +186,45 @@ public static class PageChecks
     }
 
     /// <summary>
-    /// Waits until the page is at a URL matching <paramref name="glob"/> and that document has loaded. Playwright's own
-    /// WaitForURLAsync waits for the load event on the test's side: it looks whether the event has come and, if not,
-    /// listens for it, while another thread may deliver it in between; twice in CI a page shown and idle timed out
-    /// that way. Here the URL is awaited as committed and the load in the page itself (document.readyState).
+    /// Waits until the page is at a URL matching <paramref name="glob"/> (Playwright's globs: <c>**</c> any text,
+    /// <c>*</c> any text without a slash) and that document has loaded.
     /// </summary>
-    public static Task WaitForPageAsync(this IPage page, string glob) => LoadedAsync(page, page.WaitForURLAsync(glob, new() { WaitUntil = WaitUntilState.Commit }));
+    /// <remarks>
+    /// Not Playwright's WaitForURLAsync: when the URL already matches, it waits for the load event on the test's side
+    /// (whatever WaitUntil says), looking whether the event has come and, if not, listening for it, while the
+    /// connection's thread may deliver it in between; three times in CI a page shown and idle timed out that way. Nor
+    /// WaitForFunctionAsync: it evaluates its text again on each animation frame, which the pages' Content Security
+    /// Policy (no 'unsafe-eval') refuses once the first, synchronous try found the page still loading (CI saw that
+    /// EvalError). Here the page's URL and its document's readyState are polled by single evaluations, which are allowed;
+    /// one that meets the document being replaced is tried again.
+    /// </remarks>
+    public static Task WaitForPageAsync(this IPage page, string glob) => LoadedAsync(page, GlobRegex(glob).IsMatch, glob);
 
     /// <inheritdoc cref="WaitForPageAsync(IPage, string)"/>
-    public static Task WaitForPageAsync(this IPage page, System.Text.RegularExpressions.Regex url) => LoadedAsync(page, page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit }));
+    public static Task WaitForPageAsync(this IPage page, System.Text.RegularExpressions.Regex url) => LoadedAsync(page, url.IsMatch, url.ToString());
 
-    private static async Task LoadedAsync(IPage page, Task committed)
+    private static System.Text.RegularExpressions.Regex GlobRegex(string glob) => new(
+        "^" + string.Join(".*", glob.Split("**").Select(part => string.Join("[^/]*", part.Split('*').Select(System.Text.RegularExpressions.Regex.Escape)))) + "$");
+
+    private static async Task LoadedAsync(IPage page, Func<string, bool> at, string wanted)
     {
-        await committed;
-        await page.WaitForFunctionAsync("document.readyState === 'complete'");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            if (at(page.Url))
+            {
+                try
+                {
+                    if (await page.EvaluateAsync<string>("document.readyState") == "complete" && at(page.Url)) return;
+                }
+                catch (PlaywrightException) when (DateTime.UtcNow < deadline)
+                {
+                    // The execution context went with a navigation; the next document is asked next time round.
+                }
+            }
+            if (DateTime.UtcNow >= deadline) throw new TimeoutException($"No loaded page at {wanted} in 30 s; the page is at {page.Url}.");
+            await Task.Delay(25);
+        }
     }
 
     /// <summary>Signs in through the sign-in page as a person would, with the demo password.</summary>

@@ -33,8 +33,9 @@ public sealed class SingleSignOnJourneyTests(BrowserFixture fx)
 
         // The provider's own sign-in page (oidc-provider's development pages).
         // The provider's page asks for a web font this closed network never serves: wait for its content (the field the
-        // next step fills waits for itself), not its load event.
-        await page.WaitForURLAsync($"{provider.Address}/**", new() { WaitUntil = WaitUntilState.Commit });
+        // next step fills waits for itself), not its load event; the URL by Playwright's polling assertion, since its
+        // WaitForURLAsync waits for the load event whatever WaitUntil says when the URL already matches.
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(provider.Address) + "/"));
         await page.Locator("input[name=login]").FillAsync("sam.supervisor");
         await page.Locator("input[name=password]").FillAsync("any password");
         await page.Locator("button[type=submit]").ClickAsync();
