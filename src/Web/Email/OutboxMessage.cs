@@ -24,7 +24,7 @@ public sealed class OutboxMessage : ITenantOwned
     public OutboxMessage(string to, string subject, string textBody, DateTimeOffset now, string? cc = null)
     {
         Cc = string.IsNullOrEmpty(cc) ? null : cc;
-        Id = Guid.NewGuid();
+        Id = OrderedIds.New();
         To = to;
         Subject = subject;
         TextBody = textBody;

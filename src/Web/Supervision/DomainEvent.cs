@@ -17,7 +17,7 @@ public sealed class DomainEvent : ITenantOwned
     public DomainEvent(string type, DateTimeOffset occurredAt, Guid? relationshipId = null, Guid? sessionId = null,
         string? staffId = null, Guid? recordId = null, string? dedupeKey = null, string? detail = null, int? sessionSequence = null)
     {
-        Id = Guid.NewGuid();
+        Id = OrderedIds.New();
         Type = type;
         OccurredAt = occurredAt;
         RelationshipId = relationshipId;

@@ -57,7 +57,7 @@ public sealed class WorkflowInstance : ITenantOwned
 
     public WorkflowInstance(WorkflowVersion version, Guid? triggerEventId, Guid? relationshipId, Guid? sessionId, string? staffId, DateTimeOffset now)
     {
-        Id = Guid.NewGuid();
+        Id = OrderedIds.New();
         VersionId = version.Id;
         Version = version;
         WorkflowId = version.WorkflowId;
