@@ -42,7 +42,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
     {
         var settings = tenant.Tenant.Settings;
         var today = tenant.Tenant.Today(clock);
-        var calendar = CalendarFor(tenant.Tenant);
+        var inputs = new StatusInputs();
 
         var members = db.RelationshipMembers.AsNoTracking();
         if (scope is not null) members = members.Where(scope);
@@ -50,35 +50,28 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
 
         // Every membership of these people, ended ones too: history continues across reallocation.
         // The memberships asked for: the people's other supervisions are read for history, not listed.
-        HashSet<int> inScope;
-        List<MembershipRow> memberships;
         if (scope is null)
         {
             // Everyone (the sweep, a cold cache): the people read once along the tenant index and joined
             // here. As part of the SQL join SQLite looked up the person and the supervisor by primary key
             // for every membership, twice the time of reading them all (ADR 0040).
             var people = await db.Staff.AsNoTracking()
-                .Select(s => new { s.Id, s.FullName, s.Site, s.LineManagerId, s.StartDate, s.LeftOn }).ToDictionaryAsync(s => s.Id, StringComparer.Ordinal, ct);
+                .Select(s => new Person(s.Id, s.FullName, s.Site, s.LineManagerId, s.StartDate, s.LeftOn)).ToDictionaryAsync(s => s.Id, StringComparer.Ordinal, ct);
             var joined = await db.RelationshipMembers.AsNoTracking()
-                .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new { m.Id, m.StaffId, m.JoinedOn, m.LeftOn, RelationshipId = r.Id, r.TypeId, r.SupervisorId, r.EndedOn })
+                .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new JoinedRow(m.Id, m.StaffId, m.JoinedOn, m.LeftOn, r.Id, r.TypeId, r.SupervisorId, r.EndedOn))
                 .ToListAsync(ct);
-            memberships = new List<MembershipRow>(joined.Count);
-            foreach (var m in joined)
-                if (people.TryGetValue(m.StaffId, out var p) && people.TryGetValue(m.SupervisorId, out var supervisor))
-                    memberships.Add(new MembershipRow(m.Id, m.StaffId, m.JoinedOn, m.LeftOn, m.RelationshipId, m.TypeId, m.SupervisorId, supervisor.FullName,
-                        m.EndedOn, p.FullName, p.Site, p.LineManagerId, p.StartDate, p.LeftOn));
-            inScope = joined.Where(m => m.LeftOn == null).Select(m => m.Id).ToHashSet();
+            inputs.AddMemberships(people, joined);
         }
         else
         {
-            inScope = (await members.Where(m => m.LeftOn == null).Select(m => m.Id).ToListAsync(ct)).ToHashSet();
-            memberships = await db.RelationshipMembers.AsNoTracking().Where(m => staffIds.Contains(m.StaffId))
+            inputs.InScope.UnionWith(await members.Where(m => m.LeftOn == null).Select(m => m.Id).ToListAsync(ct));
+            inputs.Memberships.AddRange(await db.RelationshipMembers.AsNoTracking().Where(m => staffIds.Contains(m.StaffId))
                 .Join(db.Relationships, m => m.RelationshipId, r => r.Id, (m, r) => new MembershipRow(
                     m.Id, m.StaffId, m.JoinedOn, m.LeftOn, r.Id, r.TypeId, r.SupervisorId, r.Supervisor.FullName,
                     r.EndedOn, m.Staff.FullName, m.Staff.Site, m.Staff.LineManagerId, m.Staff.StartDate, m.Staff.LeftOn))
-                .ToListAsync(ct);
+                .ToListAsync(ct));
         }
-        if (memberships.Count == 0) return [];
+        if (inputs.Memberships.Count == 0) return [];
 
         // Present means the session took place (a missed one records absence). Two reads, both
         // bounded by the rules rather than by years of history:
@@ -88,44 +81,24 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         //   (long enough for its type), read as one grouped row per person and type.
         var present = db.SessionAttendance.AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present);
         if (scope is not null) present = present.Where(a => staffIds.Contains(a.StaffId));
-        var rows = new List<(string StaffId, string TypeId, AttendedSession Session)>();
-        var types = settings.Supervision.Types.Where(t => t.Frequency.Count > 0).ToList();
-        if (types.Any(t => t.Frequency.Any(f => f.Per is not null)))
+        if (NeedsPeriodHistory(settings))
         {
             var since = today.AddYears(-HistoryYears);
-            rows.AddRange((await present.Where(a => a.Date >= since).Select(a => new { a.StaffId, a.TypeId, a.Date, a.Minutes }).ToListAsync(ct))
-                .Select(a => (a.StaffId, a.TypeId, new AttendedSession(a.Date, a.Minutes))));
+            inputs.Period.AddRange(await present.Where(a => a.Date >= since).Select(a => new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes)).ToListAsync(ct));
         }
         // Rolling types read together, one grouped statement per distinct minimum length (usually one),
         // not one per type: at 500 tenants the statements' own cost was most of this read (ADR 0043).
         // Grouped by type first, the covering (tenant, attendance, type, person, date, minutes) index's order.
-        var rolling = types.Where(t => t.Frequency.Any(f => f.Every is not null)).ToList();
-        if (rolling.Count > 0)
+        foreach (var (minimum, ids) in RollingByMinimum(settings))
         {
-            // A day already read for the period rules is not added again: it would double a period's tally.
-            var seen = rows.Select(r => (r.StaffId, r.TypeId, r.Session.Date)).ToHashSet();
-            foreach (var sameMinimum in rolling.GroupBy(t => t.MinimumMinutes))
-            {
-                var minimum = sameMinimum.Key;
-                var ids = sameMinimum.Select(t => t.Id).ToList();
-                // One type (the usual case) as a plain equality, not EF 10's IN over a padded list of parameters:
-                // the covering index's (tenant, attendance, type) prefix with nothing for the planner to weigh (ADR 0047).
-                var one = ids[0];
-                var ofTypes = ids.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => ids.Contains(a.TypeId));
-                var latest = await ofTypes.Where(a => a.Minutes >= minimum && a.Date <= today)
-                    .GroupBy(a => new { a.TypeId, a.StaffId })
-                    .Select(g => new { g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct);
-                rows.AddRange(latest.Where(l => !seen.Contains((l.StaffId, l.TypeId, l.Date)))
-                    .Select(l => (l.StaffId, l.TypeId, new AttendedSession(l.Date, Math.Max(l.Minutes, minimum)))));
-            }
-        }
-        // Each person's sessions of a type as one list, handed to the calculator as it is (it only reads it):
-        // at 100,000 supervisees a lookup's groupings and a copy of each list were tens of megabytes a sweep (ADR 0053).
-        var history = new Dictionary<(string StaffId, string TypeId), List<AttendedSession>>(rows.Count);
-        foreach (var (staffId, typeId, session) in rows)
-        {
-            if (!history.TryGetValue((staffId, typeId), out var sessions)) history[(staffId, typeId)] = sessions = [];
-            sessions.Add(session);
+            // One type (the usual case) as a plain equality, not EF 10's IN over a padded list of parameters:
+            // the covering index's (tenant, attendance, type) prefix with nothing for the planner to weigh (ADR 0047).
+            var one = ids[0];
+            var ofTypes = ids.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => ids.Contains(a.TypeId));
+            inputs.Rolling.AddRange((await ofTypes.Where(a => a.Minutes >= minimum && a.Date <= today)
+                .GroupBy(a => new { a.TypeId, a.StaffId })
+                .Select(g => new { g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct))
+                .Select(l => new Attended(l.StaffId, l.TypeId, l.Date, Math.Max(l.Minutes, minimum))));
         }
 
         // Everyone: every agreement and every future booking of the tenant, each one index range
@@ -141,36 +114,176 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         {
             // One parameter, not one per id (ADR 0048, 0051): a dispatch round's batch passes a couple of hundred
             // relationships, a new length each round, and each new length was a new statement to generate and prepare.
-            var theirs = memberships.Where(m => m.EndedOn == null).Select(m => (Guid?)m.Id).Distinct().ToList();
+            var theirs = inputs.Memberships.Where(m => m.EndedOn == null).Select(m => (Guid?)m.Id).Distinct().ToList();
             agreements = agreements.Where(s => EF.Parameter(theirs).Contains(s.RelationshipId));
             booked = booked.Where(s => EF.Parameter(theirs).Contains(s.RelationshipId));
         }
         // A tenant whose types have no agreement form never looks at one: nothing to read.
-        var contracts = settings.Supervision.Types.Any(t => t.ContractForm is not null)
-            ? await agreements.Select(s => new ContractRow(s.RelationshipId, s.FormId, s.FullySignedAt)).ToListAsync(ct)
-            : [];
-        var nextBooked = new Dictionary<Guid, DateOnly>();
-        foreach (var b in await booked.Select(s => new { s.RelationshipId, s.Date }).ToListAsync(ct))
-            if (!nextBooked.TryGetValue(b.RelationshipId, out var first) || b.Date < first) nextBooked[b.RelationshipId] = b.Date;
+        if (NeedsAgreements(settings))
+            inputs.Contracts.AddRange(await agreements.Select(s => new ContractRow(s.RelationshipId, s.FormId, s.FullySignedAt)).ToListAsync(ct));
+        inputs.Booked.AddRange(await booked.Select(s => new Booking(s.RelationshipId, s.Date)).ToListAsync(ct));
+        return Compute(settings, CalendarFor(tenant.Tenant), today, inputs);
+    }
 
-        var contractsOf = contracts.ToLookup(c => c.RelationshipId, c => (c.FormId, c.FullySignedAt)); // not a scan per supervisee
+    /// <summary>
+    /// Everyone's statuses in each of several tenants at once, as each tenant's own <c>StatusesAsync(null)</c> gives
+    /// them (the compliance sweep, ADR 0061): each of the reads above made once for all of them rather than once a
+    /// tenant, which at 500 tenants was most of the sweep's statements. <paramref name="db"/> must be a context of no
+    /// tenant; its filters are set aside and each read names the tenants instead, every row comes with its tenant, and
+    /// rows are joined only with rows of the same tenant (a membership with its relationship, a person, a session, an
+    /// agreement), so what one tenant's rows point at in another is not found, as it is not found by the filters.
+    /// The tenants must have the same today (a batch per zone's date: the reads are bounded by it). Each tenant's
+    /// statuses are worked out when its function is called, so a tenant whose settings the calculator refuses fails alone.
+    /// </summary>
+    internal static async Task<Dictionary<Guid, Func<IReadOnlyList<SuperviseeStatus>>>> EveryoneInAsync(AppDbContext db, IReadOnlyList<TenantInfo> tenants, DateOnly today, CancellationToken ct)
+    {
+        var inputs = tenants.ToDictionary(t => t.Id, _ => new StatusInputs());
+        var all = inputs.Keys.ToList();
+        var people = tenants.ToDictionary(t => t.Id, _ => new Dictionary<string, Person>(StringComparer.Ordinal));
+        foreach (var s in await db.Staff.IgnoreQueryFilters().AsNoTracking().Where(s => all.Contains(s.TenantId))
+                     .Select(s => new { s.TenantId, Person = new Person(s.Id, s.FullName, s.Site, s.LineManagerId, s.StartDate, s.LeftOn) }).ToListAsync(ct))
+            people[s.TenantId][s.Person.Id] = s.Person;
+        var joined = new Dictionary<Guid, List<JoinedRow>>();
+        foreach (var m in await db.RelationshipMembers.IgnoreQueryFilters().AsNoTracking().Where(m => all.Contains(m.TenantId))
+                     .Join(db.Relationships, m => new { m.TenantId, m.RelationshipId }, r => new { r.TenantId, RelationshipId = r.Id },
+                         (m, r) => new { m.TenantId, Row = new JoinedRow(m.Id, m.StaffId, m.JoinedOn, m.LeftOn, r.Id, r.TypeId, r.SupervisorId, r.EndedOn) })
+                     .ToListAsync(ct))
+        {
+            if (!joined.TryGetValue(m.TenantId, out var rows)) joined[m.TenantId] = rows = [];
+            rows.Add(m.Row);
+        }
+        foreach (var (id, rows) in joined) inputs[id].AddMemberships(people[id], rows);
+        people.Clear();
+        var busy = tenants.Where(t => inputs[t.Id].Memberships.Count > 0).ToList();
+        if (busy.Count == 0) return tenants.ToDictionary(t => t.Id, _ => (Func<IReadOnlyList<SuperviseeStatus>>)(() => []));
+
+        var present = db.SessionAttendance.IgnoreQueryFilters().AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present);
+        var periods = busy.Where(t => NeedsPeriodHistory(t.Settings)).Select(t => t.Id).ToList();
+        if (periods.Count > 0)
+        {
+            var since = today.AddYears(-HistoryYears);
+            foreach (var a in await present.Where(a => periods.Contains(a.TenantId) && a.Date >= since)
+                         .Select(a => new { a.TenantId, Row = new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes) }).ToListAsync(ct))
+                inputs[a.TenantId].Period.Add(a.Row);
+        }
+        // One grouped statement per distinct minimum length over every tenant with a rolling type of it; a row
+        // of a type that is not one of its own tenant's with that minimum is left out (the types are the union).
+        var rolling = busy.SelectMany(t => RollingByMinimum(t.Settings).Select(r => (Tenant: t.Id, r.Minimum, r.Types))).ToList();
+        foreach (var sameMinimum in rolling.GroupBy(r => r.Minimum))
+        {
+            var minimum = sameMinimum.Key;
+            var theirs = sameMinimum.Select(r => r.Tenant).ToList();
+            var types = sameMinimum.SelectMany(r => r.Types).Distinct(StringComparer.Ordinal).ToList();
+            var wanted = sameMinimum.SelectMany(r => r.Types.Select(type => (r.Tenant, type))).ToHashSet();
+            var one = types[0];
+            var ofTypes = types.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => types.Contains(a.TypeId));
+            foreach (var l in await ofTypes.Where(a => theirs.Contains(a.TenantId) && a.Minutes >= minimum && a.Date <= today)
+                         .GroupBy(a => new { a.TenantId, a.TypeId, a.StaffId })
+                         .Select(g => new { g.Key.TenantId, g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct))
+                if (wanted.Contains((l.TenantId, l.TypeId)))
+                    inputs[l.TenantId].Rolling.Add(new Attended(l.StaffId, l.TypeId, l.Date, Math.Max(l.Minutes, minimum)));
+        }
+
+        var contracts = busy.Where(t => NeedsAgreements(t.Settings)).Select(t => t.Id).ToList();
+        if (contracts.Count > 0)
+            foreach (var c in await db.Submissions.IgnoreQueryFilters().AsNoTracking().Where(s => contracts.Contains(s.TenantId) && s.SessionId == null)
+                         .Select(s => new { s.TenantId, Row = new ContractRow(s.RelationshipId, s.FormId, s.FullySignedAt) }).ToListAsync(ct))
+                inputs[c.TenantId].Contracts.Add(c.Row);
+        var open = busy.Select(t => t.Id).ToList();
+        foreach (var b in await db.Sessions.IgnoreQueryFilters().AsNoTracking().Where(s => open.Contains(s.TenantId) && s.Status == SessionStatus.Booked && s.Date >= today)
+                     .Select(s => new { s.TenantId, Row = new Booking(s.RelationshipId, s.Date) }).ToListAsync(ct))
+            inputs[b.TenantId].Booked.Add(b.Row);
+
+        return tenants.ToDictionary(t => t.Id, t => (Func<IReadOnlyList<SuperviseeStatus>>)(() => Compute(t.Settings, CalendarFor(t), today, inputs[t.Id])));
+    }
+
+    private static bool NeedsPeriodHistory(TenantSettings settings) =>
+        settings.Supervision.Types.Any(t => t.Frequency.Any(f => f.Per is not null));
+
+    private static bool NeedsAgreements(TenantSettings settings) => settings.Supervision.Types.Any(t => t.ContractForm is not null);
+
+    /// <summary>The types with a rolling rule ("every 6 weeks"), by the minimum length a session needs to count.</summary>
+    private static IEnumerable<(int Minimum, List<string> Types)> RollingByMinimum(TenantSettings settings) =>
+        settings.Supervision.Types.Where(t => t.Frequency.Any(f => f.Every is not null))
+            .GroupBy(t => t.MinimumMinutes).Select(g => (g.Key, g.Select(t => t.Id).ToList()));
+
+    /// <summary>Everyone's statuses from what was read: the one place the rows become statuses, whichever way they were read.</summary>
+    private static List<SuperviseeStatus> Compute(TenantSettings tenantSettings, SchoolCalendar calendar, DateOnly today, StatusInputs inputs)
+    {
+        var settings = tenantSettings.Supervision;
+        var memberships = inputs.Memberships;
+        if (memberships.Count == 0) return [];
+        // A day already read for the period rules is not added again from the rolling read: it would double a period's tally.
+        var seen = inputs.Period.Count == 0 ? null : inputs.Period.Select(r => (r.StaffId, r.TypeId, r.Date)).ToHashSet();
+        // Each person's sessions of a type as one list, handed to the calculator as it is (it only reads it):
+        // at 100,000 supervisees a lookup's groupings and a copy of each list were tens of megabytes a sweep (ADR 0053).
+        var history = new Dictionary<(string StaffId, string TypeId), List<AttendedSession>>(inputs.Period.Count + inputs.Rolling.Count);
+        foreach (var (staffId, typeId, date, minutes) in inputs.Period.Concat(inputs.Rolling.Where(r => seen is null || !seen.Contains((r.StaffId, r.TypeId, r.Date)))))
+        {
+            if (!history.TryGetValue((staffId, typeId), out var sessions)) history[(staffId, typeId)] = sessions = [];
+            sessions.Add(new AttendedSession(date, minutes));
+        }
+
+        var nextBooked = new Dictionary<Guid, DateOnly>();
+        foreach (var b in inputs.Booked)
+            if (!nextBooked.TryGetValue(b.RelationshipId, out var first) || b.Date < first) nextBooked[b.RelationshipId] = b.Date;
+        var contractsOf = inputs.Contracts.ToLookup(c => c.RelationshipId, c => (c.FormId, c.FullySignedAt)); // not a scan per supervisee
         var firstJoined = new Dictionary<(string, string), DateOnly>(memberships.Count);
         foreach (var m in memberships)
             if (!firstJoined.TryGetValue((m.StaffId, m.TypeId), out var first) || m.JoinedOn < first) firstJoined[(m.StaffId, m.TypeId)] = m.JoinedOn;
-        var result = new List<SuperviseeStatus>(inScope.Count);
-        foreach (var m in memberships.Where(m => m.EndedOn is null && m.MemberLeft is null && inScope.Contains(m.MembershipId)))
+        var result = new List<SuperviseeStatus>(inputs.InScope.Count);
+        foreach (var m in memberships.Where(m => m.EndedOn is null && m.MemberLeft is null && inputs.InScope.Contains(m.MembershipId)))
         {
-            if (settings.Supervision.Type(m.TypeId) is not { } type) continue;
+            if (settings.Type(m.TypeId) is not { } type) continue;
             var from = firstJoined[(m.StaffId, m.TypeId)];
             if (m.StartDate is { } started && started > from) from = started;
-            var compliance = Evaluate(type, settings.Supervision, calendar, from, m.StaffLeft, history.TryGetValue((m.StaffId, m.TypeId), out var attended) ? attended : NoSessions, today);
-            var (agreement, review) = Agreement(type, settings.Supervision, contractsOf[m.Id], today);
+            var compliance = Evaluate(type, settings, calendar, from, m.StaffLeft, history.TryGetValue((m.StaffId, m.TypeId), out var attended) ? attended : NoSessions, today);
+            var (agreement, review) = Agreement(type, settings, contractsOf[m.Id], today);
             result.Add(new SuperviseeStatus(m.StaffId, m.FullName, m.Site, m.LineManagerId, m.Id, m.TypeId, type.Name, m.SupervisorId, m.SupervisorName,
                 compliance, agreement, review, nextBooked.TryGetValue(m.Id, out var next) ? next : null));
         }
         result.Sort(Order);
         return result;
     }
+
+    /// <summary>What one tenant's statuses are worked out from (<see cref="Compute"/>), read for it alone or with others.</summary>
+    private sealed class StatusInputs
+    {
+        public List<MembershipRow> Memberships { get; } = [];
+
+        /// <summary>The memberships asked for; the rest are read for history only.</summary>
+        public HashSet<int> InScope { get; } = [];
+
+        /// <summary>Attended sessions of the last <see cref="HistoryYears"/> (period rules), and each person's latest of a rolling type.</summary>
+        public List<Attended> Period { get; } = [];
+        public List<Attended> Rolling { get; } = [];
+
+        public List<ContractRow> Contracts { get; } = [];
+        public List<Booking> Booked { get; } = [];
+
+        /// <summary>
+        /// Everyone's memberships, each with its person and supervisor from <paramref name="people"/> (the tenant's own):
+        /// one whose person or supervisor is not there is left out, as the SQL join leaves it out.
+        /// </summary>
+        public void AddMemberships(Dictionary<string, Person> people, List<JoinedRow> joined)
+        {
+            Memberships.Capacity = joined.Count;
+            foreach (var m in joined)
+                if (people.TryGetValue(m.StaffId, out var p) && people.TryGetValue(m.SupervisorId, out var supervisor))
+                    Memberships.Add(new MembershipRow(m.Id, m.StaffId, m.JoinedOn, m.LeftOn, m.RelationshipId, m.TypeId, m.SupervisorId, supervisor.FullName,
+                        m.EndedOn, p.FullName, p.Site, p.LineManagerId, p.StartDate, p.LeftOn));
+            foreach (var m in joined)
+                if (m.LeftOn == null) InScope.Add(m.Id);
+        }
+    }
+
+    private sealed record Person(string Id, string FullName, string? Site, string? LineManagerId, DateOnly? StartDate, DateOnly? LeftOn);
+
+    private sealed record JoinedRow(int Id, string StaffId, DateOnly JoinedOn, DateOnly? LeftOn, Guid RelationshipId, string TypeId, string SupervisorId, DateOnly? EndedOn);
+
+    private readonly record struct Attended(string StaffId, string TypeId, DateOnly Date, int Minutes);
+
+    private readonly record struct Booking(Guid RelationshipId, DateOnly Date);
 
     /// <summary>
     /// Most pressing first (overdue, then due soon ...), soonest due, then by name; relationship and

@@ -117,6 +117,66 @@ public sealed class StatusCache
         if (tenants.TryGetValue(tenantId, out var state)) state.Current = null;
     }
 
+    /// <summary>
+    /// Whether this node holds the tenant's statuses for <paramref name="today"/> and its current settings, recent enough
+    /// to be brought up to date by a look (<see cref="GetAsync"/>) rather than worked out again.
+    /// </summary>
+    public bool Holds(TenantInfo tenant, DateOnly today) =>
+        tenants.TryGetValue(tenant.Id, out var state) && state.Current is { } current && current.Day == today
+        && ReferenceEquals(current.Settings, tenant.Settings) && wall.GetUtcNow() - current.LookedAt <= MaxGap;
+
+    /// <summary>Where the change rows stood for a tenant just before its statuses were worked out elsewhere (<see cref="BaselinesAsync"/>).</summary>
+    public sealed class Baseline
+    {
+        internal Baseline(DateTimeOffset lookedAt, long maxId, Dictionary<long, DateTimeOffset> applied) => (LookedAt, MaxId, Applied) = (lookedAt, maxId, applied);
+        internal DateTimeOffset LookedAt { get; }
+        internal long MaxId { get; }
+        internal Dictionary<long, DateTimeOffset> Applied { get; }
+    }
+
+    /// <summary>
+    /// For several tenants whose statuses are about to be worked out together (the sweep, ADR 0061), what
+    /// <see cref="EveryoneAsync"/> reads before it works one tenant's out: the recent change rows and the latest, so
+    /// that the next look reads only what was committed after. Read in a context of no tenant, each row with its own
+    /// tenant; call it before reading the statuses' data.
+    /// </summary>
+    public async Task<Dictionary<Guid, Baseline>> BaselinesAsync(AppDbContext db, IReadOnlyList<Guid> ids, CancellationToken ct)
+    {
+        var now = wall.GetUtcNow();
+        var since = now - Window;
+        var rows = await db.StatusChanges.IgnoreQueryFilters().AsNoTracking()
+            .Where(c => ids.Contains(c.TenantId)
+                && (c.At >= since || c.Id == db.StatusChanges.IgnoreQueryFilters().Where(x => x.TenantId == c.TenantId).Max(x => x.Id)))
+            .Select(c => new { c.TenantId, Row = new ChangeRow(c.Id, c.At, null, null, null) }).ToListAsync(ct);
+        var byTenant = rows.ToLookup(r => r.TenantId, r => r.Row);
+        return ids.ToDictionary(id => id, id =>
+        {
+            var recent = byTenant[id].ToList();
+            return new Baseline(now, recent.Count == 0 ? 0 : recent.Max(r => r.Id), Remember(new Dictionary<long, DateTimeOffset>(), recent, now));
+        });
+    }
+
+    /// <summary>
+    /// Keeps a tenant's statuses worked out elsewhere after <paramref name="baseline"/> was read, as a look of this cache
+    /// would have (<see cref="EveryoneAsync"/>), unless the tenant's list here is as fresh already.
+    /// </summary>
+    public async Task KeepAsync(TenantInfo tenant, DateOnly today, IReadOnlyList<SuperviseeStatus> statuses, Baseline baseline, CancellationToken ct)
+    {
+        var state = tenants.GetOrAdd(tenant.Id, _ => new TenantState());
+        await state.Gate.WaitAsync(ct);
+        try
+        {
+            Interlocked.Increment(ref full);
+            if (state.Current is { } current && current.Day == today && ReferenceEquals(current.Settings, tenant.Settings) && current.LookedAt >= baseline.LookedAt)
+                return;
+            state.Current = new Snapshot(statuses, today, tenant.Settings, baseline.LookedAt, baseline.MaxId, baseline.Applied, new());
+        }
+        finally
+        {
+            state.Gate.Release();
+        }
+    }
+
     private async Task<Snapshot> SnapshotAsync(ComplianceService compliance, AppDbContext db, TenantInfo tenant, DateOnly today, TenantChanges.Stamp? seen, CancellationToken ct)
     {
         var state = tenants.GetOrAdd(tenant.Id, _ => new TenantState());

@@ -50,29 +50,59 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         var phase = System.Diagnostics.Stopwatch.StartNew();
         var today = tenant.Tenant.Today(clock);
         var now = clock.GetUtcNow();
-        var candidates = new List<DomainEvent>();
+        var actions = await OverdueActions(db.Actions.AsNoTracking(), today).ToListAsync(ct);
+        var training = await CurrentTraining(db.TrainingRecords.AsNoTracking(), db.Staff, today).ToListAsync(ct);
+        Profile.Reads += phase.Elapsed;
+        phase.Restart();
+        var facts = Facts(today, now, actions, training, await compliance.EveryoneAsync(ct));
+        Profile.Statuses += phase.Elapsed; // with the facts read off them
+        return facts;
+    }
 
-        var overdueActions = await db.Actions.AsNoTracking().Where(a => a.Status == ActionStatus.Open && a.DueOn < today)
-            .Select(a => new { a.Id, a.RelationshipId, a.SourceRecordId }).ToListAsync(ct);
+    /// <summary>
+    /// The facts of several tenants at once (ADR 0061), each tenant's as its own <see cref="CandidatesAsync"/> would
+    /// give them, from statuses worked out together (<see cref="ComplianceService.EveryoneInAsync"/>): the overdue
+    /// actions and current training read once for all of them. <paramref name="db"/> is a context of no tenant (see
+    /// EveryoneInAsync); each row is stamped with its tenant and training joins its holder in the same tenant only.
+    /// </summary>
+    internal static async Task<Dictionary<Guid, (List<ActionRow> Actions, List<TrainingRow> Training)>> ReadInAsync(AppDbContext db, IReadOnlyList<TenantInfo> tenants, DateOnly today, CancellationToken ct)
+    {
+        var ids = tenants.Select(t => t.Id).ToList();
+        var rows = tenants.ToDictionary(t => t.Id, _ => (Actions: new List<ActionRow>(), Training: new List<TrainingRow>()));
+        foreach (var a in await OverdueActions(db.Actions.IgnoreQueryFilters().AsNoTracking().Where(a => ids.Contains(a.TenantId)), today).ToListAsync(ct))
+            rows[a.TenantId].Actions.Add(a);
+        foreach (var t in await CurrentTraining(db.TrainingRecords.IgnoreQueryFilters().AsNoTracking().Where(t => ids.Contains(t.TenantId)), db.Staff, today).ToListAsync(ct))
+            rows[t.TenantId].Training.Add(t);
+        return rows;
+    }
+
+    internal sealed record ActionRow(Guid TenantId, Guid Id, Guid RelationshipId, Guid? SourceRecordId);
+
+    internal sealed record TrainingRow(Guid TenantId, int Id, string StaffMemberId, DateOnly? ExpiresOn, StaffRoles Roles, DateOnly? LeftOn);
+
+    private static IQueryable<ActionRow> OverdueActions(IQueryable<ActionItem> actions, DateOnly today) =>
+        actions.Where(a => a.Status == ActionStatus.Open && a.DueOn < today).Select(a => new ActionRow(a.TenantId, a.Id, a.RelationshipId, a.SourceRecordId));
+
+    /// <summary>Training still current, read once with each holder (one range of the tenant's records, was two), the holder in the record's own tenant.</summary>
+    private static IQueryable<TrainingRow> CurrentTraining(IQueryable<TrainingRecord> records, IQueryable<StaffMember> staff, DateOnly today) =>
+        records.Where(t => t.ExpiresOn == null || t.ExpiresOn >= today)
+            .Join(staff, t => new { t.TenantId, Id = t.StaffMemberId }, s => new { s.TenantId, s.Id }, (t, s) => new TrainingRow(t.TenantId, t.Id, t.StaffMemberId, t.ExpiresOn, s.Roles, s.LeftOn));
+
+    /// <summary>Every fact one tenant's rows and statuses raise now: the one place the sweep's rules are, however the rows were read.</summary>
+    internal static List<DomainEvent> Facts(DateOnly today, DateTimeOffset now, IEnumerable<ActionRow> overdueActions, IReadOnlyCollection<TrainingRow> training, IReadOnlyList<SuperviseeStatus> everyone)
+    {
+        var candidates = new List<DomainEvent>();
         candidates.AddRange(overdueActions.Select(a => new DomainEvent(EventTypes.ActionOverdue, now, a.RelationshipId, recordId: a.SourceRecordId, dedupeKey: $"action.overdue:{a.Id:N}")));
 
-        // Training still current, read once with each holder (one range of the tenant's records, was two):
-        // within the horizon it is announced, unless its holder already has a later or lasting record
+        // Within the horizon training is announced, unless its holder already has a later or lasting record
         // (only the latest expiry counts: someone who has already renewed is not reminded).
         var horizon = today.AddDays(WarnDaysAhead);
-        var training = await db.TrainingRecords.AsNoTracking()
-            .Where(t => t.ExpiresOn == null || t.ExpiresOn >= today)
-            .Join(db.Staff, t => t.StaffMemberId, s => s.Id, (t, s) => new { t.Id, t.StaffMemberId, t.ExpiresOn, s.Roles, s.LeftOn })
-            .ToListAsync(ct);
         var renewed = training.Where(t => t.ExpiresOn is not { } expires || expires > horizon).Select(t => t.StaffMemberId).ToHashSet(StringComparer.Ordinal);
         candidates.AddRange(training
             .Where(t => t.ExpiresOn <= horizon && (t.LeftOn == null || t.LeftOn >= today)
                 && (t.Roles & (StaffRoles.Supervisor | StaffRoles.SafeguardingLead)) != 0 && !renewed.Contains(t.StaffMemberId))
             .Select(t => new DomainEvent(EventTypes.TrainingExpiring, now, staffId: t.StaffMemberId, dedupeKey: $"training.expiring:{t.Id}")));
 
-        Profile.Reads += phase.Elapsed;
-        phase.Restart();
-        var everyone = await compliance.EveryoneAsync(ct);
         foreach (var s in everyone)
         {
             if (s.Compliance.State == ComplianceState.Overdue && s.Compliance.NextDue is { } due)
@@ -82,7 +112,6 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
                 candidates.Add(new DomainEvent(EventTypes.ContractReviewDue, now, s.RelationshipId,
                     dedupeKey: $"contract.review-due:{s.RelationshipId:N}:{review:yyyy-MM-dd}"));
         }
-        Profile.Statuses += phase.Elapsed; // with the facts read off them
         return candidates;
     }
 }

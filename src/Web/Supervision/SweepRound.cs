@@ -1,20 +1,24 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Tenancy;
 
 namespace SupervisionHub.Web.Supervision;
 
 /// <summary>
-/// The hourly sweep over every tenant (ADR 0047, 0050). Tenants' facts are worked out several at a time
-/// (<see cref="Degree"/>), each tenant still in its own scope (<see cref="PerTenantRunner.RunForAsync"/>, its
-/// filtered context); one writer takes their candidates as they come and writes them several tenants at a
+/// The hourly sweep over every tenant (ADR 0047, 0050, 0061). Tenants' facts are worked out several at a time
+/// (<see cref="Degree"/>): a tenant whose statuses this node holds in its own scope (<see cref="PerTenantRunner.RunForAsync"/>,
+/// its filtered context; the cache brings them up to date by a look), the others in batches, their
+/// rows read together in a scope of no tenant (<see cref="ComplianceService.EveryoneInAsync"/>, each row with its tenant) and
+/// their facts worked out tenant by tenant, as if each were alone; a batch whose reads fail is done again tenant by tenant. One writer takes their candidates as they come and writes them several tenants at a
 /// time, in one transaction, each row stamped with the tenant it was raised in, while the readers go on.
 /// A group that fails is rolled back and written again tenant by tenant, so one tenant's failure loses or
 /// blocks no other's events; a tenant whose facts cannot be worked out is logged and skipped, as
 /// PerTenantRunner does. Old status changes are pruned once for every tenant at the start, by age alone.
 /// </summary>
-public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, IServiceScopeFactory scopes, IConfiguration config, ILogger<SweepRound> log)
+public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, IServiceScopeFactory scopes, StatusCache cache, TimeProvider clock,
+    IConfiguration config, ILogger<SweepRound> log)
 {
     /// <summary>
     /// A group is written once it holds this many candidates. Larger groups save few commits more (a
@@ -32,6 +36,13 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
     public int Degree { get; } = Math.Max(1, config.GetValue("Sweep:Parallelism", DefaultDegree));
 
     public static int DefaultDegree => Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>
+    /// How many supervisees' rows are read together at most (a tenant with more is read alone), and how many tenants.
+    /// At 500 tenants one statement a tenant was most of the sweep's statements and, on PostgreSQL, a trip to the server
+    /// each; batches of about equal work keep the readers equally busy, and a batch's rows bounded in memory.
+    /// </summary>
+    public const int BatchSupervisees = 2500, BatchTenants = 100;
 
     /// <summary>Tenants' candidates waiting for the writer: the readers wait for it beyond this (memory stays bounded).</summary>
     private const int Waiting = 64;
@@ -74,26 +85,35 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
         TimeSpan readsDone;
         try
         {
-            await Parallel.ForEachAsync(registry.All.Where(t => only is null || only(t)),
-                new ParallelOptions { MaxDegreeOfParallelism = profile.Degree, CancellationToken = stop.Token }, async (tenant, token) =>
+            // The tenants this node holds statuses for are each brought up to date alone (a look); the rest in batches of
+            // the same today and about equal work, the biggest first, so that the last to finish are small.
+            var chosen = registry.All.Where(t => only is null || only(t)).ToList();
+            var held = chosen.Where(t => cache.Holds(t, t.Today(clock))).ToHashSet();
+            var sizes = held.Count == chosen.Count ? [] : await SizesAsync(stop.Token);
+            var work = chosen.Where(t => !held.Contains(t)).GroupBy(t => t.Today(clock))
+                .SelectMany(sameDay => Batches(sameDay.OrderByDescending(t => sizes.GetValueOrDefault(t.Id)), sizes))
+                .OrderByDescending(batch => batch.Sum(t => sizes.GetValueOrDefault(t.Id)))
+                .Concat(chosen.Where(held.Contains).Select(t => new[] { t })).ToList();
+            await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = profile.Degree, CancellationToken = stop.Token }, async (tenants, token) =>
+            {
+                if (tenants.Length == 1 && held.Contains(tenants[0]))
                 {
-                    IReadOnlyList<DomainEvent> candidates = [];
-                    try
-                    {
-                        await runner.RunForAsync(tenant, async (sp, inner) =>
-                        {
-                            var sweep = sp.GetRequiredService<SupervisionSweep>();
-                            try { candidates = await sweep.CandidatesAsync(inner); }
-                            finally { lock (profile) profile.Add(sweep.Profile); }
-                        }, token);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        log.LogError(ex, "The supervision sweep failed for tenant {TenantId}", tenant.Id);
-                        return;
-                    }
-                    if (candidates.Count > 0) await queue.Writer.WriteAsync(new SweepInsert.TenantEvents(tenant.Id, candidates), token);
-                });
+                    await SweepAloneAsync(tenants[0], queue.Writer, profile, token);
+                    return;
+                }
+                IReadOnlyList<SweepInsert.TenantEvents> found;
+                try
+                {
+                    found = await SweepTogetherAsync(tenants, profile, token);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    log.LogWarning(ex, "The supervision sweep could not read {Tenants} tenants together; sweeping each alone", tenants.Length);
+                    foreach (var tenant in tenants) await SweepAloneAsync(tenant, queue.Writer, profile, token);
+                    return;
+                }
+                foreach (var one in found) await queue.Writer.WriteAsync(one, token);
+            });
             readsDone = wall.Elapsed;
             queue.Writer.Complete();
         }
@@ -117,6 +137,110 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
         profile.Wall = wall.Elapsed;
         profile.AfterReads = wall.Elapsed - readsDone;
         return (raised, profile);
+    }
+
+    /// <summary>Each tenant's memberships, ended ones too (all are read), counted along the tenant index in one statement across tenants: how the batches are sized.</summary>
+    private async Task<Dictionary<Guid, int>> SizesAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().RelationshipMembers.IgnoreQueryFilters()
+            .GroupBy(m => m.TenantId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    }
+
+    /// <summary>Tenants (biggest first) packed in turn until a batch holds <see cref="BatchSupervisees"/> or <see cref="BatchTenants"/>.</summary>
+    private static IEnumerable<TenantInfo[]> Batches(IEnumerable<TenantInfo> tenants, Dictionary<Guid, int> sizes)
+    {
+        var batch = new List<TenantInfo>();
+        var size = 0;
+        foreach (var tenant in tenants)
+        {
+            var own = sizes.GetValueOrDefault(tenant.Id);
+            if (batch.Count > 0 && (size + own > BatchSupervisees || batch.Count == BatchTenants))
+            {
+                yield return [.. batch];
+                batch.Clear();
+                size = 0;
+            }
+            batch.Add(tenant);
+            size += own;
+        }
+        if (batch.Count > 0) yield return [.. batch];
+    }
+
+    /// <summary>One tenant's facts in its own scope, its statuses through this node's cache; a failure is logged and the tenant skipped.</summary>
+    private async Task SweepAloneAsync(TenantInfo tenant, ChannelWriter<SweepInsert.TenantEvents> queue, SweepProfile profile, CancellationToken ct)
+    {
+        IReadOnlyList<DomainEvent> candidates = [];
+        try
+        {
+            await runner.RunForAsync(tenant, async (sp, inner) =>
+            {
+                var sweep = sp.GetRequiredService<SupervisionSweep>();
+                try { candidates = await sweep.CandidatesAsync(inner); }
+                finally { lock (profile) profile.Add(sweep.Profile); }
+            }, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogError(ex, "The supervision sweep failed for tenant {TenantId}", tenant.Id);
+            return;
+        }
+        if (candidates.Count > 0) await queue.WriteAsync(new SweepInsert.TenantEvents(tenant.Id, candidates), ct);
+    }
+
+    /// <summary>
+    /// Several tenants' facts from rows read together in a scope of no tenant (ADR 0061), each tenant's worked out from its
+    /// own rows alone; the statuses are kept in this node's cache as a look would have kept them. A tenant whose statuses
+    /// cannot be worked out is logged and skipped; a failed read fails the batch (the caller sweeps its tenants alone).
+    /// </summary>
+    private async Task<IReadOnlyList<SweepInsert.TenantEvents>> SweepTogetherAsync(TenantInfo[] tenants, SweepProfile profile, CancellationToken ct)
+    {
+        var phase = Stopwatch.StartNew();
+        var mine = new SweepProfile();
+        var found = new List<SweepInsert.TenantEvents>();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var today = tenants[0].Today(clock);
+            var now = clock.GetUtcNow();
+            var ids = tenants.Select(t => t.Id).ToList();
+            await db.Database.OpenConnectionAsync(ct); // one connection for the batch's reads (ADR 0047)
+            try
+            {
+                // What the cache needs to keep the statuses is read before their rows, as a look reads it (StatusCache).
+                var baselines = await cache.BaselinesAsync(db, ids, ct);
+                var rows = await SupervisionSweep.ReadInAsync(db, tenants, today, ct);
+                mine.Reads += phase.Elapsed;
+                phase.Restart();
+                var statuses = await ComplianceService.EveryoneInAsync(db, tenants, today, ct);
+                foreach (var tenant in tenants)
+                {
+                    IReadOnlyList<SuperviseeStatus> everyone;
+                    try { everyone = statuses[tenant.Id](); }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        log.LogError(ex, "The supervision sweep failed for tenant {TenantId}", tenant.Id);
+                        continue;
+                    }
+                    await cache.KeepAsync(tenant, today, everyone, baselines[tenant.Id], ct);
+                    var (actions, training) = rows[tenant.Id];
+                    var facts = SupervisionSweep.Facts(today, now, actions, training, everyone);
+                    if (facts.Count > 0) found.Add(new SweepInsert.TenantEvents(tenant.Id, facts));
+                }
+                mine.Statuses += phase.Elapsed;
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+        finally
+        {
+            lock (profile) profile.Add(mine);
+        }
+        return found;
     }
 
     /// <summary>The one writer: candidates gathered until a group is full, which is written while the readers go on; the rest at the end.</summary>

@@ -39,7 +39,7 @@ public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<Quie
     /// 8 weeks" with a first session due within days): new, long unsupervised, lately seen, seen only
     /// in sessions too short to count, leavers, with agreements signed long ago and lately.
     /// </summary>
-    private static async Task<int> VariedAsync(IServiceProvider sp, string tenant, int seed)
+    internal static async Task<int> VariedAsync(IServiceProvider sp, string tenant, int seed)
     {
         var random = new Random(seed);
         var db = sp.GetRequiredService<AppDbContext>();

@@ -1,0 +1,188 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
+using SupervisionHub.Web.Supervision;
+using SupervisionHub.Web.Tenancy;
+using SupervisionHub.Workflows.Supervision;
+
+namespace SupervisionHub.Web.Tests.Supervision;
+
+/// <summary>
+/// The sweep reads the tenants it holds no statuses for together, in a scope of no tenant (ADR 0061). Each tenant's
+/// statuses and facts must be exactly what it gets alone, and rows one tenant holds that point into another (a
+/// membership of another's supervision, another's supervisor, another's person and type on an attendance) must count
+/// for neither, as the filters make sure alone.
+/// </summary>
+public sealed class SweepTogetherTests(QuietSweepFactory app) : IClassFixture<QuietSweepFactory>
+{
+    private async Task<List<TenantInfo>> TenantsAsync()
+    {
+        var registry = app.Services.GetRequiredService<TenantRegistry>();
+        await registry.RefreshAsync(CancellationToken.None);
+        return registry.All.ToList();
+    }
+
+    private Task<IReadOnlyList<SuperviseeStatus>> OwnAsync(string tenant) =>
+        app.InTenant(tenant, sp => sp.GetRequiredService<ComplianceService>().StatusesAsync(null, CancellationToken.None));
+
+    /// <summary>Every tenant's statuses read together, in one context of no tenant (a batch per today, as the round makes them).</summary>
+    private async Task<Dictionary<Guid, IReadOnlyList<SuperviseeStatus>>> TogetherAsync(IEnumerable<TenantInfo> tenants)
+    {
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        var result = new Dictionary<Guid, IReadOnlyList<SuperviseeStatus>>();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        foreach (var sameDay in tenants.GroupBy(t => t.Today(clock)))
+        {
+            var read = await ComplianceService.EveryoneInAsync(db, sameDay.ToList(), sameDay.Key, CancellationToken.None);
+            foreach (var t in sameDay) result[t.Id] = read[t.Id]();
+        }
+        return result;
+    }
+
+    [Fact]
+    public async Task Each_tenants_statuses_read_together_are_exactly_its_own()
+    {
+        var seed = Environment.TickCount;
+        foreach (var t in new[] { "ascent", "devon-torbay", "ralph-thoresby" })
+            await app.InTenant(t, sp => SweepEventsTests.VariedAsync(sp, t, seed));
+        var tenants = await TenantsAsync();
+        var together = await TogetherAsync(tenants);
+        foreach (var t in tenants)
+        {
+            var own = await OwnAsync(t.Identifier);
+            Assert.True(own.SequenceEqual(together[t.Id]), $"{t.Identifier} (seed {seed}): {own.Count} alone, {together[t.Id].Count} together");
+        }
+        Assert.True(together.Count(t => t.Value.Count > 0) >= 3);
+    }
+
+    /// <summary>
+    /// The attacker's side: rows stamped with one tenant (mse-icb) that name another's (ascent's) relationship,
+    /// supervisor, person and type, as a bug or a tampered row could. Alone, the filters keep each tenant to its own
+    /// rows; read together, in one statement each, the same must hold: ascent's overdue supervisee stays overdue
+    /// whatever mse-icb's rows say, and nothing of ascent's shows in mse-icb's list.
+    /// </summary>
+    [Fact]
+    public async Task Rows_of_one_tenant_that_point_into_another_count_for_neither_when_read_together()
+    {
+        const string A = "ascent", B = "mse-icb";
+        var (victim, victimRelationship, victimSupervisor, victimType) = await app.InTenant(A, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var supervisor = await sp.NewPersonAsync("Together Supervisor A", $"{Guid.NewGuid():N}@{A}.example", StaffRoles.Supervisor);
+            var person = await sp.NewPersonAsync("Together Victim A", $"{Guid.NewGuid():N}@{A}.example", StaffRoles.Supervisee);
+            var type = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision.Types.First(x => !x.IsGroup && x.Frequency.Count > 0).Id;
+            var r = await sp.StartAsync(type, supervisor.Id, person.Id, sp.Today().AddMonths(-10));
+            return (person.Id, r.Id, supervisor.Id, type);
+        });
+        var (attendee, joiner, supervised) = await app.InTenant(B, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var supervisor = await db.StaffIdAsync($"supervisor@{B}.example");
+            var type = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision.Types.First(x => !x.IsGroup && x.Frequency.Count > 0).Id;
+            var ids = new List<string>();
+            var relationships = new List<Relationship>();
+            for (var i = 0; i < 3; i++)
+            {
+                var person = await sp.NewPersonAsync($"Together Person B {i}", $"{Guid.NewGuid():N}@{B}.example", StaffRoles.Supervisee);
+                relationships.Add(await sp.StartAsync(type, supervisor, person.Id, sp.Today().AddMonths(-3)));
+                ids.Add(person.Id);
+            }
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            db.Sessions.Add(Session.RecordAdHoc(relationships[0], sp.Today().AddDays(-2), new TimeOnly(10, 0), 90, null, supervisor, now, sp.Today()));
+            await db.SaveChangesAsync();
+            return (ids[0], ids[1], relationships[2].Id);
+        });
+
+        var ascentAlone = await OwnAsync(A);
+        var mseAlone = await OwnAsync(B);
+        Assert.Equal(ComplianceState.Overdue, ascentAlone.Single(s => s.StaffId == victim).Compliance.State);
+
+        // Past the filters, as only a fault or an attacker could: mse-icb's rows now name ascent's.
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            Assert.Equal(1, await db.SessionAttendance.IgnoreQueryFilters().Where(a => a.StaffId == attendee)
+                .ExecuteUpdateAsync(u => u.SetProperty(a => a.StaffId, victim).SetProperty(a => a.TypeId, victimType)));
+            Assert.Equal(1, await db.RelationshipMembers.IgnoreQueryFilters().Where(m => m.StaffId == joiner)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.RelationshipId, victimRelationship)));
+            Assert.Equal(1, await db.Relationships.IgnoreQueryFilters().Where(r => r.Id == supervised)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.SupervisorId, victimSupervisor)));
+        }
+
+        var tenants = (await TenantsAsync()).Where(t => t.Identifier is A or B).ToList();
+        var together = await TogetherAsync(tenants);
+        var ascent = together[tenants.Single(t => t.Identifier == A).Id];
+        var mse = together[tenants.Single(t => t.Identifier == B).Id];
+        Assert.True((await OwnAsync(A)).SequenceEqual(ascent));
+        Assert.True((await OwnAsync(B)).SequenceEqual(mse));
+        // The victim is still overdue: mse-icb's attendance under their name and type is not theirs.
+        Assert.Equal(ComplianceState.Overdue, ascent.Single(s => s.StaffId == victim).Compliance.State);
+        Assert.True(ascentAlone.SequenceEqual(ascent));
+        // mse-icb lists neither the member moved into ascent's supervision nor the one under ascent's supervisor,
+        // and shows nothing of ascent's.
+        Assert.DoesNotContain(mse, s => s.StaffId == joiner || s.RelationshipId == victimRelationship || s.RelationshipId == supervised);
+        Assert.DoesNotContain(mse, s => s.SupervisorId == victimSupervisor || s.StaffId == victim);
+        Assert.Equal(mseAlone.Count - 2, mse.Count);
+    }
+
+    /// <summary>
+    /// A round that holds no statuses reads its tenants together and keeps what it worked out; the next round brings
+    /// them up to date by a look, alone. Both raise the same facts, and a change saved after the first is in the second.
+    /// </summary>
+    [Fact]
+    public async Task Tenants_swept_together_or_alone_raise_the_same_facts_and_the_kept_statuses_follow_changes()
+    {
+        string[] these = ["ascent", "devon-torbay", "river-tees"];
+        var seed = Environment.TickCount;
+        foreach (var t in these) await app.InTenant(t, sp => SweepEventsTests.VariedAsync(sp, t, seed));
+        var tenants = (await TenantsAsync()).Where(t => these.Contains(t.Identifier)).ToList();
+        var cache = app.Services.GetRequiredService<StatusCache>();
+        var clock = app.Services.GetRequiredService<TimeProvider>();
+        foreach (var t in tenants) cache.Forget(t.Id);
+        var round = app.Services.GetRequiredService<SweepRound>();
+
+        await round.RunAsync(CancellationToken.None, t => these.Contains(t.Identifier), degree: 2);
+        Assert.All(tenants, t => Assert.True(cache.Holds(t, t.Today(clock))));
+        var together = await KeysAsync(tenants);
+        Assert.All(tenants, t => Assert.NotEmpty(together[t.Id]));
+
+        // A supervisee who becomes overdue after the first round: only the look can find them in the kept statuses.
+        var late = await app.InTenant("ascent", async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var supervisor = await db.StaffIdAsync("supervisor@ascent.example");
+            var person = await sp.NewPersonAsync("Together Late", $"{Guid.NewGuid():N}@ascent.example", StaffRoles.Supervisee);
+            var type = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision.Types.First(x => !x.IsGroup && x.Frequency.Count > 0).Id;
+            return (await sp.StartAsync(type, supervisor, person.Id, sp.Today().AddMonths(-9))).Id;
+        });
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var ids = tenants.Select(t => t.Id).ToList();
+            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Events.IgnoreQueryFilters()
+                .Where(e => ids.Contains(e.TenantId) && e.DedupeKey != null).ExecuteDeleteAsync();
+        }
+        var fullBefore = cache.FullComputations;
+        await round.RunAsync(CancellationToken.None, t => these.Contains(t.Identifier), degree: 2);
+        Assert.Equal(fullBefore, cache.FullComputations); // each tenant brought up to date by a look, none worked out again
+        var alone = await KeysAsync(tenants);
+        foreach (var t in tenants)
+        {
+            var expected = together[t.Id].ToHashSet();
+            if (t.Identifier == "ascent") Assert.Contains(alone[t.Id], k => k.StartsWith($"supervision.overdue:{late:N}:", StringComparison.Ordinal));
+            Assert.True(expected.IsSubsetOf(alone[t.Id]), t.Identifier);
+            Assert.Equal(t.Identifier == "ascent" ? expected.Count + 1 : expected.Count, alone[t.Id].Count);
+            Assert.True((await OwnAsync(t.Identifier)).SequenceEqual(await app.InTenant(t.Identifier, sp => sp.GetRequiredService<ComplianceService>().EveryoneAsync(CancellationToken.None))));
+        }
+    }
+
+    private async Task<Dictionary<Guid, List<string>>> KeysAsync(IReadOnlyList<TenantInfo> tenants)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var ids = tenants.Select(t => t.Id).ToList();
+        var rows = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Events.IgnoreQueryFilters().AsNoTracking()
+            .Where(e => ids.Contains(e.TenantId) && e.DedupeKey != null).Select(e => new { e.TenantId, e.DedupeKey }).ToListAsync();
+        return ids.ToDictionary(id => id, id => rows.Where(r => r.TenantId == id).Select(r => r.DedupeKey!).ToList());
+    }
+}
