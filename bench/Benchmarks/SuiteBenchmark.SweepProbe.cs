@@ -45,6 +45,8 @@ internal static partial class SuiteBenchmark
         await using var app = await ProbeAppAsync(root, file, b =>
         {
             if (Environment.GetEnvironmentVariable("PROBE_SETTING")?.Split('=', 2) is [var key, var value]) b.UseSetting(key, value);
+            if (Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1")
+                b.ConfigureTestServices(services => services.ConfigureDbContext<SupervisionHub.Web.Data.AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance)));
         });
         var registry = app.Services.GetRequiredService<TenantRegistry>();
         var tenants = registry.All.ToList();
@@ -60,6 +62,9 @@ internal static partial class SuiteBenchmark
                 var start = Stopwatch.GetTimestamp();
                 var summed = 0L;
                 string detail;
+                // PROBE_QUERYLOG=1: the last turn's statements by shape, as the suite logs the sweep's.
+                var logged = turn == turns && Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1";
+                if (logged) QueryLog.Instance.Start();
                 if (mode == "round")
                 {
                     var (raised, profile) = await app.Services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, null, degree);
@@ -77,6 +82,9 @@ internal static partial class SuiteBenchmark
                     detail = $"{statuses:N0} statuses; summed over tenants {Stopwatch.GetElapsedTime(0, summed).TotalSeconds:0.00} s";
                 }
                 var end = Stopwatch.GetTimestamp();
+                if (logged)
+                    foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(12))
+                        Console.WriteLine($"  probe query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
                 Console.WriteLine($"probe {mode} turn {turn} degree {degree}: wall {Stopwatch.GetElapsedTime(start, end).TotalSeconds:0.00} s, "
                                   + $"processor {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.00} s, {(GC.GetTotalAllocatedBytes(precise: true) - alloc) / 1024.0 / 1024.0:N0} MB, "
                                   + $"gc {GC.CollectionCount(0) - gc.Item1}/{GC.CollectionCount(1) - gc.Item2}/{GC.CollectionCount(2) - gc.Item3}; {detail}; "

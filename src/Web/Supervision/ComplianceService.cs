@@ -214,7 +214,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         var memberships = inputs.Memberships;
         if (memberships.Count == 0) return [];
         // A day already read for the period rules is not added again from the rolling read: it would double a period's tally.
-        var seen = inputs.Period.Count == 0 ? null : inputs.Period.Select(r => (r.StaffId, r.TypeId, r.Date)).ToHashSet();
+        var seen = inputs.Period.Count == 0 || inputs.Rolling.Count == 0 ? null : inputs.Period.Select(r => (r.StaffId, r.TypeId, r.Date)).ToHashSet();
         // Each person's sessions of a type as one list, handed to the calculator as it is (it only reads it):
         // at 100,000 supervisees a lookup's groupings and a copy of each list were tens of megabytes a sweep (ADR 0053).
         var history = new Dictionary<(string StaffId, string TypeId), List<AttendedSession>>(inputs.Period.Count + inputs.Rolling.Count);
