@@ -145,7 +145,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             people[s.TenantId][s.Person.Id] = s.Person;
         var joined = new Dictionary<Guid, List<JoinedRow>>();
         foreach (var m in await db.RelationshipMembers.IgnoreQueryFilters().AsNoTracking().Where(m => all.Contains(m.TenantId))
-                     .Join(db.Relationships, m => new { m.TenantId, m.RelationshipId }, r => new { r.TenantId, RelationshipId = r.Id },
+                     .Join(db.Relationships.Where(r => all.Contains(r.TenantId)), m => new { m.TenantId, m.RelationshipId }, r => new { r.TenantId, RelationshipId = r.Id },
                          (m, r) => new { m.TenantId, Row = new JoinedRow(m.Id, m.StaffId, m.JoinedOn, m.LeftOn, r.Id, r.TypeId, r.SupervisorId, r.EndedOn) })
                      .ToListAsync(ct))
         {

@@ -71,7 +71,7 @@ public sealed class SupervisionSweep(AppDbContext db, ITenantContext tenant, Tim
         var rows = tenants.ToDictionary(t => t.Id, _ => (Actions: new List<ActionRow>(), Training: new List<TrainingRow>()));
         foreach (var a in await OverdueActions(db.Actions.IgnoreQueryFilters().AsNoTracking().Where(a => ids.Contains(a.TenantId)), today).ToListAsync(ct))
             rows[a.TenantId].Actions.Add(a);
-        foreach (var t in await CurrentTraining(db.TrainingRecords.IgnoreQueryFilters().AsNoTracking().Where(t => ids.Contains(t.TenantId)), db.Staff, today).ToListAsync(ct))
+        foreach (var t in await CurrentTraining(db.TrainingRecords.IgnoreQueryFilters().AsNoTracking().Where(t => ids.Contains(t.TenantId)), db.Staff.Where(s => ids.Contains(s.TenantId)), today).ToListAsync(ct))
             rows[t.TenantId].Training.Add(t);
         return rows;
     }
