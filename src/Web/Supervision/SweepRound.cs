@@ -9,9 +9,10 @@ namespace SupervisionHub.Web.Supervision;
 /// <summary>
 /// The hourly sweep over every tenant (ADR 0047, 0050, 0061). Tenants' facts are worked out several at a time
 /// (<see cref="Degree"/>): a tenant whose statuses this node holds in its own scope (<see cref="PerTenantRunner.RunForAsync"/>,
-/// its filtered context; the cache brings them up to date by a look), the others in batches, their
-/// rows read together in a scope of no tenant (<see cref="ComplianceService.EveryoneInAsync"/>, each row with its tenant) and
-/// their facts worked out tenant by tenant, as if each were alone; a batch whose reads fail is done again tenant by tenant. One writer takes their candidates as they come and writes them several tenants at a
+/// its filtered context; the cache brings them up to date by a look), the others in batches whose rows are read
+/// together in a scope of no tenant (<see cref="ComplianceService.EveryoneInAsync"/>, each row with its tenant) and
+/// worked out tenant by tenant, as if each were alone; a batch whose reads fail is done again tenant by tenant.
+/// One writer takes their candidates as they come and writes them several tenants at a
 /// time, in one transaction, each row stamped with the tenant it was raised in, while the readers go on.
 /// A group that fails is rolled back and written again tenant by tenant, so one tenant's failure loses or
 /// blocks no other's events; a tenant whose facts cannot be worked out is logged and skipped, as
