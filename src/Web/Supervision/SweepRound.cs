@@ -45,6 +45,13 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
     /// </summary>
     public const int BatchSupervisees = 2500, BatchTenants = 100;
 
+    /// <summary>
+    /// Whether tenants are read together at all (`Sweep:Together`, on by default): off sweeps every tenant alone, as
+    /// before ADR 0061, for comparing the two on the same data (on SQLite, in process, batches were weighed against
+    /// it and kept: ADR 0061's later note).
+    /// </summary>
+    public bool Together { get; } = config.GetValue("Sweep:Together", true);
+
     /// <summary>Tenants' candidates waiting for the writer: the readers wait for it beyond this (memory stays bounded).</summary>
     private const int Waiting = 64;
 
@@ -89,15 +96,20 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
             // The tenants this node holds statuses for are each brought up to date alone (a look); the rest in batches of
             // the same today and about equal work, the biggest first, so that the last to finish are small.
             var chosen = registry.All.Where(t => only is null || only(t)).ToList();
-            var held = chosen.Where(t => cache.Holds(t, t.Today(clock))).ToHashSet();
-            var sizes = held.Count == chosen.Count ? [] : await SizesAsync(stop.Token);
-            var work = chosen.Where(t => !held.Contains(t)).GroupBy(t => t.Today(clock))
+            var alone = Together ? chosen.Where(t => cache.Holds(t, t.Today(clock))).ToHashSet() : chosen.ToHashSet();
+            Dictionary<Guid, int> sizes = [];
+            if (alone.Count < chosen.Count)
+            {
+                if (await SizesAsync(stop.Token) is { } counted) sizes = counted;
+                else alone = chosen.ToHashSet();
+            }
+            var work = chosen.Where(t => !alone.Contains(t)).GroupBy(t => t.Today(clock))
                 .SelectMany(sameDay => Batches(sameDay.OrderByDescending(t => sizes.GetValueOrDefault(t.Id)), sizes))
                 .OrderByDescending(batch => batch.Sum(t => sizes.GetValueOrDefault(t.Id)))
-                .Concat(chosen.Where(held.Contains).Select(t => new[] { t })).ToList();
+                .Concat(chosen.Where(alone.Contains).Select(t => new[] { t })).ToList();
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = profile.Degree, CancellationToken = stop.Token }, async (tenants, token) =>
             {
-                if (tenants.Length == 1 && held.Contains(tenants[0]))
+                if (tenants.Length == 1 && alone.Contains(tenants[0]))
                 {
                     await SweepAloneAsync(tenants[0], queue.Writer, profile, token);
                     return;
@@ -140,13 +152,24 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
         return (raised, profile);
     }
 
-    /// <summary>Each tenant's memberships, ended ones too (all are read), counted along the tenant index in one statement across tenants: how the batches are sized.</summary>
-    private async Task<Dictionary<Guid, int>> SizesAsync(CancellationToken ct)
+    /// <summary>
+    /// Each tenant's memberships, ended ones too (all are read), counted along the tenant index in one statement across
+    /// tenants: how the batches are sized. Null when the count fails: the round goes on with every tenant alone.
+    /// </summary>
+    private async Task<Dictionary<Guid, int>?> SizesAsync(CancellationToken ct)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<AppDbContext>().RelationshipMembers.IgnoreQueryFilters()
-            .GroupBy(m => m.TenantId).Select(g => new { g.Key, Count = g.Count() })
-            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<AppDbContext>().RelationshipMembers.IgnoreQueryFilters()
+                .GroupBy(m => m.TenantId).Select(g => new { g.Key, Count = g.Count() })
+                .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogWarning(ex, "The supervision sweep could not count its tenants' supervisees; sweeping each tenant alone");
+            return null;
+        }
     }
 
     /// <summary>Tenants (biggest first) packed in turn until a batch holds <see cref="BatchSupervisees"/> or <see cref="BatchTenants"/>.</summary>

@@ -1,4 +1,8 @@
+using System.Data.Common;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using SupervisionHub.Web.Data;
 using SupervisionHub.Web.Staff;
@@ -14,7 +18,7 @@ namespace SupervisionHub.Web.Tests.Supervision;
 /// membership of another's supervision, another's supervisor, another's person and type on an attendance) must count
 /// for neither, as the filters make sure alone.
 /// </summary>
-public sealed class SweepTogetherTests(QuietSweepFactory app) : IClassFixture<QuietSweepFactory>
+public sealed class SweepTogetherTests(TogetherSweepFactory app) : IClassFixture<TogetherSweepFactory>
 {
     private async Task<List<TenantInfo>> TenantsAsync()
     {
@@ -157,12 +161,7 @@ public sealed class SweepTogetherTests(QuietSweepFactory app) : IClassFixture<Qu
             var type = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision.Types.First(x => !x.IsGroup && x.Frequency.Count > 0).Id;
             return (await sp.StartAsync(type, supervisor, person.Id, sp.Today().AddMonths(-9))).Id;
         });
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var ids = tenants.Select(t => t.Id).ToList();
-            await scope.ServiceProvider.GetRequiredService<AppDbContext>().Events.IgnoreQueryFilters()
-                .Where(e => ids.Contains(e.TenantId) && e.DedupeKey != null).ExecuteDeleteAsync();
-        }
+        await DeleteSweepEventsAsync(tenants);
         var fullBefore = cache.FullComputations;
         await round.RunAsync(CancellationToken.None, t => these.Contains(t.Identifier), degree: 2);
         Assert.Equal(fullBefore, cache.FullComputations); // each tenant brought up to date by a look, none worked out again
@@ -177,6 +176,44 @@ public sealed class SweepTogetherTests(QuietSweepFactory app) : IClassFixture<Qu
         }
     }
 
+    /// <summary>
+    /// The count that sizes the batches fails (a lock, a dropped connection): the round must still sweep every tenant,
+    /// each alone, and raise what the batches raise, rather than fail the hour for everyone.
+    /// </summary>
+    [Fact]
+    public async Task A_round_that_cannot_count_its_tenants_sweeps_each_alone_and_raises_the_same_facts()
+    {
+        string[] these = ["ascent", "devon-torbay"];
+        var seed = Environment.TickCount;
+        foreach (var t in these) await app.InTenant(t, sp => SweepEventsTests.VariedAsync(sp, t, seed));
+        var tenants = (await TenantsAsync()).Where(t => these.Contains(t.Identifier)).ToList();
+        var cache = app.Services.GetRequiredService<StatusCache>();
+        var round = app.Services.GetRequiredService<SweepRound>();
+        Assert.True(round.Together);
+
+        foreach (var t in tenants) cache.Forget(t.Id);
+        await round.RunAsync(CancellationToken.None, t => these.Contains(t.Identifier), degree: 2);
+        var batched = await KeysAsync(tenants);
+        Assert.All(tenants, t => Assert.NotEmpty(batched[t.Id]));
+
+        await DeleteSweepEventsAsync(tenants);
+        foreach (var t in tenants) cache.Forget(t.Id);
+        app.Counting.Refuse = true;
+        try { await round.RunAsync(CancellationToken.None, t => these.Contains(t.Identifier), degree: 2); }
+        finally { app.Counting.Refuse = false; }
+        Assert.True(app.Counting.Refused > 0);
+        var alone = await KeysAsync(tenants);
+        Assert.All(tenants, t => Assert.Equal(batched[t.Id].Order(StringComparer.Ordinal), alone[t.Id].Order(StringComparer.Ordinal)));
+    }
+
+    private async Task DeleteSweepEventsAsync(IReadOnlyList<TenantInfo> tenants)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var ids = tenants.Select(t => t.Id).ToList();
+        await scope.ServiceProvider.GetRequiredService<AppDbContext>().Events.IgnoreQueryFilters()
+            .Where(e => ids.Contains(e.TenantId) && e.DedupeKey != null).ExecuteDeleteAsync();
+    }
+
     private async Task<Dictionary<Guid, List<string>>> KeysAsync(IReadOnlyList<TenantInfo> tenants)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -184,5 +221,55 @@ public sealed class SweepTogetherTests(QuietSweepFactory app) : IClassFixture<Qu
         var rows = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Events.IgnoreQueryFilters().AsNoTracking()
             .Where(e => ids.Contains(e.TenantId) && e.DedupeKey != null).Select(e => new { e.TenantId, e.DedupeKey }).ToListAsync();
         return ids.ToDictionary(id => id, id => rows.Where(r => r.TenantId == id).Select(r => r.DedupeKey!).ToList());
+    }
+}
+
+/// <summary>
+/// The sweep's batches on, as by default (said here so that a changed default does not silently turn these tests into
+/// tests of sweeping alone), no background sweep or worker, and a count of supervisees per tenant a test can make fail.
+/// </summary>
+public sealed class TogetherSweepFactory : AppFactory
+{
+    public RefusedCount Counting { get; } = new();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { ["Sweep:Together"] = "true" };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services =>
+        {
+            services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionSweepService)));
+            services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionHub.Web.Workflows.WorkflowWorker)));
+            services.ConfigureAppDbContext(o => o.AddInterceptors(Counting));
+        });
+    }
+}
+
+/// <summary>While <see cref="Refuse"/> is set, the statement that counts every tenant's memberships fails.</summary>
+public sealed class RefusedCount : DbCommandInterceptor
+{
+    private int _refused;
+    public bool Refuse { get; set; }
+    public int Refused => Volatile.Read(ref _refused);
+
+    private void Check(DbCommand command)
+    {
+        if (!Refuse || !command.CommandText.Contains("COUNT(*)", StringComparison.OrdinalIgnoreCase) || !command.CommandText.Contains("\"RelationshipMembers\"", StringComparison.Ordinal)
+            || !command.CommandText.Contains("GROUP BY", StringComparison.OrdinalIgnoreCase)) return;
+        Interlocked.Increment(ref _refused);
+        throw new InvalidOperationException("The count was refused (a test's fault).");
+    }
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        Check(command);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        Check(command);
+        return ValueTask.FromResult(result);
     }
 }
