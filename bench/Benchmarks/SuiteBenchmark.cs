@@ -423,10 +423,11 @@ internal static partial class SuiteBenchmark
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Npgsql.NpgsqlConnection.ClearAllPools();
-            if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}\" WITH (FORCE)");
+            // SUITE_KEEP_DATA=1 keeps the SQLite file, or the PostgreSQL database, for EXPLAIN and timing single statements.
+            var keep = Environment.GetEnvironmentVariable("SUITE_KEEP_DATA") == "1";
+            if (pgDatabase is not null && !keep) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}\" WITH (FORCE)");
             if (pgDatabase is not null) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{pgDatabase}_copy\" WITH (FORCE)");
-            // SUITE_KEEP_DATA=1 keeps the SQLite file for EXPLAIN QUERY PLAN and timing single statements.
-            if (Environment.GetEnvironmentVariable("SUITE_KEEP_DATA") == "1") Console.WriteLine($"Kept {data}");
+            if (keep) Console.WriteLine($"Kept {data}" + (pgDatabase is null ? "" : $" and the PostgreSQL database {pgDatabase}"));
             else try { Directory.Delete(data, recursive: true); } catch (IOException) { /* a leftover temp folder is harmless */ }
         }
 
