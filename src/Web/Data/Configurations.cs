@@ -190,6 +190,10 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>
         b.HasMany(s => s.Attendance).WithOne().HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => new { s.TenantId, s.RelationshipId, s.Date });
         b.HasIndex(s => new { s.TenantId, s.Date });
+        // Everyone's next booking (the statuses' "booked" read): the booked sessions alone, a few in a hundred, with
+        // their relationship in the index, so the read touches no table row. Through the date index PostgreSQL fetched a
+        // table page a booking, 0.5 s at 100,000 supervisees (ADR 0062). 0 is SessionStatus.Booked, as stored.
+        b.HasIndex(s => new { s.TenantId, s.Date, s.RelationshipId }).HasFilter("\"Status\" = 0").HasDatabaseName("IX_Sessions_Booked");
         b.Ignore(s => s.PendingEvents);
         b.Ignore(s => s.IsCancelled);
     }

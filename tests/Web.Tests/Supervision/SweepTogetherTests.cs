@@ -206,6 +206,33 @@ public sealed class SweepTogetherTests(TogetherSweepFactory app) : IClassFixture
         Assert.All(tenants, t => Assert.Equal(batched[t.Id].Order(StringComparer.Ordinal), alone[t.Id].Order(StringComparer.Ordinal)));
     }
 
+    /// <summary>
+    /// Everyone's next booking is read through the booked sessions' own index (ADR 0062), a partial one: a database
+    /// uses it only for a statement that names the same status as written, so both reads (a tenant alone, tenants
+    /// together) must say `"Status" = 0` as the index's filter does, not a parameter or another spelling.
+    /// </summary>
+    [Fact]
+    public async Task The_booked_reads_name_the_booked_status_as_the_booked_index_does()
+    {
+        var tenants = (await TenantsAsync()).Where(t => t.Identifier is "ascent" or "mse-icb").ToList();
+        app.Statements.Recording = true;
+        try
+        {
+            await TogetherAsync(tenants);
+            await OwnAsync("ascent");
+        }
+        finally { app.Statements.Recording = false; }
+        var booked = app.Statements.Texts.Where(t => t.Contains("FROM \"Sessions\"", StringComparison.Ordinal) && t.Contains("\"Date\" >=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, booked.Count);
+        Assert.All(booked, t => Assert.Matches(@"""Status"" = 0(?!\d)", t));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var index = scope.ServiceProvider.GetRequiredService<AppDbContext>().Model.FindEntityType(typeof(Session))!.GetIndexes()
+            .Single(i => i.GetDatabaseName() == "IX_Sessions_Booked");
+        Assert.Equal("\"Status\" = 0", index.GetFilter());
+        Assert.Equal(0, (int)SessionStatus.Booked);
+    }
+
     private async Task DeleteSweepEventsAsync(IReadOnlyList<TenantInfo> tenants)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -231,6 +258,7 @@ public sealed class SweepTogetherTests(TogetherSweepFactory app) : IClassFixture
 public sealed class TogetherSweepFactory : AppFactory
 {
     public RefusedCount Counting { get; } = new();
+    public StatementLog Statements { get; } = new();
 
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { ["Sweep:Together"] = "true" };
 
@@ -241,7 +269,7 @@ public sealed class TogetherSweepFactory : AppFactory
         {
             services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionSweepService)));
             services.Remove(services.Single(d => d.ImplementationType == typeof(SupervisionHub.Web.Workflows.WorkflowWorker)));
-            services.ConfigureAppDbContext(o => o.AddInterceptors(Counting));
+            services.ConfigureAppDbContext(o => o.AddInterceptors(Counting, Statements));
         });
     }
 }
@@ -270,6 +298,26 @@ public sealed class RefusedCount : DbCommandInterceptor
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         Check(command);
+        return ValueTask.FromResult(result);
+    }
+}
+
+/// <summary>While <see cref="Recording"/> is set, the text of every query any context sends.</summary>
+public sealed class StatementLog : DbCommandInterceptor
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _texts = new();
+    public bool Recording { get; set; }
+    public IReadOnlyCollection<string> Texts => _texts;
+
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        if (Recording) _texts.Enqueue(command.CommandText);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (Recording) _texts.Enqueue(command.CommandText);
         return ValueTask.FromResult(result);
     }
 }

@@ -1033,6 +1033,10 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId", "Date");
 
+                    b.HasIndex("TenantId", "Date", "RelationshipId")
+                        .HasDatabaseName("IX_Sessions_Booked")
+                        .HasFilter("\"Status\" = 0");
+
                     b.HasIndex("TenantId", "RelationshipId", "Date");
 
                     b.ToTable("Sessions");
