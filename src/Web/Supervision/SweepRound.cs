@@ -94,7 +94,8 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
         try
         {
             // The tenants this node holds statuses for are each brought up to date alone (a look); the rest in batches of
-            // the same today and about equal work, the biggest first, so that the last to finish are small.
+            // the same today and about equal work, the biggest first, so that the last to finish are small. Every tenant
+            // is swept alone when batches are off or the tenants could not be counted.
             var chosen = registry.All.Where(t => only is null || only(t)).ToList();
             var alone = Together ? chosen.Where(t => cache.Holds(t, t.Today(clock))).ToHashSet() : chosen.ToHashSet();
             Dictionary<Guid, int> sizes = [];
