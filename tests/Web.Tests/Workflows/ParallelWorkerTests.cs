@@ -174,7 +174,8 @@ public sealed class ParallelWorkerTests
         folders.AddWorkflow(SlowTenant, "test-parallel-slow", Slow);
         var clock = new SettableClock(Seasons.UtcNow);
         var probe = new WhenRunsCommit();
-        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock, s => s.ConfigureAppDbContext(o => o.AddInterceptors(probe)));
+        var hold = new HeldRelease();
+        await using var app = new WorkflowAppFactory(folders.Data, folders.Tenants, clock, s => s.ConfigureAppDbContext(o => o.AddInterceptors(probe, hold)));
         await DrainAsync(app);
         await EventsAsync(app, SlowTenant, 60, clock.GetUtcNow());
         await EventsAsync(app, Other, 1, clock.GetUtcNow());
@@ -182,11 +183,19 @@ public sealed class ParallelWorkerTests
         var slowTenantId = (await app.Services.GetRequiredService<TenantRegistry>().FindAsync(SlowTenant))!.Id;
         // As the other tenant's run is committed (seen by its own save, not by polling, which a busy machine delays),
         // is the slow tenant's round still going? It holds its dispatch lease until its round ends.
+        // The slow round's end (its lease given back) waits for that commit, up to 30 s: on a loaded machine the other round
+        // may take longer than the slow one's 3 s budget, which is not what is tested; one after the other, it waits in vain.
         bool? slowStillRunning = null;
-        probe.Arm(others, async db => slowStillRunning = await db.Set<DispatchLease>().IgnoreQueryFilters().AnyAsync(l => l.TenantId == slowTenantId && l.Until != null));
+        hold.Arm(slowTenantId, TimeSpan.FromSeconds(30));
+        probe.Arm(others, async db =>
+        {
+            slowStillRunning = await db.Set<DispatchLease>().IgnoreQueryFilters().AnyAsync(l => l.TenantId == slowTenantId && l.Until != null);
+            hold.Release();
+        });
 
         await WorkflowWorker.PassAsync(app.Services.GetRequiredService<PerTenantRunner>(), 2, TimeSpan.Zero, CancellationToken.None);
 
+        Assert.True(hold.Held > 0, "the slow round's end was not held: its lease's release was not recognised");
         Assert.True(slowStillRunning, "the other tenant's round waited for the slow tenant's round to end");
         Assert.Equal(0, await app.InTenant(Other, sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DispatchedAt == null)));
         var slowLeft = await app.InTenant(SlowTenant, sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DispatchedAt == null));
@@ -304,6 +313,35 @@ public sealed class WhenRunsCommit : Microsoft.EntityFrameworkCore.Diagnostics.D
                 .Any(i => i.State == EntityState.Added && i.Entity.TriggerEventId is { } id && _events.Contains(id))
             && Interlocked.Exchange(ref _look, null) is not null)
             await look(eventData.Context);
+        return result;
+    }
+}
+
+/// <summary>Holds one tenant's dispatch lease release (its round's end) until <see cref="Release"/>, or a timeout.</summary>
+public sealed class HeldRelease : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Guid? _tenant;
+    private TimeSpan _timeout;
+    private int _held;
+
+    /// <summary>How many releases were held: none means the release's statement was not recognised, and nothing was tested.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    public void Arm(Guid tenant, TimeSpan timeout) => (_tenant, _timeout) = (tenant, timeout);
+    public void Release() => _released.TrySetResult();
+
+    public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command,
+        Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData eventData, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (_tenant is { } tenant && command.CommandText.Contains("\"DispatchLeases\"", StringComparison.Ordinal)
+            && command.CommandText.Contains("\"Until\" = NULL", StringComparison.OrdinalIgnoreCase)
+            && command.Parameters.Cast<System.Data.Common.DbParameter>().Any(p => p.Value is Guid g && g == tenant
+                || p.Value is string text && Guid.TryParse(text, out var parsed) && parsed == tenant))
+        {
+            Interlocked.Increment(ref _held);
+            await Task.WhenAny(_released.Task, Task.Delay(_timeout, CancellationToken.None));
+        }
         return result;
     }
 }
