@@ -302,4 +302,55 @@ public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<Quie
                 $"{oracle.Count} made, {oracle.Count(s => s.Compliance.LastSession is not null)} seen; {attended.Count} people with sessions");
         });
     }
+
+    /// <summary>
+    /// Each person's latest session that counts for a rolling rule is looked up backwards from today (ADR 0063): past a
+    /// later one too short to count, one they were absent from, one dated after today, and across a reallocation (the
+    /// counting session was under the ended supervision). Alone and read together with another tenant, the same answer.
+    /// </summary>
+    [Fact]
+    public async Task The_latest_session_that_counts_is_found_past_later_ones_that_do_not_alone_and_together()
+    {
+        const string T = "ralph-thoresby";
+        var (person, counted, tenant) = await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var real = sp.GetRequiredService<ITenantContext>().Tenant;
+            var type = real.Settings.Supervision.Types.First(t => !t.IsGroup && t.Frequency.Any(f => f.Every is not null));
+            // 45 minutes to count, whatever the tenant's own files say.
+            var changed = real with { Settings = real.Settings with { Supervision = real.Settings.Supervision with {
+                Types = real.Settings.Supervision.Types.Select(t => t.Id == type.Id ? t with { MinimumMinutes = 45 } : t).ToList() } } };
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var today = sp.Today();
+            var supervisor = await db.StaffIdAsync($"supervisor@{T}.example");
+            var person = await sp.NewPersonAsync("Latest Counted", $"{Guid.NewGuid():N}@{T}.example", StaffRoles.Supervisee);
+            var first = await sp.StartAsync(type.Id, supervisor, person.Id, today.AddDays(-200));
+            var counted = today.AddDays(-100);
+            db.Sessions.Add(Session.RecordAdHoc(first, counted, new TimeOnly(10, 0), 50, null, supervisor, now, today));
+            await db.SaveChangesAsync();
+            var second = await sp.StartAsync(type.Id, supervisor, person.Id, today.AddDays(-60)); // ends the first
+            var shortOne = Session.RecordAdHoc(second, today.AddDays(-30), new TimeOnly(10, 0), 44, null, supervisor, now, today);
+            var absent = Session.RecordAdHoc(second, today.AddDays(-20), new TimeOnly(10, 0), 60, null, supervisor, now, today);
+            var ahead = Session.RecordAdHoc(second, today.AddDays(-10), new TimeOnly(10, 0), 60, null, supervisor, now, today);
+            db.Sessions.AddRange(shortOne, absent, ahead);
+            await db.SaveChangesAsync();
+            await db.SessionAttendance.Where(a => a.SessionId == absent.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Attendance, MemberAttendance.Absent));
+            // Dated after today, as a correction or a clock ahead could leave it: not yet held.
+            await db.SessionAttendance.Where(a => a.SessionId == ahead.Id).ExecuteUpdateAsync(u => u.SetProperty(a => a.Date, today.AddDays(3)));
+            Assert.Equal(4, await db.SessionAttendance.CountAsync(a => a.StaffId == person.Id));
+
+            var alone = await new ComplianceService(db, new SettingsOverride(changed), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<StatusCache>())
+                .StatusesAsync(null, CancellationToken.None);
+            Assert.Equal(counted, alone.Single(s => s.StaffId == person.Id).Compliance.LastSession);
+            return (person.Id, counted, changed);
+        });
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var registry = app.Services.GetRequiredService<TenantRegistry>();
+        await registry.RefreshAsync(CancellationToken.None);
+        var other = registry.All.First(t => t.Identifier != T && t.Today(app.Services.GetRequiredService<TimeProvider>()) == tenant.Today(app.Services.GetRequiredService<TimeProvider>()));
+        var together = await ComplianceService.EveryoneInAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), [tenant, other],
+            tenant.Today(app.Services.GetRequiredService<TimeProvider>()), CancellationToken.None);
+        Assert.Equal(counted, together[tenant.Id]().Single(s => s.StaffId == person).Compliance.LastSession);
+    }
 }
