@@ -11,7 +11,7 @@ internal static partial class SuiteBenchmark
 {
     /// <summary>
     /// `-- sweepprobe` (ADR 0053): the sweep's first run again and again on a suite database kept with SUITE_KEEP_DATA=1
-    /// (PROBE_DB, its bench.db), without generating anything. PROBE_MODE=round runs <see cref="SweepRound"/> (events deleted
+    /// (PROBE_DB, its bench.db, or with SUITE_DATABASE=postgres the kept database's name), without generating anything. PROBE_MODE=round runs <see cref="SweepRound"/> (events deleted
     /// and statuses forgotten before each turn, as the suite's turns); PROBE_MODE=statuses only works out every tenant's
     /// statuses, PROBE_DEGREES at once, and writes nothing, so readers can be compared without a writer beside them.
     /// Each turn prints its monotonic start and end (the clock `perf record -k CLOCK_MONOTONIC` stamps samples with),
@@ -25,7 +25,7 @@ internal static partial class SuiteBenchmark
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPERVISIONHUB_WEB", Path.Combine(root, "src", "Web"));
         var app = new WebApplicationFactory<global::Program>().WithWebHostBuilder(b =>
         {
-            ConfigureApp(b, root, null, file);
+            ConfigureApp(b, root, Postgres ? file : null, file); // PROBE_DB names the kept PostgreSQL database with SUITE_DATABASE=postgres
             b.UseSetting("Demo:Seed", "false");
             configure?.Invoke(b);
         });

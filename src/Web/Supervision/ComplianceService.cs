@@ -78,7 +78,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         // - period rules ("1 per half term", "6 per academic year") count sessions inside periods,
         //   and the year before the current one is the oldest that can still decide a status;
         // - rolling rules ("every 6 weeks") need only each person's latest session that counts
-        //   (long enough for its type), looked up once per person and type (LatestOf).
+        //   (long enough for its type), read as one grouped row per person and type.
         var present = db.SessionAttendance.AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present);
         if (scope is not null) present = present.Where(a => staffIds.Contains(a.StaffId));
         if (NeedsPeriodHistory(settings))
@@ -86,12 +86,20 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             var since = today.AddYears(-HistoryYears);
             inputs.Period.AddRange(await present.Where(a => a.Date >= since).Select(a => new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes)).ToListAsync(ct));
         }
-        // Rolling types read together, one statement per distinct minimum length (usually one), not one per
-        // type: at 500 tenants the statements' own cost was most of this read (ADR 0043).
-        var theirMembers = scope is null ? db.RelationshipMembers.AsNoTracking() : db.RelationshipMembers.AsNoTracking().Where(m => staffIds.Contains(m.StaffId));
+        // Rolling types read together, one grouped statement per distinct minimum length (usually one),
+        // not one per type: at 500 tenants the statements' own cost was most of this read (ADR 0043).
+        // Grouped by type first, the covering (tenant, attendance, type, person, date, minutes) index's order.
         foreach (var (minimum, ids) in RollingByMinimum(settings))
-            foreach (var l in await LatestOf(theirMembers, db.Relationships, db.SessionAttendance, ids, minimum, today).ToListAsync(ct))
-                if (l.Date is { } date) inputs.Rolling.Add(new Attended(l.StaffId, l.TypeId, date, minimum));
+        {
+            // One type (the usual case) as a plain equality, not EF 10's IN over a padded list of parameters:
+            // the covering index's (tenant, attendance, type) prefix with nothing for the planner to weigh (ADR 0047).
+            var one = ids[0];
+            var ofTypes = ids.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => ids.Contains(a.TypeId));
+            inputs.Rolling.AddRange((await ofTypes.Where(a => a.Minutes >= minimum && a.Date <= today)
+                .GroupBy(a => new { a.TypeId, a.StaffId })
+                .Select(g => new { g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct))
+                .Select(l => new Attended(l.StaffId, l.TypeId, l.Date, Math.Max(l.Minutes, minimum))));
+        }
 
         // Everyone: every agreement and every future booking of the tenant, each one index range
         // (agreements are the submissions without a session; bookings are dated from today), looked up
@@ -158,7 +166,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
                          .Select(a => new { a.TenantId, Row = new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes) }).ToListAsync(ct))
                 inputs[a.TenantId].Period.Add(a.Row);
         }
-        // One statement per distinct minimum length over every tenant with a rolling type of it; a row
+        // One grouped statement per distinct minimum length over every tenant with a rolling type of it; a row
         // of a type that is not one of its own tenant's with that minimum is left out (the types are the union).
         var rolling = busy.SelectMany(t => RollingByMinimum(t.Settings).Select(r => (Tenant: t.Id, r.Minimum, r.Types))).ToList();
         foreach (var sameMinimum in rolling.GroupBy(r => r.Minimum))
@@ -167,10 +175,13 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             var theirs = sameMinimum.Select(r => r.Tenant).ToList();
             var types = sameMinimum.SelectMany(r => r.Types).Distinct(StringComparer.Ordinal).ToList();
             var wanted = sameMinimum.SelectMany(r => r.Types.Select(type => (r.Tenant, type))).ToHashSet();
-            foreach (var l in await LatestOf(db.RelationshipMembers.IgnoreQueryFilters().Where(m => theirs.Contains(m.TenantId)),
-                         db.Relationships.IgnoreQueryFilters().Where(r => theirs.Contains(r.TenantId)), db.SessionAttendance.IgnoreQueryFilters(), types, minimum, today).ToListAsync(ct))
-                if (l.Date is { } date && wanted.Contains((l.TenantId, l.TypeId)))
-                    inputs[l.TenantId].Rolling.Add(new Attended(l.StaffId, l.TypeId, date, minimum));
+            var one = types[0];
+            var ofTypes = types.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => types.Contains(a.TypeId));
+            foreach (var l in await ofTypes.Where(a => theirs.Contains(a.TenantId) && a.Minutes >= minimum && a.Date <= today)
+                         .GroupBy(a => new { a.TenantId, a.TypeId, a.StaffId })
+                         .Select(g => new { g.Key.TenantId, g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct))
+                if (wanted.Contains((l.TenantId, l.TypeId)))
+                    inputs[l.TenantId].Rolling.Add(new Attended(l.StaffId, l.TypeId, l.Date, Math.Max(l.Minutes, minimum)));
         }
 
         var contracts = busy.Where(t => NeedsAgreements(t.Settings)).Select(t => t.Id).ToList();
@@ -185,31 +196,6 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
 
         return tenants.ToDictionary(t => t.Id, t => (Func<IReadOnlyList<SuperviseeStatus>>)(() => Compute(t.Settings, CalendarFor(t), today, inputs[t.Id])));
     }
-
-    /// <summary>
-    /// Each person's latest session of one of <paramref name="types"/> that counts (present, at least
-    /// <paramref name="minimum"/> minutes, not after <paramref name="today"/>), for every person and type that has a membership
-    /// among <paramref name="members"/> (ended ones too: history continues across reallocation); Date is null when there is none.
-    /// All a rolling rule needs, and all the calculator is given: its minutes are only compared with the minimum.
-    /// One look-up per person and type, backwards along the covering (tenant, attendance, type, person, date, minutes)
-    /// index, stopping at the first that counts: grouping every attended session instead read each of the 1.5 million
-    /// rows of 100,000 supervisees on every sweep (ADR 0063).
-    /// </summary>
-    private static IQueryable<Latest> LatestOf(IQueryable<RelationshipMember> members, IQueryable<Relationship> relationships,
-        IQueryable<SessionAttendance> attendance, List<string> types, int minimum, DateOnly today)
-    {
-        // One type (the usual case) as a plain equality, not EF 10's IN over a padded list of parameters (ADR 0047).
-        var one = types[0];
-        var ofTypes = types.Count == 1 ? relationships.Where(r => r.TypeId == one) : relationships.Where(r => types.Contains(r.TypeId));
-        return members.Join(ofTypes, m => new { m.TenantId, m.RelationshipId }, r => new { r.TenantId, RelationshipId = r.Id }, (m, r) => new { m.TenantId, r.TypeId, m.StaffId })
-            .Distinct()
-            .Select(p => new Latest(p.TenantId, p.TypeId, p.StaffId, attendance.AsNoTracking()
-                .Where(a => a.TenantId == p.TenantId && a.Attendance == MemberAttendance.Present && a.TypeId == p.TypeId && a.StaffId == p.StaffId
-                            && a.Minutes >= minimum && a.Date <= today)
-                .OrderByDescending(a => a.Date).Select(a => (DateOnly?)a.Date).FirstOrDefault()));
-    }
-
-    private sealed record Latest(Guid TenantId, string TypeId, string StaffId, DateOnly? Date);
 
     private static bool NeedsPeriodHistory(TenantSettings settings) =>
         settings.Supervision.Types.Any(t => t.Frequency.Any(f => f.Per is not null));

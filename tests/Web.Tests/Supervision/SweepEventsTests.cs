@@ -304,9 +304,9 @@ public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<Quie
     }
 
     /// <summary>
-    /// Each person's latest session that counts for a rolling rule is looked up backwards from today (ADR 0063): past a
-    /// later one too short to count, one they were absent from, one dated after today, and across a reallocation (the
-    /// counting session was under the ended supervision). Alone and read together with another tenant, the same answer.
+    /// Each person's latest session that counts for a rolling rule is the one read: not a later one too short to count,
+    /// one they were absent from or one dated after today, and found across a reallocation (the counting session was
+    /// under the ended supervision). Alone and read together with another tenant, the same answer.
     /// </summary>
     [Fact]
     public async Task The_latest_session_that_counts_is_found_past_later_ones_that_do_not_alone_and_together()
