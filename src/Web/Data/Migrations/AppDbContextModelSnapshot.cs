@@ -89,8 +89,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "At");
 
                     b.HasIndex("TenantId", "Sequence")
@@ -146,8 +144,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("TenantId", "LoginProvider", "ProviderKey");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("UserId");
 
@@ -208,8 +204,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "Name", "Version")
                         .IsUnique();
@@ -287,8 +281,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("SentAt", "CreatedAt");
 
                     b.HasIndex("TenantId", "SentAt", "FailedAt", "NextAttemptAt");
@@ -362,8 +354,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "TaskId");
 
@@ -453,8 +443,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "FormId", "Version")
                         .IsUnique();
 
@@ -507,8 +495,6 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("SubmissionId");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SubmissionId");
 
@@ -568,8 +554,6 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("FormVersionId");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "FormId");
 
@@ -698,8 +682,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("LineManagerId");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "LineManagerId");
 
                     b.HasIndex("TenantId", "NormalizedEmail")
@@ -740,8 +722,6 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("StaffMemberId");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "StaffMemberId");
 
@@ -791,8 +771,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SourceRecordId");
 
@@ -860,8 +838,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("DispatchedAt", "OccurredAt");
 
                     b.HasIndex("TenantId", "DedupeKey")
@@ -909,8 +885,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("SupervisorId");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "SupervisorId");
 
                     b.ToTable("Relationships");
@@ -943,8 +917,6 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("RelationshipId");
 
                     b.HasIndex("StaffId");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "RelationshipId");
 
@@ -1029,8 +1001,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("RelationshipId");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "Date");
 
                     b.HasIndex("TenantId", "Date", "RelationshipId")
@@ -1076,8 +1046,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("SessionId");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "StaffId");
 
                     b.HasIndex("TenantId", "SessionId", "StaffId")
@@ -1114,8 +1082,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "At");
 
@@ -1191,8 +1157,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("TenantId");
 
-                    b.HasIndex("TenantId");
-
                     b.ToTable("DispatchLeases", (string)null);
                 });
 
@@ -1230,8 +1194,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "ResolvedAt");
 
                     b.ToTable("Incidents");
@@ -1268,8 +1230,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "InstanceId");
 
@@ -1331,8 +1291,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SubmissionId");
 
@@ -1413,8 +1371,6 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("VersionId");
 
                     b.HasIndex("Status", "DueAt");
@@ -1472,8 +1428,6 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "IsCurrent", "TriggerEvent");
 

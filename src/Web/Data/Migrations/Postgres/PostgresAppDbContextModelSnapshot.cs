@@ -98,8 +98,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "At");
 
                     b.HasIndex("TenantId", "Sequence")
@@ -157,8 +155,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("TenantId", "LoginProvider", "ProviderKey");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("UserId");
 
@@ -221,8 +217,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "Name", "Version")
                         .IsUnique();
@@ -300,8 +294,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("SentAt", "CreatedAt");
 
                     b.HasIndex("TenantId", "SentAt", "FailedAt", "NextAttemptAt");
@@ -375,8 +367,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "TaskId");
 
@@ -468,8 +458,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "FormId", "Version")
                         .IsUnique();
 
@@ -524,8 +512,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("SubmissionId");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SubmissionId");
 
@@ -585,8 +571,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("FormVersionId");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "FormId");
 
@@ -717,8 +701,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("LineManagerId");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "LineManagerId");
 
                     b.HasIndex("TenantId", "NormalizedEmail")
@@ -761,8 +743,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("StaffMemberId");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "StaffMemberId");
 
@@ -812,8 +792,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(10000)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SourceRecordId");
 
@@ -881,8 +859,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("DispatchedAt", "OccurredAt");
 
                     b.HasIndex("TenantId", "DedupeKey")
@@ -930,8 +906,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("SupervisorId");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "SupervisorId");
 
                     b.ToTable("Relationships");
@@ -966,8 +940,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasIndex("RelationshipId");
 
                     b.HasIndex("StaffId");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "RelationshipId");
 
@@ -1052,8 +1024,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("RelationshipId");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "Date");
 
                     b.HasIndex("TenantId", "Date", "RelationshipId")
@@ -1101,8 +1071,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("SessionId");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "StaffId");
 
                     b.HasIndex("TenantId", "SessionId", "StaffId")
@@ -1141,8 +1109,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "At");
 
@@ -1218,8 +1184,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("TenantId");
 
-                    b.HasIndex("TenantId");
-
                     b.ToTable("DispatchLeases", (string)null);
                 });
 
@@ -1259,8 +1223,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("TenantId", "ResolvedAt");
 
                     b.ToTable("Incidents");
@@ -1299,8 +1261,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(500)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "InstanceId");
 
@@ -1362,8 +1322,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(300)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SubmissionId");
 
@@ -1444,8 +1402,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TenantId");
-
                     b.HasIndex("VersionId");
 
                     b.HasIndex("Status", "DueAt");
@@ -1505,8 +1461,6 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "IsCurrent", "TriggerEvent");
 
