@@ -33,29 +33,6 @@ public sealed class MigrationsTests
         Assert.NotEmpty(db.Database.GetMigrations());
     }
 
-    /// <summary>
-    /// Every read names the tenant, so each tenant's table has an index or key led by it; and only one kind (ADR 0063): a
-    /// lone tenant index beside another led by the tenant is one more tree written on every insert, for no read.
-    /// </summary>
-    [Fact]
-    public void Each_tenants_table_has_an_index_led_by_the_tenant_and_no_lone_one_beside_another()
-    {
-        using var sqlite = new DesignTimeFactory().CreateDbContext([]);
-        using var postgres = new PostgresDesignTimeFactory().CreateDbContext([]);
-        var checkedTypes = 0;
-        foreach (var model in new[] { sqlite.Model, postgres.Model })
-            foreach (var type in model.GetEntityTypes().Where(t => typeof(ITenantOwned).IsAssignableFrom(t.ClrType) && t.BaseType is null))
-            {
-                var led = type.GetIndexes().Where(i => i.Properties[0].Name == nameof(ITenantOwned.TenantId)).ToList();
-                var keyed = type.GetKeys().Any(k => k.Properties[0].Name == nameof(ITenantOwned.TenantId));
-                Assert.True(led.Count > 0 || keyed, $"{type.ShortName()}: no index or key starts with the tenant");
-                if (led.Count > 1 || keyed)
-                    Assert.DoesNotContain(led, i => i.Properties.Count == 1);
-                checkedTypes++;
-            }
-        Assert.True(checkedTypes >= 40, $"{checkedTypes} tenant-owned types checked");
-    }
-
     [Fact]
     public void Each_database_finds_only_its_own_migrations()
     {

@@ -124,17 +124,8 @@ public partial class AppDbContext : IdentityUserContext<StaffMember, string, Sta
     {
         Expression<Func<T, bool>> filter = e => e.TenantId == CurrentTenantId;
         builder.Entity<T>().HasQueryFilter(filter);
-        // Every read names the tenant, so every table needs an index that starts with it; one of its own only where no
-        // other index or key does (ADR 0063): a second index led by the tenant serves no read the first does not, and
-        // is written on every insert (five index trees an event, four an audit entry).
-        var entity = builder.Entity<T>().Metadata;
-        if (!entity.GetIndexes().Any(LedByTenant) && !entity.GetKeys().Any(LedByTenant))
-            builder.Entity<T>().HasIndex(e => e.TenantId);
+        builder.Entity<T>().HasIndex(e => e.TenantId);
     }
-
-    private static bool LedByTenant(Microsoft.EntityFrameworkCore.Metadata.IReadOnlyKey key) => key.Properties[0].Name == nameof(ITenantOwned.TenantId);
-
-    private static bool LedByTenant(Microsoft.EntityFrameworkCore.Metadata.IReadOnlyIndex index) => index.Properties[0].Name == nameof(ITenantOwned.TenantId);
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {

@@ -89,6 +89,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "At");
 
                     b.HasIndex("TenantId", "Sequence")
@@ -144,6 +146,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("TenantId", "LoginProvider", "ProviderKey");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("UserId");
 
@@ -204,6 +208,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "Name", "Version")
                         .IsUnique();
@@ -281,6 +287,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("SentAt", "CreatedAt");
 
                     b.HasIndex("TenantId", "SentAt", "FailedAt", "NextAttemptAt");
@@ -354,6 +362,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "TaskId");
 
@@ -443,6 +453,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "FormId", "Version")
                         .IsUnique();
 
@@ -495,6 +507,8 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("SubmissionId");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SubmissionId");
 
@@ -554,6 +568,8 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("FormVersionId");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "FormId");
 
@@ -682,6 +698,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("LineManagerId");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "LineManagerId");
 
                     b.HasIndex("TenantId", "NormalizedEmail")
@@ -722,6 +740,8 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("StaffMemberId");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "StaffMemberId");
 
@@ -771,6 +791,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SourceRecordId");
 
@@ -838,6 +860,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("DispatchedAt", "OccurredAt");
 
                     b.HasIndex("TenantId", "DedupeKey")
@@ -885,6 +909,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("SupervisorId");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "SupervisorId");
 
                     b.ToTable("Relationships");
@@ -917,6 +943,8 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.HasIndex("RelationshipId");
 
                     b.HasIndex("StaffId");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "RelationshipId");
 
@@ -1001,6 +1029,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("RelationshipId");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "Date");
 
                     b.HasIndex("TenantId", "Date", "RelationshipId")
@@ -1046,6 +1076,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("SessionId");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "StaffId");
 
                     b.HasIndex("TenantId", "SessionId", "StaffId")
@@ -1082,6 +1114,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "At");
 
@@ -1157,6 +1191,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("TenantId");
 
+                    b.HasIndex("TenantId");
+
                     b.ToTable("DispatchLeases", (string)null);
                 });
 
@@ -1194,6 +1230,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "ResolvedAt");
 
                     b.ToTable("Incidents");
@@ -1230,6 +1268,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "InstanceId");
 
@@ -1291,6 +1331,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SubmissionId");
 
@@ -1371,6 +1413,8 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("VersionId");
 
                     b.HasIndex("Status", "DueAt");
@@ -1428,6 +1472,8 @@ namespace SupervisionHub.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "IsCurrent", "TriggerEvent");
 

@@ -98,6 +98,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "At");
 
                     b.HasIndex("TenantId", "Sequence")
@@ -155,6 +157,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.HasKey("TenantId", "LoginProvider", "ProviderKey");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("UserId");
 
@@ -217,6 +221,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "Name", "Version")
                         .IsUnique();
@@ -294,6 +300,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("SentAt", "CreatedAt");
 
                     b.HasIndex("TenantId", "SentAt", "FailedAt", "NextAttemptAt");
@@ -367,6 +375,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "TaskId");
 
@@ -458,6 +468,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "FormId", "Version")
                         .IsUnique();
 
@@ -512,6 +524,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("SubmissionId");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SubmissionId");
 
@@ -571,6 +585,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("FormVersionId");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "FormId");
 
@@ -701,6 +717,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("LineManagerId");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "LineManagerId");
 
                     b.HasIndex("TenantId", "NormalizedEmail")
@@ -743,6 +761,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("StaffMemberId");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "StaffMemberId");
 
@@ -792,6 +812,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(10000)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SourceRecordId");
 
@@ -859,6 +881,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("DispatchedAt", "OccurredAt");
 
                     b.HasIndex("TenantId", "DedupeKey")
@@ -906,6 +930,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("SupervisorId");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "SupervisorId");
 
                     b.ToTable("Relationships");
@@ -940,6 +966,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.HasIndex("RelationshipId");
 
                     b.HasIndex("StaffId");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "RelationshipId");
 
@@ -1024,6 +1052,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("RelationshipId");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "Date");
 
                     b.HasIndex("TenantId", "Date", "RelationshipId")
@@ -1071,6 +1101,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasIndex("SessionId");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "StaffId");
 
                     b.HasIndex("TenantId", "SessionId", "StaffId")
@@ -1109,6 +1141,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "At");
 
@@ -1184,6 +1218,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("TenantId");
 
+                    b.HasIndex("TenantId");
+
                     b.ToTable("DispatchLeases", (string)null);
                 });
 
@@ -1223,6 +1259,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("TenantId", "ResolvedAt");
 
                     b.ToTable("Incidents");
@@ -1261,6 +1299,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(500)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "InstanceId");
 
@@ -1322,6 +1362,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(300)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "SubmissionId");
 
@@ -1402,6 +1444,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("TenantId");
+
                     b.HasIndex("VersionId");
 
                     b.HasIndex("Status", "DueAt");
@@ -1461,6 +1505,8 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("TenantId");
 
                     b.HasIndex("TenantId", "IsCurrent", "TriggerEvent");
 
