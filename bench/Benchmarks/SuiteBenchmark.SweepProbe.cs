@@ -44,7 +44,8 @@ internal static partial class SuiteBenchmark
         var turns = EnvInt("PROBE_TURNS", 3);
         await using var app = await ProbeAppAsync(root, file, b =>
         {
-            if (Environment.GetEnvironmentVariable("PROBE_SETTING")?.Split('=', 2) is [var key, var value]) b.UseSetting(key, value);
+            foreach (var setting in (Environment.GetEnvironmentVariable("PROBE_SETTING") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+                if (setting.Split('=', 2) is [var key, var value]) b.UseSetting(key, value); // several as key=value;key=value
             if (Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1")
                 b.ConfigureTestServices(services => services.ConfigureDbContext<SupervisionHub.Web.Data.AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance)));
         });

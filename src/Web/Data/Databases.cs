@@ -50,7 +50,7 @@ public static class Databases
                 services.AddScoped<AppDbContext>(Rent<PostgresAppDbContext>);
                 break;
             default:
-                var tuning = new SqliteTuning(config.GetValue("Database:SqliteMmapBytes", SqliteTuning.MaxMmapBytes)); // ADR 0053
+                var tuning = new SqliteTuning(config.GetValue("Database:SqliteMmapBytes", 0L)); // none unless asked: ADR 0064
                 if (pooled) services.AddPooledDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp).AddInterceptors(tuning), poolSize);
                 else services.AddDbContextFactory<AppDbContext>((sp, o) => Notify(o.UseSqlite(ServiceSetup.SqliteConnectionString(config, env)), sp).AddInterceptors(tuning));
                 services.AddScoped(Rent<AppDbContext>);

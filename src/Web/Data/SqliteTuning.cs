@@ -9,11 +9,11 @@ namespace SupervisionHub.Web.Data;
 /// <summary>
 /// Each SQLite connection of the app, tuned once when it first opens:
 /// <list type="bullet">
-/// <item>It reads through a memory map (ADR 0053): a page its own 2 MB cache misses is then read where the
-/// operating system's cache holds it, instead of a read system call copying 4 kB into SQLite's cache. Each of a
-/// tenant's reads misses most pages (the sweep reads every tenant once, the pages a tenant's index ranges), and
-/// those copies were a tenth of the sweep's processor samples. Writes still go through the write-ahead log.
-/// `Database:SqliteMmapBytes`, <see cref="MaxMmapBytes"/> by default; 0 for none.</item>
+/// <item>It reads through a memory map only when `Database:SqliteMmapBytes` asks (ADR 0053 made it the default, ADR 0064
+/// took it back): a page its own 2 MB cache misses is then read where the operating system's cache holds it, instead
+/// of a read system call copying 4 kB. On a virtual machine whose page faults are dear the map cost more than the
+/// copies (the sweep's first run 4.2-4.5 s with it, 3.3-4.0 s without; every fetch of a mapped page parsed again),
+/// so the default is 0, none; up to <see cref="MaxMmapBytes"/>. Writes go through the write-ahead log either way.</item>
 /// <item>A writer that finds another's write lock first waits in SQLite's own busy handler (ADR 0054), which retries
 /// after 1, 2, 5, 10 ms and so on, for up to <see cref="BusyTimeoutMs"/>. Without it Microsoft.Data.Sqlite retries by
 /// sleeping 150 ms at a time: a second writer waited 151 ms for a lock held 20 ms (34 ms with it), so two of the
