@@ -348,9 +348,9 @@ public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<Quie
         await using var scope = app.Services.CreateAsyncScope();
         var registry = app.Services.GetRequiredService<TenantRegistry>();
         await registry.RefreshAsync(CancellationToken.None);
-        var other = registry.All.First(t => t.Identifier != T && t.Today(app.Services.GetRequiredService<TimeProvider>()) == tenant.Today(app.Services.GetRequiredService<TimeProvider>()));
-        var together = await ComplianceService.EveryoneInAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), [tenant, other],
-            tenant.Today(app.Services.GetRequiredService<TimeProvider>()), CancellationToken.None);
+        var today = tenant.Today(app.Services.GetRequiredService<TimeProvider>());
+        var other = registry.All.First(t => t.Identifier != T && t.Today(app.Services.GetRequiredService<TimeProvider>()) == today);
+        var together = await ComplianceService.EveryoneInAsync(scope.ServiceProvider.GetRequiredService<AppDbContext>(), [tenant, other], today, CancellationToken.None);
         Assert.Equal(counted, together[tenant.Id]().Single(s => s.StaffId == person).Compliance.LastSession);
     }
 }
