@@ -28,6 +28,7 @@ internal static class Program
         ["firstread"] = SuiteBenchmark.FirstRead,
         ["sweepprobe"] = SuiteBenchmark.SweepProbe,
         ["dispatchprobe"] = SuiteBenchmark.DispatchProbe,
+        ["pageprobe"] = SuiteBenchmark.PageProbe,
     };
 
     public static int Main(string[] args)
