@@ -49,14 +49,51 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         public HashSet<string> WaitedInRound { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The runs and tasks the round's context has tracked, heard as the tracker took them (<see cref="Tracked{T}"/>).</summary>
-        public Dictionary<Type, List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry>> Entries { get; } = new()
+        public Dictionary<Type, HeardEntries> Entries { get; } = new()
         {
-            [typeof(WorkflowInstance)] = [], [typeof(WorkTask)] = [],
+            [typeof(WorkflowInstance)] = new(), [typeof(WorkTask)] = new(),
         };
 
         public void Heard(object? sender, Microsoft.EntityFrameworkCore.ChangeTracking.EntityTrackedEventArgs e)
         {
-            if (Entries.TryGetValue(e.Entry.Metadata.ClrType, out var list)) list.Add(e.Entry);
+            if (Entries.TryGetValue(e.Entry.Metadata.ClrType, out var heard)) heard.Add(e.Entry);
+        }
+    }
+
+    /// <summary>
+    /// One entry per entity, in the order the tracker took them: an entity tracked again (after a run's take-back)
+    /// replaces its earlier entry where it stood. Kept free of repeats as entries arrive, so that a look,
+    /// made three times an event, copies a list rather than building a set of the whole group (a seventh of a round's
+    /// allocation when it did).
+    /// </summary>
+    internal sealed class HeardEntries
+    {
+        private readonly List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry> _entries = [];
+        private readonly HashSet<object> _entities = new(ReferenceEqualityComparer.Instance);
+
+        public void Add(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry)
+        {
+            if (_entities.Add(entry.Entity)) _entries.Add(entry);
+            else _entries[_entries.FindIndex(e => ReferenceEquals(e.Entity, entry.Entity))] = entry;
+        }
+
+        /// <summary>Forgets everything heard: call it with the tracker's Clear(), which leaves its entries' states as they were.</summary>
+        public void Clear()
+        {
+            _entries.Clear();
+            _entities.Clear();
+        }
+
+        /// <summary>The entries still tracked: one detached since (a run's take-back) is forgotten.</summary>
+        public List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry> Current()
+        {
+            _entries.RemoveAll(e =>
+            {
+                if (e.State != EntityState.Detached) return false;
+                _entities.Remove(e.Entity);
+                return true;
+            });
+            return [.. _entries];
         }
     }
 
@@ -126,7 +163,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var ids = await db.Events.Where(ClaimableAt(start))
             .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => e.Id).Take(max).ToListAsync(ct);
         if (ids.Count == 0) return 0;
-        db.ChangeTracker.Clear();
+        ClearTracker();
         var token = Guid.NewGuid();
         var claimedAt = clock.GetUtcNow();
         var until = claimedAt + ClaimFor;
@@ -201,7 +238,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             if (group.Failed || group.Events.Count >= GroupSize) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
         }
         if (group.Events.Count > 0) dispatched += await CommitGroupAsync(group, versions, awaited, token, ct);
-        db.ChangeTracker.Clear();
+        ClearTracker();
         contexts.Forget();
         contexts.Unsaved = []; // all committed or dropped: a timer run in this scope after the round reads the database alone
         _reads = null;
@@ -290,13 +327,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         try
         {
             List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry> entries;
-            if (_reads?.Entries[typeof(T)] is { } heard)
-            {
-                // Gone with a cleared tracker or a run's take-back; one entity tracked again is heard twice.
-                heard.RemoveAll(e => e.State == EntityState.Detached);
-                var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
-                entries = [.. heard.Where(e => seen.Add(e.Entity))];
-            }
+            if (_reads?.Entries[typeof(T)] is { } heard) entries = heard.Current();
             else entries = [.. db.ChangeTracker.Entries<T>()];
             foreach (var entry in entries)
                 if (entry.State != EntityState.Added) entry.DetectChanges();
@@ -308,10 +339,22 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         }
     }
 
+    /// <summary>
+    /// Empties the tracker and what the round heard it take. Every clear in this host goes through here: EF Core's
+    /// Clear() leaves the entries it held saying what they were (an added task still says added), so a list of them
+    /// would carry the last unit's runs and tasks into the next as if unsaved, each look going over the round so far.
+    /// </summary>
+    private void ClearTracker()
+    {
+        db.ChangeTracker.Clear();
+        if (_reads is { } reads)
+            foreach (var heard in reads.Entries.Values) heard.Clear();
+    }
+
     /// <summary>A new unit of work: no rows of the last one, the batch's current rules attached (so the waits' reads find the same objects).</summary>
     private void StartUnit(ILookup<string, WorkflowVersion> versions)
     {
-        db.ChangeTracker.Clear();
+        ClearTracker();
         contexts.Unsaved = [];
         db.WorkflowVersions.AttachRange(versions.SelectMany(v => v));
     }
@@ -351,7 +394,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             }
         }
         // Done again from the rows as they stand: one whose claim was taken over meanwhile is no longer ours and is left alone.
-        db.ChangeTracker.Clear();
+        ClearTracker();
         var ids = events.Select(e => e.Id).ToList();
         var ours = await db.Events.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id) && e.ClaimToken == token)
             .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).ToListAsync(ct);
@@ -379,7 +422,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             {
                 // One event's failure is that event's: nothing of it was saved, the batch goes on, and it
                 // is tried again when its claim lapses.
-                db.ChangeTracker.Clear();
+                ClearTracker();
                 log.LogError(ex, "Event {EventId} could not be dispatched; it is tried again when its claim lapses", e.Id);
             }
         }
@@ -491,7 +534,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     /// <summary>Gives back a claim that did not lead to a save, if it is still ours, so the work is tried at the next round rather than when the claim lapses.</summary>
     private async Task ReleaseAsync<T>(IQueryable<T> stillOurs, CancellationToken ct) where T : class
     {
-        db.ChangeTracker.Clear();
+        ClearTracker();
         await stillOurs.ExecuteUpdateAsync(u => u.SetProperty(x => EF.Property<string?>(x, "ClaimedBy"), (string?)null)
             .SetProperty(x => EF.Property<DateTimeOffset?>(x, "ClaimedUntil"), (DateTimeOffset?)null), ct);
     }
@@ -555,7 +598,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         foreach (var id in due)
         {
             if (RoundSpent) break;
-            db.ChangeTracker.Clear(); // the claim is written behind the tracker: read the instance afresh
+            ClearTracker(); // the claim is written behind the tracker: read the instance afresh
             var token = Guid.NewGuid();
             var claimedAt = clock.GetUtcNow();
             var until = claimedAt + ClaimFor;
@@ -604,7 +647,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
             for (var next = cron.GetNextOccurrence(from, tenant.Tenant.TimeZone); next is { } n && n <= now; next = cron.GetNextOccurrence(n, tenant.Tenant.TimeZone))
                 latest = n;
             if (latest is not { } occurrence) continue;
-            db.ChangeTracker.Clear();
+            ClearTracker();
             log.LogInformation("Running scheduled workflow {Workflow} version {Version} for its occurrence at {Occurrence:o}", version.WorkflowId, version.Version, occurrence);
             var tracked = await db.WorkflowVersions.FirstAsync(v => v.Id == version.Id, ct);
             var context = await contexts.ForScheduleAsync(occurrence, ct);
@@ -624,7 +667,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
                 {
                     // Another node ran this occurrence (or a later one) first: ours is discarded, unsaved.
                     await transaction.RollbackAsync(ct);
-                    db.ChangeTracker.Clear();
+                    ClearTracker();
                     continue;
                 }
                 await db.SaveChangesAsync(ct);
