@@ -233,15 +233,9 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
 
         public JsonObject Scope(CohortMember? item, bool forScript = true)
         {
-            var e = ctx.Event;
             var scope = new JsonObject
             {
-                ["event"] = new JsonObject
-                {
-                    ["type"] = e.Type, ["detail"] = e.Detail, ["occurredAt"] = e.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
-                    ["sessionId"] = e.SessionId, ["relationshipId"] = e.RelationshipId, ["staffId"] = e.StaffId, ["form"] = e.Form,
-                    ["recordId"] = e.RecordId, ["sessionDate"] = e.SessionDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                },
+                ["event"] = EventJson(),
                 ["relationship"] = ctx.Relationship is { } r ? new JsonObject
                 {
                     ["type"] = r.Type, ["format"] = r.Format, ["supervisorId"] = r.SupervisorId,
@@ -249,34 +243,49 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 } : null,
                 ["history"] = ctx.History?.ToJson(forScript),
                 ["vars"] = state.Vars.DeepClone(),
-                ["item"] = item is null ? null : new JsonObject
-                {
-                    ["id"] = item.Id, ["name"] = item.Name, ["roles"] = new JsonArray([.. item.Roles.Select(x => (JsonNode?)x)]),
-                    ["site"] = item.Site, ["trainingExpiresOn"] = item.TrainingExpiresOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                    ["openForms"] = new JsonArray([.. (item.OpenForms ?? []).Select(x => (JsonNode?)x)]),
-                },
-                ["today"] = ctx.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["item"] = ItemJson(item),
+                ["today"] = Today,
                 ["tenant"] = new JsonObject { ["name"] = ctx.TenantName, ["settings"] = ctx.Settings.DeepClone() },
             };
             if (forScript) scope["answers"] = ctx.Answers?.DeepClone();
             return scope;
         }
 
+        private string Today => ctx.Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        private JsonObject EventJson()
+        {
+            var e = ctx.Event;
+            return new JsonObject
+            {
+                ["type"] = e.Type, ["detail"] = e.Detail, ["occurredAt"] = e.OccurredAt.ToString("O", CultureInfo.InvariantCulture),
+                ["sessionId"] = e.SessionId, ["relationshipId"] = e.RelationshipId, ["staffId"] = e.StaffId, ["form"] = e.Form,
+                ["recordId"] = e.RecordId, ["sessionDate"] = e.SessionDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            };
+        }
+
+        private static JsonObject? ItemJson(CohortMember? item) => item is null ? null : new JsonObject
+        {
+            ["id"] = item.Id, ["name"] = item.Name, ["roles"] = new JsonArray([.. item.Roles.Select(x => (JsonNode?)x)]),
+            ["site"] = item.Site, ["trainingExpiresOn"] = item.TrainingExpiresOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["openForms"] = new JsonArray([.. (item.OpenForms ?? []).Select(x => (JsonNode?)x)]),
+        };
+
         /// <summary>What templates see: never answers or case details (docs/workflows.md, Email templates).</summary>
         private JsonObject Model(CohortMember? item)
         {
             static JsonObject Person(Recipient p) => new() { ["name"] = p.Name, ["email"] = p.Email, ["id"] = p.StaffId };
-            var scope = Scope(item, forScript: false);
+            // The parts of the scope a template sees, each built once (not a whole scope built and then copied).
             var supervisees = ctx.People.Supervisees;
             return new JsonObject
             {
                 ["supervisor"] = ctx.People.Supervisor is { } s ? Person(s) : null,
                 ["supervisee"] = supervisees.Count > 0 ? Person(supervisees[0]) : null,
                 ["supervisees"] = new JsonArray([.. supervisees.Select(p => (JsonNode?)Person(p))]),
-                ["item"] = scope["item"]?.DeepClone(),
-                ["history"] = scope["history"]?.DeepClone(),
-                ["vars"] = scope["vars"]?.DeepClone(),
-                ["today"] = scope["today"]?.DeepClone(),
+                ["item"] = ItemJson(item),
+                ["history"] = ctx.History?.ToJson(forScript: false),
+                ["vars"] = state.Vars.DeepClone(),
+                ["today"] = Today,
                 ["tenant"] = new JsonObject { ["name"] = ctx.TenantName },
                 ["workflow"] = new JsonObject { ["id"] = definition.Id, ["title"] = definition.Title },
                 // When the session is (a reminder says it): its day and time, never what it is about.
@@ -457,7 +466,7 @@ public sealed class WorkflowRunner(JsSandbox? sandbox = null)
                 case NoteStep s:
                 {
                     var model = Model(item);
-                    model["event"] = Scope(item, forScript: false)["event"]?.DeepClone();
+                    model["event"] = EventJson();
                     var (text, error) = LiquidText.Render(s.Text, model, TimeLeft);
                     if (error is not null) return new Fail(error);
                     Log(s.Id, "note", text!);
