@@ -48,18 +48,12 @@ internal static partial class SuiteBenchmark
             // PROBE_QUERYLOG=1: every statement of the measured rounds timed (it costs a little), by shape, the costliest first.
             var logged = Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1";
             if (logged) QueryLog.Instance.Start();
-            // PROBE_ALLOC=1: the measured rounds' allocation by type and the methods compiled meanwhile (AllocationProfile).
-            using var allocations = Environment.GetEnvironmentVariable("PROBE_ALLOC") == "1" ? new AllocationProfile() : null;
-            allocations?.Start();
+            // PROBE_ALLOC=1: the measured rounds' methods compiled and allocation by type (RuntimeProfile).
+            using var profile = RuntimeProfile.FromEnvironment();
+            profile?.Start();
             var (events, rounds, sums) = await DispatchTenantAsync(runner, tenant);
             var end = Stopwatch.GetTimestamp();
-            if (allocations is not null)
-            {
-                var jit = allocations.Jitted();
-                Console.WriteLine($"  compiled: {jit.Sum(j => j.Methods):N0} methods: {string.Join(", ", jit.Select(j => $"{j.Namespace} {j.Methods}"))}");
-                foreach (var (type, mb, share) in allocations.Stop(25))
-                    Console.WriteLine($"  allocation: {mb,8:N0} MB {share,6:P1}  {type}");
-            }
+            profile?.Report("  ", types: true, top: 25);
             if (logged)
                 foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(20))
                     Console.WriteLine($"  query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),6}x  {g.Key}");

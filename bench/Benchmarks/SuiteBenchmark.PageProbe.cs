@@ -22,11 +22,7 @@ internal static partial class SuiteBenchmark
         var seconds = EnvInt("PROBE_SECONDS", 10);
         var turns = EnvInt("PROBE_TURNS", 3);
         await using var app = await ProbeAppAsync(root, file, b =>
-        {
-            foreach (var setting in (Environment.GetEnvironmentVariable("PROBE_SETTING") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-                if (setting.Split('=', 2) is [var key, var value]) b.UseSetting(key, value);
-            b.ConfigureTestServices(services => services.AddRazorPages().AddApplicationPart(typeof(SuiteBenchmark).Assembly));
-        });
+            b.ConfigureTestServices(services => services.AddRazorPages().AddApplicationPart(typeof(SuiteBenchmark).Assembly)));
         var client = await SignedInClientAsync(app, PageTenant, "lead");
         // PROBE_SAVE=file: the page as the lead gets it, written once before the turns (to see what its bytes are).
         if (Environment.GetEnvironmentVariable("PROBE_SAVE") is { Length: > 0 } save)

@@ -19,7 +19,7 @@ internal static partial class SuiteBenchmark
     /// </summary>
     public static void SweepProbe() => SweepProbeAsync().GetAwaiter().GetResult();
 
-    /// <summary>The app on a kept suite database (no demo seeding), started on Kestrel with its tenant registry read: what each probe runs on.</summary>
+    /// <summary>The app on a kept suite database (no demo seeding, PROBE_SETTING's settings), started on Kestrel with its tenant registry read: what each probe runs on.</summary>
     private static async Task<WebApplicationFactory<global::Program>> ProbeAppAsync(string root, string file, Action<Microsoft.AspNetCore.Hosting.IWebHostBuilder>? configure = null)
     {
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_SUPERVISIONHUB_WEB", Path.Combine(root, "src", "Web"));
@@ -27,6 +27,8 @@ internal static partial class SuiteBenchmark
         {
             ConfigureApp(b, root, Postgres ? file : null, file); // PROBE_DB names the kept PostgreSQL database with SUITE_DATABASE=postgres
             b.UseSetting("Demo:Seed", "false");
+            foreach (var setting in (Environment.GetEnvironmentVariable("PROBE_SETTING") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+                if (setting.Split('=', 2) is [var key, var value]) b.UseSetting(key, value); // several as key=value;key=value
             configure?.Invoke(b);
         });
         app.UseKestrel(0);
@@ -44,16 +46,14 @@ internal static partial class SuiteBenchmark
         var turns = EnvInt("PROBE_TURNS", 3);
         await using var app = await ProbeAppAsync(root, file, b =>
         {
-            foreach (var setting in (Environment.GetEnvironmentVariable("PROBE_SETTING") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-                if (setting.Split('=', 2) is [var key, var value]) b.UseSetting(key, value); // several as key=value;key=value
             if (Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1")
                 b.ConfigureTestServices(services => services.ConfigureDbContext<SupervisionHub.Web.Data.AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance)));
         });
         var registry = app.Services.GetRequiredService<TenantRegistry>();
         var tenants = registry.All.ToList();
         var runner = app.Services.GetRequiredService<PerTenantRunner>();
-        // PROBE_ALLOC=1: the last turn's allocation by type (a sample, AllocationProfile).
-        using var allocations = Environment.GetEnvironmentVariable("PROBE_ALLOC") == "1" ? new AllocationProfile() : null;
+        // PROBE_ALLOC=1: each turn's methods compiled, and the last turn's allocation by type (RuntimeProfile).
+        using var runtime = RuntimeProfile.FromEnvironment();
         Console.WriteLine($"probe: {tenants.Count} tenants, mode {mode}, degrees {string.Join(",", degrees)}, {turns} turns, server GC {System.Runtime.GCSettings.IsServerGC}, load {LoadAverage()}");
         for (var turn = 1; turn <= turns; turn++)
             foreach (var degree in degrees)
@@ -68,7 +68,7 @@ internal static partial class SuiteBenchmark
                 // PROBE_QUERYLOG=1: the last turn's statements by shape, as the suite logs the sweep's.
                 var logged = turn == turns && Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1";
                 if (logged) QueryLog.Instance.Start();
-                allocations?.Start();
+                runtime?.Start();
                 if (mode == "round")
                 {
                     var (raised, profile) = await app.Services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, null, degree);
@@ -89,15 +89,7 @@ internal static partial class SuiteBenchmark
                 if (logged)
                     foreach (var g in QueryLog.Instance.Stop().GroupBy(c => c.Sql).OrderByDescending(g => g.Sum(c => c.Ms)).Take(12))
                         Console.WriteLine($"  probe query log: {g.Sum(c => c.Ms),8:0} ms {g.Count(),5}x  {g.Key}");
-                if (allocations is not null)
-                {
-                    var jit = allocations.Jitted();
-                    var types = allocations.Stop(20);
-                    Console.WriteLine($"  probe compiled: {jit.Sum(j => j.Methods):N0} methods: {string.Join(", ", jit.Select(j => $"{j.Namespace} {j.Methods}"))}");
-                    if (turn == turns)
-                        foreach (var (type, mb, share) in types)
-                            Console.WriteLine($"  probe allocation: {mb,8:N0} MB {share,6:P1}  {type}");
-                }
+                runtime?.Report("  probe ", types: turn == turns, top: 20);
                 Console.WriteLine($"probe {mode} turn {turn} degree {degree}: wall {Stopwatch.GetElapsedTime(start, end).TotalSeconds:0.00} s, "
                                   + $"processor {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.00} s, {(GC.GetTotalAllocatedBytes(precise: true) - alloc) / 1024.0 / 1024.0:N0} MB, "
                                   + $"gc {GC.CollectionCount(0) - gc.Item1}/{GC.CollectionCount(1) - gc.Item2}/{GC.CollectionCount(2) - gc.Item3}; {detail}; "

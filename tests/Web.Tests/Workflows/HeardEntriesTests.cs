@@ -1,29 +1,32 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SupervisionHub.Web.Data;
-using SupervisionHub.Web.Tests.Supervision;
 using SupervisionHub.Web.Workflows;
 
 namespace SupervisionHub.Web.Tests.Workflows;
 
 /// <summary>
 /// What a dispatch round hears its tracker take (WorkflowHost.HeardEntries): the unit's runs and tasks, looked at before
-/// and after each event, each entity once with the entry that tracks it now.
+/// and after each event, each entity once with the entry that tracks it now. The tasks are only tracked, never saved.
 /// </summary>
 public sealed class HeardEntriesTests(AppFactory app) : IClassFixture<AppFactory>
 {
-    [Fact]
-    public async Task Each_entity_is_listed_once_with_its_current_entry_in_the_order_first_taken_and_a_detached_one_is_dropped()
+    /// <summary>A context of the demo tenant whose tracker's takings are heard, and a maker of unsaved tasks.</summary>
+    private Task WithHeardAsync(Action<AppDbContext, WorkflowHost.HeardEntries, Func<WorkTask>> test) => app.InTenant("ascent", sp =>
     {
-        await app.InTenant("ascent", async sp =>
+        var db = sp.GetRequiredService<AppDbContext>();
+        var heard = new WorkflowHost.HeardEntries();
+        db.ChangeTracker.Tracked += (_, e) => heard.Add(e.Entry);
+        var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+        test(db, heard, () => new WorkTask("someone", "a task", null, false, null, null, null, now));
+        return Task.CompletedTask;
+    });
+
+    [Fact]
+    public Task Each_entity_is_listed_once_with_its_current_entry_in_the_order_first_taken_and_a_detached_one_is_dropped() =>
+        WithHeardAsync((db, heard, newTask) =>
         {
-            var db = sp.GetRequiredService<AppDbContext>();
-            var heard = new WorkflowHost.HeardEntries();
-            db.ChangeTracker.Tracked += (_, e) => heard.Add(e.Entry);
-            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
-            var supervisor = await db.StaffIdAsync("supervisor@ascent.example");
-            WorkTask NewTask(string title) => new(supervisor, title, null, false, null, null, null, now);
-            var (a, b, c) = (NewTask("a"), NewTask("b"), NewTask("c"));
+            var (a, b, c) = (newTask(), newTask(), newTask());
             db.WorkTasks.AddRange(a, b, c);
             Assert.Equal([a, b, c], heard.Current().Select(e => e.Entity));
 
@@ -37,7 +40,6 @@ public sealed class HeardEntriesTests(AppFactory app) : IClassFixture<AppFactory
             db.WorkTasks.Add(b);
             Assert.Equal([a, c, b], heard.Current().Select(e => e.Entity));
         });
-    }
 
     /// <summary>
     /// Why the host empties the list with every clear of its tracker (WorkflowHost.ClearTracker): EF Core's Clear() leaves
@@ -45,15 +47,10 @@ public sealed class HeardEntriesTests(AppFactory app) : IClassFixture<AppFactory
     /// as unsaved. If this starts failing, EF Core now detaches them, and the host's clearing is only belt and braces.
     /// </summary>
     [Fact]
-    public async Task A_cleared_tracker_leaves_its_old_entries_saying_added_so_the_list_is_emptied_with_it()
-    {
-        await app.InTenant("ascent", async sp =>
+    public Task A_cleared_tracker_leaves_its_old_entries_saying_added_so_the_list_is_emptied_with_it() =>
+        WithHeardAsync((db, heard, newTask) =>
         {
-            var db = sp.GetRequiredService<AppDbContext>();
-            var heard = new WorkflowHost.HeardEntries();
-            db.ChangeTracker.Tracked += (_, e) => heard.Add(e.Entry);
-            var supervisor = await db.StaffIdAsync("supervisor@ascent.example");
-            var task = new WorkTask(supervisor, "a", null, false, null, null, null, sp.GetRequiredService<TimeProvider>().GetUtcNow());
+            var task = newTask();
             db.WorkTasks.Add(task);
             var entry = Assert.Single(heard.Current());
             db.ChangeTracker.Clear();
@@ -62,5 +59,4 @@ public sealed class HeardEntriesTests(AppFactory app) : IClassFixture<AppFactory
             heard.Clear();
             Assert.Empty(heard.Current());
         });
-    }
 }

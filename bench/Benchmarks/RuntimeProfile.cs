@@ -4,12 +4,16 @@ using System.Diagnostics.Tracing;
 namespace SupervisionHub.Benchmarks;
 
 /// <summary>
-/// Where a process's allocation goes, by type: the runtime's GC AllocationTick event fires about every 100 KB allocated
-/// and names the type of the object that crossed the line, so the counts are a sample proportional to bytes. Used by
-/// the sweep probe with PROBE_ALLOC=1 (docs/benchmarks.md).
+/// What the runtime did while a probe measured, from its own events: the methods it compiled (each tier counts), by
+/// namespace, and where allocation went, by type (the GC AllocationTick event fires about every 100 KB allocated and
+/// names the type of the object that crossed the line, so the figures are a sample proportional to bytes). The sweep
+/// and dispatch probes take it with PROBE_ALLOC=1 (docs/benchmarks.md, seventeenth run).
 /// </summary>
-internal sealed class AllocationProfile : EventListener
+internal sealed class RuntimeProfile : EventListener
 {
+    /// <summary>A profile listening from now if PROBE_ALLOC=1, else null.</summary>
+    public static RuntimeProfile? FromEnvironment() => Environment.GetEnvironmentVariable("PROBE_ALLOC") == "1" ? new RuntimeProfile() : null;
+
     private const EventKeywords GcKeyword = (EventKeywords)0x1, JitKeyword = (EventKeywords)0x10;
     private readonly ConcurrentDictionary<string, long> bytes = new();
     private readonly ConcurrentDictionary<string, int> jitted = new();
@@ -17,17 +21,19 @@ internal sealed class AllocationProfile : EventListener
 
     public void Start() { bytes.Clear(); jitted.Clear(); on = true; }
 
-    /// <summary>Methods compiled since <see cref="Start"/> (each tier counts), by namespace, most first.</summary>
-    public List<(string Namespace, int Methods)> Jitted(int top = 15) =>
-        jitted.OrderByDescending(p => p.Value).Take(top).Select(p => (p.Key, p.Value)).ToList();
-
-    /// <summary>The sample's types, largest first, as (type, megabytes, share).</summary>
-    public List<(string Type, double Mb, double Share)> Stop(int top = 15)
+    /// <summary>
+    /// Stops listening and prints, each line led by <paramref name="prefix"/>, the methods compiled since <see cref="Start"/>
+    /// by namespace and, with <paramref name="types"/>, the <paramref name="top"/> types allocated most.
+    /// </summary>
+    public void Report(string prefix, bool types, int top)
     {
         on = false;
+        var compiled = jitted.OrderByDescending(p => p.Value).Take(15).ToList();
+        Console.WriteLine($"{prefix}compiled: {jitted.Values.Sum():N0} methods: {string.Join(", ", compiled.Select(p => $"{p.Key} {p.Value}"))}");
+        if (!types) return;
         var total = Math.Max(1, bytes.Values.Sum());
-        return bytes.OrderByDescending(p => p.Value).Take(top)
-            .Select(p => (p.Key, p.Value / 1024.0 / 1024.0, p.Value / (double)total)).ToList();
+        foreach (var (type, amount) in bytes.OrderByDescending(p => p.Value).Take(top))
+            Console.WriteLine($"{prefix}allocation: {amount / 1024.0 / 1024.0,8:N0} MB {amount / (double)total,6:P1}  {type}");
     }
 
     protected override void OnEventSourceCreated(EventSource source)
