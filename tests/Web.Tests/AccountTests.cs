@@ -41,6 +41,21 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
         Assert.Equal(expected, response.Headers.Location!.OriginalString);
     }
 
+    /// <summary>The return address is typed by whoever made the link: it goes back into the page as text, never as markup.</summary>
+    [Fact]
+    public async Task A_return_address_carrying_markup_is_written_into_the_sign_in_page_as_text()
+    {
+        const string page = "/ascent/account/sign-in"; // the code page's field is the same tag helper, reached only mid sign-in
+        const string Attack = "/ascent/staff\"><script>alert(1)</script><a href=\"javascript:alert(2)";
+        var response = await app.Browser().GetAsync($"{page}?ReturnUrl={Uri.EscapeDataString(Attack)}");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("<script>alert(1)", html);
+        Assert.DoesNotContain("href=\"javascript:", html);
+        var kept = Regex.Match(html, "<input[^>]*name=\"ReturnUrl\"[^>]*value=\"([^\"]*)\"").Groups[1].Value;
+        Assert.Equal(Attack, System.Net.WebUtility.HtmlDecode(kept)); // kept as typed, for the sign-in's own check to refuse
+    }
+
     [Fact]
     public async Task A_leaver_cannot_sign_in_and_their_session_ends()
     {
