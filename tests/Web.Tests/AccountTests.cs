@@ -45,9 +45,9 @@ public sealed partial class AccountTests(AppFactory app) : IClassFixture<AppFact
     [Fact]
     public async Task A_return_address_carrying_markup_is_written_into_the_sign_in_page_as_text()
     {
-        const string page = "/ascent/account/sign-in"; // the code page's field is the same tag helper, reached only mid sign-in
+        const string Page = "/ascent/account/sign-in"; // the code page's field is the same tag helper, reached only mid sign-in
         const string Attack = "/ascent/staff\"><script>alert(1)</script><a href=\"javascript:alert(2)";
-        var response = await app.Browser().GetAsync($"{page}?ReturnUrl={Uri.EscapeDataString(Attack)}");
+        var response = await app.Browser().GetAsync($"{Page}?ReturnUrl={Uri.EscapeDataString(Attack)}");
         var html = await response.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.DoesNotContain("<script>alert(1)", html);
