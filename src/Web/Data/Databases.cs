@@ -76,7 +76,27 @@ public static class Databases
     public static void AddAppDataProtection(this IServiceCollection services) =>
         services.AddDataProtection().SetApplicationName("SupervisionHub").PersistKeysToDbContext<AppDbContext>();
 
-    public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder o, string connectionString) => o.UseNpgsql(connectionString);
+    public static DbContextOptionsBuilder UsePostgres(DbContextOptionsBuilder o, string connectionString) => o.UseNpgsql(PostgresConnectionString(connectionString));
+
+    /// <summary>
+    /// The operator's connection string with two Npgsql settings the service is built for, unless the string names
+    /// them itself (ADR 0065): statements run five times on a connection are prepared there (`Max Auto Prepare`), so
+    /// PostgreSQL stops parsing and planning the same few queries for every page; and a connection going back to the
+    /// pool is not reset (`No Reset On Close`), since the service leaves nothing in a session to reset (no SET, LISTEN,
+    /// temporary table or session lock on a pooled connection; the start-up lock has a connection of its own).
+    /// </summary>
+    public static string PostgresConnectionString(string given)
+    {
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = given }.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var b = new NpgsqlConnectionStringBuilder(given);
+        if (!named.Contains("MaxAutoPrepare")) b.MaxAutoPrepare = PreparedPerConnection;
+        if (!named.Contains("NoResetOnClose")) b.NoResetOnClose = true;
+        return b.ConnectionString;
+    }
+
+    /// <summary>Enough for the statements of a page, a sweep and a dispatch round on one connection; the rarest are replaced first.</summary>
+    public const int PreparedPerConnection = 50;
 
     /// <summary>An arbitrary constant: the PostgreSQL advisory lock every node of one database takes for its start-up work.</summary>
     private const long StartupLockKey = 0x5348_5542_5354_5254; // "SHUBSTRT"
