@@ -164,7 +164,14 @@ public sealed partial class RecordTests(RecordsFactory app) : IClassFixture<Reco
         Assert.Contains("Workload, one case, and wellbeing.", page);
         Assert.Contains("Sign as supervisee", page);
         Assert.Equal(HttpStatusCode.Redirect, (await supervisee.PostForm(url + "?handler=Sign", new Dictionary<string, string> { ["role"] = "Supervisee" }, url)).StatusCode);
-        Assert.Equal(2, Regex.Count(await supervisee.GetStringAsync(url), ">Signed</strong> by"));
+        var signed = await supervisee.GetStringAsync(url);
+        Assert.Equal(2, Regex.Count(signed, ">Signed</strong> by"));
+        // Each signature is named by its signer's name as the organisation holds it.
+        var signers = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Staff
+            .Where(s => s.Email == "supervisor@ralph-thoresby.example" || s.Email == "supervisee@ralph-thoresby.example").Select(s => s.FullName).ToListAsync());
+        Assert.Equal(2, signers.Count);
+        foreach (var name in signers) Assert.Contains(">Signed</strong> by " + System.Net.WebUtility.HtmlEncode(name), signed);
+        Assert.DoesNotContain("a former member of staff", signed);
 
         // Signed by everyone: read-only. A change is refused with the reason, and nothing is written.
         fields["a.discussed"] = "Rewritten after everyone signed.";

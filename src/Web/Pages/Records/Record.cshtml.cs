@@ -78,7 +78,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         await db.SaveChangesAsync(ct);
         if (row is not null)
         {
-            Build(answers, Errors(problems));
+            await BuildAsync(answers, Errors(problems), ct);
             await LoadSupervisionAsync(ct);
             return Page();
         }
@@ -255,7 +255,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         if (errors.Count == 0) return null;
         Record.SaveDraft(answers, clock.GetUtcNow()); // keep everything typed
         await db.SaveChangesAsync(ct);
-        Build(answers, errors);
+        await BuildAsync(answers, errors, ct);
         if (notSigned) ModelState.AddModelError("", "You have not signed yet: correct the answers below, then sign.");
         await LoadSupervisionAsync(ct);
         return Page();
@@ -287,7 +287,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             {
                 // The earlier record names its own people (unless everyone is listed already).
                 People = _everyone ? View.People
-                    : View.People.UnionBy(People(FormView.PersonIds(FormCatalog.Definition(prev.FormVersion), prev.Answers).ToHashSet()), p => p.Id).ToList(),
+                    : View.People.UnionBy(await PeopleAsync(FormView.PersonIds(FormCatalog.Definition(prev.FormVersion), prev.Answers).ToHashSet(), ct), p => p.Id).ToList(),
                 Form = FormCatalog.Definition(prev.FormVersion), Answers = prev.Answers, Errors = new Dictionary<string, string>(),
                 EditableSections = new HashSet<string>(), Signatures = prev.Signatures,
             };
@@ -318,7 +318,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
             var mine = RecordAccess.PartiesOf(me, _parties);
             SignOnSubmit = Form.Fields.Where(f => f.Type == FieldType.Signature && f.Signer is { } r && mine.Contains(r)).Select(f => f.Signer!.Value).Distinct().ToList();
         }
-        Build(record.Answers, new Dictionary<string, string>());
+        await BuildAsync(record.Answers, new Dictionary<string, string>(), ct);
         if (Form.Guidance is { } g
             && await db.FormVersions.AsNoTracking().Where(v => v.FormId == g).OrderByDescending(v => v.Version).FirstOrDefaultAsync(ct) is { } gv)
         {
@@ -327,7 +327,7 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         return null;
     }
 
-    private void Build(JsonObject answers, Dictionary<string, string> errors)
+    private async Task BuildAsync(JsonObject answers, Dictionary<string, string> errors, CancellationToken ct)
     {
         var editable = Rights.EditableSections;
         // Everyone is listed only when this person has a person question to answer (the choice
@@ -335,12 +335,15 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
         // not read the whole organisation's staff list (1.6 s at 20,000 staff under load).
         var choosing = Form.Sections.Any(s => editable.Contains(s.Id) && s.Fields.Any(FormView.NamesPeople));
         var people = View?.People is { } known && (!choosing || _everyone) ? known
-            : choosing ? People(null) : People(FormView.PersonIds(Form, answers).Concat(RecordAccess.Participants(Record, _parties)).ToHashSet());
+            : await PeopleAsync(choosing ? null : FormView.PersonIds(Form, answers).Concat(RecordAccess.Participants(Record, _parties)).ToHashSet(), ct);
         _everyone |= choosing;
         // Names of signers and of group members who answered, including people who have since left.
         var ids = Record.Signatures.Select(s => s.SignerId)
             .Concat((answers[SubmissionValidator.MembersKey] as JsonObject)?.Select(m => m.Key) ?? []).Distinct().ToList();
-        var names = db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).ToDictionary(s => s.Id, s => s.FullName);
+        // Only the two columns, and no query when nobody has signed or answered (a draft): the whole
+        // row was read on every view, password hash included.
+        var names = ids.Count == 0 ? new Dictionary<string, string>()
+            : await db.Staff.AsNoTracking().Where(s => ids.Contains(s.Id)).Select(s => new { s.Id, s.FullName }).ToDictionaryAsync(s => s.Id, s => s.FullName, ct);
         View = new FormView(Form, answers, errors, editable, people, Record.Signatures, names, _me.Id, _parties.SuperviseeIds);
         foreach (var (path, message) in errors) ModelState.AddModelError(FormView.Name(path), message);
     }
@@ -348,13 +351,13 @@ public sealed class RecordModel(AppDbContext db, UserManager<StaffMember> users,
     private bool _everyone;
 
     /// <summary>Current staff (not left), everyone or only those named.</summary>
-    private List<(string Id, string Name, StaffRoles Roles)> People(HashSet<string>? only)
+    private async Task<List<(string Id, string Name, StaffRoles Roles)>> PeopleAsync(HashSet<string>? only, CancellationToken ct)
     {
         var today = tenant.Tenant.Today(clock);
         var query = db.Staff.AsNoTracking().Where(s => s.LeftOn == null || s.LeftOn >= today);
         if (only is not null) query = query.Where(s => only.Contains(s.Id));
-        return query.OrderBy(s => s.FullName).Select(s => new { s.Id, s.FullName, s.JobTitle, s.Roles }).AsEnumerable()
-            .Select(s => (s.Id, s.JobTitle is null ? s.FullName : $"{s.FullName}, {s.JobTitle}", s.Roles)).ToList();
+        var rows = await query.OrderBy(s => s.FullName).Select(s => new { s.Id, s.FullName, s.JobTitle, s.Roles }).ToListAsync(ct);
+        return rows.Select(s => (s.Id, s.JobTitle is null ? s.FullName : $"{s.FullName}, {s.JobTitle}", s.Roles)).ToList();
     }
 
     /// <summary>
