@@ -13,7 +13,7 @@ internal static partial class SuiteBenchmark
     /// <summary>
     /// `-- dispatchprobe`: one tenant's events (PROBE_TENANT, ralph-thoresby by default) dispatched alone, rounds of the
     /// worker's size one after another until none is left, on a copy of a suite database kept after its sweep
-    /// (PROBE_DB: the copy.db that SUITE_KEEP_DATA=1 leaves; it is copied again for each turn, PROBE_TURNS). Each turn
+    /// (PROBE_DB: the copy.db that SUITE_KEEP_DATA=1 leaves, or with SUITE_DATABASE=postgres the kept database's name; it is copied again for each turn, PROBE_TURNS). Each turn
     /// prints wall and processor time, allocation, collections, the host's profile summed over the rounds, and its
     /// monotonic start and end, for cutting `perf record -k CLOCK_MONOTONIC` samples per turn. Each turn is a new app.
     /// </summary>
@@ -28,12 +28,23 @@ internal static partial class SuiteBenchmark
         for (var turn = 1; turn <= turns; turn++)
         {
             // A new file each turn: the last turn's pooled connections may still map the one before.
+            // On PostgreSQL (SUITE_DATABASE=postgres, PROBE_DB the kept database's name) a new database made from it.
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            var file = Path.Combine(Path.GetDirectoryName(source)!, $"probe{turn}.db");
-            foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
-            File.Copy(source, file);
+            string file;
+            if (Postgres)
+            {
+                file = $"{source}_probe{turn}";
+                await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{file}\" WITH (FORCE)");
+                await PgExecuteAsync(PgServer, $"CREATE DATABASE \"{file}\" TEMPLATE \"{source}\"");
+            }
+            else
+            {
+                file = Path.Combine(Path.GetDirectoryName(source)!, $"probe{turn}.db");
+                foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(file + suffix);
+                File.Copy(source, file);
+            }
             var app = await ProbeAppAsync(root, file, b => // disposed below, before its files are deleted
-                b.ConfigureTestServices(services => services.ConfigureDbContext<SupervisionHub.Web.Data.AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance))));
+                b.ConfigureTestServices(LogQueries));
             var registry = app.Services.GetRequiredService<TenantRegistry>();
             var tenant = registry.All.First(t => t.Identifier == name);
             var runner = app.Services.GetRequiredService<PerTenantRunner>();
@@ -65,7 +76,9 @@ internal static partial class SuiteBenchmark
                               + $"monotonic {start / (double)Stopwatch.Frequency:0.000}-{end / (double)Stopwatch.Frequency:0.000}; load {LoadAverage()}");
             await app.DisposeAsync();
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm", ".startup-lock" }) File.Delete(file + suffix);
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            if (Postgres) await PgExecuteAsync(PgServer, $"DROP DATABASE IF EXISTS \"{file}\" WITH (FORCE)");
+            else foreach (var suffix in new[] { "", "-wal", "-shm", ".startup-lock" }) File.Delete(file + suffix);
         }
     }
 }

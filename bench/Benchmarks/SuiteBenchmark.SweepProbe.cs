@@ -47,7 +47,7 @@ internal static partial class SuiteBenchmark
         await using var app = await ProbeAppAsync(root, file, b =>
         {
             if (Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1")
-                b.ConfigureTestServices(services => services.ConfigureDbContext<SupervisionHub.Web.Data.AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance)));
+                b.ConfigureTestServices(LogQueries);
         });
         var registry = app.Services.GetRequiredService<TenantRegistry>();
         var tenants = registry.All.ToList();

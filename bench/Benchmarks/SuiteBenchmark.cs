@@ -134,8 +134,7 @@ internal static partial class SuiteBenchmark
                 b.ConfigureTestServices(services =>
                 {
                     // Every command's time, for one request of each page when switched on (the profile in docs/benchmarks.md).
-                    if (Postgres) services.ConfigureDbContext<PostgresAppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance));
-                    else services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance));
+                    LogQueries(services);
                     // The baseline page lives in this assembly.
                     services.AddRazorPages().AddApplicationPart(typeof(SuiteBenchmark).Assembly);
                 });
@@ -435,6 +434,13 @@ internal static partial class SuiteBenchmark
         if (Environment.GetEnvironmentVariable("SUITE_SKIP_EXTRAS") != "1")
             await ExtrasAsync(root, lines);
         WriteTable(root, started, loadBefore, generatedNote, pages, peakAfterPages, pageTenantSize, databaseName, lines, profiles);
+    }
+
+    /// <summary>Every command of the app's contexts timed by <see cref="QueryLog"/> (when started), on either database.</summary>
+    private static void LogQueries(IServiceCollection services)
+    {
+        if (Postgres) services.ConfigureDbContext<PostgresAppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance));
+        else services.ConfigureDbContext<AppDbContext>((_, o) => o.AddInterceptors(QueryLog.Instance));
     }
 
     /// <summary>SUITE_ONLY=sweep: generate the data, fill the page tenants' status cache as the pages would, run the sweep twice, nothing else (the table is not rewritten).</summary>

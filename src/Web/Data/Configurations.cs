@@ -249,7 +249,10 @@ internal sealed class DomainEventConfiguration : IEntityTypeConfiguration<Domain
         b.Property(e => e.ClaimedBy).HasMaxLength(200);
         b.Property(e => e.ClaimToken).IsConcurrencyToken(); // the fence: ADR 0024
         b.HasIndex(e => new { e.TenantId, e.DedupeKey }).IsUnique();
-        b.HasIndex(e => new { e.DispatchedAt, e.OccurredAt });
+        // The events waiting for dispatch, a tenant's in the order a round claims them: a round's look and claim read
+        // a few rows of it, not the tenant's dispatched history. A tenant's rows lie together in the table, so without it
+        // PostgreSQL's "is anything pending" scanned the table from the start (28 ms a round; ADR 0066).
+        b.HasIndex(e => new { e.TenantId, e.OccurredAt, e.Sequence }).HasFilter("\"DispatchedAt\" IS NULL").HasDatabaseName("IX_Events_Pending");
     }
 }
 

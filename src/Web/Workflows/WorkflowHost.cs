@@ -134,7 +134,9 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     {
         workerId ??= WorkflowWorker.WorkerId;
         var now = clock.GetUtcNow();
-        if (!await db.Events.AnyAsync(ClaimableAt(now), ct)) return 0;
+        // The first in claim order rather than EXISTS: ordered, the pending-events index answers it; as EXISTS,
+        // PostgreSQL chose to scan the table for a first match (ADR 0066).
+        if (await db.Events.Where(ClaimableAt(now)).OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct) is null) return 0;
         // One node dispatches a tenant at a time (ADR 0045). The lease outlasts the claims this round
         // takes, so a node that stalls holding both gives the tenant up only once its claims have lapsed too.
         var leases = new DispatchLeases(db, tenant, clock);

@@ -862,10 +862,12 @@ namespace SupervisionHub.Web.Data.Migrations
 
                     b.HasIndex("TenantId");
 
-                    b.HasIndex("DispatchedAt", "OccurredAt");
-
                     b.HasIndex("TenantId", "DedupeKey")
                         .IsUnique();
+
+                    b.HasIndex("TenantId", "OccurredAt", "Sequence")
+                        .HasDatabaseName("IX_Events_Pending")
+                        .HasFilter("\"DispatchedAt\" IS NULL");
 
                     b.ToTable("Events");
                 });
