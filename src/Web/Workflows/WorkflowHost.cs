@@ -136,7 +136,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         var now = clock.GetUtcNow();
         // The first in claim order rather than EXISTS: ordered, the pending-events index answers it; as EXISTS,
         // PostgreSQL chose to scan the table for a first match (ADR 0066).
-        if (await db.Events.Where(ClaimableAt(now)).OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct) is null) return 0;
+        if (await InClaimOrder(db.Events.Where(ClaimableAt(now))).Select(e => (Guid?)e.Id).FirstOrDefaultAsync(ct) is null) return 0;
         // One node dispatches a tenant at a time (ADR 0045). The lease outlasts the claims this round
         // takes, so a node that stalls holding both gives the tenant up only once its claims have lapsed too.
         var leases = new DispatchLeases(db, tenant, clock);
@@ -155,6 +155,10 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     private static System.Linq.Expressions.Expression<Func<DomainEvent, bool>> ClaimableAt(DateTimeOffset at) =>
         e => e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < at);
 
+    /// <summary>Oldest first, as they happened: the order events are claimed and run in, and the order of the waiting events' index (ADR 0066).</summary>
+    private static IOrderedQueryable<DomainEvent> InClaimOrder(IQueryable<DomainEvent> events) =>
+        events.OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence);
+
     /// <summary>How much longer a dispatch lease lasts than the claims taken under it (taken a moment after it).</summary>
     private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(30);
 
@@ -162,8 +166,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
     {
         var claimStarted = DispatchProfile.Mark.Now;
         var start = clock.GetUtcNow();
-        var ids = await db.Events.Where(ClaimableAt(start))
-            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).Select(e => e.Id).Take(max).ToListAsync(ct);
+        var ids = await InClaimOrder(db.Events.Where(ClaimableAt(start))).Select(e => e.Id).Take(max).ToListAsync(ct);
         if (ids.Count == 0) return 0;
         ClearTracker();
         var token = Guid.NewGuid();
@@ -172,8 +175,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         await db.Events.Where(e => EF.Parameter(ids).Contains(e.Id) && e.DispatchedAt == null && (e.ClaimedUntil == null || e.ClaimedUntil < claimedAt))
             .ExecuteUpdateAsync(u => u.SetProperty(e => e.ClaimedBy, workerId).SetProperty(e => e.ClaimedUntil, until).SetProperty(e => e.ClaimToken, token), ct);
         // What this worker holds now: another worker's claim in between leaves its events out.
-        var batch = await db.Events.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id) && e.ClaimToken == token)
-            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).ToListAsync(ct);
+        var batch = await InClaimOrder(db.Events.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id) && e.ClaimToken == token)).ToListAsync(ct);
         var types = batch.Select(e => e.Type).Distinct().ToList();
         var versions = (await db.WorkflowVersions.AsNoTracking().Where(v => v.IsCurrent && v.TriggerEvent != null && types.Contains(v.TriggerEvent)).ToListAsync(ct))
             .ToLookup(v => v.TriggerEvent!);
@@ -398,8 +400,7 @@ public sealed class WorkflowHost(AppDbContext db, ITenantContext tenant, TimePro
         // Done again from the rows as they stand: one whose claim was taken over meanwhile is no longer ours and is left alone.
         ClearTracker();
         var ids = events.Select(e => e.Id).ToList();
-        var ours = await db.Events.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id) && e.ClaimToken == token)
-            .OrderBy(e => e.OccurredAt).ThenBy(e => e.Sequence).ToListAsync(ct);
+        var ours = await InClaimOrder(db.Events.AsNoTracking().Where(e => EF.Parameter(ids).Contains(e.Id) && e.ClaimToken == token)).ToListAsync(ct);
         foreach (var lost in ids.Except(ours.Select(e => e.Id)))
             log.LogInformation("Event {EventId} was not dispatched by this worker: its claim changed meanwhile", lost);
         var dispatched = 0;
