@@ -37,8 +37,21 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
     public Task<T> DerivedAsync<T>(IReadOnlyList<SuperviseeStatus> everyone, string key, Func<CancellationToken, Task<T>> compute, CancellationToken ct) where T : class =>
         cache.DerivedAsync(tenant.Tenant.Id, everyone, key, compute, ct);
 
+    /// <summary>
+    /// Every attendance of these people, whatever it was, each with what the statuses count it by: a dispatch
+    /// round reads it once for its histories and passes it to <see cref="StatusesAsync"/>, which then reads none.
+    /// </summary>
+    public async Task<List<AttendanceRow>> AttendanceOfAsync(List<string> staffIds, CancellationToken ct) =>
+        staffIds.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking().Where(a => EF.Parameter(staffIds).Contains(a.StaffId))
+            .Select(a => new AttendanceRow(a.SessionId, a.StaffId, a.Attendance, a.TypeId, a.Date, a.Minutes)).ToListAsync(ct);
+
     /// <param name="scope">Which supervisees (memberships) to include; null for everyone in the tenant.</param>
-    public async Task<IReadOnlyList<SuperviseeStatus>> StatusesAsync(Expression<Func<RelationshipMember, bool>>? scope, CancellationToken ct)
+    /// <param name="attendance">
+    /// Every attendance of the people in <paramref name="scope"/> (and perhaps of others), already read by
+    /// <see cref="AttendanceOfAsync"/>: the statuses count from it rather than read the attended sessions again.
+    /// </param>
+    public async Task<IReadOnlyList<SuperviseeStatus>> StatusesAsync(Expression<Func<RelationshipMember, bool>>? scope, CancellationToken ct,
+        IReadOnlyList<AttendanceRow>? attendance = null)
     {
         var settings = tenant.Tenant.Settings;
         var today = tenant.Tenant.Today(clock);
@@ -79,27 +92,9 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         //   and the year before the current one is the oldest that can still decide a status;
         // - rolling rules ("every 6 weeks") need only each person's latest session that counts
         //   (long enough for its type), read as one grouped row per person and type.
-        var present = db.SessionAttendance.AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present);
-        if (scope is not null) present = present.Where(a => staffIds.Contains(a.StaffId));
-        if (NeedsPeriodHistory(settings))
-        {
-            var since = today.AddYears(-HistoryYears);
-            inputs.Period.AddRange(await present.Where(a => a.Date >= since).Select(a => new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes)).ToListAsync(ct));
-        }
-        // Rolling types read together, one grouped statement per distinct minimum length (usually one),
-        // not one per type: at 500 tenants the statements' own cost was most of this read (ADR 0043).
-        // Grouped by type first, the covering (tenant, attendance, type, person, date, minutes) index's order.
-        foreach (var (minimum, ids) in RollingByMinimum(settings))
-        {
-            // One type (the usual case) as a plain equality, not EF 10's IN over a padded list of parameters:
-            // the covering index's (tenant, attendance, type) prefix with nothing for the planner to weigh (ADR 0047).
-            var one = ids[0];
-            var ofTypes = ids.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => ids.Contains(a.TypeId));
-            inputs.Rolling.AddRange((await ofTypes.Where(a => a.Minutes >= minimum && a.Date <= today)
-                .GroupBy(a => new { a.TypeId, a.StaffId })
-                .Select(g => new { g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct))
-                .Select(l => new Attended(l.StaffId, l.TypeId, l.Date, Math.Max(l.Minutes, minimum))));
-        }
+        // Rows already in hand (a dispatch round's) are counted in memory by the same filters (Count).
+        if (attendance is not null) Count(attendance, settings, today, inputs);
+        else await ReadAttendedAsync(scope is null ? null : staffIds, settings, today, inputs, ct);
 
         // Everyone: every agreement and every future booking of the tenant, each one index range
         // (agreements are the submissions without a session; bookings are dated from today), looked up
@@ -123,6 +118,50 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             inputs.Contracts.AddRange(await agreements.Select(s => new ContractRow(s.RelationshipId, s.FormId, s.FullySignedAt)).ToListAsync(ct));
         inputs.Booked.AddRange(await booked.Select(s => new Booking(s.RelationshipId, s.Date)).ToListAsync(ct));
         return Compute(settings, CalendarFor(tenant.Tenant), today, inputs);
+    }
+
+    /// <summary>The attended sessions the rules count, of everyone or of <paramref name="staffIds"/>'s people (see above).</summary>
+    private async Task ReadAttendedAsync(IQueryable<string>? staffIds, TenantSettings settings, DateOnly today, StatusInputs inputs, CancellationToken ct)
+    {
+        var present = db.SessionAttendance.AsNoTracking().Where(a => a.Attendance == MemberAttendance.Present);
+        if (staffIds is not null) present = present.Where(a => staffIds.Contains(a.StaffId));
+        if (NeedsPeriodHistory(settings))
+        {
+            var since = today.AddYears(-HistoryYears);
+            inputs.Period.AddRange(await present.Where(a => a.Date >= since).Select(a => new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes)).ToListAsync(ct));
+        }
+        // Rolling types read together, one grouped statement per distinct minimum length (usually one),
+        // not one per type: at 500 tenants the statements' own cost was most of this read (ADR 0043).
+        // Grouped by type first, the covering (tenant, attendance, type, person, date, minutes) index's order.
+        foreach (var (minimum, ids) in RollingByMinimum(settings))
+        {
+            // One type (the usual case) as a plain equality, not EF 10's IN over a padded list of parameters:
+            // the covering index's (tenant, attendance, type) prefix with nothing for the planner to weigh (ADR 0047).
+            var one = ids[0];
+            var ofTypes = ids.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => ids.Contains(a.TypeId));
+            inputs.Rolling.AddRange((await ofTypes.Where(a => a.Minutes >= minimum && a.Date <= today)
+                .GroupBy(a => new { a.TypeId, a.StaffId })
+                .Select(g => new { g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct))
+                .Select(l => new Attended(l.StaffId, l.TypeId, l.Date, Math.Max(l.Minutes, minimum))));
+        }
+    }
+
+    /// <summary>
+    /// The two reads of attended sessions in <see cref="ReadAttendedAsync"/>, made from rows already in hand: the same filters, each
+    /// person's latest of a rolling type taken here rather than grouped by the database. Change them together.
+    /// </summary>
+    private static void Count(IReadOnlyList<AttendanceRow> attendance, TenantSettings settings, DateOnly today, StatusInputs inputs)
+    {
+        var present = attendance.Where(a => a.Attendance == MemberAttendance.Present).ToList();
+        if (NeedsPeriodHistory(settings))
+        {
+            var since = today.AddYears(-HistoryYears);
+            inputs.Period.AddRange(present.Where(a => a.Date >= since).Select(a => new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes)));
+        }
+        foreach (var (minimum, ids) in RollingByMinimum(settings))
+            inputs.Rolling.AddRange(present.Where(a => a.Minutes >= minimum && a.Date <= today && ids.Contains(a.TypeId))
+                .GroupBy(a => (a.TypeId, a.StaffId))
+                .Select(g => new Attended(g.Key.StaffId, g.Key.TypeId, g.Max(a => a.Date), Math.Max(g.Max(a => a.Minutes), minimum))));
     }
 
     /// <summary>
@@ -282,6 +321,9 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
     private sealed record JoinedRow(int Id, string StaffId, DateOnly JoinedOn, DateOnly? LeftOn, Guid RelationshipId, string TypeId, string SupervisorId, DateOnly? EndedOn);
 
     private readonly record struct Attended(string StaffId, string TypeId, DateOnly Date, int Minutes);
+
+    /// <summary>One person's attendance at one session (<see cref="AttendanceOfAsync"/>).</summary>
+    public readonly record struct AttendanceRow(Guid SessionId, string StaffId, MemberAttendance Attendance, string TypeId, DateOnly Date, int Minutes);
 
     private readonly record struct Booking(Guid RelationshipId, DateOnly Date);
 

@@ -158,16 +158,18 @@ public sealed class WorkflowContextBuilder(AppDbContext db, ITenantContext tenan
                 .Where(s => EF.Parameter(histories).Contains(s.RelationshipId) && s.Status != SessionStatus.Booked && s.OutcomeAt <= latest)
                 .Select(s => new SessionRow(s.Id, s.RelationshipId, s.TypeId, s.Date, s.StartTime, s.Status, s.DurationMinutes, s.OutcomeAt)).ToListAsync(ct))
             .OrderBy(s => s.Date).ThenBy(s => s.StartTime).ToLookup(s => s.RelationshipId);
-        var attendance = subjects.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking().Where(a => EF.Parameter(subjects).Contains(a.StaffId))
-            .Select(a => new { a.SessionId, a.StaffId, a.Attendance }).ToDictionaryAsync(a => (a.SessionId, a.StaffId), a => a.Attendance, ct);
+        // The subjects' attendance, read once for their histories and their statuses.
+        var attended = await compliance.AttendanceOfAsync(subjects, ct);
+        var attendance = attended.ToDictionary(a => (a.SessionId, a.StaffId), a => a.Attendance);
         // The statuses of the (relationship, subject) pairs, from a scope that covers them all: each
         // membership's status depends only on its own person's data, so a wider scope gives the same rows.
         var pairRelationships = about.Where(a => SubjectOf(a.Event, a.Supervisees) is not null).Select(a => a.Relationship.Id).Distinct().ToList();
-        var statuses = subjects.Count == 0 ? [] : await compliance.StatusesAsync(m => EF.Parameter(pairRelationships).Contains(m.RelationshipId) && EF.Parameter(subjects).Contains(m.StaffId), ct);
+        var statuses = subjects.Count == 0 ? [] : await compliance.StatusesAsync(m => EF.Parameter(pairRelationships).Contains(m.RelationshipId) && EF.Parameter(subjects).Contains(m.StaffId), ct,
+            attended);
 
-        var attended = events.Where(e => e.Type == EventTypes.SessionAttended && e.SessionId is not null).Select(e => e.SessionId!.Value).Distinct().ToList();
-        var present = (attended.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking()
-            .Where(a => EF.Parameter(attended).Contains(a.SessionId) && a.Attendance == MemberAttendance.Present).Select(a => new { a.SessionId, a.StaffId }).ToListAsync(ct))
+        var heldSessions = events.Where(e => e.Type == EventTypes.SessionAttended && e.SessionId is not null).Select(e => e.SessionId!.Value).Distinct().ToList();
+        var present = (heldSessions.Count == 0 ? [] : await db.SessionAttendance.AsNoTracking()
+            .Where(a => EF.Parameter(heldSessions).Contains(a.SessionId) && a.Attendance == MemberAttendance.Present).Select(a => new { a.SessionId, a.StaffId }).ToListAsync(ct))
             .ToLookup(a => a.SessionId, a => a.StaffId);
         // The day of the session a session.* event is about: a booking says which day it booked.
         // Its version too (one more at each move or cancellation), so a reminder timed from an earlier one lapses.

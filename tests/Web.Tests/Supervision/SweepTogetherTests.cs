@@ -132,6 +132,51 @@ public sealed class SweepTogetherTests(TogetherSweepFactory app) : IClassFixture
     }
 
     /// <summary>
+    /// A dispatch round reads its subjects' attendance once, for their histories, and the statuses count from those
+    /// rows rather than read the attended sessions again. For any scope the rows cover, the statuses must be exactly
+    /// those the database's own reading gives, with absences, sessions too short to count, sessions dated ahead and
+    /// sessions older than the history the rules look at among the rows, and rows of people outside the scope.
+    /// </summary>
+    [Fact]
+    public async Task Statuses_counted_from_attendance_in_hand_are_exactly_those_read()
+    {
+        var seed = Environment.TickCount;
+        var kinds = new HashSet<string>();
+        foreach (var t in new[] { "ascent", "devon-torbay", "ralph-thoresby" })
+            await app.InTenant(t, async sp =>
+            {
+                await SweepEventsTests.VariedAsync(sp, t, seed);
+                var db = sp.GetRequiredService<AppDbContext>();
+                var today = sp.Today();
+                var types = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision.Types;
+                if (types.Any(x => x.Frequency.Any(f => f.Per is not null))) kinds.Add("period");
+                if (types.Any(x => x.Frequency.Any(f => f.Every is not null))) kinds.Add("rolling");
+                var rows = await db.SessionAttendance.OrderBy(a => a.Id).Select(a => a.Id).ToListAsync();
+                var absent = rows.Where((_, i) => i % 5 == 1).ToList();
+                var ahead = rows.Where((_, i) => i % 7 == 2).ToList();
+                var old = rows.Where((_, i) => i % 6 == 3).ToList();
+                await db.SessionAttendance.Where(a => absent.Contains(a.Id)).ExecuteUpdateAsync(u => u.SetProperty(a => a.Attendance, MemberAttendance.Absent));
+                await db.SessionAttendance.Where(a => ahead.Contains(a.Id)).ExecuteUpdateAsync(u => u.SetProperty(a => a.Date, today.AddDays(9)));
+                await db.SessionAttendance.Where(a => old.Contains(a.Id))
+                    .ExecuteUpdateAsync(u => u.SetProperty(a => a.Date, today.AddYears(-ComplianceService.HistoryYears).AddDays(-40)));
+
+                var compliance = sp.GetRequiredService<ComplianceService>();
+                var people = await db.RelationshipMembers.Select(m => m.StaffId).Distinct().OrderBy(id => id).ToListAsync();
+                var attendance = await compliance.AttendanceOfAsync(people, CancellationToken.None);
+                Assert.Contains(attendance, a => a.Attendance != MemberAttendance.Present);
+                var everyone = await compliance.StatusesAsync(m => people.Contains(m.StaffId), CancellationToken.None);
+                Assert.True(everyone.SequenceEqual(await compliance.StatusesAsync(m => people.Contains(m.StaffId), CancellationToken.None, attendance)),
+                    $"{t} (seed {seed}): everyone");
+                Assert.True(everyone.Select(s => s.Compliance.State).Distinct().Count() >= 2, $"{t} (seed {seed}): one state only");
+                // Half the people, counted from everyone's rows (a round passes all its subjects' rows to a narrower scope).
+                var half = people.Where((_, i) => i % 2 == 0).ToList();
+                Assert.True((await compliance.StatusesAsync(m => half.Contains(m.StaffId), CancellationToken.None))
+                    .SequenceEqual(await compliance.StatusesAsync(m => half.Contains(m.StaffId), CancellationToken.None, attendance)), $"{t} (seed {seed}): half");
+            });
+        Assert.Equal(["period", "rolling"], kinds.Order());
+    }
+
+    /// <summary>
     /// A round that holds no statuses reads its tenants together and keeps what it worked out; the next round brings
     /// them up to date by a look, alone. Both raise the same facts, and a change saved after the first is in the second.
     /// </summary>
