@@ -92,8 +92,8 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         //   and the year before the current one is the oldest that can still decide a status;
         // - rolling rules ("every 6 weeks") need only each person's latest session that counts
         //   (long enough for its type), read as one grouped row per person and type.
-        // Rows already in hand (a dispatch round's) are counted in memory by the same filters (Count).
-        if (attendance is not null) Count(attendance, settings, today, inputs);
+        // Rows already in hand (a dispatch round's) are counted in memory by the same filters (CountInHand).
+        if (attendance is not null) CountInHand(attendance, settings, today, inputs);
         else await ReadAttendedAsync(scope is null ? null : staffIds, settings, today, inputs, ct);
 
         // Everyone: every agreement and every future booking of the tenant, each one index range
@@ -150,7 +150,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
     /// The two reads of attended sessions in <see cref="ReadAttendedAsync"/>, made from rows already in hand: the same filters, each
     /// person's latest of a rolling type taken here rather than grouped by the database. Change them together.
     /// </summary>
-    private static void Count(IReadOnlyList<AttendanceRow> attendance, TenantSettings settings, DateOnly today, StatusInputs inputs)
+    private static void CountInHand(IReadOnlyList<AttendanceRow> attendance, TenantSettings settings, DateOnly today, StatusInputs inputs)
     {
         var present = attendance.Where(a => a.Attendance == MemberAttendance.Present).ToList();
         if (NeedsPeriodHistory(settings))
