@@ -21,13 +21,30 @@ public sealed class Maildev : IAsyncDisposable
 
     private Maildev() => _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
 
+    /// <summary>
+    /// A new server on two free ports. A port found free can be taken by another socket before maildev binds it
+    /// (a PostgreSQL pass opens hundreds of client sockets meanwhile); maildev then exits at once, so new ports are
+    /// tried, up to three times.
+    /// </summary>
     public static async Task<Maildev> StartNewAsync()
     {
-        var server = new Maildev();
-        await server.StartAsync();
-        await server.ClearAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new Maildev();
+            try
+            {
+                await server.StartAsync();
+                await server.ClearAsync();
+                return server;
+            }
+            catch (ExitedAtStartException) when (attempt < 3)
+            {
+                await server.DisposeAsync();
+            }
+        }
     }
+
+    private sealed class ExitedAtStartException(string message) : InvalidOperationException(message);
 
     private static int FreePort()
     {
@@ -54,7 +71,7 @@ public sealed class Maildev : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(60); // node starts slowly on a loaded machine
         while (true)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"maildev exited at start with code {_process.ExitCode}.");
+            if (_process.HasExited) throw new ExitedAtStartException($"maildev exited at start with code {_process.ExitCode} (ports {SmtpPort}, {WebPort}).");
             try
             {
                 using var smtp = new TcpClient();
