@@ -65,13 +65,18 @@ public sealed class Maildev : IAsyncDisposable
         };
         _process = Process.Start(info) ?? throw new InvalidOperationException("maildev did not start.");
         _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 } line && errors.Count < 20) errors.Enqueue(line); };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(60); // node starts slowly on a loaded machine
         while (true)
         {
-            if (_process.HasExited) throw new ExitedAtStartException($"maildev exited at start with code {_process.ExitCode} (ports {SmtpPort}, {WebPort}).");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // the rest of its output read
+                throw new ExitedAtStartException($"maildev exited at start with code {_process.ExitCode} (ports {SmtpPort}, {WebPort}): {string.Join(" | ", errors)}");
+            }
             try
             {
                 using var smtp = new TcpClient();
