@@ -87,6 +87,7 @@ public partial class AppDbContext : IdentityUserContext<StaffMember, string, Sta
     public DbSet<RelationshipMember> RelationshipMembers => Set<RelationshipMember>();
     public DbSet<Session> Sessions => Set<Session>();
     public DbSet<SessionAttendance> SessionAttendance => Set<SessionAttendance>();
+    public DbSet<LatestAttendance> LatestAttendance => Set<LatestAttendance>();
     public DbSet<ActionItem> Actions => Set<ActionItem>();
     public DbSet<DomainEvent> Events => Set<DomainEvent>();
     public DbSet<StatusChange> StatusChanges => Set<StatusChange>();

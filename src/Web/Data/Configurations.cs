@@ -214,6 +214,17 @@ internal sealed class SessionAttendanceConfiguration : IEntityTypeConfiguration<
     }
 }
 
+internal sealed class LatestAttendanceConfiguration : IEntityTypeConfiguration<LatestAttendance>
+{
+    public void Configure(EntityTypeBuilder<LatestAttendance> b)
+    {
+        // Written only by the triggers on SessionAttendance (ADR 0068): the key is what they upsert on.
+        b.ToTable("LatestAttendance");
+        b.HasKey(l => new { l.TenantId, l.TypeId, l.StaffId, l.Minutes });
+        b.Property(l => l.TypeId).HasMaxLength(63);
+    }
+}
+
 internal sealed class ActionItemConfiguration : IEntityTypeConfiguration<ActionItem>
 {
     public void Configure(EntityTypeBuilder<ActionItem> b)

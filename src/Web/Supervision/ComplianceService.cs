@@ -91,7 +91,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         // - period rules ("1 per half term", "6 per academic year") count sessions inside periods,
         //   and the year before the current one is the oldest that can still decide a status;
         // - rolling rules ("every 6 weeks") need only each person's latest session that counts
-        //   (long enough for its type), read as one grouped row per person and type.
+        //   (long enough for its type), read from the latest of each length the database keeps (ADR 0068).
         // Rows already in hand (a dispatch round's) are counted in memory by the same filters (CountInHand).
         if (attendance is not null) CountInHand(attendance, settings, today, inputs);
         else await ReadAttendedAsync(scope is null ? null : staffIds, settings, today, inputs, ct);
@@ -130,21 +130,41 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             var since = today.AddYears(-HistoryYears);
             inputs.Period.AddRange(await present.Where(a => a.Date >= since).Select(a => new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes)).ToListAsync(ct));
         }
-        // Rolling types read together, one grouped statement per distinct minimum length (usually one),
-        // not one per type: at 500 tenants the statements' own cost was most of this read (ADR 0043).
-        // Grouped by type first, the covering (tenant, attendance, type, person, date, minutes) index's order.
+        // Rolling types read together, one statement per distinct minimum length (usually one), not one per
+        // type: at 500 tenants the statements' own cost was most of this read (ADR 0043).
         foreach (var (minimum, ids) in RollingByMinimum(settings))
         {
-            // One type (the usual case) as a plain equality, not EF 10's IN over a padded list of parameters:
-            // the covering index's (tenant, attendance, type) prefix with nothing for the planner to weigh (ADR 0047).
+            // Each person's latest of each length (ADR 0068), the lengths that count taken here. One type (the usual
+            // case) as a plain equality, not EF 10's IN over a padded list of parameters (ADR 0047).
             var one = ids[0];
-            var ofTypes = ids.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => ids.Contains(a.TypeId));
-            inputs.Rolling.AddRange((await ofTypes.Where(a => a.Minutes >= minimum && a.Date <= today)
-                .GroupBy(a => new { a.TypeId, a.StaffId })
-                .Select(g => new { g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct))
-                .Select(l => new Attended(l.StaffId, l.TypeId, l.Date, Math.Max(l.Minutes, minimum))));
+            var latest = db.LatestAttendance.AsNoTracking().Where(l => l.Minutes >= minimum);
+            latest = ids.Count == 1 ? latest.Where(l => l.TypeId == one) : latest.Where(l => ids.Contains(l.TypeId));
+            if (staffIds is not null) latest = latest.Where(l => staffIds.Contains(l.StaffId));
+            var rows = await latest.Select(l => new LatestRow(l.StaffId, l.TypeId, l.Minutes, l.Date)).ToListAsync(ct);
+            // A latest session dated after today (a clock set back, a zone moved) is not counted yet: those people's
+            // latest up to today is read from the sessions themselves, as it was before the kept rows.
+            var ahead = rows.Where(r => r.Date > today).Select(r => r.StaffId).Distinct().ToList();
+            if (ahead.Count > 0)
+            {
+                rows.RemoveAll(r => ahead.Contains(r.StaffId));
+                var ofTypes = ids.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => ids.Contains(a.TypeId));
+                rows.AddRange(await ofTypes.Where(a => EF.Parameter(ahead).Contains(a.StaffId) && a.Minutes >= minimum && a.Date <= today)
+                    .Select(a => new LatestRow(a.StaffId, a.TypeId, a.Minutes, a.Date)).ToListAsync(ct));
+            }
+            inputs.Rolling.AddRange(LatestOfEach(rows, minimum));
         }
     }
+
+    /// <summary>A person's latest session of a type and length, as kept (<see cref="LatestAttendance"/>) or read.</summary>
+    private sealed record LatestRow(string StaffId, string TypeId, int Minutes, DateOnly Date);
+
+    /// <summary>
+    /// Each person's latest counted session of each type, from rows of the lengths that count: the latest date, and the
+    /// longest of them as the minutes (as the grouped read of every session gave them).
+    /// </summary>
+    private static IEnumerable<Attended> LatestOfEach(IEnumerable<LatestRow> rows, int minimum) =>
+        rows.GroupBy(r => (r.TypeId, r.StaffId))
+            .Select(g => new Attended(g.Key.StaffId, g.Key.TypeId, g.Max(r => r.Date), Math.Max(g.Max(r => r.Minutes), minimum)));
 
     /// <summary>
     /// The two reads of attended sessions in <see cref="ReadAttendedAsync"/>, made from rows already in hand: the same filters, each
@@ -205,7 +225,7 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
                          .Select(a => new { a.TenantId, Row = new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes) }).ToListAsync(ct))
                 inputs[a.TenantId].Period.Add(a.Row);
         }
-        // One grouped statement per distinct minimum length over every tenant with a rolling type of it; a row
+        // One statement per distinct minimum length over every tenant with a rolling type of it; a row
         // of a type that is not one of its own tenant's with that minimum is left out (the types are the union).
         var rolling = busy.SelectMany(t => RollingByMinimum(t.Settings).Select(r => (Tenant: t.Id, r.Minimum, r.Types))).ToList();
         foreach (var sameMinimum in rolling.GroupBy(r => r.Minimum))
@@ -215,12 +235,24 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             var types = sameMinimum.SelectMany(r => r.Types).Distinct(StringComparer.Ordinal).ToList();
             var wanted = sameMinimum.SelectMany(r => r.Types.Select(type => (r.Tenant, type))).ToHashSet();
             var one = types[0];
-            var ofTypes = types.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => types.Contains(a.TypeId));
-            foreach (var l in await ofTypes.Where(a => theirs.Contains(a.TenantId) && a.Minutes >= minimum && a.Date <= today)
-                         .GroupBy(a => new { a.TenantId, a.TypeId, a.StaffId })
-                         .Select(g => new { g.Key.TenantId, g.Key.TypeId, g.Key.StaffId, Date = g.Max(a => a.Date), Minutes = g.Max(a => a.Minutes) }).ToListAsync(ct))
-                if (wanted.Contains((l.TenantId, l.TypeId)))
-                    inputs[l.TenantId].Rolling.Add(new Attended(l.StaffId, l.TypeId, l.Date, Math.Max(l.Minutes, minimum)));
+            var latest = db.LatestAttendance.IgnoreQueryFilters().AsNoTracking().Where(l => theirs.Contains(l.TenantId) && l.Minutes >= minimum);
+            latest = types.Count == 1 ? latest.Where(l => l.TypeId == one) : latest.Where(l => types.Contains(l.TypeId));
+            var rows = (await latest.Select(l => new { l.TenantId, Row = new LatestRow(l.StaffId, l.TypeId, l.Minutes, l.Date) }).ToListAsync(ct))
+                .Where(l => wanted.Contains((l.TenantId, l.Row.TypeId))).ToList();
+            // As in ReadAttendedAsync: a latest dated after today sends that person's read back to the sessions.
+            var ahead = rows.Where(r => r.Row.Date > today).Select(r => (r.TenantId, r.Row.StaffId)).ToHashSet();
+            if (ahead.Count > 0)
+            {
+                rows.RemoveAll(r => ahead.Contains((r.TenantId, r.Row.StaffId)));
+                var aheadTenants = ahead.Select(a => a.TenantId).Distinct().ToList();
+                var aheadStaff = ahead.Select(a => a.StaffId).Distinct().ToList();
+                var ofTypes = types.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => types.Contains(a.TypeId));
+                rows.AddRange((await ofTypes.Where(a => aheadTenants.Contains(a.TenantId) && EF.Parameter(aheadStaff).Contains(a.StaffId) && a.Minutes >= minimum && a.Date <= today)
+                        .Select(a => new { a.TenantId, Row = new LatestRow(a.StaffId, a.TypeId, a.Minutes, a.Date) }).ToListAsync(ct))
+                    .Where(a => ahead.Contains((a.TenantId, a.Row.StaffId)) && wanted.Contains((a.TenantId, a.Row.TypeId))));
+            }
+            foreach (var tenantRows in rows.GroupBy(r => r.TenantId))
+                inputs[tenantRows.Key].Rolling.AddRange(LatestOfEach(tenantRows.Select(r => r.Row), minimum));
         }
 
         var contracts = busy.Where(t => NeedsAgreements(t.Settings)).Select(t => t.Id).ToList();

@@ -266,3 +266,20 @@ public sealed class SessionAttendance : ITenantOwned
     public int Minutes { get; private set; }
     public string TypeId { get; private set; } = "";
 }
+
+/// <summary>
+/// Each person's latest session attended of a type and length: the rolling rules' read ("every 6 weeks": the
+/// latest session long enough for its type), a few rows a person instead of every session they ever attended
+/// (ADR 0068). Kept by the database's triggers on <see cref="SessionAttendance"/> (the migrations named
+/// LatestAttendance), so every write of attendance keeps it, whatever made it; the app only reads it.
+/// </summary>
+public sealed class LatestAttendance : ITenantOwned
+{
+    private LatestAttendance() { }
+
+    public Guid TenantId { get; private set; }
+    public string TypeId { get; private set; } = "";
+    public string StaffId { get; private set; } = "";
+    public int Minutes { get; private set; }
+    public DateOnly Date { get; private set; }
+}

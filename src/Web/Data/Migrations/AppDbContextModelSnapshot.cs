@@ -872,6 +872,31 @@ namespace SupervisionHub.Web.Data.Migrations
                     b.ToTable("Events");
                 });
 
+            modelBuilder.Entity("SupervisionHub.Web.Supervision.LatestAttendance", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TypeId")
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StaffId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TenantId", "TypeId", "StaffId", "Minutes");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("LatestAttendance", (string)null);
+                });
+
             modelBuilder.Entity("SupervisionHub.Web.Supervision.Relationship", b =>
                 {
                     b.Property<Guid>("Id")

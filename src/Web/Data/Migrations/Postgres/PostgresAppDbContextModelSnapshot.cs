@@ -893,6 +893,31 @@ namespace SupervisionHub.Web.Data.Migrations.Postgres
                     b.ToTable("Events");
                 });
 
+            modelBuilder.Entity("SupervisionHub.Web.Supervision.LatestAttendance", b =>
+                {
+                    b.Property<Guid>("TenantId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("TypeId")
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<string>("StaffId")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Minutes")
+                        .HasColumnType("integer");
+
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("date");
+
+                    b.HasKey("TenantId", "TypeId", "StaffId", "Minutes");
+
+                    b.HasIndex("TenantId");
+
+                    b.ToTable("LatestAttendance", (string)null);
+                });
+
             modelBuilder.Entity("SupervisionHub.Web.Supervision.Relationship", b =>
                 {
                     b.Property<Guid>("Id")
