@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SupervisionHub.Web.Data;
+using SupervisionHub.Web.Staff;
 using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 
@@ -92,5 +93,54 @@ public sealed class LatestAttendanceTests(QuietSweepFactory app) : IClassFixture
         await AssertKeptAsync($"a tenant's attendance deleted (seed {seed})");
         var (left, _) = await BothAsync();
         Assert.DoesNotContain(left.Keys, k => k.TenantId == ascent);
+    }
+
+    /// <summary>
+    /// Two corrections of one person's sessions of one length at once, each in its own transaction: the second must wait
+    /// for the first and work the key out from what the first committed. Worked out from its own snapshot while the
+    /// first was still open, it would keep the session the first had just marked absent (without the lock on the key's
+    /// row). PostgreSQL only: SQLite has one writer at a time, so its triggers never interleave.
+    /// </summary>
+    [PostgresFact]
+    public async Task Two_corrections_of_one_persons_sessions_at_once_leave_the_latest_that_is_still_present()
+    {
+        const string T = "ralph-thoresby";
+        var (staffId, ids) = await app.InTenant(T, async sp =>
+        {
+            var db = sp.GetRequiredService<AppDbContext>();
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            var today = sp.Today();
+            var type = sp.GetRequiredService<ITenantContext>().Tenant.Settings.Supervision.Types.First(t => !t.IsGroup);
+            var person = await sp.NewPersonAsync("Latest Two At Once", $"{Guid.NewGuid():N}@{T}.example", StaffRoles.Supervisee);
+            var supervisor = await db.StaffIdAsync($"supervisor@{T}.example");
+            var r = await sp.StartAsync(type.Id, supervisor, person.Id, today.AddDays(-200));
+            var sessions = new[] { -90, -60, -30 }.Select(d => Session.RecordAdHoc(r, today.AddDays(d), new TimeOnly(10, 0), 60, null, supervisor, now, today)).ToList();
+            db.Sessions.AddRange(sessions);
+            await db.SaveChangesAsync();
+            var rows = await db.SessionAttendance.Where(a => a.StaffId == person.Id).OrderBy(a => a.Date).Select(a => a.Id).ToListAsync();
+            return (person.Id, rows);
+        });
+
+        await app.InTenant(T, async sp =>
+        {
+            var one = sp.GetRequiredService<AppDbContext>();
+            await using var tx1 = await one.Database.BeginTransactionAsync();
+            await one.SessionAttendance.Where(a => a.Id == ids[2]).ExecuteUpdateAsync(u => u.SetProperty(a => a.Attendance, MemberAttendance.Absent));
+            var waiting = app.InTenant(T, async other =>
+            {
+                var two = other.GetRequiredService<AppDbContext>();
+                await using var tx2 = await two.Database.BeginTransactionAsync();
+                await two.SessionAttendance.Where(a => a.Id == ids[1]).ExecuteUpdateAsync(u => u.SetProperty(a => a.Attendance, MemberAttendance.Absent));
+                await tx2.CommitAsync();
+            });
+            await Task.Delay(1000);
+            Assert.False(waiting.IsCompleted, "the second correction did not wait for the first" + (waiting.Exception is { } e ? ": " + e : ""));
+            await tx1.CommitAsync();
+            await waiting;
+        });
+
+        await AssertKeptAsync("two corrections at once");
+        var kept = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().LatestAttendance.Where(l => l.StaffId == staffId).Select(l => l.Date).SingleAsync());
+        Assert.Equal(await app.InTenant(T, sp => Task.FromResult(sp.Today().AddDays(-90))), kept);
     }
 }
