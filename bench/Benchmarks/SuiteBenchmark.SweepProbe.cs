@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using SupervisionHub.Web.Supervision;
 using SupervisionHub.Web.Tenancy;
 
@@ -12,7 +13,8 @@ internal static partial class SuiteBenchmark
     /// <summary>
     /// `-- sweepprobe` (ADR 0053): the sweep's first run again and again on a suite database kept with SUITE_KEEP_DATA=1
     /// (PROBE_DB, its bench.db, or with SUITE_DATABASE=postgres the kept database's name), without generating anything. PROBE_MODE=round runs <see cref="SweepRound"/> (events deleted
-    /// and statuses forgotten before each turn, as the suite's turns); PROBE_MODE=statuses only works out every tenant's
+    /// and statuses forgotten before each turn, as the suite's turns); PROBE_MODE=insert writes the events a first round raised
+    /// again, alone (deleted first, each turn); PROBE_MODE=statuses only works out every tenant's
     /// statuses, PROBE_DEGREES at once, and writes nothing, so readers can be compared without a writer beside them.
     /// Each turn prints its monotonic start and end (the clock `perf record -k CLOCK_MONOTONIC` stamps samples with),
     /// processor time, allocation and collections, and the time summed over the tenants.
@@ -69,7 +71,14 @@ internal static partial class SuiteBenchmark
                 var logged = turn == turns && Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1";
                 if (logged) QueryLog.Instance.Start();
                 runtime?.Start();
-                if (mode == "round")
+                if (mode == "insert")
+                {
+                    // The writer alone (ADR 0069): the events a round raised, read back, deleted and written again by
+                    // SweepInsert in groups of about SweepRound.GroupRows, tenants whole, as the round's writer groups them.
+                    var (inserted, write, commits) = await InsertAgainAsync(app.Services, tenants);
+                    detail = $"inserted {inserted:N0}; statements {write.TotalSeconds:0.00} s, commits {commits.TotalSeconds:0.00} s";
+                }
+                else if (mode == "round")
                 {
                     var (raised, profile) = await app.Services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None, null, degree);
                     detail = $"raised {raised:N0}; statuses {profile.Statuses.TotalSeconds:0.00} s, reads {profile.Reads.TotalSeconds:0.00} s, insert {profile.Insert.TotalSeconds:0.00} s, after reads {profile.AfterReads.TotalSeconds:0.00} s";
@@ -95,5 +104,44 @@ internal static partial class SuiteBenchmark
                                   + $"gc {GC.CollectionCount(0) - gc.Item1}/{GC.CollectionCount(1) - gc.Item2}/{GC.CollectionCount(2) - gc.Item3}; {detail}; "
                                   + $"monotonic {start / (double)Stopwatch.Frequency:0.000}-{end / (double)Stopwatch.Frequency:0.000}; load {LoadAverage()}");
             }
+    }
+
+    /// <summary>
+    /// PROBE_MODE=insert: every event a sweep raised (one round first if there are none), read back as rows, deleted,
+    /// and inserted again by <see cref="SweepInsert"/> in groups of whole tenants of about <see cref="SweepRound.GroupRows"/>.
+    /// </summary>
+    private static async Task<(int Inserted, TimeSpan Write, TimeSpan Commit)> InsertAgainAsync(IServiceProvider services, List<TenantInfo> tenants)
+    {
+        var runner = services.GetRequiredService<PerTenantRunner>();
+        var raised = new List<SweepInsert.TenantEvents>();
+        foreach (var tenant in tenants)
+            await runner.RunForAsync(tenant, async (sp, ct) =>
+            {
+                var db = sp.GetRequiredService<SupervisionHub.Web.Data.AppDbContext>();
+                var events = await db.Events.AsNoTracking().Where(e => e.DedupeKey != null).ToListAsync(ct);
+                if (events.Count > 0) raised.Add(new SweepInsert.TenantEvents(tenant.Id, events));
+            }, CancellationToken.None);
+        if (raised.Count == 0)
+        {
+            await services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None);
+            return await InsertAgainAsync(services, tenants);
+        }
+        await ForgetSweepAsync(services, tenants, keepPageTenants: false);
+        var (inserted, write, commit) = (0, TimeSpan.Zero, TimeSpan.Zero);
+        var group = new List<SweepInsert.TenantEvents>();
+        async Task FlushAsync()
+        {
+            await using var scope = services.CreateAsyncScope();
+            var (n, timing) = await SweepInsert.InsertNewAsync(scope.ServiceProvider.GetRequiredService<SupervisionHub.Web.Data.AppDbContext>(), group, CancellationToken.None);
+            (inserted, write, commit) = (inserted + n, write + timing.Write, commit + timing.Commit);
+            group.Clear();
+        }
+        foreach (var tenant in raised)
+        {
+            group.Add(tenant);
+            if (group.Sum(g => g.Events.Count) >= SweepRound.GroupRows) await FlushAsync();
+        }
+        if (group.Count > 0) await FlushAsync();
+        return (inserted, write, commit);
     }
 }

@@ -13,7 +13,7 @@ public partial class AppDbContext
     /// PostgreSQL: rows of a kind from which a COPY takes them (ADR 0059). A COPY is two round trips (its start, its end);
     /// fewer rows go in one multi-row INSERT, one round trip, well under PostgreSQL's limit on parameters.
     /// </summary>
-    private const int CopyFrom = 200;
+    internal const int CopyFrom = 200;
 
     /// <summary>The kinds the save in progress appends in bulk, and their rows taken from the tracker (null: an ordinary save).</summary>
     private HashSet<IEntityType>? _appendKinds;
@@ -152,14 +152,19 @@ public partial class AppDbContext
         }
     }
 
+    /// <summary>PostgreSQL: a kind's appended rows, every column but a key the database numbers, by one binary COPY.</summary>
+    private Task CopyAsync(Npgsql.NpgsqlConnection connection, IEntityType kind, List<object?[]> values, CancellationToken ct) =>
+        CopyAsync(connection, kind, Inserted(kind), values, ct);
+
     /// <summary>
-    /// PostgreSQL: the rows streamed by one binary COPY in the save's transaction (ADR 0059), PostgreSQL's own way to
-    /// load rows: no statement to parse and plan for each hundred rows, no parameters. Each value as its column's
-    /// mapping writes it (its converter applied), sent as the column's store type.
+    /// PostgreSQL: the rows streamed by one binary COPY in the transaction under way (ADR 0059), PostgreSQL's own way to
+    /// load rows: no statement to parse and plan for each hundred rows, no parameters. Each value (in
+    /// <paramref name="columns"/>' order, as the entity holds it) as its column's mapping writes it (its converter
+    /// applied), sent as the column's store type. A row that breaks a constraint fails the whole COPY (the sweep's
+    /// caller catches that: ADR 0069).
     /// </summary>
-    private async Task CopyAsync(Npgsql.NpgsqlConnection connection, IEntityType kind, List<object?[]> values, CancellationToken ct)
+    internal async Task CopyAsync(Npgsql.NpgsqlConnection connection, IEntityType kind, IReadOnlyList<IProperty> columns, IEnumerable<object?[]> values, CancellationToken ct)
     {
-        var columns = Inserted(kind);
         var mappings = columns.Select(c => c.GetRelationalTypeMapping()).ToList();
         // "character varying(500)" is sent as "character varying": the length is the column's to check.
         var types = mappings.Select(m => m.StoreType.Split('(')[0].Trim()).ToList();
@@ -181,7 +186,7 @@ public partial class AppDbContext
         value is not null && mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
 
     /// <summary>The table and its columns as an INSERT or a COPY names them: "Table" ("A", "B").</summary>
-    private string Into(IEntityType kind, List<IProperty> columns)
+    private string Into(IEntityType kind, IReadOnlyList<IProperty> columns)
     {
         var sql = this.GetService<ISqlGenerationHelper>();
         var table = StoreObjectIdentifier.Table(kind.GetTableName()!, kind.GetSchema());

@@ -178,6 +178,82 @@ public sealed class SweepEventsTests(QuietSweepFactory app) : IClassFixture<Quie
         Assert.Equal(0, await app.InTenant("ascent", sp => sp.GetRequiredService<AppDbContext>().Events.CountAsync(e => e.DedupeKey!.StartsWith("sweep2.test:"))));
     }
 
+    /// <summary>
+    /// A first sweep's many new events (on PostgreSQL, from <see cref="AppDbContext.CopyFrom"/> rows, a binary COPY: ADR 0069)
+    /// read back exactly as written, every column, each stamped with its own tenant of the two in the group.
+    /// </summary>
+    [Fact]
+    public async Task Many_new_events_at_once_read_back_as_they_were_raised()
+    {
+        var at = new DateTimeOffset(2026, 7, 1, 10, 30, 15, TimeSpan.FromHours(1)).AddTicks(1234);
+        var run = Guid.NewGuid().ToString("N");
+        async Task<SweepInsert.TenantEvents> Candidates(string tenant, int count) => await app.InTenant(tenant, async sp =>
+        {
+            var m = await sp.GetRequiredService<AppDbContext>().RelationshipMembers.FirstAsync(x => x.LeftOn == null);
+            return new SweepInsert.TenantEvents(sp.GetRequiredService<ITenantContext>().Tenant.Id, Enumerable.Range(0, count).Select(i => new DomainEvent(
+                i % 2 == 0 ? EventTypes.SupervisionOverdue : EventTypes.ContractReviewDue, at.AddMinutes(i), m.RelationshipId,
+                sessionId: i % 3 == 0 ? Guid.NewGuid() : null, staffId: i % 5 == 0 ? null : m.StaffId, recordId: i % 7 == 0 ? Guid.NewGuid() : null,
+                dedupeKey: $"sweep4.test:{run}:{i:D4}", detail: i % 4 == 0 ? $"detail {i}" : null, sessionSequence: i % 6 == 0 ? i : null)).ToList());
+        });
+        var group = new[] { await Candidates("river-tees", AppDbContext.CopyFrom + 50), await Candidates("ascent", AppDbContext.CopyFrom) };
+        var (inserted, _) = await app.InTenant("river-tees", sp => SweepInsert.InsertNewAsync(sp.GetRequiredService<AppDbContext>(), group, CancellationToken.None));
+        Assert.Equal(2 * AppDbContext.CopyFrom + 50, inserted);
+
+        foreach (var (tenant, raised) in new[] { ("river-tees", group[0]), ("ascent", group[1]) })
+        {
+            var rows = await app.InTenant(tenant, sp => sp.GetRequiredService<AppDbContext>().Events.AsNoTracking()
+                .Where(e => e.DedupeKey!.StartsWith($"sweep4.test:{run}:")).ToDictionaryAsync(e => e.DedupeKey!));
+            Assert.Equal(raised.Events.Count, rows.Count);
+            foreach (var e in raised.Events)
+            {
+                var row = rows[e.DedupeKey!];
+                Assert.Equal((e.Id, raised.TenantId, e.Type, e.RelationshipId, e.SessionId, e.StaffId, e.RecordId, e.Detail, e.SessionSequence),
+                    (row.Id, row.TenantId, row.Type, row.RelationshipId, row.SessionId, row.StaffId, row.RecordId, row.Detail, row.SessionSequence));
+                Assert.True((row.OccurredAt - e.OccurredAt).Duration() < TimeSpan.FromMilliseconds(1));
+                Assert.Equal(TimeSpan.Zero, row.OccurredAt.Offset);
+                Assert.Equal((0, (DateTimeOffset?)null, (DateTimeOffset?)null, (Guid?)null), (row.Sequence, row.DispatchedAt, row.ClaimedUntil, row.ClaimToken));
+            }
+        }
+        // Written again, every one is known: nothing new.
+        Assert.Equal(0, (await app.InTenant("river-tees", sp => SweepInsert.InsertNewAsync(sp.GetRequiredService<AppDbContext>(), group, CancellationToken.None))).Inserted);
+    }
+
+    /// <summary>
+    /// PostgreSQL: a key another node raises while this one's COPY runs (after the known keys were read) fails the COPY on
+    /// the unique index; it is undone to its savepoint and the rows go in by the INSERT that skips a key already there
+    /// (ADR 0069): every other new row written, that one key once.
+    /// </summary>
+    [PostgresFact]
+    public async Task A_key_raised_by_another_node_during_the_copy_is_skipped_and_the_rest_written()
+    {
+        const string T = "river-tees";
+        var run = Guid.NewGuid().ToString("N");
+        var clash = $"sweep5.test:{run}:0007";
+        var (tenantId, candidates) = await app.InTenant(T, async sp =>
+        {
+            var m = await sp.GetRequiredService<AppDbContext>().RelationshipMembers.FirstAsync(x => x.LeftOn == null);
+            var now = sp.GetRequiredService<TimeProvider>().GetUtcNow();
+            return (sp.GetRequiredService<ITenantContext>().Tenant.Id, Enumerable.Range(0, AppDbContext.CopyFrom + 20)
+                .Select(i => new DomainEvent(EventTypes.SupervisionOverdue, now, m.RelationshipId, staffId: m.StaffId, dedupeKey: $"sweep5.test:{run}:{i:D4}")).ToList());
+        });
+        await app.InTenant(T, async sp =>
+        {
+            // The other node: its row with the clashing key written but not yet committed.
+            var other = sp.GetRequiredService<AppDbContext>();
+            await using var tx = await other.Database.BeginTransactionAsync();
+            other.Events.Add(new DomainEvent(EventTypes.SupervisionOverdue, candidates[0].OccurredAt, candidates[0].RelationshipId, staffId: candidates[0].StaffId, dedupeKey: clash));
+            await other.SaveChangesAsync();
+            var sweeping = app.InTenant(T, inner => SweepInsert.InsertNewAsync(inner.GetRequiredService<AppDbContext>(), tenantId, candidates, CancellationToken.None));
+            await Task.Delay(1000);
+            Assert.False(sweeping.IsCompleted, "the COPY did not wait for the other node's row" + (sweeping.Exception is { } e ? ": " + e : ""));
+            await tx.CommitAsync();
+            var (inserted, _) = await sweeping;
+            Assert.Equal(candidates.Count - 1, inserted);
+        });
+        var keys = await app.InTenant(T, sp => sp.GetRequiredService<AppDbContext>().Events.Where(e => e.DedupeKey!.StartsWith($"sweep5.test:{run}:")).Select(e => e.DedupeKey!).ToListAsync());
+        Assert.Equal(candidates.Select(c => c.DedupeKey!).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+    }
+
     /// <summary>The known keys read first on PostgreSQL (ADR 0043) are the sweeping tenant's own: the same key raised in another tenant does not hide this one's.</summary>
     [Fact]
     public async Task A_key_known_in_another_tenant_is_still_new_here()
