@@ -71,7 +71,23 @@ internal static partial class SuiteBenchmark
                 var logged = turn == turns && Environment.GetEnvironmentVariable("PROBE_QUERYLOG") == "1";
                 if (logged) QueryLog.Instance.Start();
                 runtime?.Start();
-                if (mode == "insert")
+                if (mode == "reads")
+                {
+                    // The readers' statements alone: every tenant's statuses read together (ComplianceService.EveryoneInAsync) in
+                    // batches of PROBE_BATCH tenants (the round's are about 2,500 supervisees), PROBE_DEGREES at once, nothing written.
+                    var clock = app.Services.GetRequiredService<TimeProvider>();
+                    var statuses = 0;
+                    var batches = tenants.GroupBy(t => t.Today(clock)).SelectMany(g => g.Chunk(EnvInt("PROBE_BATCH", 16))).ToList();
+                    await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = degree }, async (batch, token) =>
+                    {
+                        await using var scope = app.Services.CreateAsyncScope();
+                        var db = scope.ServiceProvider.GetRequiredService<SupervisionHub.Web.Data.AppDbContext>();
+                        var found = await ComplianceService.EveryoneInAsync(db, batch, batch[0].Today(clock), token);
+                        Interlocked.Add(ref statuses, found.Values.Sum(f => f().Count));
+                    });
+                    detail = $"{statuses:N0} statuses in {batches.Count} batches";
+                }
+                else if (mode == "insert")
                 {
                     // The writer alone (ADR 0069): the events a round raised, read back, deleted and written again by
                     // SweepInsert in groups of about SweepRound.GroupRows, tenants whole, as the round's writer groups them.
