@@ -106,6 +106,7 @@ internal static class SweepInsert
                 // Many new rows (a first sweep's thousands) by COPY, about half the server's work of the INSERT below
                 // (ADR 0069). A key raised by another node since the read above fails the COPY on the unique index;
                 // it is then undone to the savepoint and the rows go in by the INSERT, which skips that key.
+                var copied = false;
                 if (rows.Count >= AppDbContext.CopyFrom)
                 {
                     await transaction.CreateSavepointAsync(CopySavepoint, ct);
@@ -117,31 +118,33 @@ internal static class SweepInsert
                             for (var c = 0; c < values.Length; c++) values[c] = Clr(r, c);
                             return values;
                         }), ct);
-                        var copied = clock.Elapsed;
-                        await transaction.CommitAsync(ct);
-                        return (rows.Count, new Timing(copied, clock.Elapsed - copied));
+                        copied = true;
                     }
                     catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation)
                     {
                         await transaction.RollbackToSavepointAsync(CopySavepoint, ct);
                     }
                 }
-                // One array a column; unnest turns them back into rows, in order.
-                var arrays = columns.Select(c => Array.CreateInstance(ElementType(c), rows.Count)).ToList();
-                for (var r = 0; r < rows.Count; r++)
-                    for (var c = 0; c < columns.Count; c++)
-                        arrays[c].SetValue(Value(rows[r], c), r);
-                for (var c = 0; c < columns.Count; c++)
+                if (copied) inserted = rows.Count;
+                else if (rows.Count > 0)
                 {
-                    var p = command.CreateParameter();
-                    p.ParameterName = $"p{c}";
-                    p.Value = arrays[c];
-                    command.Parameters.Add(p);
+                    // One array a column; unnest turns them back into rows, in order.
+                    var arrays = columns.Select(c => Array.CreateInstance(ElementType(c), rows.Count)).ToList();
+                    for (var r = 0; r < rows.Count; r++)
+                        for (var c = 0; c < columns.Count; c++)
+                            arrays[c].SetValue(Value(rows[r], c), r);
+                    for (var c = 0; c < columns.Count; c++)
+                    {
+                        var p = command.CreateParameter();
+                        p.ParameterName = $"p{c}";
+                        p.Value = arrays[c];
+                        command.Parameters.Add(p);
+                    }
+                    command.CommandText = $"INSERT INTO \"{table.Name}\" ({names}) SELECT {string.Join(", ", columns.Select((_, c) => $"u.c{c}"))} "
+                        + $"FROM unnest({string.Join(", ", columns.Select((_, c) => $"@p{c}"))}) WITH ORDINALITY AS u({string.Join(", ", columns.Select((_, c) => $"c{c}"))}, n) "
+                        + "ORDER BY u.n ON CONFLICT DO NOTHING";
+                    inserted = await command.ExecuteNonQueryAsync(ct);
                 }
-                command.CommandText = $"INSERT INTO \"{table.Name}\" ({names}) SELECT {string.Join(", ", columns.Select((_, c) => $"u.c{c}"))} "
-                    + $"FROM unnest({string.Join(", ", columns.Select((_, c) => $"@p{c}"))}) WITH ORDINALITY AS u({string.Join(", ", columns.Select((_, c) => $"c{c}"))}, n) "
-                    + "ORDER BY u.n ON CONFLICT DO NOTHING";
-                if (rows.Count > 0) inserted = await command.ExecuteNonQueryAsync(ct);
             }
             else
             {
