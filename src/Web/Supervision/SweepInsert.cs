@@ -9,8 +9,8 @@ namespace SupervisionHub.Web.Supervision;
 /// <summary>
 /// Writes the sweep's new events (ADR 0040): every candidate goes to the database, whose unique
 /// (tenant, dedupe key) index skips a fact already raised, by an earlier sweep or by another node at
-/// the same moment (<c>ON CONFLICT DO NOTHING</c>), so nothing is read first and a clash costs only
-/// its own row. One transaction per call, outside the change tracker: SQLite runs one prepared
+/// the same moment (<c>ON CONFLICT DO NOTHING</c>), so a clash costs only its own row (PostgreSQL reads
+/// the known keys first all the same: ADR 0043). One transaction per call, outside the change tracker: SQLite runs one prepared
 /// statement per row (parsed once, rebound), PostgreSQL a binary COPY of many rows (ADR 0069) or
 /// else one statement over arrays (unnest).
 /// Values go through each column's own mapping and converter, so the rows read back exactly like
