@@ -62,6 +62,7 @@ internal static partial class SuiteBenchmark
             {
                 if (mode == "round") await ForgetSweepAsync(app.Services, tenants, keepPageTenants: false);
                 var gc = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+                var paused = GC.GetTotalPauseDuration();
                 var alloc = GC.GetTotalAllocatedBytes(precise: true);
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var start = Stopwatch.GetTimestamp();
@@ -117,7 +118,7 @@ internal static partial class SuiteBenchmark
                 runtime?.Report("  probe ", types: turn == turns, top: 20);
                 Console.WriteLine($"probe {mode} turn {turn} degree {degree}: wall {Stopwatch.GetElapsedTime(start, end).TotalSeconds:0.00} s, "
                                   + $"processor {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds:0.00} s, {(GC.GetTotalAllocatedBytes(precise: true) - alloc) / 1024.0 / 1024.0:N0} MB, "
-                                  + $"gc {GC.CollectionCount(0) - gc.Item1}/{GC.CollectionCount(1) - gc.Item2}/{GC.CollectionCount(2) - gc.Item3}; {detail}; "
+                                  + $"gc {GC.CollectionCount(0) - gc.Item1}/{GC.CollectionCount(1) - gc.Item2}/{GC.CollectionCount(2) - gc.Item3} (paused {(GC.GetTotalPauseDuration() - paused).TotalSeconds:0.00} s); {detail}; "
                                   + $"monotonic {start / (double)Stopwatch.Frequency:0.000}-{end / (double)Stopwatch.Frequency:0.000}; load {LoadAverage()}");
             }
     }
