@@ -127,7 +127,7 @@ internal static partial class SuiteBenchmark
     /// PROBE_MODE=insert: every event a sweep raised (one round first if there are none), read back as rows, deleted,
     /// and inserted again by <see cref="SweepInsert"/> in groups of whole tenants of about <see cref="SweepRound.GroupRows"/>.
     /// </summary>
-    private static async Task<(int Inserted, TimeSpan Write, TimeSpan Commit)> InsertAgainAsync(IServiceProvider services, List<TenantInfo> tenants)
+    private static async Task<(int Inserted, TimeSpan Write, TimeSpan Commit)> InsertAgainAsync(IServiceProvider services, List<TenantInfo> tenants, bool swept = false)
     {
         var runner = services.GetRequiredService<PerTenantRunner>();
         var raised = new List<SweepInsert.TenantEvents>();
@@ -140,8 +140,10 @@ internal static partial class SuiteBenchmark
             }, CancellationToken.None);
         if (raised.Count == 0)
         {
+            // A database on which a round raises nothing has nothing to write again.
+            if (swept) throw new InvalidOperationException("PROBE_MODE=insert: a sweep round raised no events on this database");
             await services.GetRequiredService<SweepRound>().RunAsync(CancellationToken.None);
-            return await InsertAgainAsync(services, tenants);
+            return await InsertAgainAsync(services, tenants, swept: true);
         }
         await ForgetSweepAsync(services, tenants, keepPageTenants: false);
         var (inserted, write, commit) = (0, TimeSpan.Zero, TimeSpan.Zero);
