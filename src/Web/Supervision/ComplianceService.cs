@@ -20,7 +20,7 @@ public sealed record SuperviseeStatus(
 /// people, their attended sessions, the agreements and the next bookings are each read once and
 /// joined in memory, then the rule in <see cref="ComplianceCalculator"/> decides.
 /// </summary>
-public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, TimeProvider clock, StatusCache cache)
+public sealed partial class ComplianceService(AppDbContext db, ITenantContext tenant, TimeProvider clock, StatusCache cache)
 {
     /// <summary>
     /// Everyone's statuses in the tenant: the same list as <c>StatusesAsync(null)</c>, from this
@@ -202,25 +202,50 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
     /// The tenants must have the same today (a batch per zone's date: the reads are bounded by it). Each tenant's
     /// statuses are worked out when its function is called, so a tenant whose settings the calculator refuses fails alone.
     /// </summary>
-    internal static async Task<Dictionary<Guid, Func<IReadOnlyList<SuperviseeStatus>>>> EveryoneInAsync(AppDbContext db, IReadOnlyList<TenantInfo> tenants, DateOnly today, CancellationToken ct)
+    /// <param name="direct">On SQLite, read the big sets from the statement (ADR 0071); off for comparing with EF Core's reads.</param>
+    internal static async Task<Dictionary<Guid, Func<IReadOnlyList<SuperviseeStatus>>>> EveryoneInAsync(AppDbContext db, IReadOnlyList<TenantInfo> tenants, DateOnly today, CancellationToken ct,
+        bool direct = true)
+    {
+        var sqlite = direct ? db.Database.GetDbConnection() as Microsoft.Data.Sqlite.SqliteConnection : null;
+        if (sqlite is null) return await EveryoneInAsync(db, null, tenants, today, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        try { return await EveryoneInAsync(db, sqlite, tenants, today, ct); }
+        finally { await db.Database.CloseConnectionAsync(); }
+    }
+
+    /// <summary>
+    /// The reads of <see cref="EveryoneInAsync(AppDbContext, IReadOnlyList{TenantInfo}, DateOnly, CancellationToken, bool)"/>:
+    /// each of the big ones through <see cref="SqliteReads"/> when <paramref name="sqlite"/> is the open connection, else the LINQ beside it.
+    /// </summary>
+    private static async Task<Dictionary<Guid, Func<IReadOnlyList<SuperviseeStatus>>>> EveryoneInAsync(AppDbContext db, Microsoft.Data.Sqlite.SqliteConnection? sqlite,
+        IReadOnlyList<TenantInfo> tenants, DateOnly today, CancellationToken ct)
     {
         var inputs = tenants.ToDictionary(t => t.Id, _ => new StatusInputs());
         var all = inputs.Keys.ToList();
-        var people = tenants.ToDictionary(t => t.Id, _ => new Dictionary<string, Person>(StringComparer.Ordinal));
-        foreach (var s in await db.Staff.IgnoreQueryFilters().AsNoTracking().Where(s => all.Contains(s.TenantId))
-                     .Select(s => new { s.TenantId, Person = new Person(s.Id, s.FullName, s.Site, s.LineManagerId, s.StartDate, s.LeftOn) }).ToListAsync(ct))
-            people[s.TenantId][s.Person.Id] = s.Person;
+        Dictionary<Guid, Dictionary<string, Person>> people;
         var joined = new Dictionary<Guid, List<JoinedRow>>();
-        foreach (var m in await db.RelationshipMembers.IgnoreQueryFilters().AsNoTracking().Where(m => all.Contains(m.TenantId))
-                     .Join(db.Relationships.Where(r => all.Contains(r.TenantId)), m => new { m.TenantId, m.RelationshipId }, r => new { r.TenantId, RelationshipId = r.Id },
-                         (m, r) => new { m.TenantId, Row = new JoinedRow(m.Id, m.StaffId, m.JoinedOn, m.LeftOn, r.Id, r.TypeId, r.SupervisorId, r.EndedOn) })
-                     .ToListAsync(ct))
+        if (sqlite is not null)
         {
-            if (!joined.TryGetValue(m.TenantId, out var rows)) joined[m.TenantId] = rows = [];
-            rows.Add(m.Row);
+            people = SqliteReads.People(sqlite, all, ct);
+            joined = SqliteReads.Memberships(sqlite, all, people, ct);
+        }
+        else
+        {
+            people = tenants.ToDictionary(t => t.Id, _ => new Dictionary<string, Person>(StringComparer.Ordinal));
+            foreach (var s in await db.Staff.IgnoreQueryFilters().AsNoTracking().Where(s => all.Contains(s.TenantId))
+                         .Select(s => new { s.TenantId, Person = new Person(s.Id, s.FullName, s.Site, s.LineManagerId, s.StartDate, s.LeftOn) }).ToListAsync(ct))
+                people[s.TenantId][s.Person.Id] = s.Person;
+            foreach (var m in await db.RelationshipMembers.IgnoreQueryFilters().AsNoTracking().Where(m => all.Contains(m.TenantId))
+                         .Join(db.Relationships.Where(r => all.Contains(r.TenantId)), m => new { m.TenantId, m.RelationshipId }, r => new { r.TenantId, RelationshipId = r.Id },
+                             (m, r) => new { m.TenantId, Row = new JoinedRow(m.Id, m.StaffId, m.JoinedOn, m.LeftOn, r.Id, r.TypeId, r.SupervisorId, r.EndedOn) })
+                         .ToListAsync(ct))
+            {
+                if (!joined.TryGetValue(m.TenantId, out var rows)) joined[m.TenantId] = rows = [];
+                rows.Add(m.Row);
+            }
         }
         foreach (var (id, rows) in joined) inputs[id].AddMemberships(people[id], rows);
-        people.Clear();
+        joined.Clear();
         var busy = tenants.Where(t => inputs[t.Id].Memberships.Count > 0).ToList();
         if (busy.Count == 0) return tenants.ToDictionary(t => t.Id, _ => (Func<IReadOnlyList<SuperviseeStatus>>)(() => []));
 
@@ -229,9 +254,11 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
         if (periods.Count > 0)
         {
             var since = today.AddYears(-HistoryYears);
-            foreach (var a in await present.Where(a => periods.Contains(a.TenantId) && a.Date >= since)
-                         .Select(a => new { a.TenantId, Row = new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes) }).ToListAsync(ct))
-                inputs[a.TenantId].Period.Add(a.Row);
+            if (sqlite is not null) SqliteReads.Period(sqlite, periods, since, people, inputs, ct);
+            else
+                foreach (var a in await present.Where(a => periods.Contains(a.TenantId) && a.Date >= since)
+                             .Select(a => new { a.TenantId, Row = new Attended(a.StaffId, a.TypeId, a.Date, a.Minutes) }).ToListAsync(ct))
+                    inputs[a.TenantId].Period.Add(a.Row);
         }
         // One statement per distinct minimum length over every tenant with a rolling type of it; a row
         // of a type that is not one of its own tenant's with that minimum is left out (the types are the union).
@@ -243,10 +270,15 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
             var types = sameMinimum.SelectMany(r => r.Types).Distinct(StringComparer.Ordinal).ToList();
             var wanted = sameMinimum.SelectMany(r => r.Types.Select(type => (r.Tenant, type))).ToHashSet();
             var one = types[0];
-            var latest = db.LatestAttendance.IgnoreQueryFilters().AsNoTracking().Where(l => theirs.Contains(l.TenantId) && l.Minutes >= minimum);
-            latest = types.Count == 1 ? latest.Where(l => l.TypeId == one) : latest.Where(l => types.Contains(l.TypeId));
-            var rows = (await latest.Select(l => new { l.TenantId, Row = new LatestRow(l.StaffId, l.TypeId, l.Minutes, l.Date) }).ToListAsync(ct))
-                .Where(l => wanted.Contains((l.TenantId, l.Row.TypeId))).ToList();
+            List<(Guid TenantId, LatestRow Row)> rows;
+            if (sqlite is not null) rows = SqliteReads.Latest(sqlite, theirs, minimum, types, people, ct);
+            else
+            {
+                var latest = db.LatestAttendance.IgnoreQueryFilters().AsNoTracking().Where(l => theirs.Contains(l.TenantId) && l.Minutes >= minimum);
+                latest = types.Count == 1 ? latest.Where(l => l.TypeId == one) : latest.Where(l => types.Contains(l.TypeId));
+                rows = [.. (await latest.Select(l => new { l.TenantId, Row = new LatestRow(l.StaffId, l.TypeId, l.Minutes, l.Date) }).ToListAsync(ct)).Select(l => (l.TenantId, l.Row))];
+            }
+            rows.RemoveAll(l => !wanted.Contains((l.TenantId, l.Row.TypeId)));
             // As in ReadAttendedAsync: a latest dated after today sends that person's read back to the sessions.
             var ahead = rows.Where(r => r.Row.Date > today).Select(r => (r.TenantId, r.Row.StaffId)).ToHashSet();
             if (ahead.Count > 0)
@@ -257,17 +289,22 @@ public sealed class ComplianceService(AppDbContext db, ITenantContext tenant, Ti
                 var ofTypes = types.Count == 1 ? present.Where(a => a.TypeId == one) : present.Where(a => types.Contains(a.TypeId));
                 rows.AddRange((await ofTypes.Where(a => aheadTenants.Contains(a.TenantId) && EF.Parameter(aheadStaff).Contains(a.StaffId) && a.Minutes >= minimum && a.Date <= today)
                         .Select(a => new { a.TenantId, Row = new LatestRow(a.StaffId, a.TypeId, a.Minutes, a.Date) }).ToListAsync(ct))
-                    .Where(a => ahead.Contains((a.TenantId, a.Row.StaffId)) && wanted.Contains((a.TenantId, a.Row.TypeId))));
+                    .Where(a => ahead.Contains((a.TenantId, a.Row.StaffId)) && wanted.Contains((a.TenantId, a.Row.TypeId))).Select(a => (a.TenantId, a.Row)));
             }
             foreach (var tenantRows in rows.GroupBy(r => r.TenantId))
                 inputs[tenantRows.Key].Rolling.AddRange(LatestOfEach(tenantRows.Select(r => r.Row), minimum));
         }
+        people.Clear();
 
         var contracts = busy.Where(t => NeedsAgreements(t.Settings)).Select(t => t.Id).ToList();
         if (contracts.Count > 0)
-            foreach (var c in await db.Submissions.IgnoreQueryFilters().AsNoTracking().Where(s => contracts.Contains(s.TenantId) && s.SessionId == null)
-                         .Select(s => new { s.TenantId, Row = new ContractRow(s.RelationshipId, s.FormId, s.FullySignedAt) }).ToListAsync(ct))
-                inputs[c.TenantId].Contracts.Add(c.Row);
+        {
+            if (sqlite is not null) SqliteReads.Contracts(sqlite, contracts, inputs, ct);
+            else
+                foreach (var c in await db.Submissions.IgnoreQueryFilters().AsNoTracking().Where(s => contracts.Contains(s.TenantId) && s.SessionId == null)
+                             .Select(s => new { s.TenantId, Row = new ContractRow(s.RelationshipId, s.FormId, s.FullySignedAt) }).ToListAsync(ct))
+                    inputs[c.TenantId].Contracts.Add(c.Row);
+        }
         var open = busy.Select(t => t.Id).ToList();
         foreach (var b in await db.Sessions.IgnoreQueryFilters().AsNoTracking().Where(s => open.Contains(s.TenantId) && s.Status == SessionStatus.Booked && s.Date >= today)
                      .Select(s => new { s.TenantId, Row = new Booking(s.RelationshipId, s.Date) }).ToListAsync(ct))

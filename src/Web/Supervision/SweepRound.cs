@@ -52,6 +52,12 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
     /// </summary>
     public bool Together { get; } = config.GetValue("Sweep:Together", true);
 
+    /// <summary>
+    /// Whether, on SQLite, the people and memberships are read from the statement rather than through EF Core
+    /// (`Sweep:DirectReads`, on by default; ADR 0071): off for comparing the two on the same data.
+    /// </summary>
+    public bool DirectReads { get; } = config.GetValue("Sweep:DirectReads", true);
+
     /// <summary>Tenants' candidates waiting for the writer: the readers wait for it beyond this (memory stays bounded).</summary>
     private const int Waiting = 64;
 
@@ -239,7 +245,7 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
                 var rows = await SupervisionSweep.ReadInAsync(db, tenants, today, ct);
                 mine.Reads += phase.Elapsed;
                 phase.Restart();
-                var statuses = await ComplianceService.EveryoneInAsync(db, tenants, today, ct);
+                var statuses = await ComplianceService.EveryoneInAsync(db, tenants, today, ct, DirectReads);
                 foreach (var tenant in tenants)
                 {
                     IReadOnlyList<SuperviseeStatus> everyone;
