@@ -117,6 +117,16 @@ public sealed partial class ComplianceService
                     rows.NullableInt64(3) is { } signed ? Data.UtcDateTimeOffsetToBinaryConverter.FromBinary(signed) : null));
         }
 
+        /// <summary>
+        /// A GUID as Microsoft.Data.Sqlite reads one: text (EF Core writes upper-case `D`; other forms through
+        /// <see cref="Guid.Parse(string)"/>) or sixteen bytes.
+        /// </summary>
+        private static Guid GuidOf(ReadOnlySpan<byte> value)
+        {
+            if (Utf8Parser.TryParse(value, out Guid guid, out var used) && used == value.Length) return guid;
+            return value.Length == 16 ? new Guid(value) : Guid.Parse(Encoding.UTF8.GetString(value), CultureInfo.InvariantCulture);
+        }
+
         /// <summary>`?1, ?2, ...`: the tenants' ids, bound as EF Core binds a GUID on SQLite (upper-case text).</summary>
         private static string Parameters(List<Guid> tenants) => string.Join(", ", Enumerable.Range(1, tenants.Count).Select(i => $"?{i}"));
 
@@ -138,7 +148,7 @@ public sealed partial class ComplianceService
             public T Of(ReadOnlySpan<byte> id)
             {
                 if (_lastLength == id.Length && id.SequenceEqual(_last.AsSpan(0, _lastLength))) return _value;
-                if (!Utf8Parser.TryParse(id, out Guid tenant, out var used) || used != id.Length || !byTenant.TryGetValue(tenant, out var value))
+                if (!byTenant.TryGetValue(GuidOf(id), out var value))
                     throw new InvalidDataException("A row of a tenant that was not asked for"); // the statement names the tenants: never
                 if (id.Length <= _last.Length)
                 {
@@ -207,8 +217,7 @@ public sealed partial class ComplianceService
 
             public string? Text(int column) => IsNull(column) ? null : Encoding.UTF8.GetString(Bytes(column));
 
-            public Guid Guid(int column) =>
-                Utf8Parser.TryParse(Bytes(column), out Guid value, out var used) && used == Bytes(column).Length ? value : System.Guid.Parse(Text(column)!, CultureInfo.InvariantCulture);
+            public Guid Guid(int column) => GuidOf(Bytes(column));
 
             /// <summary>A value of few distinct ones (a site, a supervision type) as one string however many rows carry it.</summary>
             public string? Shared(int column, Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> seen)
@@ -238,7 +247,7 @@ public sealed partial class ComplianceService
                 if (IsNull(column)) return null;
                 var b = Bytes(column);
                 if (b.Length == 10 && b[4] == '-' && b[7] == '-' && Digits(b[..4], out var year) && Digits(b.Slice(5, 2), out var month) && Digits(b.Slice(8, 2), out var day)
-                    && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month) && year >= 1)
+                    && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
                     return new DateOnly(year, month, day);
                 return DateOnly.Parse(Text(column)!, CultureInfo.InvariantCulture);
             }
