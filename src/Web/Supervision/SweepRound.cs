@@ -53,8 +53,8 @@ public sealed class SweepRound(PerTenantRunner runner, TenantRegistry registry, 
     public bool Together { get; } = config.GetValue("Sweep:Together", true);
 
     /// <summary>
-    /// Whether, on SQLite, the people and memberships are read from the statement rather than through EF Core
-    /// (`Sweep:DirectReads`, on by default; ADR 0071): off for comparing the two on the same data.
+    /// Whether, on SQLite, the big sets (people, memberships, attended and latest sessions, agreements) are read from the
+    /// statement rather than through EF Core (`Sweep:DirectReads`, on by default; ADR 0071): off for comparing the two.
     /// </summary>
     public bool DirectReads { get; } = config.GetValue("Sweep:DirectReads", true);
 

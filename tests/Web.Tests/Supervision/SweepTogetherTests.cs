@@ -148,6 +148,10 @@ public sealed class SweepTogetherTests(TogetherSweepFactory app) : IClassFixture
         Assert.DoesNotContain(mse, s => s.StaffId == joiner || s.RelationshipId == victimRelationship || s.RelationshipId == supervised);
         Assert.DoesNotContain(mse, s => s.SupervisorId == victimSupervisor || s.StaffId == victim);
         Assert.Equal(mseAlone.Count - 2, mse.Count);
+        // On SQLite the above read the rows from the statement (ADR 0071); EF Core's reads must keep the tenants apart as well.
+        var throughEf = await TogetherAsync(tenants, direct: false);
+        Assert.True(throughEf[tenants.Single(t => t.Identifier == A).Id].SequenceEqual(ascent));
+        Assert.True(throughEf[tenants.Single(t => t.Identifier == B).Id].SequenceEqual(mse));
     }
 
     /// <summary>
