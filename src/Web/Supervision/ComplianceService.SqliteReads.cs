@@ -35,11 +35,11 @@ public sealed partial class ComplianceService
             return people;
         }
 
-        /// <summary>Each tenant's memberships with their supervision; a person or supervisor named as in <paramref name="people"/> when they are there.</summary>
+        /// <summary>Each tenant's memberships with their supervision (every tenant asked for, maybe none); a person or supervisor named as in <paramref name="people"/> when they are there.</summary>
         public static Dictionary<Guid, List<JoinedRow>> Memberships(SqliteConnection connection, List<Guid> tenants,
             Dictionary<Guid, Dictionary<string, Person>> people, CancellationToken ct)
         {
-            var joined = new Dictionary<Guid, List<JoinedRow>>();
+            var joined = tenants.ToDictionary(t => t, _ => new List<JoinedRow>());
             var types = new Dictionary<string, string>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
             var list = Parameters(tenants);
             using var rows = new Rows(connection,
@@ -51,7 +51,7 @@ public sealed partial class ComplianceService
                  WHERE "m"."TenantId" IN ({list})
                  """, tenants);
             var tenant = Lookups(people);
-            var lists = new TenantOfRow<List<JoinedRow>>(tenants.ToDictionary(t => t, _ => new List<JoinedRow>()));
+            var lists = new TenantOfRow<List<JoinedRow>>(joined);
             while (rows.Next(ct))
             {
                 var id = rows.Bytes(0);
@@ -59,8 +59,6 @@ public sealed partial class ComplianceService
                 lists.Of(id).Add(new JoinedRow(rows.Int(1), rows.Named(2, names), rows.Date(3)!.Value, rows.Date(4), rows.Guid(5),
                     rows.Shared(6, types)!, rows.Named(7, names), rows.Date(8)));
             }
-            foreach (var (id, rowsOf) in lists.All)
-                if (rowsOf.Count > 0) joined[id] = rowsOf;
             return joined;
         }
 
@@ -142,8 +140,6 @@ public sealed partial class ComplianceService
             private readonly byte[] _last = new byte[36];
             private int _lastLength = -1;
             private T _value = default!;
-
-            public IEnumerable<KeyValuePair<Guid, T>> All => byTenant;
 
             public T Of(ReadOnlySpan<byte> id)
             {

@@ -223,7 +223,7 @@ public sealed partial class ComplianceService(AppDbContext db, ITenantContext te
         var inputs = tenants.ToDictionary(t => t.Id, _ => new StatusInputs());
         var all = inputs.Keys.ToList();
         Dictionary<Guid, Dictionary<string, Person>> people;
-        var joined = new Dictionary<Guid, List<JoinedRow>>();
+        Dictionary<Guid, List<JoinedRow>> joined;
         if (sqlite is not null)
         {
             people = SqliteReads.People(sqlite, all, ct);
@@ -232,6 +232,7 @@ public sealed partial class ComplianceService(AppDbContext db, ITenantContext te
         else
         {
             people = tenants.ToDictionary(t => t.Id, _ => new Dictionary<string, Person>(StringComparer.Ordinal));
+            joined = [];
             foreach (var s in await db.Staff.IgnoreQueryFilters().AsNoTracking().Where(s => all.Contains(s.TenantId))
                          .Select(s => new { s.TenantId, Person = new Person(s.Id, s.FullName, s.Site, s.LineManagerId, s.StartDate, s.LeftOn) }).ToListAsync(ct))
                 people[s.TenantId][s.Person.Id] = s.Person;

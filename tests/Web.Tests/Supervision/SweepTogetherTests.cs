@@ -45,13 +45,19 @@ public sealed class SweepTogetherTests(TogetherSweepFactory app) : IClassFixture
         return result;
     }
 
-    [Fact]
-    public async Task Each_tenants_statuses_read_together_are_exactly_its_own()
+    /// <summary>Varied supervisees (<see cref="SweepEventsTests.VariedAsync"/>) added to three tenants of different rules; every tenant, and the seed to replay them.</summary>
+    private async Task<(int Seed, List<TenantInfo> Tenants)> VariedTenantsAsync()
     {
         var seed = Environment.TickCount;
         foreach (var t in new[] { "ascent", "devon-torbay", "ralph-thoresby" })
             await app.InTenant(t, sp => SweepEventsTests.VariedAsync(sp, t, seed));
-        var tenants = await TenantsAsync();
+        return (seed, await TenantsAsync());
+    }
+
+    [Fact]
+    public async Task Each_tenants_statuses_read_together_are_exactly_its_own()
+    {
+        var (seed, tenants) = await VariedTenantsAsync();
         var together = await TogetherAsync(tenants);
         foreach (var t in tenants)
         {
@@ -69,10 +75,7 @@ public sealed class SweepTogetherTests(TogetherSweepFactory app) : IClassFixture
     [Fact]
     public async Task Statuses_read_from_the_statement_on_sqlite_are_those_ef_core_reads()
     {
-        var seed = Environment.TickCount;
-        foreach (var t in new[] { "ascent", "devon-torbay", "ralph-thoresby" })
-            await app.InTenant(t, sp => SweepEventsTests.VariedAsync(sp, t, seed));
-        var tenants = await TenantsAsync();
+        var (seed, tenants) = await VariedTenantsAsync();
         var direct = await TogetherAsync(tenants, direct: true);
         var linq = await TogetherAsync(tenants, direct: false);
         foreach (var t in tenants)
